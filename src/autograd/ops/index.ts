@@ -1,0 +1,10 @@
+export { add, sub, mul, div, neg } from './arith.js';
+export { pow } from './pow.js';
+export { exp, log, sqrt, abs } from './unary.js';
+export { maximum, minimum, clip } from './minmax.js';
+export { matmul, type MatmulOptions } from './matmul.js';
+export { sum, mean, max, type Axes } from './reduce.js';
+export { reshape, transpose, sliceRows, gatherRows } from './shape.js';
+export { sigmoid, tanh, relu, leakyRelu, elu, gelu, softplus, sigmoidScalar, softplusScalar } from './activations.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { sse, mse, crossEntropy, softmaxCrossEntropy, bce, sigmoidBinaryCrossEntropy } from './losses.js';

@@ -1,0 +1,42 @@
+// backprop — the browser-safe public API. Re-exports only; Node-only parts are in `backprop/node`.
+import './autograd/fluent.js';
+
+export { BackpropError, type BackpropErrorCode } from './errors.js';
+
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randn, rand, fromData, type TensorOptions } from './tensor/create.js';
+export { Rng } from './tensor/rng.js';
+export { type DType, type FloatArray } from './tensor/dtype.js';
+export { type Shape } from './tensor/shape.js';
+export { formatNumber } from './tensor/format.js';
+
+export { backward } from './autograd/engine.js';
+export { noGrad, isGradEnabled, liveNodeCount } from './autograd/node.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+export {
+  add, sub, mul, div, neg, pow, exp, log, sqrt, abs, maximum, minimum, clip,
+  matmul, sum, mean, max, reshape, transpose, sliceRows, gatherRows,
+  sigmoid, tanh, relu, leakyRelu, elu, gelu, softplus, softmax, logSoftmax,
+  sse, mse, crossEntropy, softmaxCrossEntropy, bce, sigmoidBinaryCrossEntropy,
+  type MatmulOptions, type Axes,
+} from './autograd/ops/index.js';
+export { erf } from './kernels/erf.js';
+
+export { Module } from './nn/module.js';
+export { Dense, type DenseOptions } from './nn/dense.js';
+export { Sequential } from './nn/sequential.js';
+export { ACTIVATIONS, ACTIVATION_FORMULAS, activate, type ActivationName } from './nn/activations.js';
+export { INITIALIZERS, initialize, type InitializerName } from './nn/init.js';
+export { LOSSES, LOSS_FORMULAS, lossOf, modelLoss, isFused, type LossName } from './nn/losses.js';
+
+export { Optimizer, type OptimizerName, type OptimizerState } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { Adam, type AdamOptions } from './optim/adam.js';
+export { AdamW } from './optim/adamw.js';
+export { OPTIMIZERS, createOptimizer, type OptimizerSettings } from './optim/create.js';
+
+export {
+  parseModelFile, toModelFile, parseJsonText,
+  type ModelFile, type DenseLayerFile, type LoadedModel, type PreprocessingFile, type ScalerFile,
+} from './io/model-file.js';

@@ -1,0 +1,2 @@
+/** A flat buffer of floats: the storage of every tensor. */
+export type FloatArray = Float64Array | Float32Array;

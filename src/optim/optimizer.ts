@@ -1,0 +1,131 @@
+import { BackpropError } from '../errors.js';
+import type { FloatArray } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** The optimizer names (as on the command line). */
+export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'adamw';
+
+/** A serialisable snapshot of an optimizer: its settings, step count and per-parameter buffers. */
+export interface OptimizerState {
+  name: OptimizerName;
+  lr: number;
+  step: number;
+  /** For each parameter (in order), its named buffers as plain arrays. */
+  buffers: Record<string, number[]>[];
+  /** For each parameter, the number of updates it has received. */
+  paramSteps: number[];
+}
+
+/**
+ * Base of the optimizers: holds the parameters and, per parameter, named state buffers
+ * (created lazily, as PyTorch). `step()` applies one update from the current `.grad`s;
+ * parameters without a gradient are skipped.
+ */
+export abstract class Optimizer {
+  readonly params: readonly Tensor[];
+  /** The learning rate η (schedules change it between steps). */
+  lr: number;
+  /** Steps taken so far. */
+  stepCount = 0;
+  abstract readonly name: OptimizerName;
+  protected readonly state: Map<Tensor, ParamState> = new Map();
+
+  constructor(params: readonly Tensor[], lr: number) {
+    if (params.length === 0) throw new BackpropError('value', 'optimizer: expected at least one parameter');
+    checkHyper('lr', lr, 0, Infinity, 'learning rate');
+    this.params = params;
+    this.lr = lr;
+  }
+
+  /** Sets every parameter's gradient to null. */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /** One update of every parameter that has a gradient. */
+  step(): void {
+    this.stepCount++;
+    for (const p of this.params) {
+      if (p.grad === null) continue;
+      const s = this.stateOf(p);
+      s.step++;
+      this.update(p.data, p.grad.data, s.buffers, s.step);
+    }
+  }
+
+  /**
+   * Applies the algorithm to one parameter: `w` in place, from gradient `g`, its buffers and
+   * `t`, the number of this update of this parameter (1 on the first).
+   */
+  protected abstract update(w: FloatArray, g: FloatArray, buffers: Record<string, FloatArray>, t: number): void;
+
+  /** Names of the buffers this algorithm keeps per parameter. */
+  protected abstract bufferNames(): string[];
+
+  private stateOf(p: Tensor): ParamState {
+    let s = this.state.get(p);
+    if (s === undefined) {
+      const buffers: Record<string, FloatArray> = {};
+      for (const name of this.bufferNames()) buffers[name] = p.data instanceof Float64Array ? new Float64Array(p.size) : new Float32Array(p.size);
+      s = { step: 0, buffers };
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** A snapshot for checkpoints (buffers copied into plain arrays). */
+  stateDict(): OptimizerState {
+    return {
+      name: this.name,
+      lr: this.lr,
+      step: this.stepCount,
+      buffers: this.params.map((p) => {
+        const s = this.state.get(p);
+        const out: Record<string, number[]> = {};
+        if (s) for (const [k, v] of Object.entries(s.buffers)) out[k] = Array.from(v);
+        return out;
+      }),
+      paramSteps: this.params.map((p) => this.state.get(p)?.step ?? 0),
+    };
+  }
+
+  /** Restores a snapshot taken by {@link stateDict} from an optimizer of the same kind. */
+  loadStateDict(state: OptimizerState): void {
+    if (state.name !== this.name) throw new BackpropError('value', `loadStateDict: the snapshot is of ${state.name}, this optimizer is ${this.name}`);
+    if (!Array.isArray(state.buffers) || state.buffers.length !== this.params.length) {
+      throw new BackpropError('value', `loadStateDict: expected buffers for ${this.params.length} parameters, got ${Array.isArray(state.buffers) ? state.buffers.length : 'none'}`);
+    }
+    checkHyper('lr', state.lr, 0, Infinity, 'learning rate');
+    this.lr = state.lr;
+    this.stepCount = state.step;
+    this.state.clear();
+    this.params.forEach((p, i) => {
+      const saved = state.buffers[i]!;
+      const step = state.paramSteps?.[i] ?? 0;
+      if (step === 0) return;
+      const buffers: Record<string, FloatArray> = {};
+      for (const name of this.bufferNames()) {
+        const arr = saved[name];
+        if (!Array.isArray(arr) || arr.length !== p.size) throw new BackpropError('value', `loadStateDict: buffer ${name} of parameter ${i} should have ${p.size} numbers`);
+        buffers[name] = p.data instanceof Float64Array ? Float64Array.from(arr) : Float32Array.from(arr);
+      }
+      this.state.set(p, { step, buffers });
+    });
+  }
+}
+
+/** Per-parameter state: how many updates it has had and its named buffers. */
+interface ParamState {
+  step: number;
+  buffers: Record<string, FloatArray>;
+}
+
+/** Throws unless `value` is a finite number in [min, max) (max exclusive when finite). */
+export function checkHyper(name: string, value: unknown, min: number, max: number, what = name): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (max === Infinity || value < max);
+  if (!ok) {
+    const range = max === Infinity ? `≥ ${min}` : `in [${min}, ${max})`;
+    throw new BackpropError('value', `optimizer: ${what} (${name}) must be a finite number ${range}, got ${String(value)}`);
+  }
+  return value as number;
+}
