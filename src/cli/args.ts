@@ -1,0 +1,145 @@
+import { BackpropError } from '../errors.js';
+import { editDistance } from '../nn/activations.js';
+
+/** How one flag is read. */
+export interface FlagSpec {
+  type: 'string' | 'number' | 'int' | 'boolean';
+  /** One line for --help. */
+  help: string;
+  /** Allowed values of a string flag. */
+  choices?: readonly string[];
+  /** Placeholder in the usage line, e.g. `X`. */
+  value?: string;
+  /** Lower bound (inclusive) for numbers; a message names it. */
+  min?: number;
+  /** Exclusive lower bound for numbers (e.g. a learning rate must be > 0). */
+  above?: number;
+}
+
+/** A command's arguments: flags by name (without `--`) and positionals in order. */
+export interface ArgsSpec {
+  flags: Record<string, FlagSpec>;
+  positionals?: { name: string; help: string; optional?: boolean }[];
+}
+
+/** Parsed flags (absent flags are undefined) and positionals. */
+export interface ParsedArgs {
+  flags: Record<string, string | number | boolean | undefined>;
+  positionals: string[];
+  help: boolean;
+}
+
+/**
+ * Reads `argv` against `spec`: `--name value`, `--name=value`, boolean `--name` (and `--no-name`
+ * where `no-name` is itself a flag). Unknown flags suggest the closest valid one.
+ */
+export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: string): ParsedArgs {
+  const flags: ParsedArgs['flags'] = {};
+  const positionals: string[] = [];
+  let help = false;
+  const names = Object.keys(spec.flags);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      const flag = spec.flags[name];
+      if (flag === undefined) {
+        throw new BackpropError('argument', `${command}: unknown flag --${name}${closest(name, names, '--')}; see backprop ${command} --help`);
+      }
+      if (flag.type === 'boolean') {
+        if (eq >= 0) throw new BackpropError('argument', `${command}: --${name} takes no value`);
+        flags[name] = true;
+        continue;
+      }
+      let raw: string | undefined;
+      if (eq >= 0) raw = arg.slice(eq + 1);
+      else {
+        raw = argv[i + 1];
+        i++;
+      }
+      if (raw === undefined || (eq < 0 && raw.startsWith('--'))) {
+        throw new BackpropError('argument', `${command}: --${name} needs a value${flag.value ? ` (${flag.value})` : ''}`);
+      }
+      if (flags[name] !== undefined) throw new BackpropError('argument', `${command}: --${name} is given twice`);
+      flags[name] = convert(raw, name, flag, command);
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
+      throw new BackpropError('argument', `${command}: unknown option ${arg}${closest(arg.replace(/^-+/, ''), names, '--')}; flags start with --`);
+    }
+    positionals.push(arg);
+  }
+  const allowed = spec.positionals ?? [];
+  if (!help && positionals.length > allowed.length) {
+    const extra = positionals[allowed.length]!;
+    throw new BackpropError('argument', `${command}: unexpected argument ${JSON.stringify(extra)}${allowed.length ? ` (takes ${allowed.map((p) => p.name).join(' ')})` : ' (takes no positional arguments)'}`);
+  }
+  if (!help) {
+    allowed.forEach((p, i) => {
+      if (!p.optional && positionals[i] === undefined) throw new BackpropError('argument', `${command}: missing ${p.name} (${p.help})`);
+    });
+  }
+  return { flags, positionals, help };
+}
+
+function convert(raw: string, name: string, flag: FlagSpec, command: string): string | number {
+  if (flag.type === 'string') {
+    if (flag.choices && !flag.choices.includes(raw)) {
+      throw new BackpropError('argument', `${command}: --${name} must be one of ${flag.choices.join(', ')}, got ${JSON.stringify(raw)}${closest(raw, flag.choices, '')}`);
+    }
+    return raw;
+  }
+  const x = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(x)) throw new BackpropError('argument', `${command}: --${name} expects a number, got ${JSON.stringify(raw)}`);
+  if (flag.type === 'int' && !Number.isInteger(x)) throw new BackpropError('argument', `${command}: --${name} expects a whole number, got ${raw}`);
+  if (flag.min !== undefined && x < flag.min) throw new BackpropError('argument', `${command}: --${name} must be ≥ ${flag.min}, got ${raw}`);
+  if (flag.above !== undefined && !(x > flag.above)) throw new BackpropError('argument', `${command}: --${name} must be > ${flag.above}, got ${raw}`);
+  return x;
+}
+
+/** ` (did you mean --x?)` for the closest name, when close enough. */
+export function closest(name: string, choices: readonly string[], prefix: string): string {
+  let best = '';
+  let bestDist = Infinity;
+  for (const c of choices) {
+    const d = editDistance(name, c);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best !== '' && bestDist <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean ${prefix}${best}?)` : '';
+}
+
+/** The --help text of a command from its spec. */
+export function usage(command: string, summary: string, spec: ArgsSpec, examples: readonly string[]): string {
+  const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ');
+  const lines = [`backprop ${command}${pos ? ' ' + pos : ''} [flags]`, '', summary, ''];
+  if (spec.positionals?.length) {
+    lines.push('Arguments:');
+    for (const p of spec.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.help}`);
+    lines.push('');
+  }
+  const entries = Object.entries(spec.flags);
+  if (entries.length) {
+    lines.push('Flags:');
+    for (const [name, f] of entries) {
+      const left = `--${name}${f.type === 'boolean' ? '' : ` ${f.value ?? (f.choices ? f.choices.join('|') : 'X')}`}`;
+      lines.push(`  ${left.padEnd(24)} ${f.help}`);
+    }
+    lines.push(`  ${'--help'.padEnd(24)} show this help`);
+    lines.push('');
+  }
+  lines.push(examples.length > 1 ? 'Examples:' : 'Example:');
+  for (const e of examples) lines.push(`  ${e}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,7 @@
+import type { Command } from '../command.js';
+import { demo } from './demo.js';
+import { grad } from './grad.js';
+import { train } from './train.js';
+
+/** Every command, in the order `backprop --help` lists them. Add a command with one line here. */
+export const COMMANDS: readonly Command[] = [demo, grad, train];

@@ -1,0 +1,32 @@
+import type { DemoKey } from './demo-en.js';
+
+/** 한국어 문자열 (`backprop demo --lang ko`). 노트북의 용어를 그대로 씁니다. */
+export const demoKo: Record<DemoKey, string> = {
+  title: 'backprop 데모 — 시드 노트북을 끝까지',
+  purpose: '목표: 오차 역전파를 통해 오차를 기반으로 가중치를 수정한 후 더 좋은 성능을 낼 수 있도록 모형을 개선한다.',
+  network: '1. 신경망: 입력 3개(노드 1–3) → 은닉층 시그모이드 뉴런 2개(4–5) → 출력층 시그모이드 뉴런 2개(6–7)',
+  inputTarget: '입력값 x = {x}    목표값 t = {t}',
+  weights: '가중치',
+  biases: '편향',
+  forward: '2. 순전파를 통한 출력값 계산',
+  gLine: 'g = W1·x + b1     = {v}    (은닉층의 입력 합)',
+  hLine: 'h = σ(g)          = {v}    (은닉층 출력)',
+  zLine: 'z = W2·h + b2     = {v}    (출력층의 입력 합)',
+  yLine: 'y = σ(z)          = {v}    (출력값; 목표값은 {t})',
+  cost: '3. 비용 함수 (오차 제곱합; 미분식을 간단하게 하려고 1/2을 곱함)',
+  costLine: 'E = ½·Σ(y − t)² = {v}',
+  backward: '4. 역전파: 모든 가중치와 편향의 기울기',
+  sigmoidDerivative: "시그모이드 함수의 미분: σ'(z) = σ(z)(1 − σ(z))",
+  outputDelta: '출력층: δ = (y − t) ⊙ y(1 − y) = {v}',
+  outputWeights: '은닉층→출력층 가중치의 기울기, ∂E/∂W2[i][j] = δ_i · h_j (옆은 노트북의 이름):',
+  biasOutput: '출력층 편향: ∂E/∂b2 = δ = {v} — 뉴런마다 편향이 하나씩 있고, 기울기도 각각 따로 있습니다.',
+  bb2: '노트북의 bb2 = δ_1 + δ_2 = {v} 는 두 값의 합입니다: 두 출력 뉴런이 편향 하나를 함께 쓸 때의 기울기입니다.',
+  hiddenDelta: '은닉층 (노트북이 멈춘 곳, 은닉층에서 입력층으로 거슬러 올라가는 계산): δ_h = (W2ᵀ·δ) ⊙ h(1 − h) = {v}',
+  hiddenWeights: '입력층→은닉층 가중치의 기울기, ∂E/∂W1[i][j] = δ_h,i · x_j — 두 출력 경로를 모두 더한 값:',
+  biasHidden: '은닉층 편향: ∂E/∂b1 = δ_h = {v}',
+  descent: '5. 경사 하강법: w ← w − η·∂E/∂w, 학습률 η = {lr}',
+  descentHeader: '단계        비용 E          y1            y2',
+  reached: '{n}단계 후 출력값은 {y}, 목표값은 {t}: 가중치가 수정되어 모형이 개선되었습니다.',
+  notReached: '{n}단계 후 출력값은 {y}, 목표값은 {t}. 단계(--steps)를 늘리거나 학습률(--lr)을 키우면 더 가까워집니다.',
+  next: '다음: `backprop explain --lang ko` 는 연쇄 법칙의 곱을 하나하나 보여 주고, `backprop train --data xor` 는 실제 모형을 학습합니다.',
+};
