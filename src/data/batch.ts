@@ -57,10 +57,10 @@ export function epochOrder(rows: number, rng: Rng | null): Int32Array {
  * Shape: `src` N×width, `out` at least indices.length×width.
  * @example
  * ```ts
- * gatherRows(new Float64Array([1, 2, 3, 4]), 2, Int32Array.from([1]), new Float64Array(2)); // [3, 4]
+ * copyRows(new Float64Array([1, 2, 3, 4]), 2, Int32Array.from([1]), new Float64Array(2)); // [3, 4]
  * ```
  */
-export function gatherRows(src: Float64Array, width: number, indices: ArrayLike<number>, out: Float64Array): Float64Array {
+export function copyRows(src: Float64Array, width: number, indices: ArrayLike<number>, out: Float64Array): Float64Array {
   for (let k = 0; k < indices.length; k++) {
     const from = indices[k]! * width;
     const to = k * width;
@@ -100,8 +100,8 @@ function* gather(ds: Dataset, order: Int32Array, batchSize: number, options: Bat
     const rows = indices.length;
     const x = bufX ? bufX.subarray(0, rows * a) : new Float64Array(rows * a);
     const y = bufY ? bufY.subarray(0, rows * b) : new Float64Array(rows * b);
-    gatherRows(ds.x, a, indices, x);
-    gatherRows(ds.y, b, indices, y);
+    copyRows(ds.x, a, indices, x);
+    copyRows(ds.y, b, indices, y);
     let labels: Int32Array | undefined;
     if (ds.labels) {
       labels = bufL ? bufL.subarray(0, rows) : new Int32Array(rows);

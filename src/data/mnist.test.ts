@@ -79,3 +79,12 @@ test('mnist: the split rule and its checks, on small arrays', () => {
   bad[4] = new Float64Array(100);
   assert.throws(() => mnistSplit(bad), /digit 4 has 100 pixels/);
 });
+
+test('mnist through loadData: the training digits, and the held-out digits beside them', async () => {
+  const { loadData } = await import('./load.node.js');
+  const { data, heldOut } = loadData('mnist');
+  assert.deepEqual(data.x, train.x);
+  assert.ok(heldOut);
+  assert.deepEqual(heldOut.labels, loadMnist().test.labels);
+  assert.deepEqual(heldOut.x, loadMnist().test.x);
+});

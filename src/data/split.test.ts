@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../tensor/rng.js';
 import { datasetFromArrays } from './arrays.js';
-import { batchCount, batches, epochOrder, gatherRows } from './batch.js';
+import { batchCount, batches, epochOrder, copyRows } from './batch.js';
 import { iris } from './iris.js';
 import { split, splitCounts, splitIndices } from './split.js';
 import { circle } from './synthetic.js';
@@ -117,5 +117,5 @@ test('batches: the permutation is drawn at the call; reuse shares one buffer', (
   assert.equal(b0.x.buffer, b1.x.buffer);
   assert.notDeepEqual(Float64Array.from(b0.x), copy); // overwritten by the next batch, as documented
   assert.deepEqual(epochOrder(3, null), Int32Array.from([0, 1, 2]));
-  assert.deepEqual(gatherRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0], new Float64Array(4)), new Float64Array([5, 6, 1, 2]));
+  assert.deepEqual(copyRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0], new Float64Array(4)), new Float64Array([5, 6, 1, 2]));
 });

@@ -1,0 +1,5 @@
+// backprop data, Node-only additions: readers of files (MNIST package files, CSV files) and the CLI's loadData.
+export * from './index.js';
+export { loadMnist, readMnistDigits } from './mnist.node.js';
+export { readCsvFile } from './csv.node.js';
+export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './load.node.js';
