@@ -6,7 +6,8 @@ import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { maxAbsDiff, randomMatrix, randomModel, referenceForward } from './test-util.js';
 import { Rng } from '../tensor/rng.js';
 import { BackpropError } from '../errors.js';
-import type { ModelFile } from './model-file.js';
+import { parseModelFile, type ModelFile } from './model-file.js';
+import { tensor } from '../tensor/create.js';
 
 /** Runs the exported bytes in ONNX Runtime (CPU) and returns the output rows. */
 async function runOnnx(bytes: Uint8Array, input: number[][]): Promise<number[][]> {
@@ -33,6 +34,11 @@ async function checkAgainstReference(model: ModelFile, input: number[][], opset?
   const want = referenceForward(model, input);
   const diff = maxAbsDiff(got, want);
   assert.ok(diff < 1e-5, `max |onnx − float64 reference| = ${diff}`);
+  // and against the engine's own float64 forward pass
+  const engine = parseModelFile(model).model.forward(tensor(input)).to2D();
+  assert.ok(maxAbsDiff(engine, want) < 1e-12, 'engine vs reference');
+  const engineDiff = maxAbsDiff(got, engine);
+  assert.ok(engineDiff < 1e-5, `max |onnx − engine| = ${engineDiff}`);
   return diff;
 }
 
