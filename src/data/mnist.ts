@@ -56,7 +56,8 @@ export function mnistTrainCounts(perDigit: readonly number[]): number[] {
  * Shape: `train.x` 8000×784, `train.y` 8000×10; `test.x` 2000×784, `test.y` 2000×10.
  * @example
  * ```ts
- * const { train, test } = mnistSplit(perDigitArrays);
+ * // in a browser, with the package's bundle (dist/mnist.js, 21 MB) loaded as `mnist`:
+ * const { train, test } = mnistSplit(Array.from({ length: 10 }, (_, d) => mnist[d].raw));
  * train.rows; // 8000
  * ```
  */
@@ -79,13 +80,14 @@ export function mnistSplit(perDigit: readonly ArrayLike<number>[]): { train: Dat
       const start = which === 'train' ? 0 : trainCounts[d]!;
       const n = counts[d]!;
       const from = start * MNIST_PIXELS;
+      const to = r * MNIST_PIXELS;
       for (let p = 0; p < n * MNIST_PIXELS; p++) {
         const v = pixels[from + p]!;
         if (!(v >= 0 && v <= 1)) {
           const image = start + Math.floor(p / MNIST_PIXELS);
           throw new BackpropError('data', `mnist: digit ${d}, image ${image}, pixel ${p % MNIST_PIXELS} is ${v}, expected a number in [0, 1]`);
         }
-        x[r * MNIST_PIXELS + p] = v;
+        x[to + p] = v;
       }
       labels.fill(d, r, r + n);
       r += n;

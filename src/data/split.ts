@@ -14,7 +14,7 @@ export interface SplitFractions {
 export interface SplitOptions {
   /**
    * Keep each class's share in every part (default `true` for classification datasets, ignored for
-   * regression). Each part then holds each class within about one row of its exact share.
+   * regression). Each part then holds each class within one or two rows of its exact share (class size × part size / rows).
    */
   stratify?: boolean;
 }
