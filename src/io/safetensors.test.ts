@@ -107,3 +107,11 @@ test('encoder refuses inconsistent tensors', () => {
   assert.throws(enc({ dtype: 'F64', shape: [2], data: new Float32Array(2) }), /needs a Float64Array/);
   assert.throws(enc({ dtype: 'F32', shape: [0], data: new Float32Array(0) }, '__metadata__'), /cannot write/);
 });
+
+test('decodes a file that is a view into a larger buffer at an odd offset (unaligned data)', () => {
+  const file = encodeSafetensors(new Map([['w', { dtype: 'F64', shape: [3], data: new Float64Array([1 / 3, -7, 1e-300]) }]]));
+  const big = new Uint8Array(file.length + 7);
+  big.set(file, 3);
+  const t = decodeSafetensors(big.subarray(3, 3 + file.length)).tensors.get('w')!;
+  assert.deepEqual([...t.data], [1 / 3, -7, 1e-300]);
+});
