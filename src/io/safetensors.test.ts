@@ -115,3 +115,10 @@ test('decodes a file that is a view into a larger buffer at an odd offset (unali
   const t = decodeSafetensors(big.subarray(3, 3 + file.length)).tensors.get('w')!;
   assert.deepEqual([...t.data], [1 / 3, -7, 1e-300]);
 });
+
+test('an empty tensor may have huge other dimensions (zero elements, nothing allocated)', () => {
+  const bytes = handMade({ e: { dtype: 'F32', shape: [1e15, 0], data_offsets: [0, 0] }, w: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, f64bytes([2]));
+  const file = decodeSafetensors(bytes);
+  assert.equal(file.tensors.get('e')!.data.length, 0);
+  assert.deepEqual([...file.tensors.get('w')!.data], [2]);
+});

@@ -204,11 +204,13 @@ function readEntry(name: string, value: unknown, dataLength: number) {
   if (end > dataLength) bad(`${where}: data_offsets [${begin}, ${end}] reach past the data buffer of ${dataLength} bytes`);
   // NOTE: the product is checked against the byte range as it grows, so it never overflows.
   const available = end - begin;
-  let elements = 1;
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (!isIndex(d)) bad(`${where}: shape[${i}] must be a non-negative integer, got ${describe(d)}`);
-    elements *= d;
+  }
+  let elements = (shape as number[]).includes(0) ? 0 : 1;
+  for (let i = 0; i < shape.length && elements > 0; i++) {
+    elements *= shape[i] as number;
     if (elements * size > available) break;
   }
   if (elements * size !== available) {
