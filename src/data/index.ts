@@ -10,4 +10,5 @@ export { parseDataJson } from './json.js';
 export { split, splitIndices, splitCounts, type SplitFractions, type SplitOptions, type SplitIndices } from './split.js';
 export { batches, batchCount, epochOrder, copyRows, type Batch, type BatchOptions } from './batch.js';
 export { Standardizer, MinMaxScaler, scalerFromJSON, scaleDataset, type Scaler, type ScalerJSON, type StandardizeJSON, type MinMaxJSON } from './scale.js';
+export { classCounts, columnStats, describeDataset, type ColumnStats } from './summary.js';
 export { validateForModel, dataProblems, outputRange, type ModelShape, type OutputRange } from './validate.js';
