@@ -1,0 +1,250 @@
+import { derivative, parse, simplify, type MathNode } from 'mathjs/number';
+import { erf } from '../kernels/erf.js';
+import type { ActivationName } from '../nn/activations.js';
+import type { LossName } from '../nn/losses.js';
+import type { Formula, SymbolicActivation, SymbolicLoss, SymbolicPoint } from './types.js';
+
+/*
+ * Derivatives by computer algebra, as the seed notebook did with sympy: mathjs `derivative` and
+ * `simplify` differentiate each activation and loss; each result is evaluated (by mathjs's own
+ * expression evaluator) at the points the ledger uses and compared with the textbook identity and
+ * with the engine's local derivative.
+ */
+
+const sigma = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** LaTeX from mathjs with its spacing quirks (`{ e}`, `\cdot` before a bracket) tidied. */
+function tex(node: MathNode): string {
+  return node
+    .toTex()
+    .replace(/\{ ([a-z])\}/g, '{$1}')
+    .replace(/(^|[^\\a-zA-Z]) ([a-z])/g, '$1$2')
+    .replace(/\b([zty])(\d+)\b/g, '$1_{$2}');
+}
+
+function formula(node: MathNode): Formula {
+  return { text: node.toString(), tex: tex(node) };
+}
+
+function at(node: MathNode, scope: Record<string, number>): number {
+  return node.evaluate(scope) as number;
+}
+
+interface ElementwiseSpec {
+  f: string;
+  identity: Formula;
+  /** The identity in mathjs syntax, for the symbolic proof simplify(raw − identity) = 0. */
+  identityExpr: string;
+  /** The form sympy printed in the seed notebook, when there is one. */
+  alt?: string;
+  id: (x: number) => number;
+}
+
+const SMOOTH: Partial<Record<ActivationName, ElementwiseSpec>> = {
+  linear: { f: 'x', identity: { text: '1', tex: '1' }, identityExpr: '1', id: () => 1 },
+  sigmoid: {
+    f: '1 / (1 + e^(-x))',
+    identity: { text: 'σ(x)·(1 − σ(x))', tex: '\\sigma(x)\\,\\bigl(1-\\sigma(x)\\bigr)' },
+    identityExpr: '1 / (1 + e^(-x)) * (1 - 1 / (1 + e^(-x)))',
+    alt: 'e^(-x) / (1 + e^(-x))^2',
+    id: (x) => sigma(x) * (1 - sigma(x)),
+  },
+  tanh: { f: 'tanh(x)', identity: { text: '1 − tanh²(x)', tex: '1-\\tanh^2(x)' }, identityExpr: '1 - tanh(x)^2', id: (x) => 1 - Math.tanh(x) ** 2 },
+  softplus: { f: 'log(1 + e^x)', identity: { text: 'σ(x) = 1/(1 + e^(−x))', tex: '\\sigma(x)=\\frac{1}{1+e^{-x}}' }, identityExpr: '1 / (1 + e^(-x))', id: sigma },
+};
+
+const PIECEWISE: Partial<Record<ActivationName, { pos: string; neg: string; identity: Formula; id: (x: number) => number }>> = {
+  relu: { pos: 'x', neg: '0', identity: { text: '1 if x > 0, else 0', tex: '\\begin{cases}1 & x>0\\\\ 0 & x\\le 0\\end{cases}' }, id: (x) => (x > 0 ? 1 : 0) },
+  leaky_relu: {
+    pos: 'x',
+    neg: '0.01 * x',
+    identity: { text: '1 if x > 0, else 0.01', tex: '\\begin{cases}1 & x>0\\\\ 0.01 & x\\le 0\\end{cases}' },
+    id: (x) => (x > 0 ? 1 : 0.01),
+  },
+  elu: {
+    pos: 'x',
+    neg: 'e^x - 1',
+    identity: { text: '1 if x > 0, else f(x) + 1 = e^x', tex: '\\begin{cases}1 & x>0\\\\ f(x)+1=e^{x} & x\\le 0\\end{cases}' },
+    id: (x) => (x > 0 ? 1 : Math.exp(x)),
+  },
+};
+
+/**
+ * The derivative of an elementwise activation, derived by mathjs (piece by piece for relu,
+ * leaky_relu and elu), with the textbook identity and a numeric check at each z in `zs` against
+ * `engine` (the engine's f′(z) there, or null where the engine did not need it).
+ *
+ * @example
+ * ```ts
+ * const s = activationDerivative('sigmoid', [2.7], [0.05900211]);
+ * s.raw.text;        // mathjs's (e ^ (-x) + 1) ^ (-2) / e ^ x, i.e. e^−x/(1 + e^−x)²
+ * s.identity.text;   // σ(x)·(1 − σ(x))
+ * ```
+ */
+export function activationDerivative(name: Exclude<ActivationName, 'softmax'>, zs: readonly number[], engine: readonly (number | null)[]): SymbolicActivation {
+  const smooth = SMOOTH[name];
+  if (smooth !== undefined) {
+    const f = parse(smooth.f);
+    const d = simplify(derivative(f, 'x'));
+    const points = zs.map((z, i) => point(z, at(d, { x: z }), smooth.id(z), engine[i] ?? null));
+    const proven = provedEqual(d, smooth.identityExpr) && (smooth.alt === undefined || provedEqual(d, smooth.alt));
+    const alt = smooth.alt === undefined ? undefined : formula(parse(smooth.alt));
+    return { activation: name, method: 'mathjs', f: formula(f), raw: formula(d), ...(alt ? { alt } : {}), identity: smooth.identity, proven, points, maxDiff: maxDiff(points) };
+  }
+  const pw = PIECEWISE[name];
+  if (pw !== undefined) {
+    const fp = parse(pw.pos);
+    const fn = parse(pw.neg);
+    const dp = simplify(derivative(fp, 'x'));
+    const dn = simplify(derivative(fn, 'x'));
+    const pieces = [
+      { when: { text: 'x > 0', tex: 'x>0' }, f: formula(fp), df: formula(dp) },
+      { when: { text: 'x ≤ 0', tex: 'x\\le 0' }, f: formula(fn), df: formula(dn) },
+    ];
+    const raw = { text: `${dp.toString()} if x > 0, else ${dn.toString()}`, tex: `\\begin{cases}${tex(dp)} & x>0\\\\ ${tex(dn)} & x\\le 0\\end{cases}` };
+    const f = { text: `${fp.toString()} if x > 0, else ${fn.toString()}`, tex: `\\begin{cases}${tex(fp)} & x>0\\\\ ${tex(fn)} & x\\le 0\\end{cases}` };
+    const points = zs.map((z, i) => point(z, at(z > 0 ? dp : dn, { x: z }), pw.id(z), engine[i] ?? null));
+    return { activation: name, method: 'piecewise', f, raw, identity: pw.identity, proven: true, pieces, points, maxDiff: maxDiff(points) };
+  }
+  // gelu: mathjs cannot differentiate erf, so the product rule is applied by hand:
+  // d/dx [x·Φ(x)] = Φ(x) + x·φ(x), with Φ′ = φ(x) = e^(−x²/2)/√(2π).
+  const Phi = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
+  const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  const h = 1e-5;
+  const g = (x: number): number => x * Phi(x);
+  const points = zs.map((z, i) => point(z, (g(z + h) - g(z - h)) / (2 * h), Phi(z) + z * phi(z), engine[i] ?? null));
+  return {
+    activation: name,
+    method: 'product-rule',
+    f: { text: 'x·Φ(x) = x·½·(1 + erf(x/√2))', tex: 'x\\,\\Phi(x)=\\tfrac{x}{2}\\bigl(1+\\operatorname{erf}(x/\\sqrt2)\\bigr)' },
+    raw: { text: 'Φ(x) + x·Φ′(x)', tex: '\\Phi(x)+x\\,\\Phi\'(x)' },
+    identity: { text: 'Φ(x) + x·e^(−x²/2)/√(2π)', tex: '\\Phi(x)+x\\,\\frac{e^{-x^2/2}}{\\sqrt{2\\pi}}' },
+    proven: false,
+    points,
+    maxDiff: maxDiff(points),
+  };
+}
+
+/**
+ * Softmax's derivative for K classes, derived by mathjs from y₁ = e^(z₁)/Σₖ e^(zₖ): ∂y₁/∂z₁ and
+ * ∂y₁/∂z₂, with the identities y₁(1 − y₁) and −y₁·y₂, checked at the logits `z` of one sample
+ * against the engine's Jacobian row `J1` (J1[i] = ∂y₁/∂zᵢ).
+ */
+export function softmaxDerivative(z: readonly number[], J1: readonly number[] | null): SymbolicActivation {
+  const K = Math.max(2, z.length);
+  const names = Array.from({ length: K }, (_, k) => `z${k + 1}`);
+  const f = parse(`e^z1 / (${names.map((n) => `e^${n}`).join(' + ')})`);
+  const d1 = simplify(derivative(f, 'z1'));
+  const d2 = simplify(derivative(f, 'z2'));
+  const scope = Object.fromEntries(names.map((n, k) => [n, z[k] ?? 0]));
+  const y = softmaxOf(names.map((n) => scope[n]!));
+  const points = [
+    point(z[0] ?? 0, at(d1, scope), y[0]! * (1 - y[0]!), J1 === null ? null : J1[0]!),
+    point(z[1] ?? 0, at(d2, scope), -y[0]! * y[1]!, J1 === null ? null : J1[1]!),
+  ];
+  return {
+    activation: 'softmax',
+    method: 'mathjs',
+    f: formula(f),
+    raw: { text: `∂y₁/∂z₁ = ${d1.toString()};  ∂y₁/∂z₂ = ${d2.toString()}`, tex: `\\frac{\\partial y_1}{\\partial z_1}=${tex(d1)},\\qquad \\frac{\\partial y_1}{\\partial z_2}=${tex(d2)}` },
+    proven: false,
+    identity: { text: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ): y₁(1 − y₁), −y₁·y₂', tex: '\\frac{\\partial y_i}{\\partial z_j}=y_i(\\delta_{ij}-y_j):\\quad y_1(1-y_1),\\ -y_1y_2' },
+    points,
+    maxDiff: maxDiff(points),
+  };
+}
+
+/** One output element at which the loss derivative is checked. */
+export interface LossPoint {
+  /** Sample's outputs y (or logits z when fused) and targets t, the whole row. */
+  row: readonly number[];
+  t: readonly number[];
+  /** Which element of the row. */
+  k: number;
+  /** The engine's ∂E/∂y (or ∂E/∂z when fused) for that element. */
+  engine: number;
+}
+
+/**
+ * The loss derivative per element, derived by mathjs: ∂/∂y of ½(y − t)² is y − t; for softmax
+ * with cross-entropy (fused) ∂/∂z₁ of −Σₖ tₖ·log softmax(z)ₖ, which is y₁ − t₁ when the targets
+ * sum to 1. `scale` is the averaging factor (1/N or 1/M) the engine applies; the check compares
+ * scale × derivative with the engine's gradient.
+ */
+export function lossDerivative(loss: LossName, fused: boolean, scale: number, pts: readonly LossPoint[]): SymbolicLoss {
+  let f: MathNode;
+  let v = 'y';
+  let identity: Formula;
+  let id: (p: LossPoint, s: Record<string, number>) => number;
+  let scopeOf = (p: LossPoint): Record<string, number> => ({ y: p.row[p.k]!, t: p.t[p.k]! });
+  if (fused && loss === 'cross_entropy') {
+    const K = Math.max(2, pts[0]?.row.length ?? 2);
+    const zs = Array.from({ length: K }, (_, k) => `z${k + 1}`);
+    const denom = zs.map((n) => `e^${n}`).join(' + ');
+    f = parse(`-(${zs.map((n, k) => `t${k + 1} * log(e^${n} / (${denom}))`).join(' + ')})`);
+    v = 'z1';
+    identity = { text: 'y₁ − t₁   (Σₖ tₖ = 1)', tex: 'y_1-t_1\\quad\\bigl(\\textstyle\\sum_k t_k=1\\bigr)' };
+    // NOTE: the element checked is moved to position 1 by rotating the row, so one formula serves.
+    scopeOf = (p) => Object.fromEntries(zs.flatMap((n, k) => [[n, p.row[(k + p.k) % K]!], [`t${k + 1}`, p.t[(k + p.k) % K]!]]));
+    id = (p) => softmaxOf(p.row)[p.k]! - p.t[p.k]!;
+  } else if (fused && loss === 'bce') {
+    f = parse('-(t * log(1 / (1 + e^(-z))) + (1 - t) * log(1 - 1 / (1 + e^(-z))))');
+    v = 'z';
+    identity = { text: 'σ(z) − t = y − t', tex: '\\sigma(z)-t=y-t' };
+    scopeOf = (p) => ({ z: p.row[p.k]!, t: p.t[p.k]! });
+    id = (p) => sigma(p.row[p.k]!) - p.t[p.k]!;
+  } else if (loss === 'sse') {
+    f = parse('1/2 * (y - t)^2');
+    identity = { text: 'y − t', tex: 'y-t' };
+    id = (_, s) => s.y! - s.t!;
+  } else if (loss === 'mse') {
+    f = parse('(y - t)^2');
+    identity = { text: '2·(y − t)', tex: '2\\,(y-t)' };
+    id = (_, s) => 2 * (s.y! - s.t!);
+  } else if (loss === 'cross_entropy') {
+    f = parse('-t * log(y)');
+    identity = { text: '−t/y', tex: '-\\frac{t}{y}' };
+    id = (_, s) => -s.t! / s.y!;
+  } else {
+    f = parse('-(t * log(y) + (1 - t) * log(1 - y))');
+    identity = { text: '(y − t)/(y·(1 − y))', tex: '\\frac{y-t}{y\\,(1-y)}' };
+    id = (_, s) => (s.y! - s.t!) / (s.y! * (1 - s.y!));
+  }
+  const d = simplify(derivative(f, v));
+  const points = pts.map((p) => {
+    const s = scopeOf(p);
+    return { ...point(p.row[p.k]!, scale * at(d, s), scale * id(p, s), p.engine), t: p.t[p.k]! };
+  });
+  return { loss, fused, f: formula(f), raw: formula(d), identity, scale, points, maxDiff: maxDiff(points) };
+}
+
+/** Whether mathjs simplifies `d − (expr)` to 0, i.e. proves the two forms equal. */
+function provedEqual(d: MathNode, expr: string): boolean {
+  try {
+    return simplify(parse(`(${d.toString()}) - (${expr})`)).toString() === '0';
+  } catch {
+    return false;
+  }
+}
+
+function softmaxOf(z: readonly number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+function point(x: number, cas: number, identity: number, engine: number | null): SymbolicPoint {
+  return { at: x, cas, identity, engine };
+}
+
+/** Largest disagreement (relative above 1 in size) among the routes at any point. */
+function maxDiff(points: readonly SymbolicPoint[]): number {
+  let m = 0;
+  for (const p of points) {
+    const scale = Math.max(1, Math.abs(p.identity));
+    m = Math.max(m, Math.abs(p.cas - p.identity) / scale);
+    if (p.engine !== null) m = Math.max(m, Math.abs(p.engine - p.identity) / scale);
+  }
+  return m;
+}
