@@ -7,7 +7,7 @@ import type { CsvOptions, CsvParse } from './csv.js';
 import type { Dataset } from './dataset.js';
 
 /**
- * Reads a CSV file into a {@link Dataset} — {@link parseCsv} with csv-parse's Node build (about 1.5×
+ * Reads a CSV file into a {@link Dataset} — {@link parseCsv} with csv-parse's Node build (about 1.6×
  * faster than the browser build). Error messages start with the file's name.
  *
  * @throws BackpropError `io` when the file cannot be read, `data` when its content does not validate.
