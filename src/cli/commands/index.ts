@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { demo } from './demo.js';
+import { exportCommand } from './export.js';
 import { grad } from './grad.js';
+import { importCommand } from './import.js';
 import { train } from './train.js';
 
 /** Every command, in the order `backprop --help` lists them. Add a command with one line here. */
-export const COMMANDS: readonly Command[] = [demo, grad, train];
+export const COMMANDS: readonly Command[] = [demo, grad, train, exportCommand, importCommand];
