@@ -40,3 +40,12 @@ export {
   parseModelFile, toModelFile, parseJsonText,
   type ModelFile, type DenseLayerFile, type LoadedModel, type PreprocessingFile, type ScalerFile,
 } from './io/model-file.js';
+export {
+  decodeSafetensors, encodeSafetensors,
+  type SafetensorsDtype, type SafetensorsTensor, type SafetensorsFile, type SafetensorsReadOptions,
+} from './io/safetensors.js';
+export {
+  modelFileToSafetensors, safetensorsToModelFile, stateDictToModelFile, modelFileToStateDict, parseModelSpec, linearIndices,
+  type ModelSpec, type StateDictWriteOptions,
+} from './io/state-dict.js';
+export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
