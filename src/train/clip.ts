@@ -1,0 +1,43 @@
+import { BackpropError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * The global gradient norm √(Σₚ ‖∇p‖²) over the parameters that have a gradient — in exact
+ * arithmetic PyTorch's `clip_grad_norm_` norm (the 2-norm of the per-parameter 2-norms); here one
+ * sum of squares in float64. Infinite or NaN when any gradient entry is (or the squares overflow).
+ */
+export function gradNorm(params: readonly Tensor[]): number {
+  let total = 0;
+  for (const p of params) {
+    if (p.grad === null) continue;
+    const g = p.grad.data;
+    let s = 0;
+    for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
+    total += s;
+  }
+  return Math.sqrt(total);
+}
+
+/**
+ * Gradient clipping by global norm (PyTorch's `clip_grad_norm_`): when the norm N exceeds
+ * `maxNorm`, every gradient is multiplied by maxNorm/(N + 1e-6). Returns N (before clipping).
+ *
+ * @example
+ * ```ts
+ * E.backward();
+ * clipGradNorm(model.parameters(), 1);
+ * optimizer.step();
+ * ```
+ */
+export function clipGradNorm(params: readonly Tensor[], maxNorm: number, norm = gradNorm(params)): number {
+  if (!(Number.isFinite(maxNorm) && maxNorm > 0)) throw new BackpropError('value', `clipGradNorm: maxNorm must be a number > 0, got ${maxNorm}`);
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef < 1) {
+    for (const p of params) {
+      if (p.grad === null) continue;
+      const g = p.grad.data;
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+    }
+  }
+  return norm;
+}
