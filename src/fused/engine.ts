@@ -1,0 +1,62 @@
+import { BackpropError } from '../errors.js';
+import type { LossName } from '../nn/losses.js';
+import type { Sequential } from '../nn/sequential.js';
+import { shapeToString } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { canFuse, FusedDenseStack, type FusedOptions } from './stack.js';
+
+/**
+ * What a training loop needs from a gradient computation: the loss of a batch, with every
+ * parameter's `.grad` filled (overwritten) for the optimizer's next `step()`. The fit loop's
+ * `GradientEngine` has this shape.
+ */
+export interface TensorGradientEngine {
+  lossAndGrad(x: Tensor, t: Tensor): number;
+}
+
+/**
+ * {@link FusedDenseStack} behind the tensor interface of a training loop: checks that x is
+ * [N, inputs] and t is [N, outputs] of the model's dtype, then runs the fused step on their data.
+ *
+ * @example
+ * ```ts
+ * const engine = new FusedGradientEngine(model, 'cross_entropy', { maxBatch: 64 });
+ * const E = engine.lossAndGrad(xb, tb);   // same numbers as modelLoss(...).backward()
+ * optimizer.step();
+ * ```
+ */
+export class FusedGradientEngine implements TensorGradientEngine {
+  readonly stack: FusedDenseStack;
+
+  constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
+    this.stack = new FusedDenseStack(model, loss, options);
+  }
+
+  lossAndGrad(x: Tensor, t: Tensor): number {
+    const s = this.stack;
+    const rows = x.shape[0];
+    if (x.ndim !== 2 || x.shape[1] !== s.inputs) {
+      throw new BackpropError('shape', `fused lossAndGrad: expected x of shape [N, ${s.inputs}], got ${shapeToString(x.shape)}`);
+    }
+    if (t.ndim !== 2 || t.shape[0] !== rows || t.shape[1] !== s.outputs) {
+      throw new BackpropError('shape', `fused lossAndGrad: expected t of shape [${rows}, ${s.outputs}] to match x ${shapeToString(x.shape)}, got ${shapeToString(t.shape)}`);
+    }
+    if (x.dtype !== s.dtype || t.dtype !== s.dtype) {
+      throw new BackpropError('dtype', `fused lossAndGrad: the model is ${s.dtype} but x is ${x.dtype} and t is ${t.dtype}`);
+    }
+    return s.lossAndGrad(x.data, t.data, rows!);
+  }
+}
+
+/**
+ * The fused engine for `model` and `loss` when {@link canFuse} allows it, else `null` (the
+ * caller then uses the autograd graph).
+ *
+ * @example
+ * ```ts
+ * const engine = fusedEngine(model, loss) ?? autogradEngine(model, loss);
+ * ```
+ */
+export function fusedEngine(model: Sequential, loss: LossName, options: FusedOptions = {}): FusedGradientEngine | null {
+  return canFuse(model, loss) ? new FusedGradientEngine(model, loss, options) : null;
+}
