@@ -230,6 +230,12 @@ export function describe(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  const s = JSON.stringify(value) ?? String(value);
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    // NOTE: JSON.stringify overflows the stack on very deep nesting (and refuses cycles).
+    s = typeof value === 'object' && value !== null ? 'an object nested too deeply to print' : String(value);
+  }
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
