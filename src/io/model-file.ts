@@ -193,6 +193,8 @@ export function parseJsonText(text: string, source: string): unknown {
     });
   } catch (e) {
     if (e instanceof BackpropError) throw e;
+    // NOTE: the reviver walks the value recursively; very deep nesting overflows the stack.
+    if (e instanceof RangeError) throw new BackpropError('model-file', `${source}: the JSON is nested too deeply to read`);
     const msg = e instanceof Error ? e.message : String(e);
     throw new BackpropError('model-file', `${source}: not valid JSON (${msg})`);
   }
