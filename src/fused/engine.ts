@@ -12,6 +12,8 @@ import { canFuse, FusedDenseStack, type FusedOptions } from './stack.js';
  */
 export interface TensorGradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number;
+  /** The last layer's pre-activations z [B, out] of the latest batch. */
+  readonly lastLogits?: Tensor | null;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface TensorGradientEngine {
  */
 export class FusedGradientEngine implements TensorGradientEngine {
   readonly stack: FusedDenseStack;
+  /**
+   * The last layer's net input z [B, out] of the latest batch (a view of an internal buffer,
+   * valid until the next call), so a training loop can count correct predictions for free.
+   */
+  lastLogits: Tensor | null = null;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     this.stack = new FusedDenseStack(model, loss, options);
@@ -44,7 +51,9 @@ export class FusedGradientEngine implements TensorGradientEngine {
     if (x.dtype !== s.dtype || t.dtype !== s.dtype) {
       throw new BackpropError('dtype', `fused lossAndGrad: the model is ${s.dtype} but x is ${x.dtype} and t is ${t.dtype}`);
     }
-    return s.lossAndGrad(x.data, t.data, rows!);
+    const E = s.lossAndGrad(x.data, t.data, rows!);
+    this.lastLogits = s.logits(rows!);
+    return E;
   }
 }
 

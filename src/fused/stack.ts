@@ -95,6 +95,7 @@ export class FusedDenseStack {
   private capacity = 0;
   private rowSum = new Float64Array(0);
   private readonly f32: boolean;
+  private logitsView: Tensor | null = null;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
@@ -163,6 +164,20 @@ export class FusedDenseStack {
       for (let i = 0; i < b.length; i++) b[i] = b[i]! + -lr * gb[i]!;
     }
     return E;
+  }
+
+  /**
+   * The last layer's net input z [rows, outputs] of the latest batch, as a tensor viewing an
+   * internal buffer (overwritten by the next call; made once per distinct `rows`).
+   */
+  logits(rows: number): Tensor {
+    const z = this.layers[this.layers.length - 1]!.z;
+    const cached = this.logitsView;
+    if (cached !== null && cached.shape[0] === rows && cached.data.buffer === z.buffer) return cached;
+    const n = rows * this.outputs;
+    const view = new Tensor(n === z.length ? z : z.subarray(0, n), [rows, this.outputs]);
+    this.logitsView = view;
+    return view;
   }
 
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
