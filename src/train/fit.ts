@@ -16,6 +16,7 @@ import { clipGradNorm, gradNorm } from './clip.js';
 import { allFinite, likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { autogradEngine, type EngineFactory, type GradientEngine } from './engine.js';
+import { fusedEngine } from '../fused/engine.js';
 import { History, type EpochLogs } from './history.js';
 import { evaluate, predictLabels, toTensorData, type Metrics } from './metrics.js';
 import type { LrSchedule } from './schedules.js';
@@ -96,7 +97,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   if (optimizer.params.length !== params.length || optimizer.params.some((p, i) => p !== params[i])) {
     throw new BackpropError('value', "fit: the optimizer must be built over this model's parameters (model.parameters())");
   }
-  const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? autogradEngine(model, loss));
+  const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
   const rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
   const schedule = options.schedule;
   const hasValidation = options.validation !== undefined;
