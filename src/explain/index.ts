@@ -1,0 +1,11 @@
+// The ledger: backpropagation explained with the numbers. Browser-safe.
+export { explain, type ExplainOptions } from './trace.js';
+export { seedNetwork, type SeedNetwork } from './seed.js';
+export { numberNodes, parseParamName, notebookWeightName, type ParamSelector } from './names.js';
+export { activationDerivative, softmaxDerivative, lossDerivative, type LossPoint } from './symbolic.js';
+export { ledgerBlocks, type RenderOptions } from './render/blocks.js';
+export { renderText, type TextRenderOptions } from './render/text.js';
+export { renderMarkdown } from './render/markdown.js';
+export { renderJson } from './render/json.js';
+export { LANGS, LOCALES, message, checkLang, type Lang, type MessageKey } from './locales/index.js';
+export type * from './types.js';

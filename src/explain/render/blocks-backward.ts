@@ -1,0 +1,182 @@
+import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
+import type { Tr } from './blocks.js';
+import { cat, same, type Block, type Math2, type Notation } from './notation.js';
+
+type Line = { lhs: Math2; rhs: Math2 };
+
+/**
+ * The backward half of the rendered ledger: for each layer from the output back to the input,
+ * how its δ is formed (with every downstream path for hidden neurons), δ in matrix form, each
+ * parameter's chain-rule product in symbols and numbers, and the bias sums; then the update
+ * table, the cost after the update and the checks.
+ */
+export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
+  const L = ledger.layers.length;
+  const N = ledger.network.batch;
+  const minLayer = ledger.focus === null ? 1 : Math.min(...ledger.params.map((p) => p.layer));
+  out.push({ kind: 'heading', level: 2, text: tr('secBackward') });
+  out.push({ kind: 'para', text: tr('backwardIntro') });
+  for (let l = L; l >= minLayer; l--) {
+    const ly = ledger.layers[l - 1]!;
+    const next = ledger.layers[l];
+    out.push({ kind: 'heading', level: 3, text: tr('layerHeading', { layer: l, role: tr(ly.role === 'hidden' ? 'roleHidden' : 'roleOutput'), act: ly.activation }) });
+    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? N;
+    out.push({ kind: 'para', text: ly.deltaRule === 'hidden' ? tr('deltaHidden', { layer: l }) : tr(ly.deltaRule === 'fused' ? 'deltaFused' : ly.deltaRule === 'softmax' ? 'deltaSoftmax' : 'deltaOutput', { count }) });
+    for (let n = 0; n < N; n++) {
+      if (N > 1) out.push({ kind: 'para', text: tr('sample', { n: n + 1 }) });
+      out.push({ kind: 'math', lines: ly.neurons.flatMap((nr) => deltaLines(ledger, ly, next, nr, n, nt)) });
+    }
+    out.push({ kind: 'para', text: tr('deltaMatrix') });
+    out.push({ kind: 'math', lines: matrixLines(ledger, ly, next, nt) });
+    gradients(ledger, ly, tr, nt, out);
+  }
+  update(ledger, tr, nt, out);
+}
+
+function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
+  const s = nr.samples[n]!;
+  const id = nr.node;
+  const d = nt.delta(id);
+  if (s.fused !== undefined) {
+    const c = s.fused.count;
+    return [{ lhs: d, rhs: cat({ text: `(y${id} − t${id})/${c}`, tex: `\\frac{y_{${id}}-t_{${id}}}{${c}}` }, ' = ', { text: `(${nt.n(s.fused.y)} − ${nt.n(s.fused.t)})/${c}`, tex: `\\frac{${nt.num(s.fused.y).tex}-${nt.num(s.fused.t).tex}}{${c}}` }, ' = ', nt.num(s.delta)) }];
+  }
+  if (s.jacobian !== undefined) {
+    const sym = nt.sum(s.jacobian.map((j) => nt.prod(nt.dE(nt.value(j.to)), { text: `∂y${j.to}/∂z${id}`, tex: `\\frac{\\partial y_{${j.to}}}{\\partial z_{${id}}}` })));
+    const num = nt.sum(s.jacobian.map((j) => nt.prod(nt.factor(j.dEda), nt.factor(j.dyk))));
+    return [{ lhs: d, rhs: cat(sym, ' = ', num, ' = ', nt.num(s.delta)) }];
+  }
+  const lines: Line[] = [];
+  const dEda = nt.dE(nt.value(id));
+  if (s.paths !== undefined && next !== undefined) {
+    const sym = nt.sum(s.paths.map((p, k) => nt.prod(nt.delta(p.to), nt.weight(next.layer, k, nr.index))));
+    const num = nt.sum(s.paths.map((p) => nt.prod(nt.factor(p.delta), nt.factor(p.w))));
+    lines.push({ lhs: dEda, rhs: cat(sym, ' = ', num, ' = ', nt.num(s.dEda!)) });
+  } else if (ledger.network.loss === 'sse') {
+    const t = ledger.target[n]![nr.index]!;
+    lines.push({ lhs: dEda, rhs: cat(nt.value(id), ' − ', nt.t(id), ' = ', nt.num(s.a), ' − ', nt.factor(t), ' = ', nt.num(s.dEda!)) });
+  } else {
+    lines.push({ lhs: dEda, rhs: nt.num(s.dEda!) });
+  }
+  lines.push({ lhs: d, rhs: cat(nt.prod(dEda, nt.fprime(ly.activation, id)), ' = ', nt.prod(nt.factor(s.dEda!), nt.factor(s.dadz!)), ' = ', nt.num(s.delta)) });
+  return lines;
+}
+
+function matrixLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nt: Notation): Line[] {
+  const l = ly.layer;
+  const D = { text: `δ(${l})`, tex: `\\delta^{(${l})}` };
+  const fp = { text: `f′(z(${l}))`, tex: `f'\\bigl(z^{(${l})}\\bigr)` };
+  const lines: Line[] = [];
+  if (ly.deltaRule === 'hidden' && next !== undefined) {
+    const sym = cat({ text: `(δ(${l + 1})·W${l + 1})`, tex: `\\bigl(\\delta^{(${l + 1})}W^{(${l + 1})}\\bigr)` }, ' ⊙ ', fp);
+    lines.push({ lhs: D, rhs: cat(sym, ' = ', { text: `(${nt.matrix(next.delta).text}·${nt.matrix(next.weight).text})`, tex: `\\left(${nt.matrix(next.delta).tex}${nt.matrix(next.weight).tex}\\right)` }, ' ⊙ ', nt.matrix(ly.dadz!), ' = ', nt.matrix(ly.delta)) });
+  } else if (ly.deltaRule === 'output') {
+    lines.push({ lhs: D, rhs: cat({ text: '∂E/∂y', tex: '\\frac{\\partial E}{\\partial y}' }, ' ⊙ ', fp, ' = ', nt.matrix(ly.dEda!), ' ⊙ ', nt.matrix(ly.dadz!), ' = ', nt.matrix(ly.delta)) });
+  } else {
+    lines.push({ lhs: D, rhs: nt.matrix(ly.delta) });
+  }
+  const all = ledger.focus === null;
+  if (all) {
+    const G = ly.neurons.map((nr) => ledger.params.filter((p) => p.layer === l && p.row === nr.index && p.kind === 'weight').map((p) => p.grad));
+    const gb = ly.neurons.map((nr) => ledger.params.find((p) => p.layer === l && p.row === nr.index && p.kind === 'bias')!.grad);
+    lines.push({ lhs: { text: `∂E/∂W${l}`, tex: `\\frac{\\partial E}{\\partial W^{(${l})}}` }, rhs: cat({ text: `δ(${l})ᵀ·${l === 1 ? 'X' : `A(${l - 1})`}`, tex: `\\delta^{(${l})\\top}${l === 1 ? 'X' : `A^{(${l - 1})}`}` }, ' = ', nt.matrix(G)) });
+    lines.push({ lhs: { text: `∂E/∂b${l}`, tex: `\\frac{\\partial E}{\\partial b^{(${l})}}` }, rhs: cat({ text: `Σₙ δ(${l})`, tex: `\\textstyle\\sum_n \\delta^{(${l})}` }, ' = ', nt.matrix([gb])) });
+  }
+  return lines;
+}
+
+function gradients(ledger: Ledger, ly: LedgerLayer, tr: Tr, nt: Notation, out: Block[]): void {
+  const params = ledger.params.filter((p) => p.layer === ly.layer);
+  if (params.length === 0) return;
+  const N = ledger.network.batch;
+  out.push({ kind: 'heading', level: 3, text: tr('gradsHeading', { layer: ly.layer }) });
+  out.push({ kind: 'para', text: tr('gradRule') });
+  if (N > 1) {
+    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? (ledger.network.loss === 'mse' || ledger.network.loss === 'bce' ? N * ledger.output[0]!.length : N);
+    out.push({ kind: 'para', text: ledger.network.loss === 'sse' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
+  }
+  for (const p of params) paramBlocks(ledger, ly, p, tr, nt, out);
+  const bs = ledger.biasSums.find((b) => b.layer === ly.layer)!;
+  const biasesShown = params.some((p) => p.kind === 'bias');
+  if (ly.role === 'output' && bs.perNeuron.length > 1 && biasesShown) {
+    out.push({ kind: 'heading', level: 3, text: tr('biasHeading') });
+    const list = bs.perNeuron.map((v, i) => `∂E/∂b${ly.layer}[${i}] = ${nt.n(v)}`).join(', ');
+    out.push({ kind: 'para', text: tr('biasOwn', { list }) });
+    const terms = N === 1 ? ly.neurons.map((nr) => `δ${nr.node}`).join(' + ') : bs.perNeuron.map((_, i) => `∂E/∂b${ly.layer}[${i}]`).join(' + ');
+    out.push({ kind: 'para', text: tr('biasSum', { name: bs.notebook, sum: nt.n(bs.sum), terms, count: bs.perNeuron.length }) });
+  }
+}
+
+function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt: Notation, out: Block[]): void {
+  const N = ledger.network.batch;
+  const nr = ly.neurons[p.row]!;
+  const to = p.to;
+  const xSym = p.from === null ? same('1') : nt.value(p.from);
+  const name = nt.param(p);
+  let lhs = nt.dE(name);
+  const tags: string[] = [];
+  if (ledger.network.naming === 'notebook' && p.kind === 'weight') tags.push(`W${p.layer}[${p.row}][${p.col}]`, tr('notebookName', { name: `b${p.notebook}` }));
+  if (tags.length > 0) lhs = { text: `${lhs.text} (${tags.join(', ')})`, tex: lhs.tex };
+  const s0 = nr.samples[0]!;
+  const next = ledger.layers[ly.layer];
+  let symRhs: Math2;
+  let factors: (n: number) => Math2;
+  if (ly.deltaRule === 'output') {
+    symRhs = nt.prod(nt.dE(nt.value(to)), nt.fprime(ly.activation, to), xSym);
+    factors = (n) => nt.prod(nt.factor(nr.samples[n]!.dEda!), nt.factor(nr.samples[n]!.dadz!), nt.factor(p.contributions[n]!.x));
+  } else if (ly.deltaRule === 'hidden' && next !== undefined) {
+    const paths = nt.sum(s0.paths!.map((q, k) => nt.prod(nt.delta(q.to), nt.weight(next.layer, k, nr.index))));
+    symRhs = nt.prod({ text: `(${paths.text})`, tex: `\\left(${paths.tex}\\right)` }, nt.fprime(ly.activation, to), xSym);
+    factors = (n) => {
+      const s = nr.samples[n]!;
+      const num = nt.sum(s.paths!.map((q) => nt.prod(nt.factor(q.delta), nt.factor(q.w))));
+      return nt.prod({ text: `(${num.text})`, tex: `\\left(${num.tex}\\right)` }, nt.factor(s.dadz!), nt.factor(p.contributions[n]!.x));
+    };
+  } else {
+    symRhs = nt.prod(nt.delta(to), xSym);
+    factors = (n) => nt.prod(nt.factor(p.contributions[n]!.delta), nt.factor(p.contributions[n]!.x));
+  }
+  const tag = tags.length > 0 ? { text: '', tex: `\\qquad\\text{(${tags.join(', ').replace(/_/g, '\\_')})}` } : same('');
+  const lines: Line[] = [{ lhs, rhs: cat(symRhs, tag) }];
+  if (N === 1) {
+    lines.push({ lhs: same(''), rhs: cat('= ', factors(0), ' = ', nt.num(p.grad)) });
+  } else {
+    const sum = nt.sum(p.contributions.map((c) => nt.prod(nt.factor(c.delta), nt.factor(c.x))));
+    lines.push({ lhs: same(''), rhs: cat('= ', { text: `Σₙ δ${to}·${xSym.text}`, tex: `\\sum_n \\delta_{${to}}${xSym.tex}` }, ' = ', sum, ' = ', nt.num(p.grad)) });
+  }
+  out.push({ kind: 'math', lines });
+  if (N === 1 && ly.deltaRule === 'hidden' && next !== undefined && p.from !== null) {
+    out.push({ kind: 'para', text: tr('hiddenPaths') });
+    const pathLines: Line[] = s0.paths!.map((q, k) => {
+      const w = nt.weight(next.layer, k, nr.index);
+      const product = q.delta * q.w * s0.dadz! * p.contributions[0]!.x;
+      return {
+        lhs: { text: `${p.from}→${to}→${q.to}`, tex: `${p.from}\\to${to}\\to${q.to}` },
+        rhs: cat(nt.prod(nt.delta(q.to), w, nt.fprime(ly.activation, to), xSym), ' = ', nt.prod(nt.factor(q.delta), nt.factor(q.w), nt.factor(s0.dadz!), nt.factor(p.contributions[0]!.x)), ' = ', nt.num(product)),
+      };
+    });
+    out.push({ kind: 'math', lines: pathLines });
+  }
+}
+
+function update(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
+  const u = ledger.update;
+  out.push({ kind: 'heading', level: 2, text: tr('secUpdate', { lr: nt.n(u.lr) }) });
+  const rows = ledger.params.map((p) => [
+    ledger.network.naming === 'notebook' && p.notebook !== null ? `${p.notebook} = ${p.id}` : p.id,
+    nt.n(p.value),
+    nt.n(p.grad),
+    nt.n(p.after),
+  ]);
+  out.push({ kind: 'table', head: [tr('colParam'), tr('colBefore'), tr('colGrad'), tr('colAfter')], rows, numeric: [false, true, true, true] });
+  out.push({ kind: 'heading', level: 2, text: tr('secAfter') });
+  out.push({ kind: 'para', text: tr('costChange', { before: nt.n(u.costBefore), after: nt.n(u.costAfter), change: nt.n(u.costAfter - u.costBefore) }) });
+  if (u.lr > 0) out.push({ kind: 'para', text: tr(u.costAfter < u.costBefore ? 'improved' : 'worsened') });
+  const vec = (m: number[][]): string => nt.matrix(m).text;
+  out.push({ kind: 'para', text: tr('outputAfter', { y: vec(u.outputAfter), t: vec(ledger.target) }) });
+  out.push({ kind: 'heading', level: 2, text: tr('secChecks') });
+  const c = ledger.checks;
+  out.push({ kind: 'para', text: tr('checkGrad', { d: nt.n(c.chain) }) });
+  if (ledger.layers.length > 1) out.push({ kind: 'para', text: tr('checkPaths', { d: nt.n(c.paths) }) });
+  out.push({ kind: 'para', text: tr('checkSymbolic', { d: nt.n(c.symbolic) }) });
+}
