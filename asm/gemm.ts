@@ -1,0 +1,216 @@
+// AssemblyScript source of the WebAssembly SIMD matmul (compiled by scripts/build-wasm.mjs).
+//
+// C (m×n) = op(A)·op(B) (+ C when accumulate), all row-major in linear memory, addresses in bytes.
+// op(A) is m×k (A stored m×k, or k×m when transA); op(B) is k×n (B stored k×n, or n×k when transB).
+// One call computes the sub-block C[i0..i1, j0..j1] so that threads can share a product.
+//
+// Blocking (GotoBLAS style): a KC×NC block of op(B) is packed into panels of NR columns, an MC×KC
+// block of op(A) into panels of MR rows; the micro-kernel keeps an MR×NR tile of C in 8 SIMD
+// registers (4 rows × 2 vectors) while it walks the packed panels. Each tile starts from the
+// current C (or from 0), so every C entry is summed in order of p across k-blocks: float64
+// results are bit-identical to the plain loop `c += a[i,p]·b[p,j]`.
+
+const MR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 128;
+
+/** Columns per register tile: two SIMD vectors (8 for f32, 4 for f64). */
+// @ts-ignore: decorator
+@inline function nr<T>(): i32 {
+  return <i32>(32 / sizeof<T>());
+}
+
+/** Columns of op(B) per cache block: the packed KC×NC block is 1 MiB for f32, 1 MiB for f64. */
+// @ts-ignore: decorator
+@inline function ncFor<T>(): i32 {
+  return sizeof<T>() == 4 ? 1024 : 512;
+}
+
+/** Bytes of workspace one gemm call needs (packed A block, packed B block, one edge tile). */
+export function gemmWorkspaceBytes(): i32 {
+  return MC * KC * 8 + KC * 1024 * 4 + 4 * 8 * 8 + 64;
+}
+
+/** Pack op(A)[ic..ic+mc, pc..pc+kc] into MR-row panels: dst[panel][p][r], rows past mc are 0. */
+function packA<T>(a: usize, m: i32, k: i32, transA: bool, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  const sz = <usize>sizeof<T>();
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    if (transA && rows == MR) {
+      // A is k×m: the MR entries of one p are contiguous.
+      let src = a + (<usize>(pc * m + ic + i)) * sz;
+      for (let p = 0; p < kc; p++) {
+        if (sz == 4) v128.store(dst, v128.load(src));
+        else {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+        }
+        src += <usize>m * sz;
+        dst += <usize>MR * sz;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          let v: T = <T>0;
+          if (r < rows) {
+            const row = ic + i + r;
+            const col = pc + p;
+            v = load<T>(a + (<usize>(transA ? col * m + row : row * k + col)) * sz);
+          }
+          store<T>(dst + <usize>r * sz, v);
+        }
+        dst += <usize>MR * sz;
+      }
+    }
+  }
+}
+
+/** Pack op(B)[pc..pc+kc, jc..jc+nc] into NR-column panels: dst[panel][p][j], columns past nc are 0. */
+function packB<T>(b: usize, k: i32, n: i32, transB: bool, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  const sz = <usize>sizeof<T>();
+  const NR = nr<T>();
+  for (let j = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    if (!transB && cols == NR) {
+      // B is k×n: the NR entries of one p are contiguous (two vectors).
+      let src = b + (<usize>(pc * n + jc + j)) * sz;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += <usize>n * sz;
+        dst += 32;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let c = 0; c < NR; c++) {
+          let v: T = <T>0;
+          if (c < cols) {
+            const row = pc + p;
+            const col = jc + j + c;
+            v = load<T>(b + (<usize>(transB ? col * k + row : row * n + col)) * sz);
+          }
+          store<T>(dst + <usize>c * sz, v);
+        }
+        dst += 32;
+      }
+    }
+  }
+}
+
+/**
+ * The register tile: C[4 rows × 2 vectors] at `c` (row stride `ldc` bytes) plus Σ_p pa[p]·pb[p]
+ * over kc packed steps. `fromZero` starts the sums at 0 instead of the current C.
+ */
+// @ts-ignore: decorator
+@inline function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero: bool): void {
+  const sz = <usize>sizeof<T>();
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (fromZero) {
+    c00 = v128.splat<T>(<T>0); c01 = c00; c10 = c00; c11 = c00;
+    c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  } else {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  }
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load_splat<T>(pa);
+    c00 = v128.add<T>(c00, v128.mul<T>(x, b0));
+    c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
+    x = v128.load_splat<T>(pa + sz);
+    c10 = v128.add<T>(c10, v128.mul<T>(x, b0));
+    c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
+    x = v128.load_splat<T>(pa + 2 * sz);
+    c20 = v128.add<T>(c20, v128.mul<T>(x, b0));
+    c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
+    x = v128.load_splat<T>(pa + 3 * sz);
+    c30 = v128.add<T>(c30, v128.mul<T>(x, b0));
+    c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    pa += 4 * sz;
+    pb += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+function gemm<T>(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+): void {
+  const sz = <usize>sizeof<T>();
+  const NR = nr<T>();
+  const NC = ncFor<T>();
+  const packedA = ws;
+  const packedB = ws + <usize>(MC * KC * 8);
+  const tile = (packedB + <usize>(KC * 1024 * 4) + 15) & ~(<usize>15);
+  const ldc = <usize>n * sz;
+  const tileLd = <usize>NR * sz;
+  if (k == 0) {
+    if (!accumulate) {
+      for (let i = i0; i < i1; i++) memory.fill(c + (<usize>(i * n + j0)) * sz, 0, <usize>(j1 - j0) * sz);
+    }
+    return;
+  }
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const fromZero = pc == 0 && !accumulate;
+      packB<T>(b, k, n, transB, pc, kc, jc, nc, packedB);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        packA<T>(a, m, k, transA, ic, mc, pc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const pb = packedB + <usize>(jr * kc) * sz;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const pa = packedA + <usize>(ir * kc) * sz;
+            const ct = c + (<usize>((ic + ir) * n + jc + jr)) * sz;
+            if (rows == MR && cols == NR) {
+              micro<T>(kc, pa, pb, ct, ldc, fromZero);
+            } else {
+              // Ragged edge: run the full tile on a scratch copy, write back the valid part.
+              for (let r = 0; r < MR; r++) {
+                for (let q = 0; q < NR; q++) {
+                  const off = tile + <usize>(r * NR + q) * sz;
+                  store<T>(off, r < rows && q < cols && !fromZero ? load<T>(ct + <usize>r * ldc + <usize>q * sz) : <T>0);
+                }
+              }
+              micro<T>(kc, pa, pb, tile, tileLd, false);
+              for (let r = 0; r < rows; r++) {
+                for (let q = 0; q < cols; q++) {
+                  store<T>(ct + <usize>r * ldc + <usize>q * sz, load<T>(tile + <usize>(r * NR + q) * sz));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** float32 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); pointers in bytes, `ws` from gemmWorkspaceBytes. */
+export function sgemm(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+): void {
+  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws);
+}
+
+/** float64 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); bit-identical to the in-order reference loop. */
+export function dgemm(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+): void {
+  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws);
+}

@@ -1,0 +1,131 @@
+import { loadWasmKernels, wasmHeapIfReady, wasmStatus } from './wasm-loader.js';
+import type { WasmHeap } from './wasm-heap.js';
+import { WasmStage } from './wasm-stage.js';
+import { ThreadPool } from './thread-pool.js';
+import type { WorkerHandle } from './thread-pool.js';
+import { canBlockOnAtomics, sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
+
+/** Everything the fast matmul paths share once the WASM kernels are loaded. */
+export interface KernelState {
+  heap: WasmHeap;
+  /** Scratch for synchronous calls. */
+  stage: WasmStage;
+  /** Scratch for {@link matmulAsync} calls (which are serialised). */
+  asyncStage: WasmStage;
+  /** Workspace of single-threaded calls. */
+  workspace: number;
+  /** Worker threads, when {@link initKernels} started them. */
+  pool: ThreadPool | null;
+  /** True when this thread may block in `Atomics.wait`. */
+  canBlock: boolean;
+}
+
+/** Options of {@link initKernels}. */
+export interface KernelOptions {
+  /**
+   * Threads (calling thread included) for large matmuls: a number, or `'auto'` (default) for
+   * `navigator.hardwareConcurrency` capped at 4. 1 starts no workers. Needs shared memory.
+   */
+  threads?: number | 'auto';
+}
+
+/** What {@link initKernels} found and started. */
+export interface KernelInfo {
+  /** WebAssembly SIMD kernels in use. */
+  wasm: boolean;
+  /** Why not, when `wasm` is false. */
+  reason: string;
+  simd: boolean;
+  sharedMemory: boolean;
+  /** Threads a large matmul is split over (1 = no workers). */
+  threads: number;
+  /** Whether the synchronous `matmul` may use the threads here (false on a browser main thread). */
+  syncThreads: boolean;
+  /** Why worker threads could not be started, when they were asked for and failed. */
+  threadError: string;
+}
+
+let state: KernelState | null = null;
+let starting: Promise<KernelInfo> | null = null;
+let threadError = '';
+
+/**
+ * The shared kernel state, or `null` while the WASM kernels are not (yet) loaded; the first call
+ * starts loading them in the background.
+ */
+export function kernelState(_strict: boolean): KernelState | null {
+  if (state !== null) return state;
+  const heap = wasmHeapIfReady();
+  if (heap === null) return null;
+  state = {
+    heap,
+    stage: new WasmStage(heap),
+    asyncStage: new WasmStage(heap),
+    workspace: heap.alloc(heap.exports.gemmWorkspaceBytes()),
+    pool: null,
+    canBlock: canBlockOnAtomics(),
+  };
+  return state;
+}
+
+/**
+ * Load the WebAssembly SIMD kernels and start the worker threads. Optional — `matmul` starts
+ * loading WASM by itself and uses TypeScript meanwhile — but awaiting it makes every call use the
+ * same path from the first one, and it is the only way to get threads. Workers never keep a Node
+ * process alive; {@link shutdownKernels} ends them.
+ *
+ * @example
+ * ```ts
+ * const info = await initKernels({ threads: 2 });
+ * console.log(info.wasm, info.threads);
+ * ```
+ */
+export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
+  if (starting) return starting;
+  starting = (async (): Promise<KernelInfo> => {
+    await loadWasmKernels();
+    const s = kernelState(true);
+    const wanted = options.threads ?? 'auto';
+    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
+    const threads = wanted === 'auto' ? Math.min(4, cores) : Math.max(1, Math.floor(wanted));
+    if (s !== null && s.heap.shared && threads > 1 && s.pool === null) {
+      try {
+        s.pool = await ThreadPool.create(s.heap, threads, await workerSpawner());
+      } catch (e) {
+        s.pool = null;
+        threadError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return kernelInfo();
+  })();
+  return starting;
+}
+
+/** The current kernel set-up (no side effects). */
+export function kernelInfo(): KernelInfo {
+  const status = wasmStatus();
+  return {
+    wasm: state !== null,
+    reason: state !== null ? '' : status.reason || status.state,
+    simd: wasmSimdSupported(),
+    sharedMemory: sharedMemorySupported(),
+    threads: state?.pool?.threads ?? 1,
+    syncThreads: (state?.pool ?? null) !== null && canBlockOnAtomics(),
+    threadError,
+  };
+}
+
+/** Terminate the worker threads (WASM stays loaded); a later {@link initKernels} starts new ones. */
+export function shutdownKernels(): void {
+  if (state?.pool) {
+    state.pool.terminate();
+    state.pool = null;
+  }
+  starting = null;
+}
+
+async function workerSpawner(): Promise<() => WorkerHandle> {
+  const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
+  const mod = isNode ? await import('./spawn.node.js') : await import('./spawn.web.js');
+  return mod.spawnWorker;
+}

@@ -1,0 +1,19 @@
+import type { WorkerHandle } from './thread-pool.js';
+import type { WorkerReply, WorkerSetup } from './worker-loop.js';
+
+/**
+ * Start one matmul Web Worker (a module worker). Needs a cross-origin-isolated page for the shared
+ * memory; bundlers such as Vite recognise the `new Worker(new URL(…, import.meta.url))` form.
+ */
+export function spawnWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./matmul-worker.web.js', import.meta.url), { type: 'module' });
+  return {
+    post: (setup: WorkerSetup) => worker.postMessage(setup),
+    onMessage: (listener: (reply: WorkerReply) => void) => {
+      worker.addEventListener('message', (ev: MessageEvent<WorkerReply>) => listener(ev.data));
+      worker.addEventListener('error', (ev: ErrorEvent) => listener({ type: 'error', message: ev.message }));
+    },
+    unref: () => undefined,
+    terminate: () => worker.terminate(),
+  };
+}

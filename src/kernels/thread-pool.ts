@@ -1,0 +1,163 @@
+import { BackpropError } from '../errors.js';
+import { CONTROL_BASE } from './wasm-heap.js';
+import type { WasmHeap } from './wasm-heap.js';
+import { SLOTS, Slot } from './worker-loop.js';
+import type { WorkerReply, WorkerSetup } from './worker-loop.js';
+
+/** What the pool needs of a worker, in Node or in a browser. */
+export interface WorkerHandle {
+  post(setup: WorkerSetup): void;
+  onMessage(listener: (reply: WorkerReply) => void): void;
+  /** Let the process exit while the worker lives (Node); a no-op in browsers. */
+  unref(): void;
+  terminate(): void;
+}
+
+/** Register tile sizes of asm/gemm.ts: row splits align to MR, column splits to 8 (f32 NR). */
+const MR = 4;
+const NR = 8;
+
+/**
+ * Worker threads sharing one WebAssembly memory with the calling thread, splitting one gemm by
+ * rows (or by columns when C is wide and short). The calling thread computes its own share, so
+ * `threads` = workers + 1. Jobs travel through shared-memory control slots with `Atomics`, not
+ * messages: a job costs a futex wake-up (tens of µs), not a structured clone.
+ *
+ * Two ways to wait: {@link ThreadPool.runSync} blocks in `Atomics.wait` (Node's main thread, any
+ * worker) and {@link ThreadPool.runAsync} returns a promise (a browser's main thread, where
+ * blocking is forbidden). One job at a time; `busy` tells whether one is in flight.
+ */
+export class ThreadPool {
+  /** True while an async job is in flight (sync callers then use one thread). */
+  busy = false;
+  private readonly ctl: Int32Array;
+  private readonly waiters = new Map<number, () => void>();
+  private seq = 0;
+  private tail: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly heap: WasmHeap,
+    private readonly workers: WorkerHandle[],
+    private readonly workspaces: number[],
+  ) {
+    this.ctl = new Int32Array(heap.buffer, CONTROL_BASE, SLOTS * workers.length);
+    workers.forEach((w, t) => {
+      w.onMessage((reply) => {
+        if (reply.type === 'done') this.waiters.get(t)?.();
+      });
+      w.unref();
+    });
+  }
+
+  /** Threads a job is split over (workers + the calling thread). */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Start `threads − 1` workers on `heap` (which must be shared) and wait until each has
+   * instantiated the module.
+   */
+  static async create(heap: WasmHeap, threads: number, spawn: () => WorkerHandle): Promise<ThreadPool> {
+    if (!heap.shared) throw new BackpropError('unsupported', 'ThreadPool: the WASM heap is not on shared memory');
+    const count = Math.max(0, Math.min(15, Math.floor(threads) - 1));
+    const workers: WorkerHandle[] = [];
+    const ready: Array<Promise<void>> = [];
+    const wsBytes = heap.exports.gemmWorkspaceBytes();
+    const workspaces = [heap.alloc(wsBytes)];
+    for (let t = 0; t < count; t++) {
+      const w = spawn();
+      workers.push(w);
+      workspaces.push(heap.alloc(wsBytes));
+      ready.push(new Promise<void>((resolve, reject) => {
+        w.onMessage((reply) => {
+          if (reply.type === 'ready') resolve();
+          else if (reply.type === 'error') reject(new BackpropError('unsupported', `matmul worker ${t}: ${reply.message}`));
+        });
+      }));
+      w.post({ module: heap.module, memory: heap.memory, control: CONTROL_BASE / 4 + t * SLOTS });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      workers.forEach((w) => w.terminate());
+      throw e;
+    }
+    return new ThreadPool(heap, workers, workspaces);
+  }
+
+  /** Run a staged gemm on all threads and block until done (needs `Atomics.wait` on this thread). */
+  runSync(fn: 0 | 1, a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, accumulate: boolean): void {
+    const seq = this.dispatch(fn, a, b, c, m, k, n, transA, transB, accumulate, false);
+    const ctl = this.ctl;
+    for (let t = 0; t < this.workers.length; t++) {
+      const at = t * SLOTS + Slot.Done;
+      let done: number;
+      while ((done = Atomics.load(ctl, at)) !== seq) Atomics.wait(ctl, at, done);
+    }
+  }
+
+  /** Run a staged gemm on all threads; the promise settles when every worker is done. */
+  runAsync(fn: 0 | 1, a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, accumulate: boolean): Promise<void> {
+    const job = this.tail.then(async () => {
+      this.busy = true;
+      try {
+        const pending = this.workers.map((_, t) => new Promise<void>((resolve) => this.waiters.set(t, resolve)));
+        const seq = this.dispatch(fn, a, b, c, m, k, n, transA, transB, accumulate, true);
+        // A worker may have finished before its message listener mattered: check the slots too.
+        await Promise.all(pending.map((p, t) => Atomics.load(this.ctl, t * SLOTS + Slot.Done) === seq ? undefined : p));
+      } finally {
+        this.waiters.clear();
+        this.busy = false;
+      }
+    });
+    this.tail = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Stop and terminate every worker. The pool is unusable afterwards. */
+  terminate(): void {
+    for (let t = 0; t < this.workers.length; t++) {
+      Atomics.store(this.ctl, t * SLOTS + Slot.Seq, -1);
+      Atomics.notify(this.ctl, t * SLOTS + Slot.Seq);
+      this.workers[t]!.terminate();
+    }
+    this.workers.length = 0;
+  }
+
+  /** Hand shares 1… to the workers, compute share 0 here, return the job's sequence number. */
+  private dispatch(fn: 0 | 1, a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, accumulate: boolean, postDone: boolean): number {
+    const parts = this.threads;
+    const byRows = m >= n || n < parts * NR;
+    const len = byRows ? m : n;
+    const unit = byRows ? MR : NR;
+    const step = Math.ceil(len / parts / unit) * unit;
+    const seq = ++this.seq;
+    const ctl = this.ctl;
+    for (let t = 0; t < this.workers.length; t++) {
+      const lo = Math.min(len, (t + 1) * step);
+      const hi = Math.min(len, (t + 2) * step);
+      const base = t * SLOTS;
+      ctl[base + Slot.Fn] = fn;
+      ctl[base + Slot.A] = a; ctl[base + Slot.B] = b; ctl[base + Slot.C] = c;
+      ctl[base + Slot.M] = m; ctl[base + Slot.K] = k; ctl[base + Slot.N] = n;
+      ctl[base + Slot.TransA] = transA ? 1 : 0;
+      ctl[base + Slot.TransB] = transB ? 1 : 0;
+      ctl[base + Slot.Accumulate] = accumulate ? 1 : 0;
+      ctl[base + Slot.I0] = byRows ? lo : 0; ctl[base + Slot.I1] = byRows ? hi : m;
+      ctl[base + Slot.J0] = byRows ? 0 : lo; ctl[base + Slot.J1] = byRows ? n : hi;
+      ctl[base + Slot.Ws] = this.workspaces[t + 1]!;
+      ctl[base + Slot.PostDone] = postDone ? 1 : 0;
+      Atomics.store(ctl, base + Slot.Seq, seq);
+      Atomics.notify(ctl, base + Slot.Seq);
+    }
+    const hi0 = Math.min(len, step);
+    const gemm = fn === 0 ? this.heap.exports.sgemm : this.heap.exports.dgemm;
+    gemm(a, b, c, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0,
+      0, byRows ? hi0 : m, 0, byRows ? n : hi0, this.workspaces[0]!);
+    return seq;
+  }
+}

@@ -1,0 +1,156 @@
+import { BackpropError } from '../errors.js';
+
+/** The exports of the compiled gemm module (asm/gemm.ts); addresses are byte offsets. */
+export interface GemmExports {
+  /** Bytes of workspace one concurrent gemm call needs. */
+  gemmWorkspaceBytes(): number;
+  /** float32 C[i0..i1, j0..j1] = op(A)·op(B) (+ C when accumulate ≠ 0). */
+  sgemm: GemmFn;
+  /** float64 version of {@link GemmExports.sgemm}. */
+  dgemm: GemmFn;
+}
+
+/** Signature of the exported gemm functions: (a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws). */
+export type GemmFn = (
+  a: number, b: number, c: number, m: number, k: number, n: number,
+  transA: number, transB: number, accumulate: number,
+  i0: number, i1: number, j0: number, j1: number, ws: number,
+) => void;
+
+/** Bytes below this address belong to the module and the thread control block. */
+export const HEAP_BASE = 65536;
+/** Byte address of the control block the thread pool uses (64 int32 slots per worker). */
+export const CONTROL_BASE = 4096;
+const PAGE = 65536;
+const ALIGN = 64;
+
+/**
+ * One WebAssembly memory with an instance of the gemm module on it, and a first-fit allocator
+ * (64-byte aligned blocks, freed blocks coalesce) for the memory above {@link HEAP_BASE}.
+ *
+ * Growing a plain (unshared) memory detaches every view made before; growing a shared memory does
+ * not. Holders of views therefore re-read {@link WasmHeap.buffer} (or use `WasmArray.view`, which
+ * does) after anything that may allocate.
+ */
+export class WasmHeap {
+  /** The memory all kernels of this heap read and write. */
+  readonly memory: WebAssembly.Memory;
+  /** The compiled module (workers instantiate it again on the same shared memory). */
+  readonly module: WebAssembly.Module;
+  /** The gemm exports of this heap's instance. */
+  readonly exports: GemmExports;
+  /** True when the memory is a shared one (worker threads can use it). */
+  readonly shared: boolean;
+  private readonly free: Array<{ ptr: number; size: number }> = [];
+  private readonly used = new Map<number, number>();
+  private top = HEAP_BASE;
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+
+  constructor(module: WebAssembly.Module, shared: boolean) {
+    this.module = module;
+    this.shared = shared;
+    this.memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: wasmAbort } });
+    this.exports = instance.exports as unknown as GemmExports;
+  }
+
+  /** The memory's current buffer (a fresh object after each growth). */
+  get buffer(): ArrayBuffer | SharedArrayBuffer {
+    const buf = this.memory.buffer;
+    this.buffers.add(buf);
+    return buf;
+  }
+
+  /**
+   * True when `x` is a view of this memory (made from any of its buffers, before or after growth),
+   * so a kernel can read or write it in place at address `x.byteOffset`.
+   */
+  owns(x: ArrayBufferView): boolean {
+    if (x.buffer === this.memory.buffer) return true;
+    // NOTE: a plain memory's old buffers are detached (byteLength 0) after growth: not usable.
+    return this.buffers.has(x.buffer) && x.buffer.byteLength > 0;
+  }
+
+  /** Reserve `bytes` (rounded up to 64) and return the byte address; grows the memory if needed. */
+  alloc(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new BackpropError('value', `WasmHeap.alloc: expected a byte count ≥ 0, got ${bytes}`);
+    }
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.free.length; i++) {
+      const block = this.free[i]!;
+      if (block.size < size) continue;
+      const ptr = block.ptr;
+      if (block.size === size) this.free.splice(i, 1);
+      else {
+        block.ptr += size;
+        block.size -= size;
+      }
+      this.used.set(ptr, size);
+      return ptr;
+    }
+    const ptr = this.top;
+    this.ensure(ptr + size);
+    this.top = ptr + size;
+    this.used.set(ptr, size);
+    return ptr;
+  }
+
+  /** Give back a block from {@link WasmHeap.alloc}; freeing an unknown address is an error. */
+  release(ptr: number): void {
+    const size = this.used.get(ptr);
+    if (size === undefined) {
+      throw new BackpropError('value', `WasmHeap.release: address ${ptr} is not an allocated block`);
+    }
+    this.used.delete(ptr);
+    let lo = 0;
+    let hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid]!.ptr < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    this.free.splice(lo, 0, { ptr, size });
+    // Coalesce with the right, then the left neighbour; a block touching the top lowers it.
+    const right = this.free[lo + 1];
+    if (right && ptr + size === right.ptr) {
+      this.free[lo]!.size += right.size;
+      this.free.splice(lo + 1, 1);
+    }
+    const left = this.free[lo - 1];
+    if (left && left.ptr + left.size === ptr) {
+      left.size += this.free[lo]!.size;
+      this.free.splice(lo, 1);
+      lo--;
+    }
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.size === this.top) {
+      this.top = last.ptr;
+      this.free.pop();
+    }
+  }
+
+  /** Bytes currently handed out. */
+  get usedBytes(): number {
+    let s = 0;
+    for (const size of this.used.values()) s += size;
+    return s;
+  }
+
+  /** Grow the memory so that addresses below `end` exist. */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    // NOTE: grow at least by the current size, so a sequence of growing requests costs O(log n) grows.
+    const want = Math.min(65536 - have / PAGE, Math.max(pages, have / PAGE));
+    if (want < pages) {
+      throw new BackpropError('value', `WasmHeap: ${end} bytes requested, beyond the 4 GiB of a WebAssembly memory`);
+    }
+    this.memory.grow(want);
+  }
+}
+
+function wasmAbort(): never {
+  throw new BackpropError('unsupported', 'the WebAssembly gemm module aborted (an internal bug)');
+}

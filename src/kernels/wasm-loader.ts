@@ -1,0 +1,65 @@
+import { sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
+import { WasmHeap } from './wasm-heap.js';
+
+/** Where the WebAssembly kernels stand: not tried yet, loading, ready, or unavailable here. */
+export type WasmState = 'idle' | 'loading' | 'ready' | 'unavailable';
+
+let state: WasmState = 'idle';
+let heap: WasmHeap | null = null;
+let pending: Promise<WasmHeap | null> | null = null;
+let reason = '';
+
+/**
+ * Load the WebAssembly SIMD kernels (once): decode the module that `npm run build:wasm` generated,
+ * compile it asynchronously (allowed on a browser main thread at any size) and instantiate it on a
+ * shared memory where possible, else a plain one. Resolves to `null` — and the TypeScript kernels
+ * stay in use — when SIMD is unsupported or the module was not built.
+ *
+ * @example
+ * ```ts
+ * const heap = await loadWasmKernels(); // null → TypeScript fallback
+ * ```
+ */
+export function loadWasmKernels(): Promise<WasmHeap | null> {
+  if (pending) return pending;
+  state = 'loading';
+  pending = (async (): Promise<WasmHeap | null> => {
+    try {
+      if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
+      // NOTE: the module is generated at build time (gitignored); when it is missing the import
+      // fails and the TypeScript kernels stay in use.
+      // @ts-ignore -- the generated file may be absent before `npm run build:wasm`
+      const generated = (await import('./wasm-bytes.generated.js')) as { WASM_SHARED: string | null; WASM_PLAIN: string | null };
+      const shared = sharedMemorySupported() && generated.WASM_SHARED !== null;
+      const base64 = shared ? generated.WASM_SHARED : generated.WASM_PLAIN;
+      if (base64 === null) throw new Error('the WASM module was not built (assemblyscript missing at build time)');
+      const module = await WebAssembly.compile(decodeBase64(base64));
+      heap = new WasmHeap(module, shared);
+      state = 'ready';
+    } catch (e) {
+      reason = e instanceof Error ? e.message : String(e);
+      state = 'unavailable';
+      heap = null;
+    }
+    return heap;
+  })();
+  return pending;
+}
+
+/** The loaded heap, or `null` while loading / when unavailable. Starts loading when idle. */
+export function wasmHeapIfReady(): WasmHeap | null {
+  if (state === 'idle') void loadWasmKernels();
+  return heap;
+}
+
+/** The current state, and why the kernels are unavailable when they are. */
+export function wasmStatus(): { state: WasmState; reason: string } {
+  return { state, reason };
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
