@@ -1,53 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
-import { parseDataJson } from '../../data/json.js';
-import { parseJsonText, parseModelFile, toModelFile } from '../../io/model-file.js';
+import type { Dataset } from '../../data/dataset.js';
+import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
+import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
+import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
+import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
+import { LOSSES, type LossName } from '../../nn/losses.js';
+import { Sequential } from '../../nn/sequential.js';
 import { createOptimizer, OPTIMIZERS } from '../../optim/create.js';
 import type { OptimizerName } from '../../optim/optimizer.js';
-import { fromData } from '../../tensor/create.js';
 import { formatNumber } from '../../tensor/format.js';
-import { Rng } from '../../tensor/rng.js';
-import { evaluateLoss, trainEpoch } from '../../train/epoch.js';
+import type { Callback } from '../../train/callbacks.js';
+import { CHECKPOINT_FILE, checkpointCallback, parseCheckpoint } from '../../train/checkpoint.js';
+import { fit } from '../../train/fit.js';
+import { evaluate, type Metrics } from '../../train/metrics.js';
+import { historySvg } from '../../train/plot-svg.js';
+import { parseSchedule, SCHEDULE_SYNTAX } from '../../train/schedules.js';
+import type { TrainingState } from '../../train/state.js';
+import type { ParsedArgs } from '../args.js';
+import { lineChart } from '../chart.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { percent, Progress } from '../progress.js';
+import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
-/** `backprop train MODEL.json --data DATA.json --out TRAINED.json` — mini-batch training. */
+/** Flags that may change when resuming; every other flag must match the checkpoint's. */
+const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
+
+/**
+ * `backprop train` — trains a model file, or a network given by --layers, on named data or a file,
+ * with validation, metrics, progress, schedules, clipping, early stopping, checkpoints and resume.
+ */
 export const train: Command = {
   name: 'train',
-  summary: 'train a model on data and save the trained model',
+  summary: 'train a network (a model file, or --layers) on data; progress, metrics, checkpoints, resume',
   spec: {
-    positionals: [{ name: 'MODEL.json', help: 'the model file to start from' }],
+    positionals: [{ name: 'MODEL.json', help: 'the model file to start from (or give --layers instead)', optional: true }],
     flags: {
-      data: { type: 'string', value: 'DATA.json', help: 'training data {"inputs": N×in, "targets": N×out}' },
-      out: { type: 'string', value: 'FILE', help: 'where to write the trained model' },
+      ...DATA_FLAGS,
+      out: { type: 'string', value: 'FILE', help: 'where to write the trained model (with its preprocessing)' },
+      layers: { type: 'string', value: 'N,N,…', help: 'a new network by layer sizes, inputs first, e.g. 784,128,64,10' },
+      activation: { type: 'string', choices: ACTIVATIONS, help: 'hidden activation of --layers (default relu)' },
+      output: { type: 'string', choices: ACTIVATIONS, help: 'output activation of --layers (default softmax for several classes, sigmoid for one output of two classes, else linear)' },
+      loss: { type: 'string', choices: LOSSES, help: "loss (default: the model file's; with --layers by the output: cross_entropy, bce or mse)" },
+      init: { type: 'string', choices: INITIALIZERS, help: 'initializer of --layers (default He for relu-like, Glorot otherwise)' },
       optimizer: { type: 'string', choices: OPTIMIZERS, help: 'update rule (default sgd)' },
       lr: { type: 'number', value: 'X', above: 0, help: 'learning rate η (default 0.1 for sgd, 0.01 rmsprop, 0.001 adam/adamw)' },
       momentum: { type: 'number', value: 'M', min: 0, help: 'momentum (sgd, rmsprop)' },
       nesterov: { type: 'boolean', help: 'Nesterov momentum (sgd)' },
       'weight-decay': { type: 'number', value: 'W', min: 0, help: 'weight decay (L2 for sgd/rmsprop/adam, decoupled for adamw)' },
       epochs: { type: 'int', value: 'E', min: 1, help: 'passes over the data (default 100)' },
-      'batch-size': { type: 'int', value: 'B', min: 1, help: 'samples per step (default: all)' },
+      'batch-size': { type: 'int', value: 'B', min: 1, help: 'samples per step (default: all rows with a MODEL.json, 32 with --layers)' },
       'no-shuffle': { type: 'boolean', help: 'take the samples in order every epoch' },
-      seed: { type: 'int', value: 'S', min: 0, help: 'seed of the shuffling Rng (default 0)' },
-      dtype: { type: 'string', choices: ['float64', 'float32'], help: "precision (default: the model file's)" },
+      seed: { type: 'int', value: 'S', min: 0, help: 'seed of shuffling, initial weights and data (default 0)' },
+      dtype: { type: 'string', choices: ['float64', 'float32'], help: "precision (default: the model file's; float64 with --layers)" },
+      scale: { type: 'string', choices: ['standardize', 'minmax'], help: 'scale the inputs (statistics of the training rows, saved in the model)' },
+      schedule: { type: 'string', value: 'SPEC', help: `learning-rate schedule: ${SCHEDULE_SYNTAX}` },
+      'clip-norm': { type: 'number', value: 'X', above: 0, help: 'clip the global gradient norm to X before each step' },
+      'early-stopping': { type: 'boolean', help: 'stop when val_loss (or loss) stalls and restore the best weights' },
+      patience: { type: 'int', value: 'N', min: 1, help: 'epochs without improvement before early stopping (default 10)' },
+      checkpoint: { type: 'string', value: 'DIR', help: 'write DIR/checkpoint.json (weights, optimizer, Rng, history) atomically' },
+      'checkpoint-every': { type: 'int', value: 'N', min: 1, help: 'epochs between checkpoints (default 1)' },
+      resume: { type: 'string', value: 'DIR', help: "continue from DIR/checkpoint.json with its settings (--epochs may be raised)" },
+      plot: { type: 'string', value: 'FILE.svg', help: 'write the loss/accuracy curves as an SVG picture' },
     },
   },
-  examples: ['backprop train examples/xor-model.json --data examples/xor-data.json --out xor-trained.json --lr 0.5 --epochs 2000'],
-  run(args, io) {
-    const f = args.flags;
-    const path = args.positionals[0]!;
-    if (f.data === undefined) throw new BackpropError('argument', 'train: missing --data DATA.json');
+  examples: [
+    'backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out xor.json',
+    'backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot iris.svg --out iris.json',
+    'backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.001 --epochs 20 --schedule cosine --dtype float32 --seed 1 --out mnist.json',
+  ],
+  async run(args, io) {
+    let f = { ...args.flags };
+    let positional: string | undefined = args.positionals[0];
+    let resume: TrainingState | undefined;
+    if (f.resume !== undefined) {
+      const path = join(String(f.resume), CHECKPOINT_FILE);
+      resume = parseCheckpoint(io.readText(path), path);
+      ({ flags: f, positional } = mergeResumed(f, positional, resume, path));
+    }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
-    let loaded = loadModelArg(path, io);
-    const dtype = (f.dtype as 'float64' | 'float32' | undefined) ?? loaded.model.dtype;
-    if (dtype !== loaded.model.dtype) loaded = parseModelFile({ ...toModelFile(loaded.model, loaded.loss), dtype }, path);
-    const { model, loss } = loaded;
-    const dataPath = String(f.data);
-    const data = parseDataJson(parseJsonText(io.readText(dataPath), dataPath));
-    if (data.inputSize !== model.inputSize) throw new BackpropError('data', `${dataPath}: inputs have ${data.inputSize} columns but the model takes ${model.inputSize}`);
-    if (data.outputSize !== model.outputSize) throw new BackpropError('data', `${dataPath}: targets have ${data.outputSize} columns but the model gives ${model.outputSize}`);
-    const toDtype = (a: Float64Array): Float64Array | Float32Array => (dtype === 'float64' ? a : Float32Array.from(a));
-    const x = fromData(toDtype(data.x), [data.rows, data.inputSize]);
-    const t = fromData(toDtype(data.y), [data.rows, data.outputSize]);
+    if (f.plot !== undefined && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
+    if (f['checkpoint-every'] !== undefined && f.checkpoint === undefined) throw new BackpropError('argument', 'train: --checkpoint-every needs --checkpoint DIR');
+    if (f.patience !== undefined && f['early-stopping'] !== true) throw new BackpropError('argument', 'train: --patience needs --early-stopping');
+    const seed = (f.seed as number | undefined) ?? 0;
+
+    const { model, loss } = buildModel(f, positional, resume, io);
+    const outAct = model.layers[model.layers.length - 1]!.activation;
+    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
+    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
+    let scaler: Scaler | undefined;
+    if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
+    if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
+    const trainSet = scaled(parts.train, scaler);
+    const validation = parts.validation && scaled(parts.validation, scaler);
+    const test = parts.test && scaled(parts.test, scaler);
+    const preprocessing = preprocessingOf(positional ? loadedPreprocessing(positional, resume, io) : undefined, data, scaler);
+
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
     const optimizer = createOptimizer(name, model.parameters(), {
@@ -57,21 +108,152 @@ export const train: Command = {
       ...(f['weight-decay'] !== undefined ? { weightDecay: f['weight-decay'] as number } : {}),
     });
     const epochs = (f.epochs as number | undefined) ?? 100;
-    const batchSize = (f['batch-size'] as number | undefined) ?? data.rows;
-    const rng = new Rng((f.seed as number | undefined) ?? 0);
-    const shuffle = f['no-shuffle'] !== true;
-    io.stdout(`training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${data.rows} samples, batch ${batchSize}, ${epochs} epochs\n`);
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = shuffle ? rng.permutation(data.rows) : undefined;
-      trainEpoch(model, loss, optimizer, x, t, batchSize, order);
-      const value = evaluateLoss(model, loss, x, t);
-      if (!Number.isFinite(value)) {
-        throw new BackpropError('numeric', `train: the loss became ${value} in epoch ${epoch}; the learning rate (${optimizer.lr}) is probably too high or the inputs unscaled. Nothing was written.`);
-      }
-      io.stdout(`epoch ${String(epoch).padStart(String(epochs).length)}  loss ${formatNumber(value)}\n`);
+    const batchSize = (f['batch-size'] as number | undefined) ?? (f.layers !== undefined ? Math.min(32, trainSet.rows) : trainSet.rows);
+    const schedule = f.schedule !== undefined ? parseSchedule(String(f.schedule), epochs) : undefined;
+    if (resume && resume.epoch > epochs) throw new BackpropError('argument', `train: the checkpoint is at epoch ${resume.epoch}, beyond --epochs ${epochs}`);
+
+    const progress = new Progress(io);
+    const callbacks: Callback[] = [progress];
+    if (f.checkpoint !== undefined) {
+      const dir = String(f.checkpoint);
+      callbacks.push(
+        checkpointCallback({
+          every: (f['checkpoint-every'] as number | undefined) ?? 1,
+          save: (_state, text) => {
+            try {
+              mkdirSync(dir, { recursive: true });
+            } catch (e) {
+              throw new BackpropError('io', `${dir}: cannot create the checkpoint directory (${(e as Error).message})`);
+            }
+            io.writeAtomic(join(dir, CHECKPOINT_FILE), text);
+          },
+        }),
+      );
     }
-    io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, loaded.preprocessing), null, 1) + '\n');
+    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
+    io.stdout(
+      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
+        `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`,
+    );
+    let result;
+    try {
+      result = await fit(model, trainSet, {
+        loss,
+        optimizer,
+        epochs,
+        batchSize,
+        shuffle: f['no-shuffle'] !== true,
+        rng: seedStream(seed, 0),
+        callbacks,
+        ...(validation && { validation }),
+        ...(schedule && { schedule }),
+        ...(f['clip-norm'] !== undefined && { clipNorm: f['clip-norm'] as number }),
+        ...(f['early-stopping'] === true && { earlyStopping: { patience: (f.patience as number | undefined) ?? 10 } }),
+        ...(resume && { resume }),
+        ...(preprocessing && { preprocessing }),
+        settings: { flags: savedFlags(f), ...(positional !== undefined && { model: positional }) },
+      });
+    } finally {
+      progress.clear();
+    }
+    if (result.stopReason !== 'completed') io.stdout(`${result.stopReason}; the model holds the weights of epoch ${result.weightsFromEpoch}\n`);
+    io.stdout(summary('train', result.train));
+    if (result.validation) io.stdout(summary('validation', result.validation));
+    if (test) io.stdout(summary('test', evaluate(model, loss, test)));
+    if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, io.columns - 14))));
+    if (f.plot !== undefined) {
+      io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
+      io.stdout(`plot ${String(f.plot)}\n`);
+    }
+    io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
     io.stdout(`saved ${String(f.out)}\n`);
     return 0;
   },
 };
+
+function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resume: TrainingState | undefined, io: CliIo): LoadedModel {
+  if (positional !== undefined && f.layers !== undefined) throw new BackpropError('argument', 'train: give either MODEL.json or --layers, not both');
+  for (const k of ['activation', 'output', 'init'] as const) {
+    if (f[k] !== undefined && f.layers === undefined) throw new BackpropError('argument', `train: --${k} describes a new network and needs --layers`);
+  }
+  const lossFlag = f.loss as LossName | undefined;
+  const dtypeFlag = f.dtype as 'float64' | 'float32' | undefined;
+  if (resume) {
+    const loaded = parseModelFile(resume.model, 'checkpoint model');
+    return { model: loaded.model, loss: loaded.loss };
+  }
+  if (positional !== undefined) {
+    let loaded = loadModelArg(positional, io);
+    const dtype = dtypeFlag ?? loaded.model.dtype;
+    if (dtype !== loaded.model.dtype) loaded = parseModelFile({ ...toModelFile(loaded.model, loaded.loss), dtype }, positional);
+    return { model: loaded.model, loss: lossFlag ?? loaded.loss };
+  }
+  if (f.layers === undefined) throw new BackpropError('argument', 'train: missing the network: give MODEL.json or --layers N,N,… (e.g. --layers 2,8,2)');
+  const sizes = String(f.layers).split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+  if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new BackpropError('argument', `train: --layers expects at least two positive whole numbers separated by commas (inputs first), got ${JSON.stringify(f.layers)}`);
+  }
+  const outputs = sizes[sizes.length - 1]!;
+  const output = (f.output as ActivationName | undefined) ?? (outputs === 1 ? (lossFlag === 'mse' || lossFlag === 'sse' ? 'linear' : 'sigmoid') : 'softmax');
+  const loss = lossFlag ?? (output === 'softmax' ? 'cross_entropy' : output === 'sigmoid' ? 'bce' : 'mse');
+  const model = Sequential.mlp(sizes, {
+    activation: (f.activation as ActivationName | undefined) ?? 'relu',
+    output,
+    rng: seedStream((f.seed as number | undefined) ?? 0, 1),
+    dtype: dtypeFlag ?? 'float64',
+    ...(f.init !== undefined && { init: f.init as InitializerName }),
+  });
+  return { model, loss };
+}
+
+function loadedPreprocessing(positional: string, resume: TrainingState | undefined, io: CliIo): PreprocessingFile | undefined {
+  return resume ? (resume.model.preprocessing ?? undefined) : loadModelArg(positional, io).preprocessing;
+}
+
+/** The model's preprocessing: the scaler's statistics, feature and class names. */
+function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, scaler: Scaler | undefined): PreprocessingFile | undefined {
+  const p: PreprocessingFile = { ...(base ?? {}) };
+  if (scaler) p.inputs = { ...scaler.toJSON() };
+  if (data.featureNames) p.featureNames = [...data.featureNames];
+  if (data.classNames) p.classNames = [...data.classNames];
+  return Object.keys(p).length > 0 ? p : undefined;
+}
+
+function savedFlags(f: ParsedArgs['flags']): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && !RESUMABLE.includes(k)) out[k] = v;
+  return out;
+}
+
+/** The checkpoint's settings under the flags given now; a flag that differs is an error. */
+function mergeResumed(f: ParsedArgs['flags'], positional: string | undefined, state: TrainingState, path: string): { flags: ParsedArgs['flags']; positional: string | undefined } {
+  const settings = state.settings as { flags?: Record<string, string | number | boolean>; model?: string } | undefined;
+  if (!settings || typeof settings.flags !== 'object' || settings.flags === null) throw new BackpropError('argument', `${path}: this checkpoint was not written by backprop train (no settings)`);
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || RESUMABLE.includes(k)) continue;
+    if (settings.flags[k] !== v) {
+      throw new BackpropError('argument', `train: --${k} ${v === true ? '' : String(v)} differs from the checkpoint's ${settings.flags[k] === undefined ? '(not given)' : String(settings.flags[k])}; a resumed run keeps its settings (only ${RESUMABLE.map((r) => '--' + r).join(', ')} may change)`);
+    }
+  }
+  if (positional !== undefined && positional !== settings.model) throw new BackpropError('argument', `train: the checkpoint was trained from ${settings.model ?? '--layers'}, not ${positional}`);
+  if (state.stopReason === null && state.history.length > 0 && state.history[state.history.length - 1]!.epoch !== state.epoch) {
+    throw new BackpropError('argument', `${path}: inconsistent checkpoint (epoch ${state.epoch}, history to ${state.history[state.history.length - 1]!.epoch})`);
+  }
+  return { flags: { ...settings.flags, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) }, positional: settings.model };
+}
+
+/** `test: loss 0.12  accuracy 96.50 %` (or MSE and R² for regression). */
+function summary(name: string, m: Metrics): string {
+  const parts = [`${name}:`.padEnd(12), `loss ${formatNumber(m.loss, 6)}`];
+  if (m.classification) parts.push(`accuracy ${percent(m.classification.accuracy)}`);
+  if (m.regression) parts.push(`mse ${formatNumber(m.regression.mse, 6)}`, `r2 ${formatNumber(m.regression.r2, 4)}`);
+  return parts.join('  ') + `  (${m.rows} rows)\n`;
+}
+
+function charts(loss: number[], history: import('../../train/history.js').History, width: number): string {
+  let text = lineChart('loss', [{ name: 'train', values: loss, mark: '*' }, ...(history.has('valLoss') ? [{ name: 'validation', values: history.series('valLoss'), mark: 'o' }] : [])], { width, height: 8 });
+  if (history.has('accuracy')) {
+    text += '\n' + lineChart('accuracy', [{ name: 'train', values: history.series('accuracy'), mark: '*' }, ...(history.has('valAccuracy') ? [{ name: 'validation', values: history.series('valAccuracy'), mark: 'o' }] : [])], { width, height: 8 });
+  }
+  return text;
+}

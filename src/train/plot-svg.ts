@@ -1,0 +1,128 @@
+import { formatNumber } from '../tensor/format.js';
+import type { History, MetricName } from './history.js';
+
+/** One panel of {@link historySvg}: a title and the metrics drawn in it. */
+export interface PlotPanel {
+  title: string;
+  metrics: { name: MetricName; label: string; color: string; dashed?: boolean }[];
+}
+
+/** The default panels: loss (train, validation) and accuracy or R² when recorded. */
+export function defaultPanels(history: History): PlotPanel[] {
+  const panels: PlotPanel[] = [
+    {
+      title: 'loss',
+      metrics: [
+        { name: 'loss', label: 'train', color: '#1f77b4' },
+        { name: 'valLoss', label: 'validation', color: '#ff7f0e', dashed: true },
+      ],
+    },
+  ];
+  if (history.has('accuracy') || history.has('valAccuracy')) {
+    panels.push({
+      title: 'accuracy',
+      metrics: [
+        { name: 'accuracy', label: 'train', color: '#1f77b4' },
+        { name: 'valAccuracy', label: 'validation', color: '#ff7f0e', dashed: true },
+      ],
+    });
+  } else if (history.has('r2') || history.has('valR2')) {
+    panels.push({
+      title: 'R²',
+      metrics: [
+        { name: 'r2', label: 'train', color: '#1f77b4' },
+        { name: 'valR2', label: 'validation', color: '#ff7f0e', dashed: true },
+      ],
+    });
+  }
+  return panels.map((p) => ({ ...p, metrics: p.metrics.filter((m) => history.has(m.name)) })).filter((p) => p.metrics.length > 0);
+}
+
+/**
+ * The training curves as a standalone SVG document (no scripts, no external resources): one panel
+ * per metric group side by side, epochs on x, nice-number ticks on y, a legend per panel.
+ *
+ * @example
+ * ```ts
+ * const svg = historySvg(result.history, { title: 'iris, 4-8-3' });
+ * ```
+ */
+export function historySvg(history: History, options: { title?: string; panels?: PlotPanel[]; panelWidth?: number; height?: number } = {}): string {
+  const panels = options.panels ?? defaultPanels(history);
+  const pw = options.panelWidth ?? 420;
+  const h = options.height ?? 300;
+  const top = options.title ? 40 : 16;
+  const width = Math.max(1, panels.length) * pw;
+  const epochs = history.series('loss').map((_, i) => history.epochs[i]!.epoch);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h + top}" viewBox="0 0 ${width} ${h + top}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+  ];
+  if (options.title) out.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`);
+  panels.forEach((panel, k) => out.push(drawPanel(panel, history, epochs, k * pw, top, pw, h)));
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: number, y0: number, w: number, h: number): string {
+  const m = { left: 58, right: 16, top: 26, bottom: 40 };
+  const pl = x0 + m.left;
+  const pr = x0 + w - m.right;
+  const pt = y0 + m.top;
+  const pb = y0 + h - m.bottom;
+  const values = panel.metrics.flatMap((s) => history.series(s.name).filter(Number.isFinite));
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (!(hi > lo)) {
+    hi = (Number.isFinite(hi) ? hi : 0) + 0.5;
+    lo = (Number.isFinite(lo) ? lo : 0) - 0.5;
+  }
+  const yt = niceTicks(lo, hi, 5);
+  lo = Math.min(lo, yt[0]!);
+  hi = Math.max(hi, yt[yt.length - 1]!);
+  const e0 = epochs[0] ?? 1;
+  const e1 = epochs[epochs.length - 1] ?? 1;
+  const sx = (e: number): number => (e1 === e0 ? (pl + pr) / 2 : pl + ((e - e0) / (e1 - e0)) * (pr - pl));
+  const sy = (v: number): number => pb - ((v - lo) / (hi - lo)) * (pb - pt);
+  const parts: string[] = [`<g>`, `<text x="${(pl + pr) / 2}" y="${y0 + 16}" text-anchor="middle" font-weight="bold">${escapeXml(panel.title)}</text>`];
+  for (const t of yt) {
+    const y = sy(t).toFixed(1);
+    parts.push(`<line x1="${pl}" x2="${pr}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${pl - 6}" y="${y}" dy="4" text-anchor="end" fill="#444">${escapeXml(formatNumber(t, 4))}</text>`);
+  }
+  for (const t of niceTicks(e0, e1, 6).filter((t) => Number.isInteger(t) && t >= e0 && t <= e1)) {
+    const x = sx(t).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${pb}" y2="${pb + 4}" stroke="#444"/>`);
+    parts.push(`<text x="${x}" y="${pb + 17}" text-anchor="middle" fill="#444">${t}</text>`);
+  }
+  parts.push(`<rect x="${pl}" y="${pt}" width="${pr - pl}" height="${pb - pt}" fill="none" stroke="#444"/>`);
+  parts.push(`<text x="${(pl + pr) / 2}" y="${pb + 34}" text-anchor="middle" fill="#444">epoch</text>`);
+  panel.metrics.forEach((s, i) => {
+    const ys = history.series(s.name);
+    const pts = ys.map((v, j) => (Number.isFinite(v) ? `${sx(epochs[j]!).toFixed(1)},${sy(v).toFixed(1)}` : null)).filter((p): p is string => p !== null);
+    const dash = s.dashed ? ' stroke-dasharray="6 3"' : '';
+    if (pts.length === 1) parts.push(`<circle cx="${pts[0]!.split(',')[0]}" cy="${pts[0]!.split(',')[1]}" r="3" fill="${s.color}"/>`);
+    else parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    const ly = pt + 14 + i * 16;
+    parts.push(`<line x1="${pr - 110}" x2="${pr - 86}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    parts.push(`<text x="${pr - 80}" y="${ly}">${escapeXml(s.label)}</text>`);
+  });
+  parts.push('</g>');
+  return parts.join('\n');
+}
+
+/** About `count` round tick values (1, 2, 5 × 10ᵏ steps) covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: number[] = [];
+  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(+t.toPrecision(12));
+  if (ticks[ticks.length - 1]! < hi) ticks.push(+(ticks[ticks.length - 1]! + step).toPrecision(12));
+  return ticks;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
