@@ -1,6 +1,5 @@
 // The ledger: backpropagation explained with the numbers. Browser-safe.
 export { explain, type ExplainOptions } from './trace.js';
-export { seedNetwork, type SeedNetwork } from './seed.js';
 export { numberNodes, parseParamName, notebookWeightName, type ParamSelector } from './names.js';
 export { activationDerivative, softmaxDerivative, lossDerivative, type LossPoint } from './symbolic.js';
 export { ledgerBlocks, type RenderOptions } from './render/blocks.js';

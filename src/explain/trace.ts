@@ -40,8 +40,7 @@ export interface ExplainOptions {
  *
  * @example
  * ```ts
- * const { model, input, target } = seedNetwork();
- * const ledger = explain(model, input, target, { lr: 0.5 });
+ * const ledger = explain(seedNetwork(), SEED.input, SEED.target, { lr: 0.5 });   // nn/seed.ts
  * ledger.params.find((p) => p.notebook === 'w41')!.grad;   // 0.04047892…
  * renderText(ledger, { lang: 'ko' });
  * ```

@@ -1,9 +1,11 @@
 import type { Command } from '../command.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
+import { explainCommand } from './explain.js';
 import { grad } from './grad.js';
 import { importCommand } from './import.js';
+import { playground } from './playground.js';
 import { train } from './train.js';
 
 /** Every command, in the order `backprop --help` lists them. Add a command with one line here. */
-export const COMMANDS: readonly Command[] = [demo, grad, train, exportCommand, importCommand];
+export const COMMANDS: readonly Command[] = [demo, grad, train, exportCommand, importCommand, explainCommand, playground];

@@ -11,7 +11,7 @@ export const en = {
   nodesHidden: 'hidden layer {layer}: {range}',
   nodesOutput: 'output layer: {range}',
   namingNotebook:
-    'Weight names: {name} is the weight from node {from} to neuron {k} of the next layer (node {to}), that is {matrix}. As in the notebook, the last digit counts the neurons of the receiving layer (1, 2, …), not the nodes of the network. W{layer}[i][j] is the weight from input j to neuron i of layer {layer} (rows are neurons, columns are inputs).',
+    'Weight names: {name} is the weight from node {from} to neuron {k} of the next layer (node {to}), that is {matrix}; the notebook calls its gradient b{name}. As in the notebook, the last digit counts the neurons of the receiving layer (1, 2, …), not the nodes of the network. W{layer}[i][j] is the weight from input j to neuron i of layer {layer} (rows are neurons, columns are inputs).',
   namingMatrix: 'Weight names: W{layer}[i][j] is the weight from input j to neuron i of layer {layer} (rows are neurons, columns are inputs); b{layer}[i] is the bias of neuron i.',
   focus: 'This ledger is narrowed to {params}.',
   secForward: 'Forward pass',
@@ -65,7 +65,6 @@ export const en = {
   batchSum: 'With N = {n} samples each gradient is the sum of the samples’ contributions (E adds up the samples).',
   batchMean: 'With N = {n} samples each gradient is the sum of the samples’ contributions; the 1/{count} of the average is already inside δ.',
   hiddenPaths: 'Through every downstream path:',
-  notebookName: 'notebook: {name}',
   biasHeading: 'Biases: one per neuron',
   biasOwn: 'Each neuron has its own bias, so each bias has its own gradient: {list}.',
   biasSum: 'The notebook’s {name} = {sum} is the sum {terms}. That sum would be the gradient of a single bias shared by the layer’s {count} neurons; with one bias per neuron, as here, the gradients are the separate values above.',

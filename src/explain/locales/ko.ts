@@ -12,7 +12,7 @@ export const ko: Readonly<Record<MessageKey, string>> = {
   nodesHidden: '은닉층 {layer}: {range}',
   nodesOutput: '출력층: {range}',
   namingNotebook:
-    '가중치 이름 — {name}: 노드 {from}에서 다음 층의 {k}번째 뉴런(노드 {to})으로 가는 가중치, 행렬 표기로는 {matrix}. 노트북과 같이 마지막 숫자는 신경망 전체의 노드 번호가 아니라 받는 층 안에서의 순서(1, 2, …)입니다. W{layer}[i][j]는 층 {layer}에서 입력 j가 뉴런 i로 들어가는 가중치입니다(행은 뉴런, 열은 입력).',
+    '가중치 이름 — {name}: 노드 {from}에서 다음 층의 {k}번째 뉴런(노드 {to})으로 가는 가중치, 행렬 표기로는 {matrix}입니다. 노트북에서 이 가중치의 기울기 이름은 b{name}입니다. 노트북과 같이 마지막 숫자는 신경망 전체의 노드 번호가 아니라 받는 층 안에서의 순서(1, 2, …)입니다. W{layer}[i][j]는 층 {layer}에서 입력 j가 뉴런 i로 들어가는 가중치입니다(행은 뉴런, 열은 입력).',
   namingMatrix: '가중치 이름: W{layer}[i][j]는 층 {layer}에서 입력 j가 뉴런 i로 들어가는 가중치(행은 뉴런, 열은 입력), b{layer}[i]는 뉴런 i의 편향입니다.',
   focus: '이 장부는 {params}만 보여 줍니다.',
   secForward: '순전파',
@@ -66,7 +66,6 @@ export const ko: Readonly<Record<MessageKey, string>> = {
   batchSum: '표본이 N = {n}개이므로 각 기울기는 표본별 기여를 모두 더한 값입니다(비용 E가 표본들을 더하므로).',
   batchMean: '표본이 N = {n}개이므로 각 기울기는 표본별 기여를 모두 더한 값입니다. 평균의 1/{count}은 이미 δ 안에 들어 있습니다.',
   hiddenPaths: '아래로 이어지는 모든 경로를 따라:',
-  notebookName: '노트북: {name}',
   biasHeading: '편향: 뉴런마다 하나씩',
   biasOwn: '뉴런마다 편향이 따로 있으므로 편향마다 기울기도 따로 있습니다: {list}.',
   biasSum: '노트북의 {name} = {sum}: 이 값은 {terms}의 합입니다. 이 합은 층의 뉴런 {count}개가 편향 하나를 함께 쓸 때의 기울기입니다. 여기처럼 뉴런마다 편향이 있으면 기울기는 위의 값들 하나하나입니다.',

@@ -7,8 +7,7 @@ type Line = { lhs: Math2; rhs: Math2 };
 /**
  * The backward half of the rendered ledger: for each layer from the output back to the input,
  * how its δ is formed (with every downstream path for hidden neurons), δ in matrix form, each
- * parameter's chain-rule product in symbols and numbers, and the bias sums; then the update
- * table, the cost after the update and the checks.
+ * parameter's chain-rule product in symbols and numbers, and the bias sums.
  */
 export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   const L = ledger.layers.length;
@@ -30,7 +29,6 @@ export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[
     out.push({ kind: 'math', lines: matrixLines(ledger, ly, next, nt) });
     gradients(ledger, ly, tr, nt, out);
   }
-  update(ledger, tr, nt, out);
 }
 
 function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
@@ -113,10 +111,9 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
   const to = p.to;
   const xSym = p.from === null ? same('1') : nt.value(p.from);
   const name = nt.param(p);
-  let lhs = nt.dE(name);
-  const tags: string[] = [];
-  if (ledger.network.naming === 'notebook' && p.kind === 'weight') tags.push(`W${p.layer}[${p.row}][${p.col}]`, tr('notebookName', { name: `b${p.notebook}` }));
-  if (tags.length > 0) lhs = { text: `${lhs.text} (${tags.join(', ')})`, tex: lhs.tex };
+  const notebook = ledger.network.naming === 'notebook' && p.kind === 'weight';
+  const lhs = notebook ? { text: `∂E/∂${p.id} (b${p.notebook})`, tex: nt.dE(name).tex } : nt.dE(name);
+  const tags = notebook ? [`${p.notebook} = ${p.id}`, `b${p.notebook}`] : [];
   const s0 = nr.samples[0]!;
   const next = ledger.layers[ly.layer];
   let symRhs: Math2;
@@ -159,7 +156,8 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
   }
 }
 
-function update(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
+/** The update table and the cost after the update. */
+export function updateBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   const u = ledger.update;
   out.push({ kind: 'heading', level: 2, text: tr('secUpdate', { lr: nt.n(u.lr) }) });
   const rows = ledger.params.map((p) => [
@@ -174,6 +172,10 @@ function update(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   if (u.lr > 0) out.push({ kind: 'para', text: tr(u.costAfter < u.costBefore ? 'improved' : 'worsened') });
   const vec = (m: number[][]): string => nt.matrix(m).text;
   out.push({ kind: 'para', text: tr('outputAfter', { y: vec(u.outputAfter), t: vec(ledger.target) }) });
+}
+
+/** The checks: chain-rule sums, path sums and symbolic derivatives against the engine. */
+export function checkBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   out.push({ kind: 'heading', level: 2, text: tr('secChecks') });
   const c = ledger.checks;
   out.push({ kind: 'para', text: tr('checkGrad', { d: nt.n(c.chain) }) });

@@ -1,6 +1,6 @@
 import { message, type Lang, type MessageKey } from '../locales/index.js';
 import type { Ledger, SymbolicActivation, SymbolicLoss } from '../types.js';
-import { backwardBlocks } from './blocks-backward.js';
+import { backwardBlocks, checkBlocks, updateBlocks } from './blocks-backward.js';
 import { cat, Notation, same, type Block, type Math2 } from './notation.js';
 
 /** Options shared by the renderers. */
@@ -9,7 +9,15 @@ export interface RenderOptions {
   lang?: Lang;
   /** Significant digits of every number; default 8. */
   digits?: number;
+  /** Which sections to render, in ledger order; default all. */
+  sections?: readonly LedgerSection[];
 }
+
+/** The sections of a rendered ledger, in reading order. */
+export type LedgerSection = 'header' | 'forward' | 'cost' | 'symbolic' | 'backward' | 'update' | 'checks';
+
+/** Every section, in reading order. */
+export const LEDGER_SECTIONS: readonly LedgerSection[] = ['header', 'forward', 'cost', 'symbolic', 'backward', 'update', 'checks'];
 
 /** Translator bound to one language. */
 export type Tr = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;
@@ -24,11 +32,15 @@ export function ledgerBlocks(ledger: Ledger, options: RenderOptions = {}): Block
   const tr: Tr = (key, params) => message(lang, key, params);
   const nt = new Notation(ledger, options.digits ?? 8);
   const out: Block[] = [];
-  header(ledger, tr, nt, out);
-  if (ledger.focus === null) forward(ledger, tr, nt, out);
-  cost(ledger, tr, nt, out);
-  if (ledger.focus === null) symbolic(ledger, tr, nt, out);
-  backwardBlocks(ledger, tr, nt, out);
+  const want = new Set(options.sections ?? LEDGER_SECTIONS);
+  const all = ledger.focus === null;
+  if (want.has('header')) header(ledger, tr, nt, out);
+  if (want.has('forward') && all) forward(ledger, tr, nt, out);
+  if (want.has('cost')) cost(ledger, tr, nt, out);
+  if (want.has('symbolic') && all) symbolic(ledger, tr, nt, out);
+  if (want.has('backward')) backwardBlocks(ledger, tr, nt, out);
+  if (want.has('update')) updateBlocks(ledger, tr, nt, out);
+  if (want.has('checks')) checkBlocks(ledger, tr, nt, out);
   return out;
 }
 
