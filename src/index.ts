@@ -28,6 +28,7 @@ export { Sequential } from './nn/sequential.js';
 export { ACTIVATIONS, ACTIVATION_FORMULAS, activate, type ActivationName } from './nn/activations.js';
 export { INITIALIZERS, initialize, type InitializerName } from './nn/init.js';
 export { LOSSES, LOSS_FORMULAS, lossOf, modelLoss, isFused, type LossName } from './nn/losses.js';
+export { SEED, seedNetwork } from './nn/seed.js';
 
 export { Optimizer, type OptimizerName, type OptimizerState } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
@@ -49,3 +50,8 @@ export {
   type ModelSpec, type StateDictWriteOptions,
 } from './io/state-dict.js';
 export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
+
+export { type Dataset } from './data/dataset.js';
+export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
+export { splitIndices } from './data/split.js';
+export { parseCsv, type CsvOptions } from './data/csv.js';
