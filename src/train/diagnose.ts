@@ -49,6 +49,9 @@ export function describeDiagnosis(d: Diagnosis): string {
   );
 }
 
+/** Layer outputs beyond this size are reported as the place where the overflow started. */
+const HUGE = 1e15;
+
 /** True when every entry is finite. */
 export function allFinite(a: FloatArray): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
@@ -72,6 +75,7 @@ export function maxAbs(a: ArrayLike<number>): number {
 export function locateForward(model: Sequential, x: Tensor): { layer: number | null; where: string } {
   return noGrad(() => {
     let h = x;
+    let huge: { layer: number; where: string } | null = null;
     for (let i = 0; i < model.layers.length; i++) {
       const l = model.layers[i]!;
       const desc = `dense ${l.inputs}→${l.units}, ${l.activation}`;
@@ -80,8 +84,10 @@ export function locateForward(model: Sequential, x: Tensor): { layer: number | n
       if (!allFinite(z.data)) return { layer: i, where: `${desc}: its net input z = x·Wᵀ + b` };
       h = activate(l.activation, z);
       if (!allFinite(h.data)) return { layer: i, where: `${desc}: its output ${l.activation}(z)` };
+      const m = maxAbs(h.data);
+      if (huge === null && m > HUGE) huge = { layer: i, where: `${desc}: its output grows to ${formatNumber(m, 3)}, and the loss overflows` };
     }
-    return { layer: null, where: 'the loss itself (every layer output is finite)' };
+    return huge ?? { layer: null, where: 'the loss itself (every layer output is finite)' };
   });
 }
 

@@ -145,6 +145,8 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const outAct = model.layers[model.layers.length - 1]!.activation;
   const classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
   const identity = rng ? null : Int32Array.from({ length: n }, (_, i) => i);
+  const recentLosses: number[] = [];
+  const recentNorms: number[] = [];
 
   const ctx: TrainContext = {
     model,
@@ -188,8 +190,6 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
     let rowsSeen = 0;
     let correct = 0;
     let counted = 0;
-    const recentLosses: number[] = [];
-    const recentNorms: number[] = [];
     for (let b = 0; b < batches && stopReason === null; b++) {
       const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       const rows = idx.length;
