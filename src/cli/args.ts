@@ -51,7 +51,8 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      const flag = spec.flags[name];
+      // NOTE: own properties only, or `--__proto__` / `--constructor` would find Object.prototype's.
+      const flag = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
       if (flag === undefined) {
         throw new BackpropError('argument', `${command}: unknown flag --${name}${closest(name, names, '--')}; see backprop ${command} --help`);
       }
