@@ -1,5 +1,5 @@
 import { formatNumber } from '../tensor/format.js';
-import type { History, MetricName } from './history.js';
+import { metricMode, type History, type MetricName } from './history.js';
 
 /** One panel of {@link historySvg}: a title and the metrics drawn in it. */
 export interface PlotPanel {
@@ -97,17 +97,20 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   }
   parts.push(`<rect x="${pl}" y="${pt}" width="${pr - pl}" height="${pb - pt}" fill="none" stroke="#444"/>`);
   parts.push(`<text x="${(pl + pr) / 2}" y="${pb + 34}" text-anchor="middle" fill="#444">epoch</text>`);
+  const legendAtBottom = panel.metrics.every((s) => metricMode(s.name) === 'max');
+  const boxTop = legendAtBottom ? pb - 22 - (panel.metrics.length - 1) * 16 : pt + 2;
+  const legend = [`<rect x="${pr - 116}" y="${boxTop}" width="112" height="${panel.metrics.length * 16 + 4}" fill="white" fill-opacity="0.85"/>`];
   panel.metrics.forEach((s, i) => {
     const ys = history.series(s.name);
     const pts = ys.map((v, j) => (Number.isFinite(v) ? `${sx(epochs[j]!).toFixed(1)},${sy(v).toFixed(1)}` : null)).filter((p): p is string => p !== null);
     const dash = s.dashed ? ' stroke-dasharray="6 3"' : '';
     if (pts.length === 1) parts.push(`<circle cx="${pts[0]!.split(',')[0]}" cy="${pts[0]!.split(',')[1]}" r="3" fill="${s.color}"/>`);
     else parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    const ly = pt + 14 + i * 16;
-    parts.push(`<line x1="${pr - 110}" x2="${pr - 86}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    parts.push(`<text x="${pr - 80}" y="${ly}">${escapeXml(s.label)}</text>`);
+    const ly = (legendAtBottom ? pb - 8 - (panel.metrics.length - 1) * 16 : pt + 14) + i * 16;
+    legend.push(`<line x1="${pr - 110}" x2="${pr - 86}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    legend.push(`<text x="${pr - 80}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
-  parts.push('</g>');
+  parts.push(...legend, '</g>');
   return parts.join('\n');
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { demo } from './demo.js';
+import { evalCommand } from './eval.js';
+import { predict } from './predict.js';
 import { exportCommand } from './export.js';
 import { explainCommand } from './explain.js';
 import { grad } from './grad.js';
@@ -8,4 +10,4 @@ import { playground } from './playground.js';
 import { train } from './train.js';
 
 /** Every command, in the order `backprop --help` lists them. Add a command with one line here. */
-export const COMMANDS: readonly Command[] = [demo, grad, train, exportCommand, importCommand, explainCommand, playground];
+export const COMMANDS: readonly Command[] = [demo, grad, train, evalCommand, predict, exportCommand, importCommand, explainCommand, playground];

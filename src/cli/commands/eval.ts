@@ -1,0 +1,78 @@
+import { BackpropError } from '../../errors.js';
+import type { Dataset } from '../../data/dataset.js';
+import { scalerFromJSON } from '../../data/scale.js';
+import { validateForModel } from '../../data/validate.js';
+import { LOSSES, type LossName } from '../../nn/losses.js';
+import { formatNumber } from '../../tensor/format.js';
+import { evaluate, type Metrics } from '../../train/metrics.js';
+import type { Command } from '../command.js';
+import { loadModelArg } from '../inputs.js';
+import { percent } from '../progress.js';
+import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
+
+/** `backprop eval MODEL.json --data …` — loss, accuracy, per-class precision/recall, confusion matrix (or MSE, R²). */
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: "a trained model's loss, accuracy, precision/recall and confusion matrix (MSE and R² for regression) on data",
+  spec: {
+    positionals: [{ name: 'MODEL.json', help: 'a trained model file (its saved preprocessing is applied to the data)' }],
+    flags: {
+      ...DATA_FLAGS,
+      seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
+      part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+      loss: { type: 'string', choices: LOSSES, help: "loss to report (default: the model file's)" },
+      json: { type: 'boolean', help: 'print one JSON object with every figure' },
+    },
+  },
+  examples: [
+    'backprop eval iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
+    'backprop eval mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
+  ],
+  run(args, io) {
+    const f = args.flags;
+    const path = args.positionals[0]!;
+    const { model, loss: fileLoss, preprocessing } = loadModelArg(path, io);
+    const loss = (f.loss as LossName | undefined) ?? fileLoss;
+    const seed = (f.seed as number | undefined) ?? 0;
+    const outAct = model.layers[model.layers.length - 1]!.activation;
+    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'eval');
+    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'eval');
+    const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');
+    const chosen: Dataset | undefined = part === 'all' ? (heldOut ? undefined : encodeFor(data, model.outputSize, outAct)) : part === 'train' ? parts.train : part === 'validation' ? parts.validation : parts.test;
+    if (!chosen) {
+      throw new BackpropError('argument', part === 'all' ? 'eval: --part all is not available for mnist (train: the 8,000 training digits, test: the 2,000 held-out ones)' : `eval: --part ${part} needs --${part} F to split the data as train did`);
+    }
+    const scaler = preprocessing?.inputs ? scalerFromJSON(preprocessing.inputs, `${path}: preprocessing.inputs`) : undefined;
+    const ds = scaled(chosen, scaler);
+    validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: outAct, loss });
+    const m = evaluate(model, loss, ds);
+    if (f.json === true) {
+      io.stdout(JSON.stringify({ part, rows: m.rows, loss: m.loss, ...m.classification, ...m.regression }) + '\n');
+      return 0;
+    }
+    io.stdout(`${path}: ${model.sizes.join('-')} (${loss}) on ${String(f.data)}, ${part === 'all' ? 'all rows' : `${part} part`}: ${m.rows} rows${scaler ? ', inputs scaled with the saved statistics' : ''}\n\n`);
+    io.stdout(report(m));
+    return 0;
+  },
+};
+
+/** The metrics as text: loss and accuracy, a per-class table and the confusion matrix (or MSE and R²). */
+export function report(m: Metrics): string {
+  const lines = [`loss      ${formatNumber(m.loss, 6)}`];
+  const c = m.classification;
+  if (c) {
+    lines.push(`accuracy  ${percent(c.accuracy)}  (${Math.round(c.accuracy * m.rows)} of ${m.rows})`, '');
+    const w = Math.max(5, ...c.classNames.map((n) => n.length));
+    lines.push(`${'class'.padEnd(w)}  precision     recall  support`);
+    c.classNames.forEach((name, k) => lines.push(`${name.padEnd(w)}  ${percent(c.precision[k]!).padStart(9)}  ${percent(c.recall[k]!).padStart(9)}  ${String(c.support[k]).padStart(7)}`));
+    lines.push('', 'confusion matrix (rows: true class, columns: predicted class)');
+    const cw = Math.max(...c.classNames.map((n) => n.length), ...c.confusion.flat().map((v) => String(v).length));
+    lines.push(`${''.padEnd(w)}  ${c.classNames.map((n) => n.padStart(cw)).join('  ')}`);
+    c.confusion.forEach((row, k) => lines.push(`${c.classNames[k]!.padEnd(w)}  ${row.map((v) => String(v).padStart(cw)).join('  ')}`));
+  }
+  if (m.regression) {
+    lines.push(`mse       ${formatNumber(m.regression.mse, 6)}`, `r2        ${formatNumber(m.regression.r2, 6)}`);
+    if (m.regression.r2PerOutput.length > 1) lines.push(`r2 per output  ${m.regression.r2PerOutput.map((v) => formatNumber(v, 4)).join('  ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
