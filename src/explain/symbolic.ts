@@ -22,6 +22,37 @@ function tex(node: MathNode): string {
     .replace(/\b([zty])(\d+)\b/g, '$1_{$2}');
 }
 
+const cache = new Map<string, MathNode>();
+
+/** simplify(derivative(expr, v)), parsed once per expression (mathjs's simplify is slow). */
+function d(expr: string, v: string): MathNode {
+  const key = `${v}|${expr}`;
+  let out = cache.get(key);
+  if (out === undefined) {
+    out = simplify(derivative(parse(expr), v));
+    cache.set(key, out);
+  }
+  return out;
+}
+
+/** The largest number of classes written out symbolically; more classes are lumped into the last. */
+const MAX_CLASSES = 3;
+
+/** log Σ e^z over `zs`, stable. */
+function logSumExp(zs: readonly number[]): number {
+  const m = Math.max(...zs);
+  return m + Math.log(zs.reduce((a, z) => a + Math.exp(z - m), 0));
+}
+
+/**
+ * The first two entries of a row, and the rest lumped into one (log-sum-exp of the logits, sum of
+ * the targets): softmax and cross-entropy of the first two classes are unchanged by the lumping.
+ */
+function lump(z: readonly number[], t: readonly number[] | null): { z: number[]; t: number[] | null } {
+  if (z.length <= MAX_CLASSES) return { z: [...z], t: t === null ? null : [...t] };
+  return { z: [z[0]!, z[1]!, logSumExp(z.slice(2))], t: t === null ? null : [t[0]!, t[1]!, t.slice(2).reduce((a, b) => a + b, 0)] };
+}
+
 function formula(node: MathNode): Formula {
   return { text: node.toString(), tex: tex(node) };
 }
@@ -85,18 +116,18 @@ export function activationDerivative(name: Exclude<ActivationName, 'softmax'>, z
   const smooth = SMOOTH[name];
   if (smooth !== undefined) {
     const f = parse(smooth.f);
-    const d = simplify(derivative(f, 'x'));
-    const points = zs.map((z, i) => point(z, at(d, { x: z }), smooth.id(z), engine[i] ?? null));
-    const proven = provedEqual(d, smooth.identityExpr) && (smooth.alt === undefined || provedEqual(d, smooth.alt));
+    const df = d(smooth.f, 'x');
+    const points = zs.map((z, i) => point(z, at(df, { x: z }), smooth.id(z), engine[i] ?? null));
+    const proven = provedEqual(df, smooth.identityExpr) && (smooth.alt === undefined || provedEqual(df, smooth.alt));
     const alt = smooth.alt === undefined ? undefined : formula(parse(smooth.alt));
-    return { activation: name, method: 'mathjs', f: formula(f), raw: formula(d), ...(alt ? { alt } : {}), identity: smooth.identity, proven, points, maxDiff: maxDiff(points) };
+    return { activation: name, method: 'mathjs', f: formula(f), raw: formula(df), ...(alt ? { alt } : {}), identity: smooth.identity, proven, points, maxDiff: maxDiff(points) };
   }
   const pw = PIECEWISE[name];
   if (pw !== undefined) {
     const fp = parse(pw.pos);
     const fn = parse(pw.neg);
-    const dp = simplify(derivative(fp, 'x'));
-    const dn = simplify(derivative(fn, 'x'));
+    const dp = d(pw.pos, 'x');
+    const dn = d(pw.neg, 'x');
     const pieces = [
       { when: { text: 'x > 0', tex: 'x>0' }, f: formula(fp), df: formula(dp) },
       { when: { text: 'x ≤ 0', tex: 'x\\le 0' }, f: formula(fn), df: formula(dn) },
@@ -130,12 +161,14 @@ export function activationDerivative(name: Exclude<ActivationName, 'softmax'>, z
  * ∂y₁/∂z₂, with the identities y₁(1 − y₁) and −y₁·y₂, checked at the logits `z` of one sample
  * against the engine's Jacobian row `J1` (J1[i] = ∂y₁/∂zᵢ).
  */
-export function softmaxDerivative(z: readonly number[], J1: readonly number[] | null): SymbolicActivation {
+export function softmaxDerivative(zRow: readonly number[], J1: readonly number[] | null): SymbolicActivation {
+  const z = lump(zRow, null).z;
   const K = Math.max(2, z.length);
   const names = Array.from({ length: K }, (_, k) => `z${k + 1}`);
-  const f = parse(`e^z1 / (${names.map((n) => `e^${n}`).join(' + ')})`);
-  const d1 = simplify(derivative(f, 'z1'));
-  const d2 = simplify(derivative(f, 'z2'));
+  const expr = `e^z1 / (${names.map((n) => `e^${n}`).join(' + ')})`;
+  const f = parse(expr);
+  const d1 = d(expr, 'z1');
+  const d2 = d(expr, 'z2');
   const scope = Object.fromEntries(names.map((n, k) => [n, z[k] ?? 0]));
   const y = softmaxOf(names.map((n) => scope[n]!));
   const points = [
@@ -172,56 +205,69 @@ export interface LossPoint {
  * scale × derivative with the engine's gradient.
  */
 export function lossDerivative(loss: LossName, fused: boolean, scale: number, pts: readonly LossPoint[]): SymbolicLoss {
-  let f: MathNode;
+  let expr: string;
   let v = 'y';
   let identity: Formula;
   let id: (p: LossPoint, s: Record<string, number>) => number;
   let scopeOf = (p: LossPoint): Record<string, number> => ({ y: p.row[p.k]!, t: p.t[p.k]! });
   if (fused && loss === 'cross_entropy') {
-    const K = Math.max(2, pts[0]?.row.length ?? 2);
+    const width = pts[0]?.row.length ?? 2;
+    const K = Math.max(2, Math.min(width, MAX_CLASSES));
     const zs = Array.from({ length: K }, (_, k) => `z${k + 1}`);
     const denom = zs.map((n) => `e^${n}`).join(' + ');
-    f = parse(`-(${zs.map((n, k) => `t${k + 1} * log(e^${n} / (${denom}))`).join(' + ')})`);
+    expr = `-(${zs.map((n, k) => `t${k + 1} * log(e^${n} / (${denom}))`).join(' + ')})`;
     v = 'z1';
     identity = { text: 'y₁ − t₁   (Σₖ tₖ = 1)', tex: 'y_1-t_1\\quad\\bigl(\\textstyle\\sum_k t_k=1\\bigr)' };
-    // NOTE: the element checked is moved to position 1 by rotating the row, so one formula serves.
-    scopeOf = (p) => Object.fromEntries(zs.flatMap((n, k) => [[n, p.row[(k + p.k) % K]!], [`t${k + 1}`, p.t[(k + p.k) % K]!]]));
+    // NOTE: the element checked is moved to position 1 by rotating the row, so one formula serves;
+    // beyond MAX_CLASSES the other classes are lumped into the last symbol.
+    scopeOf = (p) => {
+      const rot = (r: readonly number[]): number[] => r.map((_, k) => r[(k + p.k) % r.length]!);
+      const lumped = lump(rot(p.row), rot(p.t));
+      return Object.fromEntries(zs.flatMap((n, k) => [[n, lumped.z[k]!], [`t${k + 1}`, lumped.t![k]!]]));
+    };
     id = (p) => softmaxOf(p.row)[p.k]! - p.t[p.k]!;
   } else if (fused && loss === 'bce') {
-    f = parse('-(t * log(1 / (1 + e^(-z))) + (1 - t) * log(1 - 1 / (1 + e^(-z))))');
+    expr = '-(t * log(1 / (1 + e^(-z))) + (1 - t) * log(1 - 1 / (1 + e^(-z))))';
     v = 'z';
     identity = { text: 'σ(z) − t = y − t', tex: '\\sigma(z)-t=y-t' };
     scopeOf = (p) => ({ z: p.row[p.k]!, t: p.t[p.k]! });
     id = (p) => sigma(p.row[p.k]!) - p.t[p.k]!;
   } else if (loss === 'sse') {
-    f = parse('1/2 * (y - t)^2');
+    expr = '1/2 * (y - t)^2';
     identity = { text: 'y − t', tex: 'y-t' };
     id = (_, s) => s.y! - s.t!;
   } else if (loss === 'mse') {
-    f = parse('(y - t)^2');
+    expr = '(y - t)^2';
     identity = { text: '2·(y − t)', tex: '2\\,(y-t)' };
     id = (_, s) => 2 * (s.y! - s.t!);
   } else if (loss === 'cross_entropy') {
-    f = parse('-t * log(y)');
+    expr = '-t * log(y)';
     identity = { text: '−t/y', tex: '-\\frac{t}{y}' };
     id = (_, s) => -s.t! / s.y!;
   } else {
-    f = parse('-(t * log(y) + (1 - t) * log(1 - y))');
+    expr = '-(t * log(y) + (1 - t) * log(1 - y))';
     identity = { text: '(y − t)/(y·(1 − y))', tex: '\\frac{y-t}{y\\,(1-y)}' };
     id = (_, s) => (s.y! - s.t!) / (s.y! * (1 - s.y!));
   }
-  const d = simplify(derivative(f, v));
+  const f = parse(expr);
+  const dE = d(expr, v);
   const points = pts.map((p) => {
     const s = scopeOf(p);
-    return { ...point(p.row[p.k]!, scale * at(d, s), scale * id(p, s), p.engine), t: p.t[p.k]! };
+    return { ...point(p.row[p.k]!, scale * at(dE, s), scale * id(p, s), p.engine), t: p.t[p.k]! };
   });
-  return { loss, fused, f: formula(f), raw: formula(d), identity, scale, points, maxDiff: maxDiff(points) };
+  return { loss, fused, f: formula(f), raw: formula(dE), identity, scale, points, maxDiff: maxDiff(points) };
 }
 
 /** Whether mathjs simplifies `d − (expr)` to 0, i.e. proves the two forms equal. */
 function provedEqual(d: MathNode, expr: string): boolean {
   try {
-    return simplify(parse(`(${d.toString()}) - (${expr})`)).toString() === '0';
+    const key = `proof|${d.toString()}|${expr}`;
+    let r = cache.get(key);
+    if (r === undefined) {
+      r = simplify(parse(`(${d.toString()}) - (${expr})`));
+      cache.set(key, r);
+    }
+    return r.toString() === '0';
   } catch {
     return false;
   }
