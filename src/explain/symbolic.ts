@@ -16,7 +16,7 @@ const sigma = (x: number): number => 1 / (1 + Math.exp(-x));
 /** LaTeX from mathjs with its spacing quirks (`{ e}`, `\cdot` before a bracket) tidied. */
 function tex(node: MathNode): string {
   return node
-    .toTex()
+    .toTex({ parenthesis: 'auto' })
     .replace(/\{ ([a-z])\}/g, '{$1}')
     .replace(/(^|[^\\a-zA-Z]) ([a-z])/g, '$1$2')
     .replace(/\b([zty])(\d+)\b/g, '$1_{$2}');
@@ -54,7 +54,7 @@ function lump(z: readonly number[], t: readonly number[] | null): { z: number[];
 }
 
 function formula(node: MathNode): Formula {
-  return { text: node.toString(), tex: tex(node) };
+  return { text: node.toString({ parenthesis: 'auto' }), tex: tex(node) };
 }
 
 function at(node: MathNode, scope: Record<string, number>): number {

@@ -91,7 +91,7 @@ export class Notation {
   /** f(…) with the activation's symbol. */
   f(act: ActivationName, arg: Math2): Math2 {
     const f = ACT_SYMBOL[act];
-    return { text: `${f.text}(${arg.text})`, tex: `${f.tex}\\left(${arg.tex}\\right)` };
+    return { text: `${f.text}(${arg.text})`, tex: `${f.tex}(${arg.tex})` };
   }
 
   /** The name of a weight feeding neuron `row` of `layer` from input `col`: w41 or W2[0][0]. */
