@@ -109,6 +109,36 @@ test('the seed network: the notebook loss and W2 gradient; sgdStep equals lossAn
   assert.ok(stackB.lossOnly(x, t, 1) < 0.01);
 });
 
+test('the small-network path equals the general path bit for bit (both dtypes, every activation pair and loss, SGD steps)', () => {
+  let cases = 0;
+  for (const dtype of ['float64', 'float32'] as const) {
+    let seed = 500;
+    for (const hidden of HIDDEN) {
+      for (const output of ACTIVATIONS) {
+        for (const loss of LOSSES) {
+          const a = randomModel([3, 4, 2], hidden, output, dtype, seed);
+          const b = a.clone();
+          const { x, t } = randomBatch(3, 3, 2, loss, dtype, seed++);
+          const small = new FusedDenseStack(a, loss, { maxBatch: 3 });
+          const general = new FusedDenseStack(b, loss, { maxBatch: 3, smallPath: false });
+          for (let s = 0; s < 3; s++) {
+            const what = `${dtype} ${hidden}/${output}/${loss} step ${s}`;
+            const ea = small.lossAndGrad(x.data, t.data, 3);
+            const eb = general.lossAndGrad(x.data, t.data, 3);
+            assert.ok(Object.is(ea, eb) || (Number.isNaN(ea) && Number.isNaN(eb)), `${what}: loss ${ea} vs ${eb}`);
+            a.parameters().forEach((p, i) => assert.equal(maxRelDiff(p.grad!.data, b.parameters()[i]!.grad!.data, what), 0, `${what} grad ${i}`));
+            small.sgdStep(x.data, t.data, 2, 0.1);
+            general.sgdStep(x.data, t.data, 2, 0.1);
+            a.parameters().forEach((p, i) => assert.equal(maxRelDiff(p.data, b.parameters()[i]!.data, what), 0, `${what} weights ${i}`));
+          }
+          cases++;
+        }
+      }
+    }
+  }
+  assert.equal(cases, 2 * 8 * 9 * 4);
+});
+
 test('training with an optimizer: the fused path follows the autograd path step for step (Adam, 30 steps)', () => {
   const a = randomModel([6, 8, 4], 'relu', 'softmax', 'float64', 11);
   const b = a.clone();

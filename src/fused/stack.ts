@@ -7,30 +7,21 @@ import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
+import { isSmall, smallBackward, smallForward } from './small.js';
+import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
+import { outputOf, type FusedLayer } from './layer.js';
 import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
 
 /** Options of {@link FusedDenseStack}. */
 export interface FusedOptions {
   /** Rows the buffers are sized for at first (default 64); a larger batch grows them once. */
   maxBatch?: number;
-}
-
-/** One layer's parameters and its preallocated buffers. */
-interface FusedLayer {
-  readonly inputs: number;
-  readonly units: number;
-  act: ActCode;
-  readonly weight: Tensor;
-  readonly bias: Tensor;
-  readonly w: FloatArray;
-  readonly b: FloatArray;
-  /** ∂E/∂W and ∂E/∂b, installed as the parameters' `.grad`. */
-  readonly gradW: Tensor;
-  readonly gradB: Tensor;
-  /** Net input z = x·Wᵀ + b, output a = f(z) (unused for linear: the output is z), δ = ∂E/∂z; each [capacity, units]. */
-  z: FloatArray;
-  a: FloatArray;
-  delta: FloatArray;
+  /**
+   * Use the small-network path (flat per-layer loops, see small.ts) when every product is small
+   * enough; default true. False forces the general path (kernel calls per product), which gives
+   * the same numbers bit for bit — for tests and benchmarks.
+   */
+  smallPath?: boolean;
 }
 
 /**
@@ -96,6 +87,12 @@ export class FusedDenseStack {
   private rowSum = new Float64Array(0);
   private readonly f32: boolean;
   private logitsView: Tensor | null = null;
+  /** The activation names the layer codes were made from (compared by identity each step). */
+  private readonly actNames: string[];
+  private readonly smallPath: boolean;
+  /** Largest inputs·units and largest width over the layers (for the small-path test). */
+  private readonly maxLayerWork: number;
+  private readonly maxDim: number;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
@@ -121,6 +118,10 @@ export class FusedDenseStack {
       delta: allocate(this.dtype, 0),
     }));
     this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
+    this.actNames = model.layers.map((l) => l.activation);
+    this.smallPath = options.smallPath ?? true;
+    this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
+    this.maxDim = Math.max(...this.layers.map((L) => Math.max(L.inputs, L.units)));
     const maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new BackpropError('value', `FusedDenseStack: maxBatch must be a positive integer, got ${maxBatch}`);
     this.reserve(maxBatch);
@@ -136,9 +137,7 @@ export class FusedDenseStack {
    * autograd path's `loss.item()` would (rounded to float32 for a float32 model).
    */
   lossAndGrad(x: FloatArray, t: FloatArray, rows: number): number {
-    const E = this.forwardLoss(x, t, rows);
-    this.backward(x, rows);
-    return E;
+    return this.step(x, t, rows, null);
   }
 
   /**
@@ -152,16 +151,31 @@ export class FusedDenseStack {
    * ```
    */
   sgdStep(x: FloatArray, t: FloatArray, rows: number, lr: number): number {
-    const E = this.lossAndGrad(x, t, rows);
+    return this.step(x, t, rows, lr);
+  }
+
+  /** Loss, gradients and (with `lr`) the SGD update, on the small or the general path. */
+  private step(x: FloatArray, t: FloatArray, rows: number, lr: number | null): number {
+    const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
+    const E = this.forwardLoss(x, t, rows, small);
     const layers = this.layers;
-    for (let l = 0; l < layers.length; l++) {
-      const L = layers[l]!;
-      const w = L.w;
-      const gw = L.gradW.data;
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! + -lr * gw[i]!;
-      const b = L.b;
-      const gb = L.gradB.data;
-      for (let i = 0; i < b.length; i++) b[i] = b[i]! + -lr * gb[i]!;
+    if (small) {
+      const L = layers[layers.length - 1]!;
+      if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
+      smallBackward(layers, x, rows, lr);
+      return E;
+    }
+    this.backward(x, rows);
+    if (lr !== null) {
+      for (let l = 0; l < layers.length; l++) {
+        const L = layers[l]!;
+        const w = L.w;
+        const gw = L.gradW.data;
+        for (let i = 0; i < w.length; i++) w[i] = w[i]! + -lr * gw[i]!;
+        const b = L.b;
+        const gb = L.gradB.data;
+        for (let i = 0; i < b.length; i++) b[i] = b[i]! + -lr * gb[i]!;
+      }
     }
     return E;
   }
@@ -182,7 +196,7 @@ export class FusedDenseStack {
 
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
   lossOnly(x: FloatArray, t: FloatArray, rows: number): number {
-    return this.forwardLoss(x, t, rows);
+    return this.forwardLoss(x, t, rows, false);
   }
 
   /**
@@ -191,6 +205,7 @@ export class FusedDenseStack {
    */
   forward(x: FloatArray, rows: number): FloatArray {
     this.check(x, rows * this.inputs, rows, 'x');
+    this.syncActivations();
     this.forwardLayers(x, rows);
     const last = this.layers[this.layers.length - 1]!;
     if (onLogits(this.mode)) activateInto(last.act, last.z, last.a, rows, last.units);
@@ -198,11 +213,12 @@ export class FusedDenseStack {
   }
 
   /** Forward pass and loss; leaves δ of the last layer in its buffer. */
-  private forwardLoss(x: FloatArray, t: FloatArray, rows: number): number {
+  private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
     this.check(x, rows * this.inputs, rows, 'x');
     this.check(t, rows * this.outputs, rows, 't');
     this.syncActivations();
-    this.forwardLayers(x, rows);
+    if (small) smallForward(this.layers, x, rows, onLogits(this.mode));
+    else this.forwardLayers(x, rows);
     const last = this.layers[this.layers.length - 1]!;
     const E = lossAndDelta(this.mode, last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units);
     return this.f32 ? Math.fround(E) : E;
@@ -250,14 +266,15 @@ export class FusedDenseStack {
   /** Picks up an activation changed on the model since construction (a string compare per layer). */
   private syncActivations(): void {
     const layers = this.model.layers;
+    const names = this.actNames;
     for (let l = 0; l < layers.length; l++) {
       const name = layers[l]!.activation;
+      if (name === names[l]) continue;
       const code = ACT[name];
-      if (this.layers[l]!.act !== code) {
-        if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
-        this.layers[l]!.act = code;
-        if (l === layers.length - 1) this.mode = lossMode(this.loss, name);
-      }
+      if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
+      this.layers[l]!.act = code;
+      names[l] = name;
+      if (l === layers.length - 1) this.mode = lossMode(this.loss, name);
     }
   }
 
@@ -284,7 +301,3 @@ export class FusedDenseStack {
   }
 }
 
-/** A layer's output buffer: a = f(z), or z itself for a linear layer. */
-function outputOf(L: FusedLayer): FloatArray {
-  return L.act === ACT.linear ? L.z : L.a;
-}

@@ -1,0 +1,178 @@
+import { erf } from '../kernels/erf.js';
+import type { FloatArray } from '../kernels/types.js';
+import { ACT, activateInto, type ActCode } from './activation-kernels.js';
+import { outputOf, type FusedLayer } from './layer.js';
+
+/**
+ * The small-network path: forward and backward of a whole dense stack in a few flat loops per
+ * layer — matmul, bias and activation in one pass over each output entry; weight gradient, bias
+ * gradient, δ of the layer below (with its activation derivative) and, optionally, the plain SGD
+ * update in one pass per layer. No kernel dispatch, no intermediate passes: for a network like
+ * the seed 3-2-2 a step is a few hundred floating-point operations, and call and loop overhead is
+ * all there is to save.
+ *
+ * Every entry uses the general path's expressions in the same order (sums from 0 in order of the
+ * inner index, the bias added to the stored product, each value stored before the next operation
+ * reads it), so the results are bit-identical to it in both dtypes (tested). It is used when every
+ * product is one the general path would compute with plain loops too: see {@link isSmall}.
+ */
+
+/** Whether the small path may run `rows` rows: every product below `wasmMin` multiply-adds and every inner dimension ≤ 256. */
+export function isSmall(maxLayerWork: number, maxDim: number, rows: number, wasmMin: number): boolean {
+  return rows * maxLayerWork < wasmMin && maxDim <= 256 && rows <= 256;
+}
+
+/**
+ * Forward through every layer: z = x·Wᵀ + b and a = f(z). With `logitsLast`, the last layer
+ * stops at z (the loss is computed from the logits).
+ */
+export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows: number, logitsLast: boolean): void {
+  let input = x;
+  const last = layers.length - 1;
+  for (let l = 0; l <= last; l++) {
+    const L = layers[l]!;
+    const k = L.inputs;
+    const u = L.units;
+    const w = L.w;
+    const b = L.b;
+    const z = L.z;
+    const a = L.a;
+    const act: ActCode = logitsLast && l === last ? ACT.linear : L.act;
+    const elementwise = act !== ACT.softmax;
+    let iz = 0;
+    for (let r = 0; r < rows; r++) {
+      const ix = r * k;
+      for (let j = 0; j < u; j++, iz++) {
+        const iw = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += input[ix + p]! * w[iw + p]!;
+        z[iz] = s;
+        const v = z[iz]! + b[j]!;
+        z[iz] = v;
+        if (act === ACT.sigmoid) {
+          // NOTE: the common case inline (same expression as activate); v is re-read for float32.
+          const q = z[iz]!;
+          if (q >= 0) a[iz] = 1 / (1 + Math.exp(-q));
+          else {
+            const e = Math.exp(q);
+            a[iz] = e / (1 + e);
+          }
+        } else if (elementwise && act !== ACT.linear) a[iz] = activate(act, z[iz]!);
+      }
+    }
+    if (!elementwise) activateInto(act, z, a, rows, u);
+    input = act === ACT.linear ? z : a;
+  }
+}
+
+/**
+ * Backward from δ of the last layer (already in its `delta` buffer, at z): for each layer from the
+ * top: δ_below = (δ·W) ⊙ f′_below, then ∂E/∂W = δᵀ·input and ∂E/∂b = Σ_rows δ — with `lr` ≠ null
+ * each weight updated, w ← w − lr·∂E/∂w (as `w + (−lr)·g`, the SGD optimizer's expression), in
+ * the same pass. Each parameter's `.grad` is its gradient buffer afterwards.
+ */
+export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, lr: number | null): void {
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const L = layers[l]!;
+    const below = l > 0 ? layers[l - 1]! : null;
+    const input = below === null ? x : outputOf(below);
+    const k = L.inputs;
+    const u = L.units;
+    const d = L.delta;
+    const w = L.w;
+    const b = L.b;
+    const gw = L.gradW.data;
+    const gb = L.gradB.data;
+    if (below !== null) {
+      // δ of the layer below first: it needs W before the update.
+      const pd = below.delta;
+      const pz = below.z;
+      const pa = below.a;
+      const act = below.act;
+      let i = 0;
+      for (let r = 0; r < rows; r++) {
+        const id = r * u;
+        for (let p = 0; p < k; p++, i++) {
+          let s = 0;
+          for (let j = 0; j < u; j++) s += d[id + j]! * w[j * k + p]!;
+          pd[i] = s;
+          pd[i] = derivative(act, pd[i]!, pz[i]!, pa[i]!);
+        }
+      }
+    }
+    const update = lr !== null;
+    const step = update ? -lr : 0;
+    for (let j = 0; j < u; j++) {
+      const iw = j * k;
+      for (let p = 0; p < k; p++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += d[r * u + j]! * input[r * k + p]!;
+        gw[iw + p] = s;
+        if (update) w[iw + p] = w[iw + p]! + step * gw[iw + p]!;
+      }
+      gb[j] = 0 + d[j]!;
+      for (let r = 1; r < rows; r++) gb[j] = gb[j]! + d[r * u + j]!;
+      if (update) b[j] = b[j]! + step * gb[j]!;
+    }
+    if (L.weight.grad !== L.gradW) L.weight.grad = L.gradW;
+    if (L.bias.grad !== L.gradB) L.bias.grad = L.gradB;
+  }
+}
+
+/** f(x) for the elementwise activations (the expressions of activateInto). */
+function activate(act: ActCode, x: number): number {
+  switch (act) {
+    case ACT.sigmoid:
+      if (x >= 0) return 1 / (1 + Math.exp(-x));
+      else {
+        const e = Math.exp(x);
+        return e / (1 + e);
+      }
+    case ACT.tanh:
+      return Math.tanh(x);
+    case ACT.relu:
+      return x > 0 ? x : 0 * x;
+    case ACT.leaky_relu:
+      return x > 0 ? x : 0.01 * x;
+    case ACT.elu:
+      return x > 0 ? x : 1 * Math.expm1(x);
+    case ACT.gelu:
+      return x * 0.5 * (1 + erf(x * Math.SQRT1_2));
+    case ACT.softplus:
+      return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    default:
+      return x;
+  }
+}
+
+/** g·f′ at net input x with output o, for the activations of hidden layers (activationBackward's expressions). */
+function derivative(act: ActCode, g: number, x: number, o: number): number {
+  switch (act) {
+    case ACT.sigmoid:
+      return g * (o * (1 - o));
+    case ACT.tanh:
+      return g * (1 - o * o);
+    case ACT.relu:
+      return x > 0 ? g : 0 * g;
+    case ACT.leaky_relu:
+      return x > 0 ? g : 0.01 * g;
+    case ACT.elu:
+      return x > 0 ? g : g * (o + 1);
+    case ACT.gelu: {
+      const cdf = 0.5 * (1 + erf(x * Math.SQRT1_2));
+      const pdf = Math.exp(-0.5 * x * x) * 0.3989422804014327;
+      return g * (cdf + x * pdf);
+    }
+    case ACT.softplus: {
+      let s: number;
+      if (x >= 0) s = 1 / (1 + Math.exp(-x));
+      else {
+        const e = Math.exp(x);
+        s = e / (1 + e);
+      }
+      return g * s;
+    }
+    default:
+      return g;
+  }
+}
