@@ -1,7 +1,7 @@
 // backprop/node — Node-only additions: files (atomic saves, size limits) and the CLI's real io.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { BackpropError } from './errors.js';
+import { systemMessage, writeFileAtomic } from './io/atomic-write.node.js';
 import type { CliIo } from './cli/io.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
 import type { LossName } from './nn/losses.js';
@@ -9,6 +9,7 @@ import type { Sequential } from './nn/sequential.js';
 
 export * from './index.js';
 export { main } from './cli/main.js';
+export { writeFileAtomic, NODE_FS, type AtomicWriteFs } from './io/atomic-write.node.js';
 export type { CliIo } from './cli/io.js';
 
 /** Files larger than this are refused before they are read (override with BACKPROP_MAX_FILE_BYTES). */
@@ -40,40 +41,6 @@ export function readFileChecked(path: string, limit = maxFileBytes()): Buffer {
   }
 }
 
-/**
- * Writes `data` to `path` atomically: into a temporary file in the same directory, flushed to
- * disk, then renamed over the target. A crash or a failed write leaves the previous file intact
- * and removes the temporary file.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(tmp, 'w', 0o644);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== null) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing; keep the first error
-      }
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file may not exist
-    }
-    throw new BackpropError('io', `${path}: cannot write (${systemMessage(e)}); the previous file, if any, is unchanged`);
-  }
-}
-
 /** Loads and validates a model file. */
 export function loadModel(path: string): LoadedModel {
   const text = readFileChecked(path).toString('utf8');
@@ -99,25 +66,4 @@ export function nodeIo(): CliIo {
     env: process.env,
     now: () => performance.now(),
   };
-}
-
-function systemMessage(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    default:
-      return e instanceof Error ? e.message : String(e);
-  }
 }
