@@ -13,8 +13,9 @@ export class Tally {
   refused = 0;
   /** Unclean outcomes: the input (shortened) and what was thrown. */
   readonly unclean: string[] = [];
-  /** Slowest single input, in milliseconds. */
+  /** Slowest single input, in milliseconds, and that input. */
   slowestMs = 0;
+  slowestInput = '';
   readonly codes = new Map<string, number>();
 
   constructor(readonly name: string) {}
@@ -30,7 +31,7 @@ export class Tally {
     try {
       result = f();
     } catch (e) {
-      this.time(t0);
+      this.time(t0, show);
       if (e instanceof BackpropError && e.message.trim().length > 0) {
         this.refused++;
         this.codes.set(e.code, (this.codes.get(e.code) ?? 0) + 1);
@@ -39,7 +40,7 @@ export class Tally {
       }
       return;
     }
-    this.time(t0);
+    this.time(t0, show);
     try {
       check(result);
       this.accepted++;
@@ -54,14 +55,19 @@ export class Tally {
     else this.unclean.push('…');
   }
 
-  private time(t0: number): void {
-    this.slowestMs = Math.max(this.slowestMs, performance.now() - t0);
+  /** Records the time since `t0` of the input `show()` describes. */
+  time(t0: number, show: () => string): void {
+    const ms = performance.now() - t0;
+    if (ms > this.slowestMs) {
+      this.slowestMs = ms;
+      this.slowestInput = show().slice(0, 120);
+    }
   }
 
   /** One line for `t.diagnostic`. */
   summary(): string {
     const codes = [...this.codes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
-    return `${this.name}: ${this.tried} inputs tried, ${this.accepted} accepted, ${this.refused} refused with a BackpropError (${codes}), ${this.unclean.length} unclean; slowest ${this.slowestMs.toFixed(1)} ms`;
+    return `${this.name}: ${this.tried} inputs tried, ${this.accepted} accepted, ${this.refused} refused with a BackpropError (${codes}), ${this.unclean.length} unclean; slowest ${this.slowestMs.toFixed(1)} ms (${this.slowestInput})`;
   }
 
   /** Asserts that nothing was unclean, that something was tried, and that no input took `maxMs` or more. */
