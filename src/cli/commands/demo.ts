@@ -24,7 +24,9 @@ export const demo: Command = {
     },
   },
   examples: ['backprop demo', 'backprop demo --lang ko --steps 100 --lr 1'],
-  run(args, io) {
+  async run(args, io) {
+    // NOTE: the ledger (and mathjs) is loaded on use, so other commands start faster.
+    const { explain, renderText } = await import('../../explain/index.js');
     const s = args.flags.lang === 'ko' ? demoKo : demoEn;
     const T = (key: DemoKey, vars: Record<string, string> = {}): string => s[key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
     const steps = (args.flags.steps as number | undefined) ?? 1000;
@@ -51,12 +53,14 @@ export const demo: Command = {
     say(`   ${T('biases')}  b2 = ${vec(l2.bias)}`);
     say();
 
-    // One recorded forward pass; its intermediate gradients are kept for the δs.
-    const g = l1.preActivation(x).retainGrad();
-    const h = sigmoid(g);
-    const z = l2.preActivation(h).retainGrad();
-    const y = sigmoid(z);
-    const E = sse(y, t);
+    // The forward numbers for the overview; the gradients come from the ledger below.
+    const [g, h, z, y, E] = noGrad(() => {
+      const gg = l1.preActivation(x);
+      const hh = sigmoid(gg);
+      const zz = l2.preActivation(hh);
+      const yy = sigmoid(zz);
+      return [gg, hh, zz, yy, sse(yy, t)] as const;
+    });
     say(T('forward'));
     say(`   ${T('gLine', { v: vec(g) })}`);
     say(`   ${T('hLine', { v: vec(h) })}`);
@@ -67,32 +71,14 @@ export const demo: Command = {
     say(`   ${T('costLine', { v: formatNumber(E.item()) })}`);
     say();
 
-    E.backward();
-    const dW2 = l2.weight.grad!;
-    const db2 = l2.bias.grad!;
+    // The gradient section is the ledger's backward pass (backprop explain): every chain-rule
+    // product with the numbers, read from the engine's own backward; it leaves ∂E/∂p in .grad.
+    const ledger = explain(model, x, t, { loss: SEED.loss, lr });
     say(T('backward'));
     say(`   ${T('sigmoidDerivative')}`);
-    say(`   ${T('outputDelta', { v: vec(z.grad!) })}`);
-    say(`   ${T('outputWeights')}`);
-    const notebookName = (i: number, j: number): string => `bw${j + 4}${i + 1}`;
-    for (let i = 0; i < 2; i++) {
-      for (let j = 0; j < 2; j++) {
-        const d = z.grad!.data[i]!;
-        const hj = h.data[j]!;
-        say(`     ∂E/∂W2[${i}][${j}] = δ${i + 1}·h${j + 1} = ${formatNumber(d)} × ${formatNumber(hj)} = ${formatNumber(dW2.get(i, j)).padEnd(12)} (${notebookName(i, j)})`);
-      }
-    }
-    say(`   ${T('biasOutput', { v: vec(db2) })}`);
-    say(`   ${T('bb2', { v: formatNumber(db2.data[0]! + db2.data[1]!) })}`);
-    say(`   ${T('hiddenDelta', { v: vec(g.grad!) })}`);
-    say(`   ${T('hiddenWeights')}`);
-    const dW1 = l1.weight.grad!;
-    for (let i = 0; i < 2; i++) {
-      for (let j = 0; j < 3; j++) {
-        say(`     ∂E/∂W1[${i}][${j}] = δh${i + 1}·x${j + 1} = ${formatNumber(g.grad!.data[i]!)} × ${formatNumber(x.data[j]!)} = ${formatNumber(dW1.get(i, j))}`);
-      }
-    }
-    say(`   ${T('biasHidden', { v: vec(l1.bias.grad!) })}`);
+    const lang = args.flags.lang === 'ko' ? 'ko' : 'en';
+    const section = renderText(ledger, { lang, sections: ['backward'], sectionHeadings: false });
+    for (const line of section.trimEnd().split('\n')) say(line === '' ? '' : `   ${line}`);
     say();
 
     say(T('descent', { lr: formatNumber(lr) }));

@@ -1,9 +1,4 @@
 import { BackpropError } from '../../errors.js';
-import { explain } from '../../explain/trace.js';
-import { checkLang } from '../../explain/locales/index.js';
-import { renderJson } from '../../explain/render/json.js';
-import { renderMarkdown } from '../../explain/render/markdown.js';
-import { renderText } from '../../explain/render/text.js';
 import { checkLoss, LOSSES, type LossName } from '../../nn/losses.js';
 import { SEED, seedNetwork } from '../../nn/seed.js';
 import type { Sequential } from '../../nn/sequential.js';
@@ -41,7 +36,9 @@ export const explainCommand: Command = {
     'backprop explain --format markdown > ledger.md',
     'backprop explain examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]" --format json',
   ],
-  run(args, io) {
+  async run(args, io) {
+    // NOTE: loaded on use, so other commands do not pay for mathjs at start-up.
+    const { explain, checkLang, renderJson, renderMarkdown, renderText } = await import('../../explain/index.js');
     const path = args.positionals[0];
     let model: Sequential;
     let loss: LossName;

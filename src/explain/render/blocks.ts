@@ -11,6 +11,8 @@ export interface RenderOptions {
   digits?: number;
   /** Which sections to render, in ledger order; default all. */
   sections?: readonly LedgerSection[];
+  /** Print each section's own heading (default true; false when embedding a section elsewhere). */
+  sectionHeadings?: boolean;
 }
 
 /** The sections of a rendered ledger, in reading order. */
@@ -41,7 +43,7 @@ export function ledgerBlocks(ledger: Ledger, options: RenderOptions = {}): Block
   if (want.has('backward')) backwardBlocks(ledger, tr, nt, out);
   if (want.has('update')) updateBlocks(ledger, tr, nt, out);
   if (want.has('checks')) checkBlocks(ledger, tr, nt, out);
-  return out;
+  return options.sectionHeadings === false ? out.filter((b) => !(b.kind === 'heading' && b.level <= 2)) : out;
 }
 
 function header(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
