@@ -13,7 +13,7 @@ export const TRANSPOSES: ReadonlyArray<readonly [boolean, boolean]> = [
 ];
 
 /** A typed array of `len` uniform numbers in [-1, 1) from `rng`. */
-export function randomArray<T extends FloatArray>(ctor: new (n: number) => T, len: number, rng: Rng): T {
+export function randomArray(ctor: Float32ArrayConstructor | Float64ArrayConstructor, len: number, rng: Rng): FloatArray {
   const x = new ctor(len);
   for (let i = 0; i < len; i++) x[i] = rng.uniformRange(-1, 1);
   return x;

@@ -1,0 +1,67 @@
+// Matmul throughput of every kernel path, in GFLOP/s (2·m·k·n flops per product).
+// Not a test. Usage: npx tsx bench/kernels.ts [--quick] [--sizes 128,256,512]
+// Each figure is the best of several repetitions (the 2 cores are shared, so the best run is the
+// one least disturbed); the median is printed beside it.
+import { initKernels, kernelInfo, shutdownKernels } from '../src/kernels/kernel-state.js';
+import { MATMUL_THRESHOLDS, matmulVia } from '../src/kernels/matmul.js';
+import type { MatmulPath } from '../src/kernels/matmul.js';
+import { WasmArena } from '../src/kernels/wasm-arena.js';
+import type { WasmArray } from '../src/kernels/wasm-arena.js';
+import { Rng } from '../src/tensor/rng.js';
+
+const quick = process.argv.includes('--quick');
+const sizesArg = process.argv.indexOf('--sizes');
+const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : quick ? [128, 512] : [128, 192, 256, 384, 512, 768, 1024];
+
+await initKernels({ threads: 2 });
+const arena = await WasmArena.create();
+console.log('kernels:', JSON.stringify(kernelInfo()));
+console.log('thresholds (multiply-adds):', JSON.stringify(MATMUL_THRESHOLDS));
+
+type Row = { n: number; dtype: string; path: string; best: number; median: number };
+const rows: Row[] = [];
+
+function time(run: () => void, flops: number): { best: number; median: number } {
+  run(); // warm-up (JIT, page faults, workers awake)
+  const reps: number[] = [];
+  const budget = quick ? 300 : 1500; // ms per figure
+  const t0 = performance.now();
+  while (reps.length < 3 || (performance.now() - t0 < budget && reps.length < 50)) {
+    const t = performance.now();
+    run();
+    reps.push(performance.now() - t);
+  }
+  reps.sort((x, y) => x - y);
+  const g = (ms: number): number => flops / ms / 1e6;
+  return { best: g(reps[0]!), median: g(reps[reps.length >> 1]!) };
+}
+
+const rng = new Rng(1);
+for (const n of sizes) {
+  const flops = 2 * n * n * n;
+  for (const dtype of ['float32', 'float64'] as const) {
+    const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+    const a = new Ctor(n * n).map(() => rng.uniformRange(-1, 1));
+    const b = new Ctor(n * n).map(() => rng.uniformRange(-1, 1));
+    const c = new Ctor(n * n);
+    const paths: MatmulPath[] = n <= 512 || !quick ? ['ts', 'wasm', 'threads', 'auto'] : ['wasm', 'threads', 'auto'];
+    for (const path of paths) {
+      if (path === 'ts' && n > 512) continue; // seconds per product; the trend is clear by 512
+      const r = time(() => matmulVia(path, a, b, c, n, n, n), flops);
+      rows.push({ n, dtype, path, ...r });
+    }
+    // Zero-copy: operands allocated in WASM memory.
+    const wa: WasmArray = arena.alloc(dtype, n * n);
+    const wb: WasmArray = arena.alloc(dtype, n * n);
+    const wc: WasmArray = arena.alloc(dtype, n * n);
+    wa.view.set(a);
+    wb.view.set(b);
+    rows.push({ n, dtype, path: 'arena (auto)', ...time(() => arena.matmul(wa, wb, wc, n, n, n), flops) });
+    rows.push({ n, dtype, path: 'arena A·Bᵀ', ...time(() => arena.matmul(wa, wb, wc, n, n, n, false, true), flops) });
+    rows.push({ n, dtype, path: 'arena Aᵀ·B', ...time(() => arena.matmul(wa, wb, wc, n, n, n, true, false), flops) });
+    arena.dispose();
+    const last = rows.filter((r) => r.n === n && r.dtype === dtype);
+    console.log(`n=${n} ${dtype}: ` + last.map((r) => `${r.path} ${r.best.toFixed(1)} (med ${r.median.toFixed(1)})`).join(' | '));
+  }
+}
+shutdownKernels();
