@@ -28,6 +28,8 @@ import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags 
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
 const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
+/** Flags not saved in a checkpoint's settings (they name this invocation's files). */
+const UNSAVED = ['out', 'resume', 'plot'];
 
 /**
  * `backprop train` — trains a model file, or a network given by --layers, on named data or a file,
@@ -63,7 +65,7 @@ export const train: Command = {
       patience: { type: 'int', value: 'N', min: 1, help: 'epochs without improvement before early stopping (default 10)' },
       checkpoint: { type: 'string', value: 'DIR', help: 'write DIR/checkpoint.json (weights, optimizer, Rng, history) atomically' },
       'checkpoint-every': { type: 'int', value: 'N', min: 1, help: 'epochs between checkpoints (default 1)' },
-      resume: { type: 'string', value: 'DIR', help: "continue from DIR/checkpoint.json with its settings (--epochs may be raised)" },
+      resume: { type: 'string', value: 'DIR', help: 'continue from DIR/checkpoint.json with its settings (--epochs, --checkpoint may change)' },
       plot: { type: 'string', value: 'FILE.svg', help: 'write the loss/accuracy curves as an SVG picture' },
     },
   },
@@ -80,6 +82,8 @@ export const train: Command = {
       const path = join(String(f.resume), CHECKPOINT_FILE);
       resume = parseCheckpoint(io.readText(path), path);
       ({ flags: f, positional } = mergeResumed(f, positional, resume, path));
+      // NOTE: a resumed run keeps its epochs and checkpoints into the directory it resumed from, unless told otherwise.
+      if (args.flags.checkpoint === undefined && f.checkpoint !== undefined) f.checkpoint = String(args.flags.resume);
     }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
     if (f.plot !== undefined && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
@@ -221,7 +225,7 @@ function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, sca
 
 function savedFlags(f: ParsedArgs['flags']): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(f)) if (v !== undefined && !RESUMABLE.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && !UNSAVED.includes(k)) out[k] = v;
   return out;
 }
 

@@ -1,0 +1,149 @@
+// backprop train / eval / predict in-process: the original contract, the new modes, bad input, help examples.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { main } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/commands/index.js';
+import { iris } from '../src/data/iris.js';
+import { split } from '../src/data/split.js';
+import { parseModelFile } from '../src/io/model-file.js';
+import { tensor } from '../src/tensor/create.js';
+import { seedStream } from '../src/cli/commands/data-args.js';
+import { memoryIo } from './helpers/cli-io.js';
+
+interface Case {
+  name: string;
+  model: unknown;
+  final: { layers: { weights: number[][]; bias: number[] }[] };
+  data: { inputs: number[][]; targets: number[][] };
+  optimizer: Record<string, number | boolean | string>;
+  epochs: number;
+  batchSize: number;
+  epochLosses: number[];
+}
+const cases = (JSON.parse(readFileSync(new URL('./fixtures/torch/train-cases.json', import.meta.url), 'utf8')) as { cases: Case[] }).cases;
+
+test('train MODEL.json --data DATA.json keeps the PyTorch-fixture semantics (sgd with Nesterov momentum and weight decay)', async () => {
+  const c = cases.find((k) => k.name === 'sgd-nesterov-wd')!;
+  const io = memoryIo({ files: { 'm.json': JSON.stringify(c.model), 'd.json': JSON.stringify(c.data) } });
+  const o = c.optimizer;
+  const status = await main(['train', 'm.json', '--data', 'd.json', '--out', 't.json', '--optimizer', 'sgd', '--lr', String(o.lr), '--momentum', String(o.momentum), '--nesterov', '--weight-decay', String(o.weightDecay), '--epochs', String(c.epochs), '--batch-size', String(c.batchSize), '--no-shuffle'], io);
+  assert.equal(status, 0, io.err);
+  const printed = [...io.out.matchAll(/^epoch +\d+ +loss (\S+)/gm)].map((m) => Number(m[1]));
+  assert.equal(printed.length, c.epochs);
+  printed.forEach((v, i) => assert.ok(Math.abs(v - c.epochLosses[i]!) <= 1e-7 * Math.abs(c.epochLosses[i]!), `epoch ${i + 1}: ${v} vs ${c.epochLosses[i]}`));
+  const saved = JSON.parse(io.files.get('t.json')!);
+  saved.layers.forEach((l: { weights: number[][] }, i: number) =>
+    l.weights.flat().forEach((v, k) => assert.ok(Math.abs(v - c.final.layers[i]!.weights.flat()[k]!) < 1e-11)),
+  );
+});
+
+test('train --layers on iris with --scale standardize saves the training rows\' statistics; predict applies them to raw inputs', async () => {
+  const io = memoryIo();
+  const status = await main(['train', '--data', 'iris', '--layers', '4,8,3', '--activation', 'tanh', '--scale', 'standardize', '--optimizer', 'adam', '--lr', '0.01', '--epochs', '30', '--batch-size', '8', '--test', '0.2', '--seed', '1', '--out', 'iris.json'], io);
+  assert.equal(status, 0, io.err);
+  assert.match(io.out, /training 4-8-3 \(cross_entropy, adam, η=0\.01\) on 120 samples \(test 30\), batch 8, 30 epochs/);
+  assert.match(io.out, /^test: +loss \S+ +accuracy \d+\.\d\d % +\(30 rows\)$/m);
+  assert.match(io.out, /^loss {2}\(\* train\)$/m);
+  const file = JSON.parse(io.files.get('iris.json')!);
+  assert.deepEqual(file.preprocessing.classNames, ['setosa', 'versicolor', 'virginica']);
+  // the mean and population std of the 120 training rows, computed here
+  const { train } = split(iris(), { train: 0.8, validation: 0, test: 0.2 }, seedStream(1, 2));
+  for (let j = 0; j < 4; j++) {
+    const col = Array.from({ length: train.rows }, (_, i) => train.x[i * 4 + j]!);
+    const mean = col.reduce((s, v) => s + v, 0) / col.length;
+    const std = Math.sqrt(col.reduce((s, v) => s + (v - mean) ** 2, 0) / col.length);
+    assert.ok(Math.abs(file.preprocessing.inputs.mean[j] - mean) < 1e-12);
+    assert.ok(Math.abs(file.preprocessing.inputs.std[j] - std) < 1e-12);
+  }
+  const raw = [5.1, 3.5, 1.4, 0.2];
+  const p = memoryIo({ files: { 'iris.json': io.files.get('iris.json')! } });
+  assert.equal(await main(['predict', 'iris.json', '--input', JSON.stringify([raw]), '--json'], p), 0, p.err);
+  const got = JSON.parse(p.out);
+  const { model } = parseModelFile(file);
+  const z = raw.map((v, j) => (v - file.preprocessing.inputs.mean[j]) / file.preprocessing.inputs.std[j]);
+  assert.deepEqual(got.outputs, model.forward(tensor([z])).to2D());
+  assert.deepEqual(got.classes, ['setosa']);
+  const e = memoryIo({ files: { 'iris.json': io.files.get('iris.json')! } });
+  assert.equal(await main(['eval', 'iris.json', '--data', 'iris', '--test', '0.2', '--seed', '1', '--json'], e), 0, e.err);
+  const m = JSON.parse(e.out);
+  assert.equal(m.part, 'test');
+  assert.equal(m.confusion.flat().reduce((s: number, v: number) => s + v, 0), 30);
+  assert.equal(m.accuracy, m.confusion.reduce((s: number, r: number[], k: number) => s + r[k]!, 0) / 30);
+  assert.ok(io.out.includes(`test:        loss ${''}`) || /test: +loss/.test(io.out));
+});
+
+test('on a terminal the progress bar shows epoch, batch, loss, accuracy, samples/s and ETA; elsewhere only epoch lines', async () => {
+  const tty = memoryIo({ isTTY: true });
+  assert.equal(await main(['train', '--data', 'circle', '--layers', '2,8,2', '--epochs', '3', '--optimizer', 'adam', '--lr', '0.01', '--out', 'c.json'], tty), 0, tty.err);
+  assert.match(tty.out, /\r\x1b\[2Kepoch 1\/3 +\[[=> ]{20}\] +\d+\/16 +loss \S+ +acc \d+\.\d\d % +[\d,]+ samples\/s +ETA \d+:\d\d/);
+  assert.match(tty.out, /\x1b\[2Kepoch 3 +loss \S+ +accuracy/);
+  const plain = memoryIo();
+  assert.equal(await main(['train', '--data', 'circle', '--layers', '2,8,2', '--epochs', '3', '--optimizer', 'adam', '--lr', '0.01', '--out', 'c.json'], plain), 0);
+  assert.ok(!plain.out.includes('\r') && !plain.out.includes('samples/s'));
+  assert.equal([...plain.out.matchAll(/^epoch \d +loss/gm)].length, 3);
+});
+
+test('--plot writes an SVG with a loss and an accuracy panel; --early-stopping reports why it stopped', async () => {
+  const io = memoryIo();
+  assert.equal(await main(['train', '--data', 'moons', '--noise', '0.1', '--layers', '2,8,2', '--epochs', '400', '--optimizer', 'sgd', '--lr', '2', '--validation', '0.3', '--early-stopping', '--patience', '3', '--plot', 'p.svg', '--out', 'm.json'], io), 0, io.err);
+  const svg = io.files.get('p.svg')!;
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 4);
+  assert.match(svg, />accuracy</);
+  assert.match(io.out, /early stopping: valLoss did not improve for 3 epochs .*; the model holds the weights of epoch \d+/);
+});
+
+const bad: [string, string[], RegExp][] = [
+  ['unknown flag', ['--data', 'xor', '--layers', '2,2', '--epoch', '3', '--out', 'x.json'], /unknown flag --epoch \(did you mean --epochs\?\)/],
+  ['unknown data', ['--data', 'spirals', '--layers', '2,2', '--out', 'x.json'], /--data must be one of circle, xor, gauss, spiral, moons, iris, mnist or a \.csv \/ \.json file, got "spirals"/],
+  ['CSV without --target', ['--data', 'houses.csv', '--layers', '2,1', '--out', 'x.json'], /CSV data needs --target COLUMN/],
+  ['bad --layers', ['--data', 'xor', '--layers', '2,x,2', '--out', 'x.json'], /--layers expects at least two positive whole numbers/],
+  ['no network', ['--data', 'xor', '--out', 'x.json'], /missing the network: give MODEL\.json or --layers/],
+  ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /has 2 input columns \(x1, x2\), but the network's first layer takes 3 inputs/],
+  ['fractions', ['--data', 'xor', '--layers', '2,2', '--validation', '0.6', '--test', '0.5', '--out', 'x.json'], /leave no training rows/],
+  ['schedule', ['--data', 'xor', '--layers', '2,2', '--schedule', 'step:0', '--out', 'x.json'], /--schedule "step:0": step schedule: every must be an integer ≥ 1/],
+  ['plot name', ['--data', 'xor', '--layers', '2,2', '--plot', 'x.png', '--out', 'x.json'], /--plot must name an \.svg file/],
+  ['missing resume dir', ['--resume', 'no-such-dir', '--out', 'x.json'], /no-such-dir\/checkpoint\.json: no such file/],
+  ['negative learning rate', ['--data', 'xor', '--layers', '2,2', '--lr', '-1', '--out', 'x.json'], /--lr must be > 0, got -1/],
+  ['test split with mnist', ['--data', 'mnist', '--layers', '784,10', '--test', '0.1', '--out', 'x.json'], /mnist has a fixed held-out set of 2000 digits/],
+];
+for (const [what, argv, message] of bad) {
+  test(`bad input (${what}): one line on stderr, exit 2, nothing written`, async () => {
+    const io = memoryIo();
+    assert.equal(await main(['train', ...argv], io), 2);
+    assert.match(io.err, message);
+    assert.equal(io.err.split('\n').filter(Boolean).length, 1);
+    assert.equal(io.files.size, 0);
+  });
+}
+
+test('bad input to eval and predict: one line, exit 2', async () => {
+  const model = JSON.stringify({ format: 'backprop-model', version: 1, loss: 'cross_entropy', layers: [{ type: 'dense', activation: 'softmax', weights: [[1, 0], [0, 1]], bias: [0, 0] }] });
+  for (const [argv, re] of [
+    [['eval', 'm.json', '--data', 'iris'], /the data "iris" has 4 input columns .*takes 2 inputs/],
+    [['eval', 'm.json', '--data', 'xor', '--part', 'test'], /--part test needs --test F/],
+    [['predict', 'm.json', '--input', '[[1,2,3]]'], /--input: row 0: expected 2 numbers/],
+    [['predict', 'm.json'], /missing --input/],
+  ] as [string[], RegExp][]) {
+    const io = memoryIo({ files: { 'm.json': model } });
+    assert.equal(await main(argv, io), 2, argv.join(' '));
+    assert.match(io.err, re);
+    assert.equal(io.err.trim().split('\n').length, 1);
+  }
+});
+
+test('every --help example of train, eval and predict runs as pasted (MNIST with 1 epoch instead of 20)', async () => {
+  const io = memoryIo();
+  for (const name of ['train', 'eval', 'predict']) {
+    const command = COMMANDS.find((c) => c.name === name)!;
+    for (const example of command.examples) {
+      const line = example.replace(/\s+#.*$/, '').replace('--epochs 20', '--epochs 1');
+      const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1);
+      io.err = '';
+      assert.equal(await main(argv, io), 0, `${example}: ${io.err}`);
+    }
+  }
+  assert.ok(io.files.has('xor.json') && io.files.has('iris.json') && io.files.has('mnist.json') && io.files.has('iris.svg'));
+  assert.match(io.out, /→ setosa \(\d+\.\d %\)\n1 .*→ virginica/);
+});
