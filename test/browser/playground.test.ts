@@ -1,0 +1,284 @@
+// The playground in a real browser: Debian's Chromium driven by playwright-core (no browser
+// download). Checks the seed network's numbers on screen against the seed notebook's figures and
+// the library run here in Node, the ledger of w41, training XOR in the worker, the URL round trip,
+// the model file, the Korean UI, a phone-sized screen, keyboard use and axe-core's accessibility
+// rules. Screenshots go to test-artifacts/playground/.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { formatNumber, modelLoss, parseModelFile, seedNetwork, SGD, tensor } from '../../src/index.js';
+import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
+import { seedExpected } from '../helpers/seed.js';
+import { ensureWebBuilt, root, webDist } from './build.js';
+
+const E = seedExpected();
+const shots = join(root, 'test-artifacts/playground');
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+let server: StaticServer;
+let browser: Browser;
+let context: BrowserContext;
+const problems: string[] = [];
+
+type Weights = { W: number[][]; b: number[] }[];
+
+async function open(hash = '', ctx: BrowserContext = context): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + hash);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+const text = async (page: Page, sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').trim();
+const weightsOf = (page: Page): Promise<Weights> => page.evaluate(() => (window as unknown as { playground: { state: { weights: Weights } } }).playground.state.weights);
+
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.where.join(', ')}`);
+}
+
+before(async () => {
+  ensureWebBuilt();
+  mkdirSync(shots, { recursive: true });
+  server = await serveStatic(webDist, 0);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, reducedMotion: 'no-preference' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page loads with the seed network, its numbers on screen, and no console errors', async () => {
+  const page = await open();
+  assert.match(await text(page, 'h1'), /backprop/);
+  assert.equal(await page.locator('svg.network g.node').count(), 7);
+  assert.equal(await page.locator('svg.network g.edge').count(), 10);
+  assert.equal(await text(page, 'button[data-param="W1[0][2]"]'), '0.5');
+  assert.equal(await text(page, 'button[data-param="W2[1][0]"]'), '0.8');
+  assert.equal(await text(page, '#train-loss'), formatNumber(E.forward.E));
+  await page.screenshot({ path: join(shots, 'seed-start.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Step on the seed network shows the cost 0.28217575 and, after the update, the library\'s new cost and weights', async () => {
+  const page = await open();
+  await page.click('#btn-step');
+  await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
+  assert.equal(await text(page, '#cost'), '0.28217575');
+  assert.equal(await text(page, '#cost'), formatNumber(E.sgd.afterSteps['1']!.lossBeforeStep));
+  // The same step with the library, here in Node.
+  const net = seedNetwork();
+  const x = tensor(E.input);
+  const t = tensor(E.target);
+  const opt = new SGD(net.parameters(), { lr: E.sgd.lr });
+  opt.zeroGrad();
+  modelLoss(net, 'sse', x, t).backward();
+  opt.step();
+  const costAfter = modelLoss(net, 'sse', x, t).item();
+  assert.equal(await text(page, '#cost-after'), formatNumber(costAfter));
+  assert.equal(await text(page, '#cost-after'), formatNumber(E.sgd.afterSteps['1']!.lossAfterStep));
+  const shown = await weightsOf(page);
+  net.layers.forEach((l, i) => {
+    assert.deepEqual(shown[i]!.W, l.weight.to2D(), `W${i + 1} after one step`);
+    assert.deepEqual(shown[i]!.b, Array.from(l.bias.data), `b${i + 1} after one step`);
+  });
+  await page.close();
+});
+
+test('Backward lets the deltas flow from the outputs down; clicking w41 opens its ledger with 0.04047892', async () => {
+  const page = await open();
+  await page.click('#btn-forward');
+  assert.equal(await text(page, '#cost'), formatNumber(E.forward.E));
+  assert.equal(await text(page, 'g.node[data-node="6"] .node-a'), String(Number(E.forward.y[0]!.toPrecision(4))));
+  await page.click('#btn-backward');
+  // Mid-backward: the output deltas are shown and flowing through W2, the hidden ones not yet.
+  await page.waitForSelector('svg.network[data-flowing="2"]');
+  assert.equal(await page.locator('g.node[data-node="6"] .node-delta').count(), 1);
+  assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 0);
+  await page.screenshot({ path: join(shots, 'seed-mid-backward.png'), fullPage: true });
+  await page.waitForSelector('svg.network[data-flowing="0"][data-delta-from="1"]');
+  assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 1);
+  // Click the connection from hidden node 4 to the first output in the diagram.
+  const box = (await page.locator('g.edge[data-param="W2[0][0]"] path.wire').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForSelector('#ledger-grad');
+  assert.equal(await text(page, '#ledger-grad'), '0.04047892');
+  assert.equal(await text(page, '#ledger-grad'), formatNumber(E.notebook.bw41));
+  assert.match(await text(page, '#ledger-title'), /^w41 = W2\[0\]\[0\]/);
+  const chain = await text(page, '.ledger ol.chain');
+  assert.ok(chain.includes(formatNumber(E.deltaOutput[0]!)), `the chain shows δ6 = ${E.deltaOutput[0]}`);
+  assert.ok(chain.includes(formatNumber(E.forward.h[0]!)), `the chain shows a4 = ${E.forward.h[0]}`);
+  // After Update: before and after values and the new cost.
+  await page.click('#btn-update');
+  await page.waitForSelector('#ledger-update');
+  const upd = await text(page, '#ledger-update');
+  assert.ok(upd.includes('0.7') && upd.includes(formatNumber(0.7 - 0.5 * E.notebook.bw41)), upd);
+  assert.ok((await text(page, '#ledger-body')).includes(formatNumber(E.sgd.afterSteps['1']!.lossAfterStep)));
+  await page.screenshot({ path: join(shots, 'seed-ledger-after-update.png'), fullPage: true });
+  await page.close();
+});
+
+test('the keyboard reaches every control: Forward by Enter, a weight\'s ledger from its table cell', async () => {
+  const page = await open();
+  await page.focus('#btn-forward');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('cost')?.textContent !== '–');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'btn-backward');
+  await page.keyboard.press('Enter');
+  await page.focus('button[data-param="W2[0][1]"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#ledger-grad');
+  assert.equal(await text(page, '#ledger-grad'), formatNumber(E.notebook.bw51));
+  // Type a new value for the weight.
+  await page.fill('#param-value', '0.25');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('button[data-param="W2[0][1]"]')?.textContent === '0.25');
+  assert.equal((await weightsOf(page))[1]!.W[0]![1], 0.25);
+  await page.close();
+});
+
+let xorLink = '';
+let xorWeights: Weights = [];
+test('XOR trains with Play in the worker until the test loss is below 0.05; steps per second are shown', async () => {
+  const page = await open();
+  await page.selectOption('#dataset', 'xor');
+  await page.locator('#speed').fill('9');
+  await page.click('#btn-play');
+  await page.waitForFunction(() => Number(document.getElementById('test-loss')?.textContent) < 0.05, undefined, { timeout: 40_000, polling: 100 });
+  // The page stays responsive while the worker trains: frames keep coming.
+  // NOTE: a string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  const frames = await page.evaluate<number>(`new Promise((done) => {
+    let n = 0;
+    const t0 = performance.now();
+    const tick = () => { n++; if (performance.now() - t0 < 300) requestAnimationFrame(tick); else done(n); };
+    requestAnimationFrame(tick);
+  })`);
+  assert.ok(frames >= 3, `only ${frames} frames in 300 ms while training`);
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
+  assert.ok(Number(await text(page, '#sps')) > 0, 'steps per second shown');
+  assert.ok(Number(await text(page, '#test-loss')) < 0.05);
+  assert.ok(Number(await text(page, '#step-count')) > 0);
+  await page.screenshot({ path: join(shots, 'xor-trained.png'), fullPage: true });
+  await page.click('#copy-link');
+  await page.waitForFunction(() => (document.getElementById('notice')?.textContent ?? '') !== '');
+  xorLink = await page.evaluate(() => navigator.clipboard.readText().catch(() => location.href));
+  xorWeights = await weightsOf(page);
+  assert.ok(xorLink.startsWith(server.url) && xorLink.includes('data=xor'), xorLink);
+  await page.close();
+});
+
+test('reloading from the copied link reproduces the trained weights bit for bit', async () => {
+  assert.ok(xorLink !== '', 'the XOR test made a link');
+  const page = await context.newPage();
+  await page.goto(xorLink);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.deepEqual(await weightsOf(page), xorWeights);
+  assert.ok(Number(await text(page, '#test-loss')) < 0.05);
+  assert.equal(await page.locator('#boundary-fig').isVisible(), true);
+  await page.close();
+});
+
+test('the model file exports in the CLI\'s format and imports back', async () => {
+  const page = await open();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+  const file = readFileSync((await download.path())!, 'utf8');
+  const { model, loss } = parseModelFile(JSON.parse(file));
+  assert.equal(loss, 'sse');
+  assert.deepEqual(model.layers[1]!.weight.to2D(), E.weights.W2);
+  const changed = JSON.parse(file) as { layers: { weights: number[][] }[] };
+  changed.layers[1]!.weights[0]![0] = -1.5;
+  await page.setInputFiles('#import-model', { name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });
+  await page.waitForFunction(() => document.querySelector('button[data-param="W2[0][0]"]')?.textContent === '-1.5');
+  assert.equal((await weightsOf(page))[1]!.W[0]![0], -1.5);
+  await page.close();
+});
+
+test('a CSV dropped in trains and gets a decision boundary', async () => {
+  const page = await open();
+  const rows = ['a,b,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 10) / 3},${Math.floor(i / 10)},${(i % 10) / 3 > 1.5 ? 'yes' : 'no'}`);
+  await page.setInputFiles('#csv-file', { name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'csv');
+  assert.equal(await page.locator('#boundary-fig').isVisible(), true);
+  assert.equal(await page.locator('#csv-target').inputValue(), 'label');
+  await page.click('#btn-step');
+  await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
+  assert.ok(Number.isFinite(Number(await text(page, '#cost'))));
+  await page.close();
+});
+
+test('the spiral trains and its decision boundary is drawn', async () => {
+  const page = await open('#v=1&data=spiral&noise=0&ratio=0.5&hidden=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=2&l2=0&speed=1000&lang=en&step=0');
+  await page.click('#btn-play');
+  await page.waitForFunction(() => Number(document.getElementById('step-count')?.textContent) >= 2500, undefined, { timeout: 40_000, polling: 100 });
+  await page.click('#btn-play');
+  await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
+  const last = Number(await text(page, '#train-loss'));
+  const first = await page.evaluate(() => (window as unknown as { playground: { state: { history: { train: number }[] } } }).playground.state.history[0]!.train);
+  assert.ok(last < first, `training loss fell (${first} → ${last})`);
+  await page.screenshot({ path: join(shots, 'spiral-boundary.png'), fullPage: true });
+  await page.close();
+});
+
+test('Korean UI uses the notebook\'s terms and passes the accessibility check', async () => {
+  const page = await open();
+  await page.click('#lang-ko');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  await page.click('#btn-forward');
+  await page.click('#btn-backward');
+  await page.waitForSelector('svg.network[data-flowing="0"][data-delta-from="1"]');
+  await page.click('button[data-param="W2[0][0]"]');
+  await page.waitForSelector('#ledger-grad');
+  const body = await text(page, 'body');
+  for (const term of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률']) assert.ok(body.includes(term), `Korean UI lacks ${term}`);
+  assert.equal(await text(page, '#btn-forward'), '순전파');
+  assert.equal(await text(page, '#ledger-grad'), formatNumber(E.notebook.bw41));
+  await page.screenshot({ path: join(shots, 'korean.png'), fullPage: true });
+  assert.deepEqual(await axeSerious(page), []);
+  await page.close();
+});
+
+test('axe-core finds no serious or critical violations (seed and trained 2-D views)', async () => {
+  const page = await open();
+  await page.click('#btn-step');
+  await page.click('button[data-param="b2[1]"]');
+  await page.waitForSelector('#ledger-grad');
+  assert.deepEqual(await axeSerious(page), []);
+  await page.selectOption('#dataset', 'circle');
+  await page.waitForSelector('#boundary-fig:not([hidden])');
+  assert.deepEqual(await axeSerious(page), []);
+  await page.close();
+});
+
+test('a phone-sized screen fits without sideways scrolling', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await open('#v=1&data=xor&hidden=4,4&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=1&speed=20&lang=en', phone);
+  await page.click('#btn-step');
+  await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: join(shots, 'phone.png'), fullPage: true });
+  assert.deepEqual(await axeSerious(page), []);
+  await phone.close();
+});
+
+test('no console errors or warnings in any page of the session', () => {
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,354 @@
+import { BackpropError, modelLoss, noGrad, parseModelFile, toModelFile, type Optimizer, type Sequential } from 'backprop';
+import { buildData, type PlayData } from './data.js';
+import { buildModel, buildOptimizer, evaluate, layerSizes, readWeights, stepBatch, writeWeights } from './net.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
+import { runBackward, runForward, type Trace } from './trace.js';
+import { decodeState, encodeState } from './url.js';
+
+/** Where the hand-stepping is: what the last button did. */
+export type Phase = 'none' | 'forward' | 'backward' | 'updated' | 'playing';
+
+/** The last Update: every parameter before and after, its gradient, and the batch cost before and after. */
+export interface UpdateRecord {
+  before: LayerWeights[];
+  after: LayerWeights[];
+  grads: LayerWeights[];
+  costBefore: number;
+  costAfter: number;
+  lr: number;
+  optimizer: string;
+}
+
+/** Settings whose change gives a fresh network (the rest keep the trained weights). */
+const RESETTING: readonly (keyof Settings)[] = ['dataset', 'noise', 'trainRatio', 'hidden', 'activation', 'loss', 'seed'];
+/** Milliseconds per layer while the deltas flow backwards. */
+export const FLOW_MS = 450;
+
+/**
+ * The controller: owns the plain {@link AppState} and the objects derived from it (data, model,
+ * optimizer, the traced pass), performs the actions the buttons ask for, and asks the view to
+ * redraw. The views never touch the model.
+ */
+export class App {
+  state: AppState;
+  data!: PlayData;
+  model!: Sequential;
+  opt!: Optimizer;
+  trace: Trace | null = null;
+  phase: Phase = 'none';
+  lastUpdate: UpdateRecord | null = null;
+  /** Bumped on every weight change (caches of heatmaps key on it). */
+  version = 0;
+  stepsPerSec: number | null = null;
+  /** During Backward: the lowest dense layer (from 1) whose δ is shown, and the layer whose weights carry the flow. */
+  deltaFrom = Infinity;
+  flowing = 0;
+  notice = '';
+  private worker: Worker | null = null;
+  private flowTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastHash = '';
+  private lastUrlWrite = 0;
+  private rate: { t: number; step: number } | null = null;
+
+  constructor(hash: string, private readonly redraw: () => void, private readonly reducedMotion: boolean) {
+    this.state = decodeState(hash);
+    this.rebuild();
+  }
+
+  get playing(): boolean {
+    return this.worker !== null;
+  }
+
+  /** Derives data, model and optimizer from the state (after a load or a setting change). */
+  rebuild(): void {
+    const s = this.state;
+    try {
+      this.data = buildData(s.settings, s.csv);
+    } catch (e) {
+      this.notice = e instanceof Error ? e.message : String(e);
+      s.settings = { ...SEED_SETTINGS, lang: s.settings.lang };
+      s.weights = null;
+      this.data = buildData(s.settings, null);
+    }
+    this.model = buildModel(s.settings, this.data, s.weights);
+    const fresh = s.weights === null || JSON.stringify(readWeights(this.model)) !== JSON.stringify(s.weights);
+    if (fresh) {
+      s.optimizer = null;
+      if (s.weights !== null) s.step = 0;
+    }
+    s.weights = readWeights(this.model);
+    this.opt = buildOptimizer(s.settings, this.model, s.optimizer);
+    this.trace = null;
+    this.phase = 'none';
+    this.lastUpdate = null;
+    this.version++;
+    if (s.history.length === 0) s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
+  }
+
+  /** Writes the state into the address bar (replacing, not adding, a history entry). */
+  writeUrl(force = true): void {
+    const now = performance.now();
+    if (!force && now - this.lastUrlWrite < 500) return;
+    this.lastUrlWrite = now;
+    this.lastHash = encodeState(this.state);
+    history.replaceState(null, '', this.lastHash);
+  }
+
+  /** A hash typed or pasted by the learner (not one this page wrote) is loaded. */
+  hashChanged(hash: string): void {
+    if (hash === this.lastHash) return;
+    this.stop();
+    this.state = decodeState(hash);
+    this.rebuild();
+    this.redraw();
+  }
+
+  change<K extends keyof Settings>(key: K, value: Settings[K]): void {
+    this.stop();
+    const s = this.state.settings;
+    if (key === 'dataset' && value !== s.dataset) {
+      const to = value as Settings['dataset'];
+      if (to === 'seed') Object.assign(s, { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.lang, seed: s.seed });
+      else if (s.dataset === 'seed') Object.assign(s, { ...SYNTHETIC_DEFAULTS, hidden: [...SYNTHETIC_DEFAULTS.hidden] });
+    }
+    s[key] = value;
+    if (RESETTING.includes(key)) this.resetNetwork();
+    else {
+      if (key === 'optimizer') this.state.optimizer = null;
+      else this.state.optimizer = this.opt.stateDict();
+      this.opt = buildOptimizer(s, this.model, this.state.optimizer);
+    }
+    this.writeUrl();
+    this.redraw();
+  }
+
+  /** Fresh weights from the seed (or the notebook's), step 0, empty curve. */
+  resetNetwork(): void {
+    Object.assign(this.state, { weights: null, optimizer: null, step: 0, history: [] });
+    this.rebuild();
+  }
+
+  reset(): void {
+    this.stop();
+    this.resetNetwork();
+    this.writeUrl();
+    this.redraw();
+  }
+
+  forward(): void {
+    this.stop();
+    this.stopFlow();
+    const { x, t } = stepBatch(this.data, this.state.settings, this.state.step);
+    this.trace = runForward(this.model, this.data.loss, x, t);
+    this.phase = 'forward';
+    this.deltaFrom = Infinity;
+    this.redraw();
+  }
+
+  /** Backward through the traced pass; the deltas appear layer by layer from the output down. */
+  backward(animate = true): void {
+    this.stop();
+    if (this.phase !== 'forward' || this.trace === null) this.forward();
+    runBackward(this.model, this.trace!);
+    this.phase = 'backward';
+    const L = this.model.layers.length;
+    if (!animate || this.reducedMotion) {
+      this.deltaFrom = 1;
+      this.flowing = 0;
+      this.redraw();
+      return;
+    }
+    this.stopFlow();
+    let layer = L;
+    const tick = (): void => {
+      this.deltaFrom = layer;
+      this.flowing = layer;
+      this.redraw();
+      layer--;
+      if (layer >= 1) this.flowTimer = setTimeout(tick, FLOW_MS);
+      else this.flowTimer = setTimeout(() => {
+        this.flowing = 0;
+        this.deltaFrom = 1;
+        this.flowTimer = null;
+        this.redraw();
+      }, FLOW_MS);
+    };
+    tick();
+  }
+
+  private stopFlow(): void {
+    if (this.flowTimer !== null) clearTimeout(this.flowTimer);
+    this.flowTimer = null;
+    this.flowing = 0;
+  }
+
+  /** One optimizer update from the gradients of the traced pass; records before/after for the ledger. */
+  update(): void {
+    this.stop();
+    if (this.phase !== 'backward' || this.trace === null) {
+      this.forward();
+      this.backward(false);
+    }
+    this.stopFlow();
+    this.deltaFrom = 1;
+    const trace = this.trace!;
+    const before = readWeights(this.model);
+    const grads = this.model.layers.map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
+    this.opt.step();
+    const after = readWeights(this.model);
+    const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, trace.x, trace.t).item());
+    const s = this.state;
+    s.step++;
+    s.weights = after;
+    s.optimizer = this.opt.stateDict();
+    s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
+    thin(s.history);
+    this.lastUpdate = { before, after, grads, costBefore: trace.cost, costAfter, lr: s.settings.lr, optimizer: s.settings.optimizer };
+    this.phase = 'updated';
+    this.version++;
+    this.writeUrl();
+    this.redraw();
+  }
+
+  /** Forward, Backward and Update at once. */
+  step(): void {
+    this.stop();
+    this.forward();
+    this.backward(false);
+    this.update();
+  }
+
+  /** Steps per frame while playing (applies to a running worker at once). */
+  setSpeed(speed: number): void {
+    this.state.settings.speed = speed;
+    this.worker?.postMessage({ type: 'speed', speed } satisfies ToWorker);
+    this.writeUrl();
+    this.redraw();
+  }
+
+  setLang(lang: Settings['lang']): void {
+    this.state.settings.lang = lang;
+    this.writeUrl();
+    this.redraw();
+  }
+
+  select(id: string | null): void {
+    this.state.selected = id;
+    this.writeUrl();
+    this.redraw();
+  }
+
+  /** Sets one weight or bias to a typed or dragged value. */
+  edit(id: string, value: number): void {
+    this.stop();
+    const m = /^(W|b)(\d+)\[(\d+)\](?:\[(\d+)\])?$/.exec(id);
+    if (m === null || !Number.isFinite(value)) return;
+    const layer = this.model.layers[+m[2]! - 1];
+    if (layer === undefined) return;
+    if (m[1] === 'W') layer.weight.data[+m[3]! * layer.inputs + +m[4]!] = value;
+    else layer.bias.data[+m[3]!] = value;
+    this.state.weights = readWeights(this.model);
+    this.state.selected = id;
+    this.trace = null;
+    this.phase = 'none';
+    this.lastUpdate = null;
+    this.version++;
+    this.writeUrl();
+    this.redraw();
+  }
+
+  /** Play: training continues in the worker from exactly this state; Pause brings it back. */
+  togglePlay(makeWorker: () => Worker): void {
+    if (this.playing) {
+      this.stop();
+      return;
+    }
+    this.stopFlow();
+    const s = this.state;
+    const worker = makeWorker();
+    this.worker = worker;
+    this.rate = null;
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => this.fromWorker(worker, ev.data);
+    const job: ToWorker = { type: 'start', job: { settings: s.settings, csv: s.csv, weights: s.weights!, optimizer: this.opt.stateDict(), step: s.step } };
+    worker.postMessage(job);
+    this.phase = 'playing';
+    this.trace = null;
+    this.lastUpdate = null;
+    this.redraw();
+  }
+
+  private fromWorker(worker: Worker, m: FromWorker): void {
+    if (worker !== this.worker) return;
+    if (m.type === 'error') {
+      this.notice = m.message;
+      this.stop();
+      return;
+    }
+    const s = this.state;
+    writeWeights(this.model, m.weights);
+    s.weights = m.weights;
+    s.optimizer = m.optimizer;
+    const now = performance.now();
+    if (this.rate !== null && m.step > this.rate.step) {
+      const sps = ((m.step - this.rate.step) * 1000) / Math.max(1, now - this.rate.t);
+      this.stepsPerSec = this.stepsPerSec === null ? sps : 0.7 * this.stepsPerSec + 0.3 * sps;
+    }
+    this.rate = { t: now, step: m.step };
+    s.step = m.step;
+    s.history.push(m.point);
+    thin(s.history);
+    this.version++;
+    this.writeUrl(false);
+    this.redraw();
+    requestAnimationFrame(() => worker.postMessage({ type: 'ack' } satisfies ToWorker));
+  }
+
+  /**
+   * Pauses training. The worker waits for the page after every chunk, so the page already holds
+   * its latest weights and optimizer state: the worker is simply ended and nothing is lost.
+   */
+  stop(): void {
+    const w = this.worker;
+    if (w === null) return;
+    this.worker = null;
+    w.terminate();
+    this.opt = buildOptimizer(this.state.settings, this.model, this.state.optimizer);
+    this.phase = 'none';
+    this.writeUrl();
+    this.redraw();
+  }
+
+  /** The model file (the CLI's format) of the current network. */
+  modelFileText(): string {
+    return JSON.stringify(toModelFile(this.model, this.data.loss), null, 1);
+  }
+
+  /** Loads a model file: its shape must fit the data (inputs and outputs). */
+  importModel(text: string): void {
+    this.stop();
+    const { model, loss } = parseModelFile(JSON.parse(text), 'model file');
+    const sizes = [model.inputSize, ...model.layers.map((l) => l.units)];
+    const want = layerSizes(this.state.settings, this.data);
+    if (sizes[0] !== want[0] || sizes[sizes.length - 1] !== want[want.length - 1]) {
+      throw new BackpropError('model-file', `the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} outputs, but the data has ${want[0]} inputs and ${want[want.length - 1]} outputs`);
+    }
+    const s = this.state;
+    if (s.settings.dataset !== 'seed') {
+      s.settings.hidden = sizes.slice(1, -1);
+      s.settings.activation = model.layers[0]!.activation;
+    }
+    s.settings.loss = loss;
+    Object.assign(s, { weights: readWeights(model), optimizer: null, step: 0, history: [] });
+    this.rebuild();
+    this.writeUrl();
+    this.redraw();
+  }
+}
+
+/** Keeps the loss curve under 600 points by dropping every other old point (the newest stays). */
+function thin(h: AppState['history']): void {
+  if (h.length <= 600) return;
+  const kept = h.filter((_, i) => i % 2 === 0 || i === h.length - 1);
+  h.splice(0, h.length, ...kept);
+}

@@ -1,0 +1,146 @@
+import { short, svg } from './svg.js';
+
+/** One neuron as drawn: its number, activation (after Forward) and δ (after Backward). */
+export interface NodeView {
+  layer: number;
+  index: number;
+  id: number;
+  a: number | null;
+  delta: number | null;
+  /** Target of an output neuron (seed preset). */
+  target: number | null;
+  /** A small heatmap of this neuron over the plane (data URL), for 2-D data. */
+  heat: string | null;
+}
+
+/** One weight or bias as drawn. */
+export interface ParamView {
+  id: string;
+  /** Tooltip / accessible name, e.g. `w41 = W2[0][0] = 0.7`. */
+  title: string;
+  value: number;
+}
+
+/** Everything the diagram shows: plain data in, SVG out. */
+export interface NetworkView {
+  sizes: number[];
+  layerTitles: string[];
+  nodes: NodeView[];
+  /** weights[l][row][col] for dense layer l (from 0). */
+  weights: ParamView[][][];
+  biases: ParamView[][];
+  selected: string | null;
+  /** Dense layers (from 1) whose δ are shown; during Backward this grows from the output down. */
+  deltaFrom: number;
+  /** Dense layer (from 1) whose weights carry the flowing gradient right now, or 0. */
+  flowing: number;
+  ariaLabel: string;
+}
+
+export interface NetworkHandlers {
+  select(id: string): void;
+  /** Dragging a weight vertically: the new value. */
+  drag(id: string, value: number): void;
+}
+
+const COL_W = 150;
+const ROW_H = 74;
+const R = 24;
+
+/** Draws the network into `host` (replacing what was there). */
+export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHandlers): void {
+  const cols = v.sizes.length;
+  const rows = Math.max(...v.sizes);
+  const width = COL_W * (cols - 1) + 2 * 70;
+  const height = ROW_H * rows + 60;
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': v.ariaLabel, class: 'network', 'data-delta-from': v.deltaFrom, 'data-flowing': v.flowing });
+  const pos = (layer: number, index: number): [number, number] => {
+    const n = v.sizes[layer]!;
+    const x = 70 + layer * COL_W;
+    const y = 46 + (rows - n) * ROW_H * 0.5 + index * ROW_H + ROW_H / 2 - 10;
+    return [x, y];
+  };
+  v.layerTitles.forEach((t, l) => root.append(svg('text', { x: pos(l, 0)[0], y: 16, class: 'layer-title', 'text-anchor': 'middle' }, t)));
+  let maxW = 1e-9;
+  for (const layer of v.weights) for (const row of layer) for (const p of row) maxW = Math.max(maxW, Math.abs(p.value));
+  const edges = svg('g', { class: 'edges' });
+  v.weights.forEach((layer, l) => {
+    layer.forEach((row, r) => {
+      row.forEach((p, c) => {
+        const [x1, y1] = pos(l, c);
+        const [x2, y2] = pos(l + 1, r);
+        const g = svg('g', { class: `edge${p.id === v.selected ? ' selected' : ''}${v.flowing === l + 1 ? ' flowing' : ''}`, 'data-param': p.id });
+        const d = `M${x1 + R},${y1} L${x2 - R},${y2}`;
+        g.append(svg('path', { d, class: `wire ${p.value >= 0 ? 'pos' : 'neg'}`, 'stroke-width': (0.8 + 6 * Math.abs(p.value) / maxW).toFixed(2) }));
+        const hit = svg('path', { d, class: 'hit' });
+        hit.append(svg('title', {}, p.title));
+        g.append(hit);
+        attachDrag(g, p, on);
+        edges.append(g);
+      });
+    });
+  });
+  root.append(edges);
+  const nodes = svg('g', { class: 'nodes' });
+  for (const n of v.nodes) {
+    const [x, y] = pos(n.layer, n.index);
+    const g = svg('g', { class: `node${n.layer === 0 ? ' input' : ''}`, 'data-node': n.id });
+    if (n.heat) {
+      g.append(svg('image', { href: n.heat, x: x - R, y: y - R, width: 2 * R, height: 2 * R, preserveAspectRatio: 'none', class: 'heat' }));
+      g.append(svg('rect', { x: x - R, y: y - R, width: 2 * R, height: 2 * R, class: 'frame' }));
+    } else {
+      g.append(svg('circle', { cx: x, cy: y, r: R, class: 'body' }));
+    }
+    g.append(svg('text', { x, y: y - R - 5, class: 'node-id', 'text-anchor': 'middle' }, String(n.id)));
+    if (n.a !== null && !n.heat) g.append(svg('text', { x, y: y + 4, class: 'node-a', 'text-anchor': 'middle' }, n.layer === 0 ? `x=${short(n.a)}` : short(n.a)));
+    if (n.a !== null && n.heat) g.append(svg('text', { x, y: y + R + 13, class: 'node-a-below', 'text-anchor': 'middle' }, short(n.a)));
+    if (n.target !== null) g.append(svg('text', { x: x + R + 6, y: y + 4, class: 'node-t' }, `t=${short(n.target)}`));
+    if (n.delta !== null && n.layer >= v.deltaFrom) {
+      g.append(svg('text', { x, y: y + R + (n.heat ? 26 : 14), class: 'node-delta', 'text-anchor': 'middle' }, `δ=${short(n.delta)}`));
+    }
+    nodes.append(g);
+  }
+  root.append(nodes);
+  const biases = svg('g', { class: 'biases' });
+  v.biases.forEach((layer, l) => {
+    layer.forEach((p, r) => {
+      const [x, y] = pos(l + 1, r);
+      const g = svg('g', { class: `bias${p.id === v.selected ? ' selected' : ''}`, 'data-param': p.id });
+      g.append(svg('rect', { x: x - R - 12, y: y - R - 6, width: 11, height: 11, rx: 2, class: p.value >= 0 ? 'pos' : 'neg' }));
+      const hit = svg('rect', { x: x - R - 16, y: y - R - 10, width: 19, height: 19, class: 'hit' });
+      hit.append(svg('title', {}, p.title));
+      g.append(hit);
+      g.addEventListener('click', () => on.select(p.id));
+      biases.append(g);
+    });
+  });
+  root.append(biases);
+  host.replaceChildren(root);
+}
+
+/** Click selects; a vertical drag changes the weight (up = larger), 0.01 per pixel. */
+function attachDrag(g: SVGGElement, p: ParamView, on: NetworkHandlers): void {
+  g.addEventListener('pointerdown', (ev) => {
+    const startY = ev.clientY;
+    const start = p.value;
+    let moved = false;
+    // NOTE: listeners sit on window because every change redraws the diagram under the pointer.
+    const target = window;
+    ev.preventDefault();
+    const move = (e: PointerEvent): void => {
+      const dy = startY - e.clientY;
+      if (!moved && Math.abs(dy) < 4) return;
+      moved = true;
+      on.drag(p.id, Number((start + dy * 0.01).toFixed(4)));
+    };
+    const up = (): void => {
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', up);
+      target.removeEventListener('pointercancel', up);
+      if (!moved) on.select(p.id);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', up);
+    target.addEventListener('pointercancel', up);
+  });
+}

@@ -1,0 +1,87 @@
+// The training loop, off the page's thread: the page never freezes while the network learns.
+import type { Optimizer, Sequential } from 'backprop';
+import { buildData, type PlayData } from './data.js';
+import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import type { Settings } from './state.js';
+
+interface Run {
+  model: Sequential;
+  opt: Optimizer;
+  data: PlayData;
+  settings: Settings;
+  step: number;
+  speed: number;
+  awaitingAck: boolean;
+  running: boolean;
+  /** Steps taken since the last report. */
+  sincePost: number;
+  lastPost: number;
+}
+
+/** The parts of the worker's global scope used here (the DOM and WebWorker libs clash in one program). */
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+}
+
+const ctx = self as unknown as WorkerScope;
+let run: Run | null = null;
+const post = (m: FromWorker): void => ctx.postMessage(m);
+
+ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  try {
+    if (m.type === 'start') {
+      const { settings, csv, weights, optimizer, step } = m.job;
+      const data = buildData(settings, csv);
+      const model = buildModel(settings, data, weights);
+      run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      setTimeout(chunk, 0);
+    } else if (m.type === 'ack') {
+      if (run !== null && run.awaitingAck) {
+        run.awaitingAck = false;
+        if (run.sincePost >= run.speed) setTimeout(chunk, 0);
+      }
+    } else if (m.type === 'speed') {
+      if (run !== null) {
+        const idle = run.sincePost >= run.speed;
+        run.speed = m.speed;
+        if (idle) setTimeout(chunk, 0);
+      }
+    }
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};
+
+/**
+ * Trains in slices of at most ~30 ms (so messages get through), up to `speed` steps beyond the
+ * last report. A report (weights, optimizer state, losses) goes out when the page has drawn the
+ * previous one; meanwhile training goes on, so the page's drawing does not slow the worker.
+ * Every report is a consistent snapshot: Pause keeps the last one the page received.
+ */
+function chunk(): void {
+  const r = run;
+  if (r === null || !r.running) return;
+  try {
+    const t0 = performance.now();
+    while (r.sincePost < r.speed && performance.now() - t0 < 30) {
+      trainStep(r.model, r.opt, r.data, r.settings, r.step);
+      r.step++;
+      r.sincePost++;
+    }
+    if (!r.awaitingAck && r.sincePost > 0 && (r.sincePost >= r.speed || performance.now() - r.lastPost > 50)) {
+      const { train, test } = evaluate(r.model, r.data);
+      post({ type: 'progress', weights: readWeights(r.model), optimizer: r.opt.stateDict(), step: r.step, point: { step: r.step, train, test } });
+      r.awaitingAck = true;
+      r.sincePost = 0;
+      r.lastPost = performance.now();
+    }
+    // NOTE: with `speed` steps done and the page still drawing, the worker idles until the ack.
+    if (r.sincePost < r.speed) setTimeout(chunk, 0);
+  } catch (e) {
+    r.running = false;
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+}
