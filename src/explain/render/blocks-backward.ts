@@ -65,11 +65,16 @@ function matrixLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefi
   const D = { text: `δ(${l})`, tex: `\\delta^{(${l})}` };
   const fp = { text: `f′(z(${l}))`, tex: `f'\\bigl(z^{(${l})}\\bigr)` };
   const lines: Line[] = [];
+  const blank = same('');
   if (ly.deltaRule === 'hidden' && next !== undefined) {
     const sym = cat({ text: `(δ(${l + 1})·W${l + 1})`, tex: `\\bigl(\\delta^{(${l + 1})}W^{(${l + 1})}\\bigr)` }, ' ⊙ ', fp);
-    lines.push({ lhs: D, rhs: cat(sym, ' = ', { text: `(${nt.matrix(next.delta).text}·${nt.matrix(next.weight).text})`, tex: `\\left(${nt.matrix(next.delta).tex}${nt.matrix(next.weight).tex}\\right)` }, ' ⊙ ', nt.matrix(ly.dadz!), ' = ', nt.matrix(ly.delta)) });
+    lines.push({ lhs: D, rhs: sym });
+    lines.push({ lhs: blank, rhs: cat('= ', { text: `(${nt.matrix(next.delta).text}·${nt.matrix(next.weight).text})`, tex: `\\left(${nt.matrix(next.delta).tex}${nt.matrix(next.weight).tex}\\right)` }, ' ⊙ ', nt.matrix(ly.dadz!)) });
+    lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.delta)) });
   } else if (ly.deltaRule === 'output') {
-    lines.push({ lhs: D, rhs: cat({ text: '∂E/∂y', tex: '\\frac{\\partial E}{\\partial y}' }, ' ⊙ ', fp, ' = ', nt.matrix(ly.dEda!), ' ⊙ ', nt.matrix(ly.dadz!), ' = ', nt.matrix(ly.delta)) });
+    lines.push({ lhs: D, rhs: cat({ text: '∂E/∂y', tex: '\\frac{\\partial E}{\\partial y}' }, ' ⊙ ', fp) });
+    lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.dEda!), ' ⊙ ', nt.matrix(ly.dadz!)) });
+    lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.delta)) });
   } else {
     lines.push({ lhs: D, rhs: nt.matrix(ly.delta) });
   }
@@ -147,11 +152,14 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
     const pathLines: Line[] = s0.paths!.map((q, k) => {
       const w = nt.weight(next.layer, k, nr.index);
       const product = q.delta * q.w * s0.dadz! * p.contributions[0]!.x;
+      const route = { text: `   (${p.from}→${to}→${q.to})`, tex: `\\qquad(${p.from}\\to${to}\\to${q.to})` };
       return {
-        lhs: { text: `${p.from}→${to}→${q.to}`, tex: `${p.from}\\to${to}\\to${q.to}` },
-        rhs: cat(nt.prod(nt.delta(q.to), w, nt.fprime(ly.activation, to), xSym), ' = ', nt.prod(nt.factor(q.delta), nt.factor(q.w), nt.factor(s0.dadz!), nt.factor(p.contributions[0]!.x)), ' = ', nt.num(product)),
+        lhs: nt.prod(nt.delta(q.to), w, nt.fprime(ly.activation, to), xSym),
+        rhs: cat(nt.prod(nt.factor(q.delta), nt.factor(q.w), nt.factor(s0.dadz!), nt.factor(p.contributions[0]!.x)), ' = ', nt.num(product), route),
       };
     });
+    const products = s0.paths!.map((q) => q.delta * q.w * s0.dadz! * p.contributions[0]!.x);
+    pathLines.push({ lhs: { text: 'Σ', tex: '\\textstyle\\sum' }, rhs: cat(nt.sum(products.map((v) => nt.factor(v))), ' = ', nt.num(p.grad)) });
     out.push({ kind: 'math', lines: pathLines });
   }
 }
