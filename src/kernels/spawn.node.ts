@@ -22,6 +22,7 @@ export function spawnWorker(): WorkerHandle {
     },
     // NOTE: called once the worker is ready; a 'message' listener added later would ref it again.
     unref: () => worker.unref(),
+    ref: () => worker.ref(),
     terminate: () => void worker.terminate(),
   };
 }

@@ -14,6 +14,7 @@ export function spawnWorker(): WorkerHandle {
       worker.addEventListener('error', (ev: ErrorEvent) => listener({ type: 'error', message: ev.message }));
     },
     unref: () => undefined,
+    ref: () => undefined,
     terminate: () => worker.terminate(),
   };
 }

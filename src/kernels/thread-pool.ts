@@ -10,6 +10,8 @@ export interface WorkerHandle {
   onMessage(listener: (reply: WorkerReply) => void): void;
   /** Let the process exit while the worker lives (Node); a no-op in browsers. */
   unref(): void;
+  /** Keep the process alive while the worker lives (Node), for the span of an async job. */
+  ref(): void;
   terminate(): void;
 }
 
@@ -103,12 +105,15 @@ export class ThreadPool {
     transA: boolean, transB: boolean, accumulate: boolean): Promise<void> {
     const job = this.tail.then(async () => {
       this.busy = true;
+      // NOTE: an unref'd worker would let Node exit while this promise waits for its message.
+      for (const w of this.workers) w.ref();
       try {
         const pending = this.workers.map((_, t) => new Promise<void>((resolve) => this.waiters.set(t, resolve)));
         const seq = this.dispatch(fn, a, b, c, m, k, n, transA, transB, accumulate, true);
         // A worker may have finished before its message listener mattered: check the slots too.
         await Promise.all(pending.map((p, t) => Atomics.load(this.ctl, t * SLOTS + Slot.Done) === seq ? undefined : p));
       } finally {
+        for (const w of this.workers) w.unref();
         this.waiters.clear();
         this.busy = false;
       }
