@@ -25,16 +25,8 @@ export function loadWasmKernels(): Promise<WasmHeap | null> {
   state = 'loading';
   pending = (async (): Promise<WasmHeap | null> => {
     try {
-      if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
-      // NOTE: the module is generated at build time (gitignored); when it is missing the import
-      // fails and the TypeScript kernels stay in use.
-      // @ts-ignore -- the generated file may be absent before `npm run build:wasm`
-      const generated = (await import('./wasm-bytes.generated.js')) as { WASM_SHARED: string | null; WASM_PLAIN: string | null };
-      const shared = sharedMemorySupported() && generated.WASM_SHARED !== null;
-      const base64 = shared ? generated.WASM_SHARED : generated.WASM_PLAIN;
-      if (base64 === null) throw new Error('the WASM module was not built (assemblyscript missing at build time)');
-      const module = await WebAssembly.compile(decodeBase64(base64));
-      heap = new WasmHeap(module, shared);
+      const shared = sharedMemorySupported();
+      heap = new WasmHeap(await compileGemmModule(shared), shared);
       state = 'ready';
     } catch (e) {
       reason = e instanceof Error ? e.message : String(e);
@@ -44,6 +36,21 @@ export function loadWasmKernels(): Promise<WasmHeap | null> {
     return heap;
   })();
   return pending;
+}
+
+/**
+ * Compile the gemm module for a shared memory (worker threads) or a plain one. Rejects when SIMD
+ * is unsupported or `npm run build:wasm` has not generated the module.
+ */
+export async function compileGemmModule(shared: boolean): Promise<WebAssembly.Module> {
+  if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
+  // NOTE: the module is generated at build time (gitignored); when it is missing the import
+  // fails and the TypeScript kernels stay in use.
+  // @ts-ignore -- the generated file may be absent before `npm run build:wasm`
+  const generated = (await import('./wasm-bytes.generated.js')) as { WASM_SHARED: string | null; WASM_PLAIN: string | null };
+  const base64 = shared ? generated.WASM_SHARED : generated.WASM_PLAIN;
+  if (base64 === null) throw new Error('the WASM module was not built (assemblyscript missing at build time)');
+  return WebAssembly.compile(decodeBase64(base64));
 }
 
 /** The loaded heap, or `null` while loading / when unavailable. Starts loading when idle. */
