@@ -106,7 +106,10 @@ function gradients(ledger: Ledger, ly: LedgerLayer, tr: Tr, nt: Notation, out: B
     const list = bs.perNeuron.map((v, i) => `∂E/∂b${ly.layer}[${i}] = ${nt.n(v)}`).join(', ');
     out.push({ kind: 'para', text: tr('biasOwn', { list }) });
     const terms = N === 1 ? ly.neurons.map((nr) => `δ${nr.node}`).join(' + ') : bs.perNeuron.map((_, i) => `∂E/∂b${ly.layer}[${i}]`).join(' + ');
-    out.push({ kind: 'para', text: tr('biasSum', { name: bs.notebook, sum: nt.n(bs.sum), terms, count: bs.perNeuron.length }) });
+    // NOTE: the notebook's bb2 belongs to its two-layer network; elsewhere the sum means nothing.
+    if (ledger.network.naming === 'notebook' && ledger.layers.length === 2) {
+      out.push({ kind: 'para', text: tr('biasSum', { name: bs.notebook, sum: nt.n(bs.sum), terms, count: bs.perNeuron.length }) });
+    }
   }
 }
 
