@@ -1,7 +1,7 @@
 // backprop/node — Node-only additions: files (atomic saves, size limits) and the CLI's real io.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { BackpropError } from './errors.js';
-import { systemMessage, writeFileAtomic } from './io/atomic-write.node.js';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from './io/atomic-write.node.js';
+import { readFileChecked } from './io/read-checked.node.js';
 import type { CliIo } from './cli/io.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
 import type { LossName } from './nn/losses.js';
@@ -10,36 +10,9 @@ import type { Sequential } from './nn/sequential.js';
 export * from './index.js';
 export { main } from './cli/main.js';
 export { writeFileAtomic, NODE_FS, type AtomicWriteFs } from './io/atomic-write.node.js';
+export { DEFAULT_MAX_FILE_BYTES, maxFileBytes, readFileChecked } from './io/read-checked.node.js';
 export type { CliIo } from './cli/io.js';
-
-/** Files larger than this are refused before they are read (override with BACKPROP_MAX_FILE_BYTES). */
-export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
-
-/** The size limit in force: BACKPROP_MAX_FILE_BYTES or {@link DEFAULT_MAX_FILE_BYTES}. */
-export function maxFileBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env.BACKPROP_MAX_FILE_BYTES;
-  const n = raw === undefined ? NaN : Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_FILE_BYTES;
-}
-
-/** Reads a file as bytes, refusing missing files, directories and files above the size limit. */
-export function readFileChecked(path: string, limit = maxFileBytes()): Buffer {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new BackpropError('io', `${path}: is a directory, expected a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof BackpropError) throw e;
-    throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
-  }
-  if (size > limit) throw new BackpropError('io', `${path}: the file is ${size} bytes, above the limit of ${limit} bytes (set BACKPROP_MAX_FILE_BYTES to raise it)`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
-  }
-}
+export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 
 /** Loads and validates a model file. */
 export function loadModel(path: string): LoadedModel {
