@@ -139,6 +139,9 @@ function hasUnknownFlag(argv: string[]): boolean {
 test('CLI arguments: random command lines over in-memory files exit 0 or 2, one line, no partial output', async (t) => {
   const tally = new Tally('CLI arguments (main(argv, io))');
   const unknown = new Tally('CLI arguments with an unknown flag');
+  // NOTE: warm-up, untimed: explain loads its modules on first use (seconds under tsx on a busy machine).
+  const warmUp = [['demo', '--steps', '1'], ['explain'], ['grad', 'seed.json', '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]'], ['import', 'seed.safetensors', '--out', 'o.json']];
+  for (const argv of warmUp) assert.equal(await main(argv, fakeIo(baseFiles())), 0, argv.join(' '));
   const seedDoc = toDoc(seedFile);
   const dataDoc = toDoc(JSON.parse(text('examples/xor-data.json')));
   const samples = fc.sample(fc.record({
