@@ -7,12 +7,16 @@ import type { FloatArray } from './types.js';
 export type MatmulPath = 'auto' | 'ts' | 'wasm' | 'threads';
 
 /**
- * Size thresholds of the `auto` dispatch, in multiply-adds (m·k·n), measured on a 2-core AMD EPYC
- * under Node 20 (see bench/kernels.ts): below `wasmMin` the plain TypeScript kernel wins (no
- * staging, no call into WASM); from `threadsMin` on, splitting over worker threads pays for the
- * wake-up of the workers.
+ * Size thresholds of the `auto` dispatch, in multiply-adds (m·k·n), measured on the 2-core AMD EPYC
+ * under Node 20 (bench/kernels.ts; best of several runs on a machine shared with other work):
+ *
+ * - `wasmMin` 4096 (16³): below it the blocked TypeScript kernel wins — a square 12³ product takes
+ *   1.4 µs in TS and 2.2 µs in WASM (staging + call), 16³ takes 3.4 µs and 2.7 µs.
+ * - `threadsMin` 2²⁰ (≈ 101³): a job round trip to a worker costs ≈ 15–20 µs, so two threads pay
+ *   off from ≈ 80³ on an idle machine; the margin covers a busy one, where the worker may wait for
+ *   a core (at 64³, 27 µs on one thread against 41 µs on two, measured under load).
  */
-export const MATMUL_THRESHOLDS = { wasmMin: 4096, threadsMin: 64 * 64 * 64 };
+export const MATMUL_THRESHOLDS = { wasmMin: 4096, threadsMin: 1 << 20 };
 
 /**
  * C (m×n) = op(A) · op(B), or C += op(A) · op(B) when `accumulate` is true.
