@@ -55,3 +55,23 @@ export { type Dataset } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
 export { splitIndices } from './data/split.js';
 export { parseCsv, type CsvOptions } from './data/csv.js';
+
+export { fit, type FitOptions } from './train/fit.js';
+export { AutogradEngine, autogradEngine, lossFromLogits, type GradientEngine, type EngineFactory } from './train/engine.js';
+export {
+  evaluate, predictLabels, classificationMetrics, regressionMetrics, toTensorData,
+  type Metrics, type ClassificationMetrics, type RegressionMetrics, type TensorData,
+} from './train/metrics.js';
+export { History, METRIC_NAMES, metricMode, type EpochLogs, type MetricName } from './train/history.js';
+export { type Callback, type TrainContext, type BatchLogs, type FitResult } from './train/callbacks.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './train/early-stopping.js';
+export {
+  stepSchedule, exponentialSchedule, cosineSchedule, plateauSchedule, parseSchedule, SCHEDULE_SYNTAX,
+  type LrSchedule, type PlateauOptions,
+} from './train/schedules.js';
+export { clipGradNorm, gradNorm } from './train/clip.js';
+export { TrainingDivergedError, describeDiagnosis, type Diagnosis } from './train/diagnose.js';
+export { checkpointCallback, serializeCheckpoint, parseCheckpoint, CHECKPOINT_FILE, type CheckpointOptions } from './train/checkpoint.js';
+export { parseTrainingState, type TrainingState, type EarlyStoppingState } from './train/state.js';
+export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';
+export { trainEpoch, evaluateLoss } from './train/epoch.js';

@@ -199,3 +199,13 @@ test('History: series, best, JSON round trip', () => {
   assert.deepEqual(History.fromJSON(JSON.parse(JSON.stringify(h))).epochs, h.epochs);
   assert.throws(() => History.fromJSON([{ epoch: 1, los: 2 }]), /history\[0\]\.los: unknown metric/);
 });
+
+test('the training API is exported: browser-safe parts from the main entry, checkpoint files from backprop/node', async () => {
+  const api = await import('../src/index.js');
+  for (const name of ['fit', 'AutogradEngine', 'evaluate', 'History', 'EarlyStopping', 'stepSchedule', 'exponentialSchedule', 'cosineSchedule', 'plateauSchedule', 'parseSchedule', 'clipGradNorm', 'TrainingDivergedError', 'checkpointCallback', 'parseCheckpoint', 'historySvg', 'trainEpoch']) {
+    assert.equal(typeof (api as Record<string, unknown>)[name], 'function', name);
+  }
+  const node = await import('../src/train/checkpoint.node.js');
+  assert.equal(typeof node.saveCheckpoint, 'function');
+  assert.equal(typeof node.loadCheckpoint, 'function');
+});

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../errors.js';
-import { readFileChecked, writeFileAtomic } from '../node.js';
+import { writeFileAtomic } from '../io/atomic-write.node.js';
 import { CHECKPOINT_FILE, parseCheckpoint, serializeCheckpoint } from './checkpoint.js';
 import type { TrainingState } from './state.js';
 
@@ -26,5 +26,11 @@ export function saveCheckpoint(dir: string, state: TrainingState): void {
 /** Reads `DIR/checkpoint.json` (see {@link saveCheckpoint}). */
 export function loadCheckpoint(dir: string): TrainingState {
   const path = join(dir, CHECKPOINT_FILE);
-  return parseCheckpoint(readFileChecked(path).toString('utf8'), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BackpropError('io', `${path}: cannot read the checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseCheckpoint(text, path);
 }

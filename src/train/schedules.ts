@@ -1,6 +1,6 @@
 import { BackpropError } from '../errors.js';
 import type { EpochLogs, MetricName } from './history.js';
-import { metricMode, METRIC_NAMES } from './history.js';
+import { metricMode } from './history.js';
 
 /**
  * A learning-rate schedule, applied by {@link fit} at the start of every epoch:
@@ -152,11 +152,6 @@ export function parseSchedule(spec: string, epochs: number): LrSchedule {
     if (e instanceof BackpropError && e.code === 'value') bad(e.message);
     throw e;
   }
-}
-
-/** True for a metric name fit records. */
-export function isMetricName(name: string): name is MetricName {
-  return (METRIC_NAMES as readonly string[]).includes(name);
 }
 
 function positive(v: number, what: string): void {
