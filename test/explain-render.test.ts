@@ -130,3 +130,27 @@ test('backprop explain: the seed by default, --lang ko, --format json/markdown, 
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /needs --input X and --target T/);
 });
+
+test('Markdown of every activation, loss and a batch typesets in KaTeX; matrix naming drops w41-style names', async () => {
+  const { Dense, Rng, Sequential } = await import('../src/index.js');
+  const x = [[0.3, -0.8], [1.1, 0.4]];
+  const cases = [
+    [['tanh', 'softmax'], 'cross_entropy', [[1, 0], [0, 1]]],
+    [['relu', 'sigmoid'], 'bce', [[1, 0], [0, 1]]],
+    [['leaky_relu', 'linear'], 'mse', [[0.2, -0.4], [0.5, 0.1]]],
+    [['elu', 'softmax'], 'sse', [[1, 0], [0, 1]]],
+    [['gelu', 'softplus'], 'sse', [[0.2, 0.9], [1.4, 0.3]]],
+  ] as const;
+  cases.forEach(([acts, loss, t], k) => {
+    const rng = new Rng(20 + k);
+    const model = new Sequential(acts.map((a, l) => Dense.create({ inputs: [2, 3][l]!, units: [3, 2][l]!, activation: a, init: 'glorot_uniform', rng })));
+    const ledger = explain(model, x, t.map((r) => [...r]), { loss, naming: k === 0 ? 'matrix' : 'auto' });
+    for (const lang of ['en', 'ko'] as const) {
+      const { body, math } = ledgerMarkdownToHtml(renderMarkdown(ledger, { lang }));
+      assert.ok(math.length > 10 && !body.includes('katex-error'), `${acts.join('/')} ${loss} ${lang}`);
+    }
+    const text = renderText(ledger);
+    if (k === 0) assert.ok(!/\bw\d\d\b/.test(text) && text.includes('W2[0][0]'), 'matrix naming');
+    else assert.ok(/∂E\/∂W2\[0\]\[0\] \(bw31\)/.test(text), 'notebook naming');
+  });
+});
