@@ -46,10 +46,18 @@ export class WasmHeap {
   private top = HEAP_BASE;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
 
-  constructor(module: WebAssembly.Module, shared: boolean) {
+  /** Largest size of the memory, in 64 KiB pages. */
+  readonly maxPages: number;
+
+  /**
+   * @param maxPages the memory's maximum in 64 KiB pages (≤ 65536 = 4 GiB, the module's limit);
+   *   browsers reserve a shared memory's maximum up front, so a smaller one may be needed there.
+   */
+  constructor(module: WebAssembly.Module, shared: boolean, maxPages = 65536) {
     this.module = module;
     this.shared = shared;
-    this.memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared });
+    this.maxPages = maxPages;
+    this.memory = new WebAssembly.Memory({ initial: 2, maximum: maxPages, shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: wasmAbort } });
     this.exports = instance.exports as unknown as GemmExports;
   }
@@ -143,9 +151,9 @@ export class WasmHeap {
     if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
     // NOTE: grow at least by the current size, so a sequence of growing requests costs O(log n) grows.
-    const want = Math.min(65536 - have / PAGE, Math.max(pages, have / PAGE));
+    const want = Math.min(this.maxPages - have / PAGE, Math.max(pages, have / PAGE));
     if (want < pages) {
-      throw new BackpropError('value', `WasmHeap: ${end} bytes requested, beyond the 4 GiB of a WebAssembly memory`);
+      throw new BackpropError('value', `WasmHeap: ${end} bytes requested, beyond this WebAssembly memory's ${this.maxPages * PAGE} bytes`);
     }
     this.memory.grow(want);
   }

@@ -25,8 +25,7 @@ export function loadWasmKernels(): Promise<WasmHeap | null> {
   state = 'loading';
   pending = (async (): Promise<WasmHeap | null> => {
     try {
-      const shared = sharedMemorySupported();
-      heap = new WasmHeap(await compileGemmModule(shared), shared);
+      heap = await makeHeap();
       state = 'ready';
     } catch (e) {
       reason = e instanceof Error ? e.message : String(e);
@@ -36,6 +35,28 @@ export function loadWasmKernels(): Promise<WasmHeap | null> {
     return heap;
   })();
   return pending;
+}
+
+/**
+ * A heap on a shared memory when the engine allows one — trying a 4 GiB, then a 1 GiB maximum,
+ * since browsers reserve a shared memory's maximum up front — else on a plain memory.
+ */
+async function makeHeap(): Promise<WasmHeap> {
+  if (sharedMemorySupported()) {
+    try {
+      const module = await compileGemmModule(true);
+      for (const maxPages of [65536, 16384]) {
+        try {
+          return new WasmHeap(module, true, maxPages);
+        } catch {
+          // NOTE: out of address space for this maximum; try the next, then a plain memory.
+        }
+      }
+    } catch {
+      // NOTE: no shared-memory variant built: fall through to the plain one.
+    }
+  }
+  return new WasmHeap(await compileGemmModule(false), false);
 }
 
 /**
