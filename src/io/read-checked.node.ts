@@ -34,10 +34,34 @@ export function readFileChecked(path: string, limit = maxFileBytes()): Buffer {
     if (e instanceof BackpropError) throw e;
     throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
   }
-  if (size > limit) throw new BackpropError('io', `${path}: the file is ${size} bytes, above the limit of ${limit} bytes (set BACKPROP_MAX_FILE_BYTES to raise it)`);
+  if (size > limit) throw tooLarge(path, size, limit);
   try {
     return readFileSync(path);
   } catch (e) {
     throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
   }
+}
+
+/**
+ * Refuses a file above the size limit without reading it; does nothing for smaller files or paths
+ * that cannot be inspected (the caller's read then reports those in its own words).
+ *
+ * @throws BackpropError `io` when the file is larger than `limit` bytes.
+ * @example
+ * ```ts
+ * checkFileSize('data.csv'); const text = readFileSync('data.csv', 'utf8');
+ * ```
+ */
+export function checkFileSize(path: string, limit = maxFileBytes()): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
+  if (size > limit) throw tooLarge(path, size, limit);
+}
+
+function tooLarge(path: string, size: number, limit: number): BackpropError {
+  return new BackpropError('io', `${path}: the file is ${size} bytes, above the limit of ${limit} bytes (set BACKPROP_MAX_FILE_BYTES to raise it)`);
 }
