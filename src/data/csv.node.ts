@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../errors.js';
+import { checkFileSize } from '../io/read-checked.node.js';
 import { csvRecords, datasetFromCsvRecords } from './csv.js';
 import type { CsvOptions, CsvParse } from './csv.js';
 import type { Dataset } from './dataset.js';
@@ -19,8 +20,11 @@ import type { Dataset } from './dataset.js';
 export function readCsvFile(path: string, options: CsvOptions): Dataset {
   let text: string;
   try {
+    checkFileSize(path);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    // NOTE: a file above BACKPROP_MAX_FILE_BYTES is refused before it is read.
+    if (e instanceof BackpropError) throw e;
     throw new BackpropError('io', `cannot read the CSV file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const named = { ...options, name: options.name ?? basename(path) };

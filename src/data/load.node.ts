@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { BackpropError } from '../errors.js';
+import { checkFileSize } from '../io/read-checked.node.js';
 import type { Rng } from '../tensor/rng.js';
 import { parseCsvRecords } from './csv.js';
 import type { CsvOptions } from './csv.js';
@@ -79,8 +80,11 @@ export function loadData(spec: string, options: LoadDataOptions = {}): LoadedDat
 
 function readText(path: string): string {
   try {
+    checkFileSize(path);
     return readFileSync(path, 'utf8');
   } catch (e) {
+    // NOTE: a file above BACKPROP_MAX_FILE_BYTES is refused before it is read.
+    if (e instanceof BackpropError) throw e;
     throw new BackpropError('io', `cannot read the data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
