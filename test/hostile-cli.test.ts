@@ -14,6 +14,8 @@ import {
   BackpropError, DEFAULT_MAX_FILE_BYTES, decodeSafetensors, main, maxFileBytes, nodeIo, modelFileToSafetensors, parseJsonText, parseModelFile, readFileChecked, Rng, type ModelFile,
 } from '../src/node.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
+import { readCsvFile } from '../src/data/csv.node.js';
+import { loadData } from '../src/data/load.node.js';
 import { randomModel } from '../src/io/test-util.js';
 import {
   applyEdit, assertNoPollution, docEdit, docText, fakeIo, prototypeSnapshot, Tally, toDoc, type FakeIo,
@@ -269,6 +271,16 @@ test('files above the size limit are refused before they are read (a 10 GB spars
     const ms = performance.now() - t0;
     t.diagnostic(`10 GB sparse file refused in ${ms.toFixed(2)} ms`);
     assert.ok(ms < 100, `took ${ms} ms: the file was read`);
+    // The Node data loaders check the size before reading too.
+    for (const ext of ['csv', 'json']) {
+      const data = join(dir, `huge.${ext}`);
+      writeFileSync(data, '');
+      truncateSync(data, 10 * 1024 ** 3);
+      const t1 = performance.now();
+      assert.throws(() => loadData(data), (e: unknown) => e instanceof BackpropError && e.code === 'io' && new RegExp(`huge\\.${ext}: the file is 10737418240 bytes, above the limit`).test(e.message));
+      assert.ok(performance.now() - t1 < 100, `loadData read the ${ext} file`);
+      if (ext === 'csv') assert.throws(() => readCsvFile(data, { target: 'y' }), /above the limit of 268435456 bytes/);
+    }
     // Invalid content just above the limit: the size error comes first, so nothing was parsed.
     const over = join(dir, 'over.json');
     writeFileSync(over, '{ not json'.padEnd(1001, ' '));
