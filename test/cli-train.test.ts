@@ -147,3 +147,44 @@ test('every --help example of train, eval and predict runs as pasted (MNIST with
   assert.ok(io.files.has('xor.json') && io.files.has('iris.json') && io.files.has('mnist.json') && io.files.has('iris.svg'));
   assert.match(io.out, /→ setosa \(\d+\.\d %\)\n1 .*→ virginica/);
 });
+
+test('CSV data: --target and --features choose columns by name; predict reads a CSV of raw rows by the saved feature names', async () => {
+  const rows = ['size,colour,noise,kind'];
+  for (let i = 0; i < 60; i++) rows.push(`${i % 2 === 0 ? 10 + (i % 7) : 30 + (i % 5)},${i % 3},${(i * 37) % 11},${i % 2 === 0 ? 'small' : 'large'}`);
+  const io = memoryIo({ files: { 'things.csv': rows.join('\n') + '\n' } });
+  const argv = ['train', '--data', 'things.csv', '--target', 'kind', '--features', 'size,colour', '--layers', '2,4,2', '--scale', 'minmax', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '60', '--batch-size', '10', '--seed', '2', '--out', 'things.json'];
+  assert.equal(await main(argv, io), 0, io.err);
+  const file = JSON.parse(io.files.get('things.json')!);
+  assert.deepEqual(file.preprocessing.featureNames, ['size', 'colour']);
+  assert.deepEqual(file.preprocessing.classNames, ['large', 'small']);
+  assert.deepEqual(file.preprocessing.inputs, { type: 'minmax', min: [10, 0], max: [34, 2], range: [0, 1] });
+  assert.match(io.out, /^train: +loss \S+ +accuracy 100\.00 %/m);
+  io.files.set('new.csv', 'kind,colour,size\n?,1,12\n?,0,33\n');
+  const p = memoryIo({ files: Object.fromEntries(io.files) });
+  assert.equal(await main(['predict', 'things.json', '--input', 'new.csv', '--json'], p), 0, p.err);
+  assert.deepEqual(JSON.parse(p.out).classes, ['small', 'large']);
+  const bad = memoryIo({ files: { ...Object.fromEntries(io.files), 'bad.csv': 'size,colour\n12,x\n' } });
+  assert.equal(await main(['predict', 'things.json', '--input', 'bad.csv'], bad), 2);
+  assert.match(bad.err, /bad\.csv line 2, column "colour": expected a number, got "x"/);
+});
+
+test('regression from JSON data: MSE and R² each epoch and in eval (checked against the outputs)', async () => {
+  const inputs = Array.from({ length: 40 }, (_, i) => [i / 40, ((i * 7) % 40) / 40]);
+  const targets = inputs.map(([a, b]) => [2 * a! - b! + 0.5]);
+  const data = JSON.stringify({ inputs, targets });
+  const io = memoryIo({ files: { 'r.json': data } });
+  assert.equal(await main(['train', '--data', 'r.json', '--layers', '2,1', '--output', 'linear', '--optimizer', 'adam', '--lr', '0.05', '--epochs', '200', '--batch-size', '8', '--validation', '0.25', '--out', 'lin.json'], io), 0, io.err);
+  assert.match(io.out, /training 2-1 \(mse, adam/);
+  assert.match(io.out, /^epoch 200 +loss \S+ +r2 \S+ +val_loss \S+ +val_r2 \S+$/m);
+  const e = memoryIo({ files: Object.fromEntries(io.files) });
+  assert.equal(await main(['eval', 'lin.json', '--data', 'r.json', '--json'], e), 0, e.err);
+  const m = JSON.parse(e.out);
+  const { model } = parseModelFile(JSON.parse(io.files.get('lin.json')!));
+  const y = model.forward(tensor(inputs)).to2D().map((r) => r[0]!);
+  const mse = y.reduce((s, v, i) => s + (v - targets[i]![0]!) ** 2, 0) / 40;
+  const mean = targets.reduce((s, t) => s + t[0]!, 0) / 40;
+  const tot = targets.reduce((s, t) => s + (t[0]! - mean) ** 2, 0);
+  assert.ok(Math.abs(m.mse - mse) < 1e-12 && Math.abs(m.loss - mse) < 1e-12);
+  assert.ok(Math.abs(m.r2 - (1 - (mse * 40) / tot)) < 1e-12);
+  assert.ok(m.r2 > 0.99, `a linear target is learnt: r2 ${m.r2}`);
+});

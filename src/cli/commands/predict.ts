@@ -26,7 +26,7 @@ export const predict: Command = {
     const { model, preprocessing: pre } = loadModelArg(path, io);
     if (args.flags.input === undefined) throw new BackpropError('argument', 'predict: missing --input X (N×in raw inputs: inline JSON, a JSON file or a CSV file)');
     const arg = String(args.flags.input);
-    const width = pre?.inputs ? model.inputSize : model.inputSize;
+    const width = model.inputSize;
     const rows = arg.trim().toLowerCase().endsWith('.csv') ? readCsvInputs(arg, io, pre, width) : readMatrixArg(arg, io, '--input', width);
     const raw = Float64Array.from(rows.flat());
     const x = pre?.inputs ? scalerFromJSON(pre.inputs, `${path}: preprocessing.inputs`).transform(raw) : raw;
