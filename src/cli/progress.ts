@@ -44,14 +44,15 @@ export class Progress implements Callback {
     const remaining = ctx.rows - seen + (ctx.epochs - b.epoch) * ctx.rows;
     const text = [
       `epoch ${String(b.epoch).padStart(this.epochWidth)}/${ctx.epochs}`,
-      bar(b.batch / b.batches, 20),
+      bar(b.batch / b.batches, 12),
       `${b.batch}/${b.batches}`,
       `loss ${formatNumber(b.meanLoss, 4)}`,
       ...(b.accuracy !== undefined ? [`acc ${percent(b.accuracy)}`] : []),
       `${Math.round(rate).toLocaleString('en-US')} samples/s`,
       `ETA ${duration(remaining / rate)}`,
-    ].join('  ');
-    this.io.stdout(`\r\x1b[2K${text.slice(0, Math.max(20, this.io.columns - 1))}`);
+    ].join(' ');
+    const columns = this.io.columns > 0 ? this.io.columns : 80;
+    this.io.stdout(`\r\x1b[2K${text.slice(0, Math.max(20, columns - 1))}`);
     this.drawn = true;
   }
 

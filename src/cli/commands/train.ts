@@ -164,7 +164,7 @@ export const train: Command = {
     io.stdout(summary('train', result.train));
     if (result.validation) io.stdout(summary('validation', result.validation));
     if (test) io.stdout(summary('test', evaluate(model, loss, test)));
-    if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, io.columns - 14))));
+    if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, (io.columns > 0 ? io.columns : 80) - 14))));
     if (f.plot !== undefined) {
       io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
       io.stdout(`plot ${String(f.plot)}\n`);
