@@ -53,8 +53,13 @@ export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
 
 export { type Dataset } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
-export { splitIndices } from './data/split.js';
+export { split, splitIndices, type SplitFractions, type SplitOptions, type SplitIndices } from './data/split.js';
 export { parseCsv, type CsvOptions } from './data/csv.js';
+export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arrays.js';
+export { iris, IRIS_FEATURES } from './data/iris.js';
+export { mnistSplit, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
+export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/scale.js';
+export { type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
 export { AutogradEngine, autogradEngine, lossFromLogits, type GradientEngine, type EngineFactory } from './train/engine.js';

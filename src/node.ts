@@ -12,6 +12,9 @@ export { main } from './cli/main.js';
 export { writeFileAtomic, NODE_FS, type AtomicWriteFs } from './io/atomic-write.node.js';
 export { DEFAULT_MAX_FILE_BYTES, maxFileBytes, readFileChecked } from './io/read-checked.node.js';
 export type { CliIo } from './cli/io.js';
+export { loadMnist } from './data/mnist.node.js';
+export { readCsvFile } from './data/csv.node.js';
+export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './data/load.node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 
 /** Loads and validates a model file. */
