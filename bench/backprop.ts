@@ -1,0 +1,186 @@
+// backprop's side of the benchmark (run by bench/run.ts in its own process, one workload per run):
+//   W1  the seed network, one SGD step (forward + backward + update), float64, µs per step;
+//   W2  MNIST MLP 784-128-64-10, ReLU/softmax/CE, Adam 1e-3, batch 64, float32: s per epoch;
+//   W3  float32 matmul n = 512 on both cores: GFLOP/s;
+//   scaling-batch / scaling-width / scaling-n: the scaling figures.
+// Usage: tsx bench/backprop.ts --workload W1 [--quick]
+import { initKernels, kernelInfo } from '../src/kernels/kernel-state.js';
+import { matmulVia, type MatmulPath } from '../src/kernels/matmul.js';
+import { FusedDenseStack } from '../src/fused/stack.js';
+import { backward } from '../src/autograd/engine.js';
+import { modelLoss } from '../src/nn/losses.js';
+import { seedNetwork, SEED } from '../src/nn/seed.js';
+import { Sequential } from '../src/nn/sequential.js';
+import { Adam } from '../src/optim/adam.js';
+import { SGD } from '../src/optim/sgd.js';
+import { Rng } from '../src/tensor/rng.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { accuracy, mnistF32, type MnistF32 } from './mnist-data.js';
+import { arg, emit, flag, summarize, timePerCall } from './stats.js';
+
+const quick = flag('quick');
+const workload = arg('workload', 'W1');
+
+/** W1: µs per SGD step of the seed network, fused (headline), general fused path and autograd. */
+function w1(): void {
+  const x = Float64Array.from(SEED.input.flat());
+  const t = Float64Array.from(SEED.target.flat());
+  const reps = quick ? 9 : 21;
+  const inner = quick ? 100_000 : 400_000;
+  const variant = (smallPath: boolean): number[] => {
+    const model = seedNetwork();
+    const stack = new FusedDenseStack(model, 'sse', { maxBatch: 1, smallPath });
+    return timePerCall(() => stack.sgdStep(x, t, 1, SEED.lr), inner, reps, inner);
+  };
+  const withOptimizer = (): number[] => {
+    const model = seedNetwork();
+    const stack = new FusedDenseStack(model, 'sse', { maxBatch: 1 });
+    const opt = new SGD(model.parameters(), { lr: SEED.lr });
+    return timePerCall(() => {
+      stack.lossAndGrad(x, t, 1);
+      opt.step();
+    }, inner, reps, inner);
+  };
+  const autograd = (): number[] => {
+    const model = seedNetwork();
+    const opt = new SGD(model.parameters(), { lr: SEED.lr });
+    const xt = new Tensor(x, [1, 3]);
+    const tt = new Tensor(t, [1, 2]);
+    return timePerCall(() => {
+      opt.zeroGrad();
+      backward(modelLoss(model, 'sse', xt, tt));
+      opt.step();
+    }, inner / 20, reps, inner / 20);
+  };
+  const us = (v: number[]): number[] => v.map((s) => s * 1e6);
+  const fused = summarize(us(variant(true)));
+  // Check the figure is for real work: 1000 steps from the seed weights give the notebook's trend.
+  const check = seedNetwork();
+  const stack = new FusedDenseStack(check, 'sse', { maxBatch: 1 });
+  let E = 0;
+  for (let i = 0; i < 1000; i++) E = stack.sgdStep(x, t, 1, SEED.lr);
+  emit({
+    peer: 'backprop', workload: 'W1', unit: 'µs', figure: fused,
+    extra: {
+      dtype: 'float64',
+      variant: 'FusedDenseStack.sgdStep (small-network path)',
+      generalPath: summarize(us(variant(false))),
+      lossAndGradPlusSgdStep: summarize(us(withOptimizer())),
+      autograd: summarize(us(autograd())),
+      lossAfter1000Steps: E,
+    },
+  });
+}
+
+/** The W2 network with a fixed seed. */
+function mnistModel(sizes: number[], seed: number): Sequential {
+  return Sequential.mlp(sizes, { activation: 'relu', output: 'softmax', rng: new Rng(seed), dtype: 'float32' });
+}
+
+/**
+ * Trains `sizes` on MNIST (float32, Adam 1e-3, cross-entropy) and returns the seconds of each
+ * timed epoch (after `warmup` untimed ones) and the held-out accuracy at the end. `fraction` < 1
+ * times only that share of each epoch (for the slow corners of the scaling figures) and scales up.
+ */
+function trainMnist(data: MnistF32, sizes: number[], batch: number, epochs: number, warmup: number, fraction = 1): { times: number[]; accuracy: number } {
+  const model = mnistModel(sizes, 1);
+  const stack = new FusedDenseStack(model, 'cross_entropy', { maxBatch: batch });
+  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  const rng = new Rng(2);
+  const n = data.trainRows;
+  const inW = sizes[0]!;
+  const outW = sizes[sizes.length - 1]!;
+  const xb = new Float32Array(batch * inW);
+  const tb = new Float32Array(batch * outW);
+  const steps = Math.max(1, Math.round((Math.ceil(n / batch) * fraction)));
+  const times: number[] = [];
+  for (let e = 0; e < warmup + epochs; e++) {
+    const order = rng.permutation(n);
+    const t0 = performance.now();
+    for (let s = 0, start = 0; s < steps && start < n; s++, start += batch) {
+      const rows = Math.min(batch, n - start);
+      for (let r = 0; r < rows; r++) {
+        const i = order[start + r]!;
+        xb.set(data.trainX.subarray(i * inW, (i + 1) * inW), r * inW);
+        tb.set(data.trainY.subarray(i * outW, (i + 1) * outW), r * outW);
+      }
+      stack.lossAndGrad(xb, tb, rows);
+      opt.step();
+    }
+    const secs = (performance.now() - t0) / 1000 / fraction;
+    if (e >= warmup) times.push(secs);
+  }
+  const evalStack = new FusedDenseStack(model, 'cross_entropy', { maxBatch: data.testRows });
+  const y = evalStack.forward(data.testX, data.testRows);
+  return { times, accuracy: accuracy(y, data.testLabels, outW) };
+}
+
+async function w2(): Promise<void> {
+  const info = await initKernels({ threads: 2 });
+  const data = mnistF32();
+  const epochs = quick ? 3 : 5;
+  const { times, accuracy: acc } = trainMnist(data, [784, 128, 64, 10], 64, epochs, 1);
+  emit({
+    peer: 'backprop', workload: 'W2', unit: 's/epoch', figure: summarize(times),
+    extra: { accuracy: acc, epochsTrained: epochs + 1, dtype: 'float32', kernels: info },
+  });
+}
+
+async function w3(): Promise<void> {
+  const info = await initKernels({ threads: 2 });
+  const figure = summarize(gflops('auto', 512, quick ? 5 : 15));
+  emit({ peer: 'backprop', workload: 'W3', unit: 'GFLOP/s', figure, extra: { kernels: info, path: 'auto (WASM SIMD, threads when started)' } });
+}
+
+/** GFLOP/s of float32 C = A·B (n×n) on a path, one value per repetition (each ≥ ~50 ms). */
+function gflops(path: MatmulPath, n: number, reps: number): number[] {
+  const rng = new Rng(n);
+  const a = new Float32Array(n * n).map(() => rng.uniform());
+  const b = new Float32Array(n * n).map(() => rng.uniform());
+  const c = new Float32Array(n * n);
+  const flop = 2 * n * n * n;
+  const t0 = performance.now();
+  matmulVia(path, a, b, c, n, n, n);
+  const once = Math.max(1e-6, (performance.now() - t0) / 1000);
+  const inner = Math.max(1, Math.round(0.05 / once));
+  return timePerCall(() => matmulVia(path, a, b, c, n, n, n), inner, reps, inner).map((s) => flop / s / 1e9);
+}
+
+async function scaling(): Promise<void> {
+  await initKernels({ threads: 2 });
+  const data = mnistF32();
+  const epochs = quick ? 1 : 3;
+  const points: Record<string, unknown>[] = [];
+  if (workload === 'scaling-batch') {
+    for (const batch of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) {
+      const fraction = quick ? Math.min(1, batch / 64) : Math.min(1, batch / 16);
+      const { times } = trainMnist(data, [784, 128, 64, 10], batch, epochs, 1, fraction);
+      points.push({ x: batch, ...summarize(times), fraction });
+    }
+    emit({ peer: 'backprop', workload: 'scaling-batch', unit: 's/epoch', figure: summarize([0]), extra: { axis: 'batch size', net: '784-128-64-10', points } });
+  } else if (workload === 'scaling-width') {
+    for (const h of [32, 64, 128, 256, 512, 1024]) {
+      const fraction = quick ? Math.min(1, 64 / h) : Math.min(1, 256 / h);
+      const { times } = trainMnist(data, [784, h, h / 2, 10], 64, epochs, 1, fraction);
+      points.push({ x: h, ...summarize(times), fraction });
+    }
+    emit({ peer: 'backprop', workload: 'scaling-width', unit: 's/epoch', figure: summarize([0]), extra: { axis: 'hidden width H (784-H-H/2-10, batch 64)', points } });
+  } else {
+    const paths: MatmulPath[] = kernelInfo().threads > 1 ? ['ts', 'wasm', 'threads', 'auto'] : ['ts', 'wasm', 'auto'];
+    for (const n of [128, 256, 384, 512, 768, 1024]) {
+      const row: Record<string, unknown> = { x: n };
+      for (const p of paths) {
+        if (p === 'ts' && n > 512) continue;
+        row[p] = summarize(gflops(p, n, quick ? 3 : 5));
+      }
+      points.push(row);
+    }
+    emit({ peer: 'backprop', workload: 'scaling-n', unit: 'GFLOP/s', figure: summarize([0]), extra: { axis: 'n (float32 n×n matmul)', paths, points } });
+  }
+}
+
+if (workload === 'W1') w1();
+else if (workload === 'W2') await w2();
+else if (workload === 'W3') await w3();
+else await scaling();
+process.exit(0);
