@@ -13,6 +13,7 @@ import type { OptimizerName } from '../../optim/optimizer.js';
 import { formatNumber } from '../../tensor/format.js';
 import type { Callback } from '../../train/callbacks.js';
 import { CHECKPOINT_FILE, checkpointCallback, parseCheckpoint } from '../../train/checkpoint.js';
+import { TrainingDivergedError } from '../../train/diagnose.js';
 import { fit } from '../../train/fit.js';
 import { evaluate, type Metrics } from '../../train/metrics.js';
 import { historySvg } from '../../train/plot-svg.js';
@@ -157,6 +158,12 @@ export const train: Command = {
         ...(preprocessing && { preprocessing }),
         settings: { flags: savedFlags(f), ...(positional !== undefined && { model: positional }) },
       });
+    } catch (e) {
+      if (e instanceof TrainingDivergedError) {
+        const kept = f.checkpoint !== undefined && e.history.length > 0 ? `; the last checkpoint in ${String(f.checkpoint)} holds epoch ${e.history.last!.epoch}` : '';
+        throw new BackpropError('numeric', `${e.message.replace(/; the model keeps the last good weights.*$/, '')}; ${String(f.out)} was not written${kept}`);
+      }
+      throw e;
     } finally {
       progress.clear();
     }
