@@ -154,3 +154,16 @@ test('Markdown of every activation, loss and a batch typesets in KaTeX; matrix n
     else assert.ok(/∂E\/∂W2\[0\]\[0\] \(bw31\)/.test(text), 'notebook naming');
   });
 });
+
+test('every --help example of explain runs as pasted', async () => {
+  const { COMMANDS } = await import('../src/cli/commands/index.js');
+  const command = COMMANDS.find((c) => c.name === 'explain')!;
+  const root = new URL('..', import.meta.url).pathname;
+  for (const example of command.examples) {
+    const line = example.replace(/\s*>.*$/, '');
+    const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1).map((a) => (a.startsWith('examples/') ? root + a : a));
+    const r = await run(argv);
+    assert.equal(r.status, 0, `${example}: ${r.stderr}`);
+    assert.ok(r.stdout.length > 500, example);
+  }
+});
