@@ -2,7 +2,7 @@
 // and every activation and loss checked against float64 central differences.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Dense, modelLoss, noGrad, Rng, Sequential, tensor, type ActivationName, type LossName, type Tensor } from '../src/index.js';
+import { Dense, liveNodeCount, modelLoss, noGrad, Rng, Sequential, tensor, type ActivationName, type LossName, type Tensor } from '../src/index.js';
 import { explain, parseParamName, numberNodes, type Ledger } from '../src/explain/index.js';
 import { seedNetwork } from '../src/nn/seed.js';
 import { assertAllClose, assertClose } from './helpers/close.js';
@@ -86,8 +86,11 @@ test('seed ledger: the update step and the cost after it agree with expected.jso
   assertClose(ledger.update.costAfter, step.lossAfterStep, 'cost after');
   assertAllClose(ledger.update.outputAfter[0], step.outputAfterStep, 'output after');
   for (const p of ledger.params) assertClose(p.after, p.value - E.sgd.lr * p.grad, `${p.id} after`);
-  // explain leaves the model's values untouched
+  // explain leaves the model's values untouched and releases every graph node it recorded
   assert.deepEqual(model.layers[0]!.weight.to2D(), E.weights.W1);
+  const live = liveNodeCount();
+  seedLedger();
+  assert.equal(liveNodeCount(), live);
 });
 
 test('seed ledger: symbolic sigmoid derivative (mathjs) is proven equal to σ(1 − σ) and matches the engine', () => {
