@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -11,10 +13,26 @@ export function isNodeBuiltin(id: string): boolean {
 }
 
 const STUB = '\0backprop-node-only:';
+const EMPTY = '\0backprop-browser-empty:';
+
+/** True when the npm package holding `file` maps `id` to false in its package.json `browser` field. */
+export function browserFieldDisables(file: string, id: string): boolean {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const pj = join(dir, 'package.json');
+    if (!existsSync(pj)) continue;
+    const browser = (JSON.parse(readFileSync(pj, 'utf8')) as { browser?: unknown }).browser;
+    return typeof browser === 'object' && browser !== null && (browser as Record<string, unknown>)[id] === false;
+  }
+  return false;
+}
 
 /**
  * Fails the build (and the dev server) when any module of the app — the library included —
  * imports a Node built-in: the playground must run on the browser-safe entry alone.
+ *
+ * A third-party package may keep a guarded `require('crypto')` when its own package.json
+ * `browser` field maps the built-in to false (seedrandom, inside mathjs, does): that import
+ * becomes an empty module, as the package asks.
  *
  * One exception, by the library's naming rule: a *dynamic* `import('./x.node.js')` (code that
  * picks a Node or a browser implementation at run time) gets a stub that throws if it is ever
@@ -27,6 +45,7 @@ export function forbidNodeBuiltins(): Plugin {
     enforce: 'pre',
     resolveId(source, importer, options) {
       if (isNodeBuiltin(source)) {
+        if (importer !== undefined && importer.includes('/node_modules/') && browserFieldDisables(importer, source)) return EMPTY + source;
         this.error(`the playground must not import the Node built-in "${source}" (imported by ${importer ?? 'the entry'}); use the browser-safe entry src/index.ts`);
       }
       if (/\.node(\.[cm]?[jt]s)?$/.test(source)) {
@@ -37,6 +56,7 @@ export function forbidNodeBuiltins(): Plugin {
       return null;
     },
     load(id) {
+      if (id.startsWith(EMPTY)) return 'export default {};';
       if (!id.startsWith(STUB)) return null;
       const name = JSON.stringify(id.slice(STUB.length));
       return `throw new Error('the Node-only module ' + ${name} + ' cannot run in a browser');\nexport {};`;
@@ -51,7 +71,13 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [forbidNodeBuiltins()],
-  resolve: { alias: { backprop: here('../src/index.ts') } },
+  resolve: {
+    alias: [
+      { find: /^backprop$/, replacement: here('../src/index.ts') },
+      // NOTE: the ledger (src/explain, with mathjs) is loaded on use, as the CLI does, so it stays out of the first download.
+      { find: /^backprop\/explain$/, replacement: here('../src/explain/index.ts') },
+    ],
+  },
   worker: { format: 'es', plugins: () => [forbidNodeBuiltins()] },
   build: {
     outDir: here('../dist/web'),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serveStatic } from '../../src/cli/commands/playground.js';
-import { forbidNodeBuiltins, isNodeBuiltin } from '../../web/vite.config.js';
+import { browserFieldDisables, forbidNodeBuiltins, isNodeBuiltin } from '../../web/vite.config.js';
 import { ensureWebBuilt, root } from './build.js';
 
 test('serveStatic serves index.html and assets with their types, refuses paths outside its root', async () => {
@@ -42,6 +42,11 @@ test('the Vite guard fails on Node built-ins and static imports of .node files, 
   assert.throws(() => resolve.call(ctx, './spawn.node.js', '/src/k.ts', { kind: 'import-statement' }), /Node-only module/);
   assert.match(String(resolve.call(ctx, './spawn.node.js', '/src/k.ts', { kind: 'dynamic-import' })), /spawn\.node\.js$/);
   assert.equal(resolve.call(ctx, './tensor.js', '/src/k.ts', { kind: 'import-statement' }), null);
+  // A package that maps the built-in to false in its browser field (seedrandom in mathjs) gets an empty module.
+  const seedrandom = join(root, 'node_modules/seedrandom/seedrandom.js');
+  assert.equal(browserFieldDisables(seedrandom, 'crypto'), true);
+  assert.match(String(resolve.call(ctx, 'crypto', seedrandom, { kind: 'require-call' })), /crypto$/);
+  assert.equal(browserFieldDisables(join(root, 'node_modules/vite/index.js'), 'fs'), false);
 });
 
 test('`backprop playground --port 0` serves the built app and prints its URL', async () => {

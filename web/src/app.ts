@@ -3,6 +3,8 @@ import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, layerSizes, readWeights, stepBatch, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
+import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
+import { ledgerFor, loadExplain } from './explainer.js';
 import { runBackward, runForward, type Trace } from './trace.js';
 import { decodeState, encodeState } from './url.js';
 
@@ -45,6 +47,11 @@ export class App {
   deltaFrom = Infinity;
   flowing = 0;
   notice = '';
+  /** The library's ledger for the selected parameter of the current pass (`key` = pass and parameter). */
+  ledger: { key: string; value: Ledger | null } | null = null;
+  /** The ledger module's strings, once loaded. */
+  ledgerText: ((key: LedgerKey, vars?: Record<string, string | number>) => string) | null = null;
+  private traceId = 0;
   private worker: Worker | null = null;
   private flowTimer: ReturnType<typeof setTimeout> | null = null;
   private lastHash = '';
@@ -141,6 +148,7 @@ export class App {
     this.stopFlow();
     const { x, t } = stepBatch(this.data, this.state.settings, this.state.step);
     this.trace = runForward(this.model, this.data.loss, x, t);
+    this.traceId++;
     this.phase = 'forward';
     this.deltaFrom = Infinity;
     this.redraw();
@@ -204,7 +212,8 @@ export class App {
     s.optimizer = this.opt.stateDict();
     s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
     thin(s.history);
-    this.lastUpdate = { before, after, grads, costBefore: trace.cost, costAfter, lr: s.settings.lr, optimizer: s.settings.optimizer };
+    const opt = s.settings.l2 > 0 ? `${s.settings.optimizer}, L2 λ = ${s.settings.l2}` : s.settings.optimizer;
+    this.lastUpdate = { before, after, grads, costBefore: trace.cost, costAfter, lr: s.settings.lr, optimizer: opt };
     this.phase = 'updated';
     this.version++;
     this.writeUrl();
@@ -217,6 +226,32 @@ export class App {
     this.forward();
     this.backward(false);
     this.update();
+  }
+
+  /**
+   * Asks the library's `explain()` for the ledger of parameter `id` on the traced pass (with the
+   * weights the pass used, also after an Update); redraws when it arrives.
+   */
+  requestLedger(id: string): void {
+    const trace = this.trace;
+    if (trace === null || !trace.backwardDone) return;
+    const key = `${this.traceId}|${id}`;
+    if (this.ledger?.key === key) return;
+    this.ledger = { key, value: null };
+    const weights = this.phase === 'updated' && this.lastUpdate !== null ? this.lastUpdate.before : this.state.weights!;
+    const lang = (): 'en' | 'ko' => this.state.settings.lang;
+    Promise.all([ledgerFor(this.state.settings, this.data, weights, trace.x, trace.t, id), loadExplain()]).then(
+      ([ledger, mod]) => {
+        this.ledgerText = (k, vars) => mod.message(lang(), k, vars);
+        if (this.ledger?.key !== key) return;
+        this.ledger.value = ledger;
+        this.redraw();
+      },
+      (e: unknown) => {
+        this.notice = e instanceof Error ? e.message : String(e);
+        this.redraw();
+      },
+    );
   }
 
   /** Steps per frame while playing (applies to a running worker at once). */
@@ -233,8 +268,12 @@ export class App {
     this.redraw();
   }
 
+  /** Set when a selection should bring the ledger into view (read and cleared by the page). */
+  revealLedger = false;
+
   select(id: string | null): void {
     this.state.selected = id;
+    this.revealLedger = id !== null;
     this.writeUrl();
     this.redraw();
   }

@@ -15,6 +15,11 @@ function redraw(): void {
     scheduled = false;
     render(app);
     document.body.dataset.ready = 'true';
+    if (app.revealLedger) {
+      app.revealLedger = false;
+      // NOTE: on a phone the ledger sits below the diagram; on a wide screen it is already in view and nothing moves.
+      document.getElementById('ledger-h')?.scrollIntoView({ block: 'nearest', behavior: reducedMotion ? 'auto' : 'smooth' });
+    }
   });
 }
 

@@ -2,7 +2,7 @@ import { formatNumber, LOSSES } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
 import { tr, type MessageKey } from './i18n.js';
-import { notebookName, paramExists, paramLedger, parseParamId, type ParamLedger, type ParamRef } from './ledger.js';
+import { notebookName, paramExists, parseParamId, type ParamRef } from './names.js';
 import { layerSizes } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
@@ -122,16 +122,18 @@ export function render(app: App): void {
   const sel = app.state.selected;
   const ref = sel === null ? null : parseParamId(sel);
   const valid = ref !== null && paramExists(sizes, ref);
-  let ledger: ParamLedger | null = null;
   const u = app.lastUpdate;
-  if (valid && trace !== null && trace.backwardDone) ledger = paramLedger(app.model, trace, sizes, ref, u?.before);
+  const haveGradients = valid && trace !== null && trace.backwardDone;
+  if (haveGradients) app.requestLedger(sel!);
   const pick = (w: { W: number[][]; b: number[] }[], r: ParamRef): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row]![r.col!]! : w[r.layer - 1]!.b[r.row]!);
   const nb = valid ? notebookName(sizes, ref) : null;
   renderLedger($('ledger-body'), {
     selected: valid ? sel : null,
     displayName: valid && nb !== null && app.data.kind === 'seed' ? nb : (sel ?? ''),
     value: valid ? pick(app.state.weights!, ref) : null,
-    ledger,
+    haveGradients,
+    ledger: haveGradients ? (app.ledger?.value ?? null) : null,
+    ledgerText: app.ledgerText,
     update: valid && u !== null ? { before: pick(u.before, ref), after: pick(u.after, ref), grad: pick(u.grads, ref), costBefore: u.costBefore, costAfter: u.costAfter, lr: u.lr, optimizer: u.optimizer } : null,
     t,
   }, { edit: (pid, v) => app.edit(pid, v) });

@@ -1,6 +1,6 @@
 import {
-  activate, backward, isFused, lossOf, noGrad, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, sum, Tensor,
-  type LossName, type Sequential,
+  activate, backward, isFused, lossOf, noGrad, sigmoidBinaryCrossEntropy, softmaxCrossEntropy,
+  type LossName, type Sequential, type Tensor,
 } from 'backprop';
 
 /**
@@ -48,34 +48,4 @@ export function runBackward(model: Sequential, trace: Trace): void {
   model.zeroGrad();
   backward(trace.E);
   trace.backwardDone = true;
-}
-
-/** f′(z) elementwise, asked of the activation op's own backward (not a hand-written formula). */
-export function localDerivative(activation: Parameters<typeof activate>[0], z: Tensor): Float64Array {
-  const leaf = new Tensor(Float64Array.from(z.data), z.shape, { requiresGrad: true });
-  sum(activate(activation, leaf)).backward();
-  return Float64Array.from(leaf.grad!.data);
-}
-
-/** The numbers of one neuron for one sample, after Forward (and Backward). */
-export interface NeuronNumbers {
-  z: number;
-  a: number;
-  dEda: number | null;
-  dadz: number | null;
-  delta: number | null;
-}
-
-/** Sample `s`, layer `l` (0-based dense layer), neuron `j`. */
-export function neuronNumbers(model: Sequential, trace: Trace, l: number, j: number, s = 0): NeuronNumbers {
-  const units = trace.zs[l]!.shape[1]!;
-  const k = s * units + j;
-  const z = trace.zs[l]!.data[k]!;
-  const a = trace.as[l]!.data[k]!;
-  if (!trace.backwardDone) return { z, a, dEda: null, dadz: null, delta: null };
-  const act = model.layers[l]!.activation;
-  const fusedOut = trace.fused && l === trace.zs.length - 1;
-  const aGrad = fusedOut ? null : trace.as[l]!.grad;
-  const dadz = fusedOut || act === 'softmax' ? null : localDerivative(act, new Tensor(Float64Array.of(z), [1, 1])).at(0)!;
-  return { z, a, dEda: aGrad ? aGrad.data[k]! : null, dadz, delta: trace.zs[l]!.grad?.data[k] ?? null };
 }

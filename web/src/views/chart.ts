@@ -5,7 +5,7 @@ import { short, svg } from './svg.js';
 export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: { title: string; train: string; test: string; step: string }): void {
   const W = 320;
   const H = 150;
-  const pad = { l: 46, r: 8, t: 24, b: 22 };
+  const pad = { l: 58, r: 8, t: 24, b: 22 };
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': labels.title, class: 'chart' });
   const vals = history.flatMap((h) => [h.train, h.test]).filter((v) => Number.isFinite(v) && v > 0);
   if (history.length >= 1 && vals.length > 0) {
@@ -23,7 +23,8 @@ export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: 
     root.append(svg('line', { x1: pad.l, y1: pad.t, x2: pad.l, y2: H - pad.b, class: 'axis' }));
     root.append(svg('text', { x: pad.l - 4, y: pad.t + 4, 'text-anchor': 'end', class: 'tick' }, short(hi)));
     root.append(svg('text', { x: pad.l - 4, y: H - pad.b, 'text-anchor': 'end', class: 'tick' }, short(log ? lo : 0)));
-    root.append(svg('text', { x: W - pad.r, y: H - 6, 'text-anchor': 'end', class: 'tick' }, `${labels.step} ${s1}`));
+    root.append(svg('text', { x: W - pad.r, y: H - 6, 'text-anchor': 'end', class: 'tick' }, `${labels.step} ${history[history.length - 1]!.step}`));
+    root.append(svg('text', { x: pad.l, y: H - 6, class: 'tick' }, `${labels.step} ${s0}`));
     for (const key of ['train', 'test'] as const) {
       const pts = history.filter((h) => Number.isFinite(h[key])).map((h) => `${X(h.step).toFixed(1)},${Y(h[key]).toFixed(1)}`);
       if (pts.length === 1) pts.push(pts[0]!.replace(/^[\d.]+/, String(X(s1))));

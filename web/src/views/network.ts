@@ -44,7 +44,7 @@ export interface NetworkHandlers {
 }
 
 const COL_W = 150;
-const ROW_H = 74;
+const ROW_H = 92;
 const R = 24;
 
 /** Draws the network into `host` (replacing what was there). */
@@ -53,7 +53,7 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
   const rows = Math.max(...v.sizes);
   const width = COL_W * (cols - 1) + 2 * 70;
   const height = ROW_H * rows + 60;
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': v.ariaLabel, class: 'network', 'data-delta-from': v.deltaFrom, 'data-flowing': v.flowing });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': v.ariaLabel, class: cols > 3 ? 'network wide' : 'network', 'data-delta-from': v.deltaFrom, 'data-flowing': v.flowing });
   const pos = (layer: number, index: number): [number, number] => {
     const n = v.sizes[layer]!;
     const x = 70 + layer * COL_W;
@@ -92,7 +92,7 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
       g.append(svg('circle', { cx: x, cy: y, r: R, class: 'body' }));
     }
     g.append(svg('text', { x, y: y - R - 5, class: 'node-id', 'text-anchor': 'middle' }, String(n.id)));
-    if (n.a !== null && !n.heat) g.append(svg('text', { x, y: y + 4, class: 'node-a', 'text-anchor': 'middle' }, n.layer === 0 ? `x=${short(n.a)}` : short(n.a)));
+    if (n.a !== null && !n.heat) g.append(svg('text', { x, y: y + 4, class: 'node-a', 'text-anchor': 'middle' }, n.layer === 0 && short(n.a).length <= 3 ? `x=${short(n.a)}` : short(n.a)));
     if (n.a !== null && n.heat) g.append(svg('text', { x, y: y + R + 13, class: 'node-a-below', 'text-anchor': 'middle' }, short(n.a)));
     if (n.target !== null) g.append(svg('text', { x: x + R + 6, y: y + 4, class: 'node-t' }, `t=${short(n.target)}`));
     if (n.delta !== null && n.layer >= v.deltaFrom) {
