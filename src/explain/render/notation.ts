@@ -39,7 +39,8 @@ export class Notation {
 
   /** A number with `digits` significant digits. */
   n(x: number): string {
-    return formatNumber(x, this.digits);
+    // NOTE: −0 (e.g. relu′ on the negative side times a gradient) is shown as 0.
+    return formatNumber(x === 0 ? 0 : x, this.digits);
   }
 
   /** A number as Math2 (LaTeX uses ×10^k for exponents). */
@@ -53,7 +54,7 @@ export class Notation {
   /** A number as a factor of a product: negative numbers in parentheses. */
   factor(x: number): Math2 {
     const v = this.num(x);
-    return x < 0 || Object.is(x, -0) ? { text: `(${v.text})`, tex: `(${v.tex})` } : v;
+    return x < 0 ? { text: `(${v.text})`, tex: `(${v.tex})` } : v;
   }
 
   /** A vector or matrix of numbers: [a, b] or [[a, b], [c, d]]; LaTeX bmatrix (rows as in the ledger). */
