@@ -310,3 +310,36 @@ test('files above the size limit are refused before they are read (a 10 GB spars
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('named CLI cases: a header claiming a terabyte, a shape of 10¹² elements, 100,000-deep --input, __proto__ data', async () => {
+  const seedSt = modelFileToSafetensors(seedFile);
+  const terabyte = seedSt.slice();
+  new DataView(terabyte.buffer).setUint32(4, 256, true); // 256 · 2³² bytes = 1 TiB
+  const n = new DataView(seedSt.buffer).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(seedSt.subarray(8, 8 + n))) as Record<string, { shape: number[] }>;
+  header['0.weight']!.shape = [1_000_000, 1_000_000];
+  const json = bytesOf(JSON.stringify(header));
+  const huge = new Uint8Array(8 + json.length + seedSt.length - 8 - n);
+  new DataView(huge.buffer).setUint32(0, json.length, true);
+  huge.set(json, 8);
+  huge.set(seedSt.subarray(8 + n), 8 + json.length);
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const cases: [string[], [string, Uint8Array][], RegExp][] = [
+    [['import', 'tb.safetensors', '--out', 'm.json'], [['tb.safetensors', terabyte]], /tb\.safetensors: safetensors: the header claims 10995116\d{5} bytes, above the limit of 100000000 bytes/],
+    [['import', 'huge.safetensors', '--out', 'm.json'], [['huge.safetensors', huge]], /tensor "0\.weight": shape \[1000000, 1000000\] of F64 needs more than 48 bytes/],
+    [['grad', 'seed.json', '--input', deep, '--target', '[[0.5,0.1]]'], [], /--input: the JSON is nested too deeply to read/],
+    [['train', 'xor-model.json', '--data', 'deep.json', '--out', 'm.json'], [['deep.json', bytesOf(`{"inputs":{"a":${deep}},"targets":[[0]]}`)]], /nested too deeply/],
+  ];
+  for (const [argv, extra, message] of cases) {
+    const io = fakeIo(baseFiles(extra));
+    assert.equal(await main(argv, io), 2, `${argv[0]} ${argv[1]}: ${io.err}`);
+    assert.match(io.err, message);
+    assert.equal(io.err.trim().split('\n').length, 1);
+    assert.equal(io.files.has('m.json'), false);
+  }
+  // A "__proto__" key in a data file is an ordinary own key to JSON.parse: trained on, nothing polluted.
+  const io = fakeIo(baseFiles([['proto.json', bytesOf('{"__proto__":{"polluted":1},"inputs":[[0,0],[1,1]],"targets":[[0],[1]]}')]]));
+  assert.equal(await main(['train', 'xor-model.json', '--data', 'proto.json', '--out', 'm.json', '--epochs', '2'], io), 0, io.err);
+  assert.equal(io.files.has('m.json'), true);
+  assertNoPollution(before);
+});
