@@ -71,14 +71,17 @@ export class Notation {
     return sym(letter, id);
   }
 
+  /** The net input z of node `id`. */
   z(id: number): Math2 {
     return sym('z', id);
   }
 
+  /** δ of node `id`, ∂E/∂z. */
   delta(id: number): Math2 {
     return { text: `δ${id}`, tex: `\\delta_{${id}}` };
   }
 
+  /** The target of output node `id`. */
   t(id: number): Math2 {
     return sym('t', id);
   }
