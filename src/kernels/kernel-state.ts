@@ -126,6 +126,10 @@ export function shutdownKernels(): void {
 
 async function workerSpawner(): Promise<() => WorkerHandle> {
   const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
-  const mod = isNode ? await import('./spawn.node.js') : await import('./spawn.web.js');
+  if (!isNode) return (await import('./spawn.web.js')).spawnWorker;
+  // NOTE: a specifier bundlers cannot follow, so browser bundles (Vite) never pull in the
+  // Node-only spawner, its node:worker_threads import or its worker entries.
+  const nodeSpawner = './spawn.node.js';
+  const mod = (await import(/* @vite-ignore */ nodeSpawner)) as typeof import('./spawn.node.js');
   return mod.spawnWorker;
 }
