@@ -188,3 +188,19 @@ test('a failed export leaves the previous file untouched', async () => {
   assert.equal(r.status, 2);
   assert.deepEqual(readFileSync(out), before);
 });
+
+test('the --help examples of export and import work when pasted (run from the repository root, output redirected)', async () => {
+  const { COMMANDS } = await import('../src/cli/commands/index.js');
+  for (const name of ['export', 'import']) {
+    const command = COMMANDS.find((c) => c.name === name)!;
+    assert.ok(command.examples.length >= 1);
+    for (const example of command.examples) {
+      const words = [...example.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      assert.equal(words.shift(), 'backprop');
+      const argv = words.map((w, i) => (words[i - 1] === '--out' ? join(tmp, `example-${w}`) : /^(examples|test)\//.test(w) ? join(root, w) : w));
+      const r = await run(argv);
+      assert.equal(r.status, 0, `${example}: ${r.stderr}`);
+      assert.ok(existsSync(argv[argv.indexOf('--out') + 1]!), example);
+    }
+  }
+});
