@@ -165,6 +165,8 @@ const badCases: [string, string[], RegExp, Record<string, string>?][] = [
   ['import with an unknown activation', ['import', torchFile, '--spec', 'tanh,sofmax', '--out', 'OUT'], /activation 2 is "sofmax"/],
   ['import above the size limit', ['import', torchFile, '--spec', 'tanh,softmax', '--out', 'OUT'], /the file is 564 bytes, above the limit of 100 bytes/, { BACKPROP_MAX_FILE_BYTES: '100' }],
   ['import without --out', ['import', torchFile], /import: missing --out MODEL\.json/],
+  ['export over its own model file', ['export', seedModel, '--format', 'onnx', '--out', seedModel], /export: --out .*seed-model\.json would overwrite the model file itself/],
+  ['import over its own input', ['import', torchFile, '--spec', 'tanh,softmax', '--out', torchFile], /import: --out .* would overwrite the safetensors file itself/],
 ];
 badCases.forEach(([what, argv, message, env], k) => {
   test(`bad input — ${what}: exit 2, one line, no output file`, async () => {

@@ -41,6 +41,7 @@ export const exportCommand: Command = {
       throw new BackpropError('argument', 'export: --dtype applies to safetensors only; ONNX files are always float32');
     }
     if (format === 'safetensors' && f.opset !== undefined) throw new BackpropError('argument', 'export: --opset applies to --format onnx only');
+    if (String(f.out) === path) throw new BackpropError('argument', `export: --out ${path} would overwrite the model file itself; choose another name`);
     const { model, loss, preprocessing } = loadModelArg(path, io);
     const file = toModelFile(model, loss, preprocessing);
     const out = String(f.out);

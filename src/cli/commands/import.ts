@@ -31,6 +31,7 @@ export const importCommand: Command = {
     const path = args.positionals[0]!;
     const f = args.flags;
     if (f.out === undefined) throw new BackpropError('argument', 'import: missing --out MODEL.json (where the model file goes)');
+    if (String(f.out) === path) throw new BackpropError('argument', `import: --out ${path} would overwrite the safetensors file itself; choose another name`);
     const bytes = io.readBytes(path);
     const spec = f.spec === undefined ? undefined : String(f.spec);
     let file: ModelFile;
