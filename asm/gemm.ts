@@ -31,6 +31,52 @@ export function gemmWorkspaceBytes(): i32 {
   return MC * KC * 8 + KC * 1024 * 4 + 4 * 8 * 8 + 64;
 }
 
+/**
+ * Transposing copy of R rows (`ld` bytes apart, each contiguous over p) into p-major order:
+ * dst[p·R + r] = src[r][p] for p < kc. SIMD 4×4 (f32) or 2×2 (f64) transposes in lane groups,
+ * scalar for the last kc mod lanes steps. Used for op(A) stored m×k and op(B) stored n×k.
+ */
+function packTransposed<T>(src: usize, ld: usize, R: i32, kc: i32, dst: usize): void {
+  const sz = <usize>sizeof<T>();
+  const stride = <usize>R * sz;
+  const G = <i32>(16 / sizeof<T>());
+  const kv = kc & ~(G - 1);
+  for (let g = 0; g < R; g += G) {
+    const s = src + <usize>g * ld;
+    const d = dst + <usize>g * sz;
+    if (sizeof<T>() == 4) {
+      for (let p = 0; p < kv; p += 4) {
+        const at = s + <usize>p * 4;
+        const r0 = v128.load(at);
+        const r1 = v128.load(at + ld);
+        const r2 = v128.load(at + 2 * ld);
+        const r3 = v128.load(at + 3 * ld);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const o = d + <usize>p * stride;
+        v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(o + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+        v128.store(o + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+        v128.store(o + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+      }
+    } else {
+      for (let p = 0; p < kv; p += 2) {
+        const at = s + <usize>p * 8;
+        const r0 = v128.load(at);
+        const r1 = v128.load(at + ld);
+        const o = d + <usize>p * stride;
+        v128.store(o, v128.shuffle<f64>(r0, r1, 0, 2));
+        v128.store(o + stride, v128.shuffle<f64>(r0, r1, 1, 3));
+      }
+    }
+    for (let p = kv; p < kc; p++) {
+      for (let r = 0; r < G; r++) store<T>(d + <usize>p * stride + <usize>r * sz, load<T>(s + <usize>r * ld + <usize>p * sz));
+    }
+  }
+}
+
 /** Pack op(A)[ic..ic+mc, pc..pc+kc] into MR-row panels: dst[panel][p][r], rows past mc are 0. */
 function packA<T>(a: usize, m: i32, k: i32, transA: bool, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   const sz = <usize>sizeof<T>();
@@ -48,6 +94,9 @@ function packA<T>(a: usize, m: i32, k: i32, transA: bool, ic: i32, mc: i32, pc: 
         src += <usize>m * sz;
         dst += <usize>MR * sz;
       }
+    } else if (!transA && rows == MR) {
+      packTransposed<T>(a + (<usize>((ic + i) * k + pc)) * sz, <usize>k * sz, MR, kc, dst);
+      dst += <usize>(MR * kc) * sz;
     } else {
       for (let p = 0; p < kc; p++) {
         for (let r = 0; r < MR; r++) {
@@ -80,6 +129,9 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, pc: i32, kc: i32, jc: 
         src += <usize>n * sz;
         dst += 32;
       }
+    } else if (transB && cols == NR) {
+      packTransposed<T>(b + (<usize>((jc + j) * k + pc)) * sz, <usize>k * sz, NR, kc, dst);
+      dst += <usize>(NR * kc) * sz;
     } else {
       for (let p = 0; p < kc; p++) {
         for (let c = 0; c < NR; c++) {

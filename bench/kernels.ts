@@ -69,4 +69,28 @@ for (const n of sizes) {
     console.log(`n=${n} ${dtype}: ` + last.map((r) => `${r.path} ${r.best.toFixed(1)} (med ${r.median.toFixed(1)}${r.path === 'ts' || r.path === 'wasm' ? `, cpu ${r.cpu.toFixed(1)}` : ''})`).join(' | '));
   }
 }
+// Dense-layer products of the MNIST MLP (batch 64, 784-128-64-10), float32, µs per product:
+// `matmul` on ordinary arrays (operands staged into WASM memory) against arena arrays (in place).
+if (!quick || sizesArg < 0) {
+  const shapes: Array<[string, number, number, number, boolean, boolean]> = [
+    ['x·W1ᵀ  64×784→128', 64, 784, 128, false, true],
+    ['δ1ᵀ·x  128×64·64×784', 128, 64, 784, true, false],
+    ['h·W2ᵀ  64×128→64', 64, 128, 64, false, true],
+    ['δ2·W2  64×64·64×128', 64, 64, 128, false, false],
+  ];
+  for (const [label, m, k, n, tA, tB] of shapes) {
+    const a = new Float32Array(m * k).map(() => rng.uniformRange(-1, 1));
+    const b = new Float32Array(k * n).map(() => rng.uniformRange(-1, 1));
+    const c = new Float32Array(m * n);
+    const flops = 2 * m * k * n;
+    const staged = time(() => matmulVia('auto', a, b, c, m, k, n, tA, tB), flops);
+    const wa = arena.alloc('float32', m * k);
+    const wb = arena.alloc('float32', k * n);
+    const wc = arena.alloc('float32', m * n);
+    const inPlace = time(() => arena.matmul(wa, wb, wc, m, k, n, tA, tB), flops);
+    arena.dispose();
+    const us = (g: number): string => (flops / g / 1e3).toFixed(0);
+    console.log(`${label}: matmul ${us(staged.best)} µs (${staged.best.toFixed(1)} GFLOP/s), arena ${us(inPlace.best)} µs (${inPlace.best.toFixed(1)} GFLOP/s)`);
+  }
+}
 shutdownKernels();
