@@ -23,13 +23,23 @@ function killMidSave(target: string, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/faults-child.ts'), '--write-loop', target], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    let ready = false;
+    // NOTE: never leave a writer looping: killed after 2 minutes whatever happens.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.stderr.on('data', (d) => (err += d));
-    child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), delayMs));
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited with ${code}: ${err}`))));
+    child.stdout.once('data', () => {
+      ready = true;
+      setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (signal === 'SIGKILL' && ready) resolve();
+      else reject(new Error(`writer ${ready ? 'exited' : 'never saved'} (${code ?? signal}): ${err}`));
+    });
   });
 }
 
-test('SIGKILL at random moments while saving: the file is always a complete previous or new version', async (t) => {
+test('SIGKILL at random moments while saving: the file is always a complete previous or new version', { timeout: 180_000 }, async (t) => {
   const versions = [versionText(0), versionText(1)];
   const rng = new Rng(2026);
   let midSave = 0;
