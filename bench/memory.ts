@@ -2,7 +2,8 @@
 // autograd path step by step, then the fit loop with each engine) and 20 epochs of MNIST through
 // fit, measuring process.memoryUsage() after a forced GC at the start, the middle and the end.
 //
-//   node --expose-gc --import tsx bench/memory.ts [--steps 100000] [--epochs 20] [--hidden 64] [--skip-mnist]
+//   node --expose-gc --import tsx bench/memory.ts [--steps 100000] [--epochs 20] [--hidden 64]
+//     [--mnist-engine default|autograd] [--skip-seed] [--skip-mnist]
 //
 // A leak shows as heapUsed or arrayBuffers growing with the number of steps; a small constant
 // (compiled code, caches, the fit History of one entry per epoch) is expected between start and middle,
@@ -20,6 +21,8 @@ const { values: opts } = parseArgs({
     steps: { type: 'string', default: '100000' },
     epochs: { type: 'string', default: '20' },
     hidden: { type: 'string', default: '64' },
+    'mnist-engine': { type: 'string', default: 'default' },
+    'skip-seed': { type: 'boolean', default: false },
     'skip-mnist': { type: 'boolean', default: false },
   },
 });
@@ -66,7 +69,7 @@ function report(title: string, samples: Sample[], seconds: number): Record<strin
 const results: Record<string, unknown>[] = [];
 
 // 1. The seed network, step by step on the autograd path: forward, loss, backward, SGD update.
-{
+if (!opts['skip-seed']) {
   const model = seedNetwork();
   const opt = new SGD(model.parameters(), { lr: SEED.lr });
   const x = tensor(SEED.input.map((r) => [...r]));
@@ -92,7 +95,7 @@ const results: Record<string, unknown>[] = [];
 
 // 2. The seed network through the fit loop: 1,000 copies of the seed sample, batch 1, STEPS steps,
 //    once with the autograd engine and once with the default (fused) engine.
-for (const engine of ['autograd', 'default'] as const) {
+for (const engine of opts['skip-seed'] ? [] : (['autograd', 'default'] as const)) {
   const model = seedNetwork();
   const rows = 1000;
   const data = datasetFromArrays(Array.from({ length: rows }, () => SEED.input[0]!), Array.from({ length: rows }, () => SEED.target[0]!), { task: 'regression' });
@@ -108,7 +111,7 @@ for (const engine of ['autograd', 'default'] as const) {
   results.push(report(`seed network through fit (${engine} engine), ${epochs * rows} steps of batch 1`, samples, (performance.now() - t0) / 1000));
 }
 
-// 3. MNIST (8,000 training digits) 784-HIDDEN-10, 20 epochs of batch 32 through fit (default engine),
+// 3. MNIST (8,000 training digits) 784-HIDDEN-10, 20 epochs of batch 32 through fit (default engine, or autograd),
 //    with validation on the 2,000 held-out digits every epoch.
 if (!opts['skip-mnist']) {
   const { train, test } = loadMnist();
@@ -117,6 +120,7 @@ if (!opts['skip-mnist']) {
   const t0 = performance.now();
   const result = await fit(model, train, {
     loss: 'cross_entropy', optimizer: createOptimizer('adam', model.parameters(), { lr: 0.001 }), epochs: EPOCHS, batchSize: 32, rng: new Rng(1), validation: test,
+    ...(opts['mnist-engine'] === 'autograd' && { engine: autogradEngine }),
     callbacks: [{
       onEpochEnd: (logs) => {
         if (logs.epoch === EPOCHS / 2) samples.push(sample(`middle (epoch ${logs.epoch})`));
@@ -127,7 +131,7 @@ if (!opts['skip-mnist']) {
   process.stderr.write('\n');
   samples.push(sample(`end (epoch ${EPOCHS})`));
   const acc = result.history.last?.valAccuracy ?? NaN;
-  results.push(report(`MNIST 784-${HIDDEN}-10, ${EPOCHS} epochs × 250 batches of 32 (val accuracy ${(acc * 100).toFixed(1)} %)`, samples, (performance.now() - t0) / 1000));
+  results.push(report(`MNIST 784-${HIDDEN}-10 (${opts['mnist-engine']} engine), ${EPOCHS} epochs × 250 batches of 32 (val accuracy ${(acc * 100).toFixed(1)} %)`, samples, (performance.now() - t0) / 1000));
 }
 
 console.log('\n' + JSON.stringify({ node: process.version, results }));
