@@ -110,7 +110,7 @@ test('Backward lets the deltas flow from the outputs down; clicking w41 opens it
   await page.waitForSelector('svg.network[data-flowing="2"]');
   assert.equal(await page.locator('g.node[data-node="6"] .node-delta').count(), 1);
   assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 0);
-  await page.screenshot({ path: join(shots, 'seed-mid-backward.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'seed-mid-backward.png') });
   await page.waitForSelector('svg.network[data-flowing="0"][data-delta-from="1"]');
   assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 1);
   // Click the connection from hidden node 4 to the first output in the diagram.
@@ -129,7 +129,7 @@ test('Backward lets the deltas flow from the outputs down; clicking w41 opens it
   const upd = await text(page, '#ledger-update');
   assert.ok(upd.includes('0.7') && upd.includes(formatNumber(0.7 - 0.5 * E.notebook.bw41)), upd);
   assert.ok((await text(page, '#ledger-body')).includes(formatNumber(E.sgd.afterSteps['1']!.lossAfterStep)));
-  await page.screenshot({ path: join(shots, 'seed-ledger-after-update.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'seed-ledger-after-update.png') });
   await page.close();
 });
 
@@ -150,6 +150,9 @@ test('the keyboard reaches every control: Forward by Enter, a weight\'s ledger f
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('button[data-param="W2[0][1]"]')?.textContent === '0.25');
   assert.equal((await weightsOf(page))[1]!.W[0]![1], 0.25);
+  // The edit starts a new pass: the ledger asks for Backward, and the value field keeps the focus.
+  await page.waitForFunction(() => document.querySelector('#ledger-body .hint') !== null);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'param-value');
   await page.close();
 });
 
@@ -224,13 +227,18 @@ test('a CSV dropped in trains and gets a decision boundary', async () => {
 test('the spiral trains and its decision boundary is drawn', async () => {
   const page = await open('#v=1&data=spiral&noise=0&ratio=0.5&hidden=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=2&l2=0&speed=1000&lang=en&step=0');
   await page.click('#btn-play');
-  await page.waitForFunction(() => Number(document.getElementById('step-count')?.textContent) >= 2500, undefined, { timeout: 40_000, polling: 100 });
-  await page.click('#btn-play');
+  // Pause in the same tick as the check, so the picture is the state that met it (Adam at η = 0.03 is spiky).
+  await page.waitForFunction(`(() => {
+    const h = window.playground.state.history;
+    if (!(h[h.length - 1].train < 0.05)) return false;
+    document.getElementById('btn-play').click();
+    return true;
+  })()`, undefined, { timeout: 45_000, polling: 50 });
   await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
   const last = Number(await text(page, '#train-loss'));
   const first = await page.evaluate(() => (window as unknown as { playground: { state: { history: { train: number }[] } } }).playground.state.history[0]!.train);
   assert.ok(last < first, `training loss fell (${first} → ${last})`);
-  await page.screenshot({ path: join(shots, 'spiral-boundary.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'spiral-boundary.png') });
   await page.close();
 });
 
@@ -247,7 +255,7 @@ test('Korean UI uses the notebook\'s terms and passes the accessibility check', 
   for (const term of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률']) assert.ok(body.includes(term), `Korean UI lacks ${term}`);
   assert.equal(await text(page, '#btn-forward'), '순전파');
   assert.equal(await text(page, '#ledger-grad'), formatNumber(E.notebook.bw41));
-  await page.screenshot({ path: join(shots, 'korean.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'korean.png') });
   assert.deepEqual(await axeSerious(page), []);
   await page.close();
 });

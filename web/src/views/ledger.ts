@@ -31,6 +31,11 @@ const sub = (n: number): string => String(n).replace(/\d/g, (d) => SUBS[+d]!);
 /** Renders the ledger of the selected weight or bias into `host`. */
 export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandlers): void {
   const { t } = v;
+  // NOTE: while the learner types a value the panel is left alone (it would take the field away
+  // mid-typing); once the value is committed the panel is redrawn and the new field gets the focus.
+  const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.id === 'param-value' && host.contains(document.activeElement) ? document.activeElement : null;
+  if (typing !== null && typing.dataset.committed !== '1' && host.dataset.selected === v.selected) return;
+  host.dataset.selected = v.selected ?? '';
   if (v.selected === null) {
     host.replaceChildren(html('p', { class: 'hint' }, t('ledgerHint')));
     return;
@@ -42,6 +47,7 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
     const row = html('div', { class: 'edit-row' });
     const input = html('input', { id: 'param-value', type: 'number', step: 'any', value: String(v.value) });
     input.addEventListener('change', () => {
+      input.dataset.committed = '1';
       const x = Number(input.value);
       if (input.value !== '' && Number.isFinite(x)) on.edit(v.selected!, x);
     });
@@ -124,4 +130,5 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
     out.push(para, html('p', { class: 'update' }, t('newCost', { before: f(u.costBefore), after: f(u.costAfter) })));
   }
   host.replaceChildren(...out);
+  if (typing !== null) host.querySelector<HTMLInputElement>('#param-value')?.focus();
 }

@@ -3,6 +3,9 @@ import type { ParamView } from './network.js';
 
 /** The weight matrices and bias vectors as tables of buttons (the keyboard route to every ledger). */
 export function renderParams(host: HTMLElement, weights: ParamView[][][], biases: ParamView[][], selected: string | null, select: (id: string) => void, caption: (l: number) => string): void {
+  // NOTE: the tables are redrawn while training; the focused cell is focused again afterwards.
+  const active = document.activeElement;
+  const focused = active instanceof HTMLElement && host.contains(active) ? active.dataset.param ?? null : null;
   const out: HTMLElement[] = [];
   weights.forEach((layer, l) => {
     const wrap = html('div', { class: 'param-block' });
@@ -19,6 +22,7 @@ export function renderParams(host: HTMLElement, weights: ParamView[][][], biases
     out.push(wrap);
   });
   host.replaceChildren(...out);
+  if (focused !== null) host.querySelector<HTMLElement>(`[data-param="${focused}"]`)?.focus();
 
   function cell(p: ParamView): HTMLTableCellElement {
     const td = html('td');
