@@ -1,3 +1,4 @@
+import { CONTROL_BASE } from './wasm-heap.js';
 import type { GemmExports } from './wasm-heap.js';
 
 /** The first (and only) message a matmul worker receives. */
@@ -6,31 +7,63 @@ export interface WorkerSetup {
   module: WebAssembly.Module;
   /** The shared memory every thread works on. */
   memory: WebAssembly.Memory;
-  /** Int32 index of this worker's 64 control slots (see {@link Slot}). */
-  control: number;
+  /** Index (in the control view) of this worker's block of {@link SLOTS} int32 slots. */
+  self: number;
 }
 
 /** Messages a matmul worker posts back. */
 export type WorkerReply = { type: 'ready' } | { type: 'done'; seq: number } | { type: 'error'; message: string };
 
+/** Int32 slots per control block. */
+export const SLOTS = 64;
+/** Int32 slots of the whole control area (between CONTROL_BASE and HEAP_BASE: 239 workers). */
+export const CONTROL_INTS = 15360;
+
 /**
- * Control-slot layout, one block of 64 int32 per worker in shared memory. The main thread writes
- * the arguments, bumps `Seq` and notifies; the worker runs the gemm, stores `Seq` into `Done` and
- * notifies back. `Seq = -1` asks the worker to stop.
+ * The job block (control slots 0…63): the gemm arguments and how C is cut into chunks — `Chunks`
+ * pieces of `Step` rows (`ByRows` = 1) or columns, out of `Len`. Every thread takes the next chunk
+ * with `Atomics.add` on `Next` until none is left, so a thread that gets less CPU (another
+ * process, a throttled tab) simply does fewer chunks.
  */
-export const Slot = {
-  Seq: 0, Done: 1, Fn: 2, A: 3, B: 4, C: 5, M: 6, K: 7, N: 8, TransA: 9, TransB: 10,
-  Accumulate: 11, I0: 12, I1: 13, J0: 14, J1: 15, Ws: 16, PostDone: 17,
+export const Job = {
+  Fn: 0, A: 1, B: 2, C: 3, M: 4, K: 5, N: 6, TransA: 7, TransB: 8, Accumulate: 9,
+  ByRows: 10, Step: 11, Len: 12, Chunks: 13, Next: 14,
 } as const;
 
-/** Int32 slots per worker. */
-export const SLOTS = 64;
+/**
+ * A worker's block: the main thread bumps `Seq` and notifies; the worker runs chunks, stores `Seq`
+ * into `Done` and notifies back (and posts a message when `PostDone` = 1, for callers that cannot
+ * block). `Seq` = −1 asks the worker to stop. `Ws` is its gemm workspace address.
+ */
+export const Slot = { Seq: 0, Done: 1, Ws: 2, PostDone: 3 } as const;
+
+/** The control area as int32 slots over a shared memory buffer. */
+export function controlView(buffer: ArrayBufferLike): Int32Array {
+  return new Int32Array(buffer, CONTROL_BASE, CONTROL_INTS);
+}
+
+/** Take and compute chunks of the job in `ctl` until none is left (any thread, main included). */
+export function runChunks(gemm: GemmExports, ctl: Int32Array, ws: number): void {
+  const run = ctl[Job.Fn] === 0 ? gemm.sgemm : gemm.dgemm;
+  const a = ctl[Job.A]! >>> 0, b = ctl[Job.B]! >>> 0, c = ctl[Job.C]! >>> 0;
+  const m = ctl[Job.M]!, k = ctl[Job.K]!, n = ctl[Job.N]!;
+  const tA = ctl[Job.TransA]!, tB = ctl[Job.TransB]!, acc = ctl[Job.Accumulate]!;
+  const byRows = ctl[Job.ByRows] === 1;
+  const step = ctl[Job.Step]!, len = ctl[Job.Len]!, chunks = ctl[Job.Chunks]!;
+  for (;;) {
+    const chunk = Atomics.add(ctl, Job.Next, 1);
+    if (chunk >= chunks) return;
+    const lo = chunk * step;
+    const hi = Math.min(len, lo + step);
+    if (byRows) run(a, b, c, m, k, n, tA, tB, acc, lo, hi, 0, n, ws);
+    else run(a, b, c, m, k, n, tA, tB, acc, 0, m, lo, hi, ws);
+  }
+}
 
 /**
  * The body of a matmul worker (Node worker thread or Web Worker): instantiate the module on the
- * shared memory, say `ready`, then sleep in `Atomics.wait` until a job arrives, run it, and report
- * through shared memory (and by message when the job asks, for callers that cannot block).
- * Returns when told to stop.
+ * shared memory, say `ready`, then sleep in `Atomics.wait` until a job arrives, run chunks of it,
+ * and report through shared memory. Returns when told to stop.
  */
 export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => void): void {
   let gemm: GemmExports;
@@ -43,25 +76,21 @@ export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => vo
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  const ctl = new Int32Array(setup.memory.buffer, setup.control * 4, SLOTS);
-  let seen = Atomics.load(ctl, Slot.Seq);
+  const ctl = controlView(setup.memory.buffer);
+  const me = setup.self;
+  let seen = Atomics.load(ctl, me + Slot.Seq);
   post({ type: 'ready' });
   for (;;) {
     // NOTE: no spinning before the wait: on this shared 2-core machine a 2000-poll spin raised the
     // round trip of a tiny job from ~18 µs to ~53 µs (the spinner steals the core it waits for).
-    Atomics.wait(ctl, Slot.Seq, seen);
-    const seq = Atomics.load(ctl, Slot.Seq);
+    Atomics.wait(ctl, me + Slot.Seq, seen);
+    const seq = Atomics.load(ctl, me + Slot.Seq);
     if (seq === seen) continue;
     if (seq < 0) return;
     seen = seq;
-    const run = ctl[Slot.Fn] === 0 ? gemm.sgemm : gemm.dgemm;
-    run(
-      ctl[Slot.A]! >>> 0, ctl[Slot.B]! >>> 0, ctl[Slot.C]! >>> 0, ctl[Slot.M]!, ctl[Slot.K]!, ctl[Slot.N]!,
-      ctl[Slot.TransA]!, ctl[Slot.TransB]!, ctl[Slot.Accumulate]!,
-      ctl[Slot.I0]!, ctl[Slot.I1]!, ctl[Slot.J0]!, ctl[Slot.J1]!, ctl[Slot.Ws]! >>> 0,
-    );
-    Atomics.store(ctl, Slot.Done, seq);
-    Atomics.notify(ctl, Slot.Done);
-    if (ctl[Slot.PostDone] === 1) post({ type: 'done', seq });
+    runChunks(gemm, ctl, ctl[me + Slot.Ws]! >>> 0);
+    Atomics.store(ctl, me + Slot.Done, seq);
+    Atomics.notify(ctl, me + Slot.Done);
+    if (ctl[me + Slot.PostDone] === 1) post({ type: 'done', seq });
   }
 }
