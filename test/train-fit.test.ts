@@ -209,3 +209,16 @@ test('the training API is exported: browser-safe parts from the main entry, chec
   assert.equal(typeof node.saveCheckpoint, 'function');
   assert.equal(typeof node.loadCheckpoint, 'function');
 });
+
+test('trainEpoch (the minimal loop) and fit take the same steps: identical weights after 3 epochs in order', async () => {
+  const { trainEpoch } = await import('../src/train/epoch.js');
+  const { toTensorData } = await import('../src/train/metrics.js');
+  const a = net(8);
+  const b = net(8);
+  const data = moons();
+  const optA = new Adam(a.parameters(), { lr: 0.02 });
+  const td = toTensorData(data, 'float64');
+  for (let e = 0; e < 3; e++) trainEpoch(a, 'cross_entropy', optA, td.x, td.t, 16);
+  await fit(b, data, options(b, { epochs: 3, shuffle: false }));
+  assert.deepEqual(weights(a), weights(b));
+});
