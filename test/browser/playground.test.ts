@@ -210,11 +210,17 @@ test('the model file exports in the CLI\'s format and imports back', async () =>
   await page.close();
 });
 
-test('a CSV dropped in trains and gets a decision boundary', async () => {
+test('a CSV dropped on the page trains and gets a decision boundary', async () => {
   const page = await open();
   const rows = ['a,b,label'];
   for (let i = 0; i < 40; i++) rows.push(`${(i % 10) / 3},${Math.floor(i / 10)},${(i % 10) / 3 > 1.5 ? 'yes' : 'no'}`);
-  await page.setInputFiles('#csv-file', { name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  // Dropped on the page, as a learner would drag it from the desktop.
+  const dropped = await page.evaluateHandle((csv) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([csv], 'tiny.csv', { type: 'text/csv' }));
+    return dt;
+  }, rows.join('\n'));
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
   await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'csv');
   assert.equal(await page.locator('#boundary-fig').isVisible(), true);
   assert.equal(await page.locator('#csv-target').inputValue(), 'label');

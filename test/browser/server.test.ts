@@ -49,6 +49,17 @@ test('the Vite guard fails on Node built-ins and static imports of .node files, 
   assert.equal(browserFieldDisables(join(root, 'node_modules/vite/index.js'), 'fs'), false);
 });
 
+test('a Vite build of code that imports a Node built-in fails, naming the module and the importer', async () => {
+  const { build } = await import('vite');
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-guard-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+  writeFileSync(join(dir, 'main.js'), "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
+  await assert.rejects(
+    build({ root: dir, configFile: false, logLevel: 'silent', plugins: [forbidNodeBuiltins()], build: { outDir: join(dir, 'out'), write: false } }),
+    /must not import the Node built-in "node:fs" \(imported by .*main\.js\)/,
+  );
+});
+
 test('`backprop playground --port 0` serves the built app and prints its URL', async () => {
   ensureWebBuilt();
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'playground', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -17,6 +17,7 @@ export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
+let paramsDrawnAt = 0;
 let fieldCache: { version: number; data: unknown; at: number; fields: FieldView[][]; urls: string[][] } | null = null;
 
 /** Redraws the whole page from the app's state (the views are plain functions of it). */
@@ -93,7 +94,11 @@ export function render(app: App): void {
     deltaFrom: app.deltaFrom, flowing: app.flowing, ariaLabel: t('diagramLabel'),
   };
   renderNetwork($('diagram'), view, { select: (pid) => app.select(pid), drag: (pid, v) => app.edit(pid, v) });
-  renderParams($('param-tables'), weights, biases, app.state.selected, (pid) => app.select(pid), (l) => `W${l}, b${l}`);
+  // NOTE: while playing, the tables (up to a few hundred buttons) are redrawn at most 4 times a second.
+  if (!app.playing || now - paramsDrawnAt > 250) {
+    paramsDrawnAt = now;
+    renderParams($('param-tables'), weights, biases, app.state.selected, (pid) => app.select(pid), (l) => `W${l}, b${l}`);
+  }
 
   // Metrics
   const last = app.state.history[app.state.history.length - 1];
