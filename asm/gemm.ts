@@ -172,18 +172,35 @@ function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero:
   while (pb < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let x = v128.load_splat<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(x, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
-    x = v128.load_splat<T>(pa, sizeof<T>());
-    c10 = v128.add<T>(c10, v128.mul<T>(x, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
-    x = v128.load_splat<T>(pa, 2 * sizeof<T>());
-    c20 = v128.add<T>(c20, v128.mul<T>(x, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
-    x = v128.load_splat<T>(pa, 3 * sizeof<T>());
-    c30 = v128.add<T>(c30, v128.mul<T>(x, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    if (ASC_FEATURE_RELAXED_SIMD && sizeof<T>() == 4) {
+      // One fused (or, at the engine's choice, unfused) multiply-add per product: float32 only.
+      let x = v128.load_splat<T>(pa);
+      c00 = f32x4.relaxed_madd(x, b0, c00);
+      c01 = f32x4.relaxed_madd(x, b1, c01);
+      x = v128.load_splat<T>(pa, sizeof<T>());
+      c10 = f32x4.relaxed_madd(x, b0, c10);
+      c11 = f32x4.relaxed_madd(x, b1, c11);
+      x = v128.load_splat<T>(pa, 2 * sizeof<T>());
+      c20 = f32x4.relaxed_madd(x, b0, c20);
+      c21 = f32x4.relaxed_madd(x, b1, c21);
+      x = v128.load_splat<T>(pa, 3 * sizeof<T>());
+      c30 = f32x4.relaxed_madd(x, b0, c30);
+      c31 = f32x4.relaxed_madd(x, b1, c31);
+    } else {
+      // Separate multiply and add, each rounded: float64 stays bit-identical to the plain loop.
+      let x = v128.load_splat<T>(pa);
+      c00 = v128.add<T>(c00, v128.mul<T>(x, b0));
+      c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
+      x = v128.load_splat<T>(pa, sizeof<T>());
+      c10 = v128.add<T>(c10, v128.mul<T>(x, b0));
+      c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
+      x = v128.load_splat<T>(pa, 2 * sizeof<T>());
+      c20 = v128.add<T>(c20, v128.mul<T>(x, b0));
+      c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
+      x = v128.load_splat<T>(pa, 3 * sizeof<T>());
+      c30 = v128.add<T>(c30, v128.mul<T>(x, b0));
+      c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    }
     pa += 4 * sz;
     pb += 32;
   }

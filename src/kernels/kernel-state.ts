@@ -36,6 +36,8 @@ export interface KernelInfo {
   /** Why not, when `wasm` is false. */
   reason: string;
   simd: boolean;
+  /** The float32 kernel uses relaxed-SIMD multiply-add (Chrome ≥ 114, Node ≥ 22; not Node 20). */
+  relaxedSimd: boolean;
   sharedMemory: boolean;
   /** Threads a large matmul is split over (1 = no workers). */
   threads: number;
@@ -108,6 +110,7 @@ export function kernelInfo(): KernelInfo {
     wasm: state !== null,
     reason: state !== null ? '' : status.reason || status.state,
     simd: wasmSimdSupported(),
+    relaxedSimd: state?.heap.relaxed ?? false,
     sharedMemory: sharedMemorySupported(),
     threads: state?.pool?.threads ?? 1,
     syncThreads: (state?.pool ?? null) !== null && canBlockOnAtomics(),

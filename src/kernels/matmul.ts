@@ -32,8 +32,9 @@ export const MATMUL_THRESHOLDS = { wasmMin: 4096, threadsMin: 1 << 20 };
  * are split over worker threads when {@link initKernels} started them and this thread may block
  * (Node, or inside a worker; a browser's main thread uses {@link matmulAsync} for threads).
  * float64 results are bit-identical on every path (each entry summed in order of p from 0, or from
- * the old C); float32 results agree to about 1e-6 relative (the SIMD path rounds each product to
- * float32, the TypeScript path sums in float64).
+ * the old C); float32 results agree within 1e-5 of Σ|a·b| (the SIMD path rounds each product to
+ * float32, or fuses it with the add where relaxed SIMD is available; the TypeScript path sums in
+ * float64).
  *
  * @example
  * ```ts

@@ -48,13 +48,17 @@ export class WasmHeap {
 
   /** Largest size of the memory, in 64 KiB pages. */
   readonly maxPages: number;
+  /** True when the module is the relaxed-SIMD variant (float32 products by multiply-add). */
+  readonly relaxed: boolean;
 
   /**
    * @param maxPages the memory's maximum in 64 KiB pages (≤ 65536 = 4 GiB, the module's limit);
    *   browsers reserve a shared memory's maximum up front, so a smaller one may be needed there.
+   * @param relaxed whether `module` is the relaxed-SIMD variant (for {@link WasmHeap.relaxed}).
    */
-  constructor(module: WebAssembly.Module, shared: boolean, maxPages = 65536) {
+  constructor(module: WebAssembly.Module, shared: boolean, maxPages = 65536, relaxed = false) {
     this.module = module;
+    this.relaxed = relaxed;
     this.shared = shared;
     this.maxPages = maxPages;
     this.memory = new WebAssembly.Memory({ initial: 2, maximum: maxPages, shared });

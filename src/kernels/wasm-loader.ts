@@ -44,10 +44,10 @@ export function loadWasmKernels(): Promise<WasmHeap | null> {
 async function makeHeap(): Promise<WasmHeap> {
   if (sharedMemorySupported()) {
     try {
-      const module = await compileGemmModule(true);
+      const { module, relaxed } = await compileGemmModule(true);
       for (const maxPages of [65536, 16384]) {
         try {
-          return new WasmHeap(module, true, maxPages);
+          return new WasmHeap(module, true, maxPages, relaxed);
         } catch {
           // NOTE: out of address space for this maximum; try the next, then a plain memory.
         }
@@ -56,22 +56,33 @@ async function makeHeap(): Promise<WasmHeap> {
       // NOTE: no shared-memory variant built: fall through to the plain one.
     }
   }
-  return new WasmHeap(await compileGemmModule(false), false);
+  const { module, relaxed } = await compileGemmModule(false);
+  return new WasmHeap(module, false, 65536, relaxed);
 }
 
+/** Names of the generated module variants (scripts/build-wasm.mjs). */
+type Variant = 'WASM_SHARED' | 'WASM_PLAIN' | 'WASM_SHARED_RELAXED' | 'WASM_PLAIN_RELAXED';
+
 /**
- * Compile the gemm module for a shared memory (worker threads) or a plain one. Rejects when SIMD
- * is unsupported or `npm run build:wasm` has not generated the module.
+ * Compile the gemm module for a shared memory (worker threads) or a plain one. With `relaxed`
+ * `'auto'` the relaxed-SIMD variant (float32 multiply-add, fused where the engine chooses) is
+ * taken when this engine validates it, else the plain-SIMD one; `false` forces the latter.
+ * Rejects when SIMD is unsupported or `npm run build:wasm` has not generated the module.
  */
-export async function compileGemmModule(shared: boolean): Promise<WebAssembly.Module> {
+export async function compileGemmModule(shared: boolean, relaxed: 'auto' | false = 'auto'): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
   if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
   // NOTE: the module is generated at build time (gitignored); when it is missing the import
   // fails and the TypeScript kernels stay in use.
   // @ts-ignore -- the generated file may be absent before `npm run build:wasm`
-  const generated = (await import('./wasm-bytes.generated.js')) as { WASM_SHARED: string | null; WASM_PLAIN: string | null };
-  const base64 = shared ? generated.WASM_SHARED : generated.WASM_PLAIN;
-  if (base64 === null) throw new Error('the WASM module was not built (assemblyscript missing at build time)');
-  return WebAssembly.compile(decodeBase64(base64));
+  const generated = (await import('./wasm-bytes.generated.js')) as Partial<Record<Variant, string | null>>;
+  if (relaxed === 'auto') {
+    const text = generated[shared ? 'WASM_SHARED_RELAXED' : 'WASM_PLAIN_RELAXED'];
+    const bytes = text ? decodeBase64(text) : null;
+    if (bytes && WebAssembly.validate(bytes)) return { module: await WebAssembly.compile(bytes), relaxed: true };
+  }
+  const base64 = generated[shared ? 'WASM_SHARED' : 'WASM_PLAIN'];
+  if (!base64) throw new Error('the WASM module was not built (assemblyscript missing at build time)');
+  return { module: await WebAssembly.compile(decodeBase64(base64)), relaxed: false };
 }
 
 /** The loaded heap, or `null` while loading / when unavailable. Starts loading when idle. */

@@ -12,13 +12,13 @@ import { HEAP_BASE, WasmHeap } from './wasm-heap.js';
 import { WasmStage } from './wasm-stage.js';
 import { WasmArena } from './wasm-arena.js';
 import { sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
-import { firstDifference, randomArray } from './test-util.js';
+import { ODD_SHAPES, TRANSPOSES, firstDifference, randomArray } from './test-util.js';
 
 describe('WebAssembly heap, arena and staging', () => {
   let module: WebAssembly.Module;
   before(async () => {
     await initKernels({ threads: 2 });
-    module = await compileGemmModule(false);
+    module = (await compileGemmModule(false, false)).module;
   });
   after(() => shutdownKernels());
 
@@ -96,5 +96,17 @@ describe('WebAssembly heap, arena and staging', () => {
     assert.equal(run.status, 0, run.stderr);
     // First call before the WASM kernels load (TypeScript path), then threads: the same float64 bits.
     assert.match(run.stdout, /^same true threads 2 exit$/m);
+  });
+
+  test('relaxed SIMD (float32 multiply-add) where the engine has it: float32 within 1e-5, float64 bit-identical', () => {
+    const script = fileURLToPath(new URL('./test-relaxed-script.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(run.status, 0, run.stderr);
+    const got = /^relaxed (\w+) cases (\d+) worst32 (\S+) same64 (\w+)$/m.exec(run.stdout);
+    assert.ok(got, run.stdout);
+    assert.equal(got[1], 'true', 'the relaxed-SIMD module should load under the flag');
+    assert.equal(Number(got[2]), ODD_SHAPES.length * TRANSPOSES.length * 2);
+    assert.ok(Number(got[3]) <= 1e-5, `float32 scaled error ${got[3]}`);
+    assert.equal(got[4], 'true');
   });
 });
