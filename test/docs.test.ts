@@ -1,0 +1,112 @@
+// The documentation cannot drift from the code: the README opens with the set-up commands, both
+// READMEs carry examples/quickstart.ts verbatim, every relative link and image exists, every
+// `backprop …` command they show parses with that command's flags, and the figures they quote
+// (the ½-trap losses, the fixture counts) are recomputed here.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from '../src/cli/args.js';
+import { COMMANDS } from '../src/cli/commands/index.js';
+import { modelLoss, noGrad, parseModelFile, tensor } from '../src/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const read = (p: string): string => readFileSync(join(root, p), 'utf8');
+const READMES = ['README.md', 'README.ko.md'];
+const DOCS = [...READMES, 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+/** Fenced code blocks: language and body. */
+function codeBlocks(md: string): { lang: string; body: string }[] {
+  return [...md.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, body: m[2]! }));
+}
+
+test('README.md begins with the set-up a newcomer types: npm install, npm start, npm test', () => {
+  const md = read('README.md');
+  const first = codeBlocks(md)[0]!;
+  assert.ok(md.indexOf('```') < md.indexOf('\n\n', md.indexOf('# backprop') + 12) + 3, 'the set-up block comes right after the title');
+  assert.deepEqual(first.body.split('\n').filter(Boolean).map((l) => l.split('#')[0]!.trim()), ['npm install', 'npm start', 'npm test']);
+  const ko = codeBlocks(read('README.ko.md'))[0]!;
+  assert.deepEqual(ko.body.split('\n').filter(Boolean).map((l) => l.split('#')[0]!.trim()), ['npm install', 'npm start', 'npm test']);
+  const pkg = JSON.parse(read('package.json'));
+  assert.match(pkg.scripts.start, /bin\.ts demo$/);
+  assert.equal(pkg.scripts.test, 'node scripts/run-tests.mjs');
+});
+
+test('both READMEs show examples/quickstart.ts verbatim, and it stays about 20 lines', () => {
+  const code = read('examples/quickstart.ts');
+  for (const file of READMES) {
+    assert.ok(codeBlocks(read(file)).some((b) => b.lang === 'ts' && b.body === code), `${file} has a \`\`\`ts block equal to examples/quickstart.ts`);
+  }
+  const lines = code.trim().split('\n').filter((l) => l.trim() !== '').length;
+  assert.ok(lines <= 22, `quickstart is ${lines} lines`);
+});
+
+test('the Korean README uses the notebook\'s terms', () => {
+  const ko = read('README.ko.md');
+  for (const term of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률']) assert.ok(ko.includes(term), term);
+});
+
+test('every relative link and image in the READMEs, the changelog and docs/ exists', () => {
+  let checked = 0;
+  for (const file of DOCS) {
+    const md = read(file).replace(/^```[\s\S]*?^```$/gm, '');
+    for (const m of md.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!;
+      if (/^(https?:|mailto:|#)/.test(target)) continue;
+      const path = join(root, dirname(file), decodeURIComponent(target.split('#')[0]!));
+      assert.ok(existsSync(path), `${file}: link to ${target} (${path}) is broken`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 40, `only ${checked} links checked`);
+});
+
+test('every `backprop …` command the READMEs show parses with that command\'s flags', () => {
+  let checked = 0;
+  for (const file of READMES) {
+    const md = read(file);
+    const lines = [
+      ...codeBlocks(md).filter((b) => b.lang === 'sh').flatMap((b) => b.body.split('\n')),
+      ...[...md.matchAll(/`((?:npx )?backprop [^`]+)`/g)].map((m) => m[1]!),
+    ];
+    for (const raw of lines) {
+      const line = raw.replace(/\s+#.*$/, '').replace(/\s*>\s*\S+$/, '').trim();
+      const m = /^(?:npx )?backprop (\S+)(.*)$/.exec(line);
+      if (!m || line.includes('…') || raw.includes('<')) continue;  // placeholders such as <command>
+      const command = COMMANDS.find((c) => c.name === m[1]);
+      assert.ok(command, `${file}: unknown command in ${line}`);
+      const argv = [...m[2]!.matchAll(/"([^"]*)"|(\S+)/g)].map((w) => w[1] ?? w[2]!);
+      assert.doesNotThrow(() => parseArgs(argv, command.spec, command.name), `${file}: ${line}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 30, `only ${checked} commands checked`);
+});
+
+test('the ½-trap figures quoted in the READMEs are what the engine computes', () => {
+  const { model } = parseModelFile(JSON.parse(read('examples/xor-model.json')));
+  const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const t = tensor([[0], [1], [1], [0]]);
+  const sse = noGrad(() => modelLoss(model, 'sse', x, t)).item();
+  const mse = noGrad(() => modelLoss(model, 'mse', x, t)).item();
+  assert.ok(Math.abs(mse - (2 * sse) / 4) < 1e-15, 'mse = 2·sse/(N·k)');
+  for (const file of READMES) {
+    const md = read(file);
+    assert.ok(md.includes(`E = ${sse.toFixed(8)}`), `${file} quotes sse = ${sse.toFixed(8)}`);
+    assert.ok(md.includes(`E = ${mse.toFixed(8)}`), `${file} quotes mse = ${mse.toFixed(8)}`);
+  }
+});
+
+test('the PyTorch agreement the READMEs state matches the committed fixtures', () => {
+  const grads = JSON.parse(read('test/fixtures/torch/grad-cases.json')).cases.length;
+  const runs = JSON.parse(read('test/fixtures/torch/train-cases.json')).cases.length;
+  assert.match(read('README.md'), new RegExp(`outputs and losses of ${grads} networks[\\s\\S]*${runs} training runs`));
+  assert.match(read('README.ko.md'), new RegExp(`신경망 ${grads}개[\\s\\S]*학습 ${runs}회`));
+});
+
+test('the changelog has a section for the package version', () => {
+  const { version } = JSON.parse(read('package.json'));
+  assert.equal(version, '0.1.0');
+  assert.match(read('CHANGELOG.md'), new RegExp(`^## ${version.replace(/\./g, '\\.')} — \\d{4}-\\d{2}-\\d{2}$`, 'm'));
+});
