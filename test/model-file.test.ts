@@ -62,3 +62,10 @@ test('saveModel writes atomically and loadModel reads it back; no temporary file
   assert.deepEqual(readdirSync(dir), ['m.json']);
   assert.throws(() => saveModel(join(dir, 'missing-dir', 'm.json'), model, loss), /cannot write \(no such file or directory\); the previous file, if any, is unchanged/);
 });
+
+test('a model whose later layer crosses the parameter limit is refused before any layer is built', () => {
+  const json = { format: 'backprop-model', version: 1, layers: [{ type: 'dense', activation: 'relu', inputs: 7000, units: 7000 }, { type: 'dense', activation: 'relu', inputs: 7000, units: 7000 }] };
+  const started = process.memoryUsage().arrayBuffers;
+  assert.throws(() => parseModelFile(json), /layers\[1\]: the model would have more than 50000000 parameters/);
+  assert.ok(process.memoryUsage().arrayBuffers - started < 100e6, 'no 392 MB weight matrix was allocated');
+});

@@ -108,6 +108,16 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   if (!Array.isArray(json.layers) || json.layers.length === 0) fail('layers', `expected a non-empty array of layers, got ${describe(json.layers)}`);
   const layersJson = json.layers as unknown[];
   if (layersJson.length > 1000) fail('layers', `expected at most 1000 layers, got ${layersJson.length}`);
+  // NOTE: a first pass adds up the declared sizes so that nothing is allocated for a model that is
+  // refused as too large by a later layer.
+  let declared = 0;
+  layersJson.forEach((raw, i) => {
+    if (!isPlainObject(raw)) return;
+    const { inputs, units } = raw as Record<string, unknown>;
+    const size = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PARAMETERS;
+    if (size(inputs) && size(units)) declared += inputs * units + units;
+    if (declared > MAX_PARAMETERS) fail(`layers[${i}]`, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${inputs}×${units})`);
+  });
   const rng = new Rng(seed);
   const layers: Dense[] = [];
   let total = 0;
