@@ -5,8 +5,8 @@
 import { SEED, SGD, noGrad, seedNetwork, sse, tensor } from 'backprop';
 
 const model = seedNetwork();                 // 3 → 2 → 2, sigmoid, the notebook's weights
-const x = tensor(SEED.input);                // [[1, 2, 3]]   (one sample per row)
-const t = tensor(SEED.target);               // [[0.5, 0.1]]
+const x = tensor([[1, 2, 3]]);               // the notebook's input (one sample per row)
+const t = tensor([[0.5, 0.1]]);              // its target
 const [layer1, layer2] = model.layers;
 
 // Forward pass: g = W1·x + b1, h = σ(g), then the output layer (the notebook's hidden_cal).
