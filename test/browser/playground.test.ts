@@ -70,6 +70,8 @@ test('the page loads with the seed network, its numbers on screen, and no consol
   assert.equal(await text(page, 'button[data-param="W1[0][2]"]'), '0.5');
   assert.equal(await text(page, 'button[data-param="W2[1][0]"]'), '0.8');
   assert.equal(await text(page, '#train-loss'), formatNumber(E.forward.E));
+  // Hovering a connection names it the notebook's way, with its value.
+  assert.equal(await text(page, 'g.edge[data-param="W2[0][0]"] title'), 'weight w41 = W2[0][0] = 0.7');
   await page.screenshot({ path: join(shots, 'seed-start.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -153,6 +155,27 @@ test('the keyboard reaches every control: Forward by Enter, a weight\'s ledger f
   // The edit starts a new pass: the ledger asks for Backward, and the value field keeps the focus.
   await page.waitForFunction(() => document.querySelector('#ledger-body .hint') !== null);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'param-value');
+  await page.close();
+});
+
+test('dragging a connection upwards makes its weight larger', async () => {
+  const page = await open();
+  // A point on the line, a third of the way from input 3 to hidden node 5, in page pixels.
+  const [x, y] = await page.evaluate<[number, number]>(`(() => {
+    const p = document.querySelector('g.edge[data-param="W1[1][2]"] path.wire');
+    const q = p.getPointAtLength(p.getTotalLength() / 3);
+    const m = p.getScreenCTM();
+    return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f];
+  })()`);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y - 25, { steps: 5 });
+  await page.mouse.move(x, y - 50, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => (window as unknown as { playground: { state: { weights: { W: number[][] }[] } } }).playground.state.weights[0]!.W[1]![2] !== 0.6);
+  const w = (await weightsOf(page))[0]!.W[1]![2]!;
+  assert.ok(Math.abs(w - (0.6 + 0.5)) < 1e-9, `0.6 dragged up 50 px is ${w}, expected 1.1`);
+  assert.equal(await text(page, 'button[data-param="W1[1][2]"]'), '1.1');
   await page.close();
 });
 

@@ -6,6 +6,7 @@ import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, ty
 import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
 import { ledgerFor, loadExplain } from './explainer.js';
 import { runBackward, runForward, type Trace } from './trace.js';
+import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
 
 /** Where the hand-stepping is: what the last button did. */
@@ -70,6 +71,12 @@ export class App {
   /** Derives data, model and optimizer from the state (after a load or a setting change). */
   rebuild(): void {
     const s = this.state;
+    if (s.settings.dataset === 'csv' && s.csv === null) {
+      // NOTE: a link made with a CSV too large to travel in it: the settings arrive, the data does not.
+      this.notice = tr(s.settings.lang, 'csvMissing');
+      s.settings = { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.settings.lang };
+      Object.assign(s, { weights: null, optimizer: null, step: 0, history: [] });
+    }
     try {
       this.data = buildData(s.settings, s.csv);
     } catch (e) {
@@ -82,7 +89,7 @@ export class App {
     const fresh = s.weights === null || JSON.stringify(readWeights(this.model)) !== JSON.stringify(s.weights);
     if (fresh) {
       s.optimizer = null;
-      if (s.weights !== null) s.step = 0;
+      if (s.weights !== null) Object.assign(s, { step: 0, history: [] });
     }
     s.weights = readWeights(this.model);
     this.opt = buildOptimizer(s.settings, this.model, s.optimizer);
