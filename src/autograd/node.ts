@@ -40,12 +40,27 @@ export class GradNode implements GradFnLike {
 /**
  * Number of graph nodes recorded but not yet released by a backward pass. After every training
  * step (forward, backward, update) it returns to where it was; a leak shows up here.
+ *
+ * @example
+ * ```ts
+ * const before = liveNodeCount();
+ * sse(model.forward(x), t).backward();
+ * liveNodeCount() === before;   // true: backward released the graph
+ * ```
  */
 export function liveNodeCount(): number {
   return live;
 }
 
-/** Whether ops currently record the graph (false inside {@link noGrad}). */
+/**
+ * Whether ops currently record the graph (false inside {@link noGrad}).
+ *
+ * @example
+ * ```ts
+ * isGradEnabled();                    // true
+ * noGrad(() => isGradEnabled());      // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -21,7 +21,14 @@ export const ACTIVATION_FORMULAS: Readonly<Record<ActivationName, { f: string; d
   softmax: { f: 'e^(zᵢ)/Σⱼ e^(zⱼ)', df: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)' },
 };
 
-/** Applies the named activation elementwise (softmax: over the last axis), recording the graph. */
+/**
+ * Applies the named activation elementwise (softmax: over the last axis), recording the graph.
+ *
+ * @example
+ * ```ts
+ * activate('sigmoid', tensor([[0]])).toArray();   // [[0.5]]
+ * ```
+ */
 export function activate(name: ActivationName, z: Tensor): Tensor {
   switch (name) {
     case 'linear':

@@ -32,7 +32,14 @@ export function checkLoss(name: unknown, where: string): LossName {
   throw new BackpropError('value', `${where}: unknown loss ${JSON.stringify(name)}; expected one of ${LOSSES.join(', ')}${suggest(name, LOSSES)}`);
 }
 
-/** The loss of outputs `y` against targets `t` (on probabilities for cross_entropy and bce). */
+/**
+ * The loss of outputs `y` against targets `t` (on probabilities for cross_entropy and bce).
+ *
+ * @example
+ * ```ts
+ * lossOf('sse', tensor([[0.86103399, 0.75879129]]), tensor([[0.5, 0.1]])).item();   // 0.28217575
+ * ```
+ */
 export function lossOf(name: LossName, y: Tensor, t: Tensor): Tensor {
   switch (name) {
     case 'sse':
@@ -50,6 +57,12 @@ export function lossOf(name: LossName, y: Tensor, t: Tensor): Tensor {
  * Whether `loss` is computed from the logits, fused with the output activation: softmax with
  * cross_entropy and sigmoid with bce. Fused losses are exact for any logits and their gradient at
  * the logits is (y − t) over the count.
+ *
+ * @example
+ * ```ts
+ * isFused('cross_entropy', 'softmax');   // true: the gradient at the logits is (y − t)/N
+ * isFused('sse', 'sigmoid');            // false
+ * ```
  */
 export function isFused(loss: LossName, outputActivation: string): boolean {
   return (loss === 'cross_entropy' && outputActivation === 'softmax') || (loss === 'bce' && outputActivation === 'sigmoid');

@@ -24,7 +24,14 @@ export const SEED = {
   lr: 0.5,
 } as const;
 
-/** A fresh copy of the seed network. */
+/**
+ * A fresh copy of the seed network.
+ *
+ * @example
+ * ```ts
+ * seedNetwork().forward(tensor([[1, 2, 3]])).toArray();   // [[0.86103399, 0.75879129]]
+ * ```
+ */
 export function seedNetwork(dtype: DType = 'float64'): Sequential {
   return new Sequential([
     Dense.fromWeights(SEED.W1.map((r) => [...r]), [...SEED.b1], 'sigmoid', dtype),

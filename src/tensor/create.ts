@@ -59,12 +59,26 @@ export function tensor(values: NestedArray | FloatArray, options: TensorOptions 
   return new Tensor(data, shape, options);
 }
 
-/** A tensor wrapping `data` (not copied) with the given shape. */
+/**
+ * A tensor wrapping `data` (not copied) with the given shape.
+ *
+ * @example
+ * ```ts
+ * fromData(new Float64Array([1, 2, 3, 4]), [2, 2]).toArray();   // [[1, 2], [3, 4]] (the array is used, not copied)
+ * ```
+ */
 export function fromData(data: FloatArray, shape: Shape, options: Omit<TensorOptions, 'dtype'> = {}): Tensor {
   return new Tensor(data, shape, options);
 }
 
-/** A tensor of the given shape filled with `value`. */
+/**
+ * A tensor of the given shape filled with `value`.
+ *
+ * @example
+ * ```ts
+ * full([2], 0.5).toArray();   // [0.5, 0.5]
+ * ```
+ */
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
   const s = checkShape(shape, 'full()');
   const data = allocate(options.dtype ?? 'float64', sizeOf(s));
@@ -72,17 +86,38 @@ export function full(shape: Shape, value: number, options: TensorOptions = {}): 
   return new Tensor(data, s, options);
 }
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * zeros([2, 3]).shape;   // [2, 3], every element 0
+ * ```
+ */
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
   return full(shape, 0, options);
 }
 
-/** A tensor of ones. */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * ones([2]).toArray();   // [1, 1]
+ * ```
+ */
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
   return full(shape, 1, options);
 }
 
-/** Samples from N(mean, std²) drawn from `rng`, row-major. */
+/**
+ * Samples from N(mean, std²) drawn from `rng`, row-major.
+ *
+ * @example
+ * ```ts
+ * randn([2], new Rng(1)).toArray();   // [0.81616807, −0.74009660] — the same for the same seed, everywhere
+ * ```
+ */
 export function randn(shape: Shape, rng: Rng, options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
   const t = zeros(shape, options);
   const mean = options.mean ?? 0;
@@ -91,7 +126,14 @@ export function randn(shape: Shape, rng: Rng, options: TensorOptions & { mean?: 
   return t;
 }
 
-/** Samples from U[low, high) drawn from `rng`, row-major; default [0, 1). */
+/**
+ * Samples from U[low, high) drawn from `rng`, row-major; default [0, 1).
+ *
+ * @example
+ * ```ts
+ * rand([2], new Rng(1), { low: -1, high: 1 }).shape;   // [2], uniform in [−1, 1)
+ * ```
+ */
 export function rand(shape: Shape, rng: Rng, options: TensorOptions & { low?: number; high?: number } = {}): Tensor {
   const t = zeros(shape, options);
   const low = options.low ?? 0;

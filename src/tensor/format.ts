@@ -1,6 +1,14 @@
 import type { Tensor } from './tensor.js';
 
-/** Formats a number with at most `digits` significant digits, without trailing zeros. */
+/**
+ * Formats a number with at most `digits` significant digits, without trailing zeros.
+ *
+ * @example
+ * ```ts
+ * formatNumber(0.041662675483871574);   // '0.041662675' (8 significant digits)
+ * formatNumber(2.2117236e-13);          // '2.2117236e-13'
+ * ```
+ */
 export function formatNumber(x: number, digits = 8): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';

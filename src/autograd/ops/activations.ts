@@ -5,6 +5,11 @@ import { record } from '../record.js';
 /**
  * σ(x) = 1/(1 + e^(−x)), computed without overflow for any x (e^x/(1 + e^x) for x < 0).
  * dσ/dx = σ(x)(1 − σ(x)), from the saved output.
+ *
+ * @example
+ * ```ts
+ * sigmoid(tensor([-2, 0, 2])).toArray();   // [0.11920292, 0.5, 0.88079708]
+ * ```
  */
 export function sigmoid(a: Tensor): Tensor {
   const d = a.data;
@@ -18,7 +23,14 @@ export function sigmoid(a: Tensor): Tensor {
   });
 }
 
-/** tanh(x). d/dx = 1 − tanh²(x), from the saved output. */
+/**
+ * tanh(x). d/dx = 1 − tanh²(x), from the saved output.
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([-2, 0, 2])).toArray();   // [−0.96402758, 0, 0.96402758]
+ * ```
+ */
 export function tanh(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();
@@ -31,7 +43,14 @@ export function tanh(a: Tensor): Tensor {
   });
 }
 
-/** max(0, x). d/dx = 1 for x > 0, else 0 (0 at the kink, as PyTorch). */
+/**
+ * max(0, x). d/dx = 1 for x > 0, else 0 (0 at the kink, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * relu(tensor([-2, 0, 2])).toArray();   // [0, 0, 2]; relu′(0) = 0 as in PyTorch
+ * ```
+ */
 export function relu(a: Tensor): Tensor {
   return leakyRelu(a, 0, 'relu');
 }
@@ -39,6 +58,11 @@ export function relu(a: Tensor): Tensor {
 /**
  * x for x > 0, slope·x otherwise (default slope 0.01, as PyTorch). d/dx = 1 or slope
  * (slope at 0, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * leakyRelu(tensor([-2, 0, 2])).toArray();   // [−0.02, 0, 2] (slope 0.01)
+ * ```
  */
 export function leakyRelu(a: Tensor, slope = 0.01, op = 'leaky_relu'): Tensor {
   const d = a.data;
@@ -55,7 +79,14 @@ export function leakyRelu(a: Tensor, slope = 0.01, op = 'leaky_relu'): Tensor {
   });
 }
 
-/** x for x > 0, α(eˣ − 1) otherwise (α = 1). d/dx = 1 or α·eˣ (α·eˣ at 0). */
+/**
+ * x for x > 0, α(eˣ − 1) otherwise (α = 1). d/dx = 1 or α·eˣ (α·eˣ at 0).
+ *
+ * @example
+ * ```ts
+ * elu(tensor([-2, 0, 2])).toArray();   // [−0.86466472, 0, 2] = e^x − 1 below 0 (α = 1)
+ * ```
+ */
 export function elu(a: Tensor, alpha = 1): Tensor {
   const d = a.data;
   const o = d.slice();
@@ -77,6 +108,11 @@ export function elu(a: Tensor, alpha = 1): Tensor {
 /**
  * GELU, the exact form (PyTorch's default): x·Φ(x) = x·½·(1 + erf(x/√2)).
  * d/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
+ *
+ * @example
+ * ```ts
+ * gelu(tensor([-2, 0, 2])).toArray();   // [−0.045500264, 0, 1.9544997] = x·Φ(x), exact erf form
+ * ```
  */
 export function gelu(a: Tensor): Tensor {
   const d = a.data;
@@ -101,6 +137,11 @@ export function gelu(a: Tensor): Tensor {
 /**
  * softplus(x) = ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^(−|x|)) so it neither overflows nor
  * loses precision. d/dx = σ(x).
+ *
+ * @example
+ * ```ts
+ * softplus(tensor([-2, 0, 2])).toArray();   // [0.12692801, 0.69314718, 2.1269280] = ln(1 + e^x)
+ * ```
  */
 export function softplus(a: Tensor): Tensor {
   const d = a.data;

@@ -2,21 +2,42 @@ import { Tensor } from '../../tensor/tensor.js';
 import { asTensor, binaryKernel, unbroadcast } from '../broadcast.js';
 import { record } from '../record.js';
 
-/** a + b, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = 1 (summed over broadcast axes). */
+/**
+ * a + b, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = 1 (summed over broadcast axes).
+ *
+ * @example
+ * ```ts
+ * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])).toArray();   // [[11, 22], [13, 24]] (the row broadcasts)
+ * ```
+ */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = pair(a, b);
   const out = binaryKernel('add', x, y, 'add');
   return record(out, 'add', [x, y], ['a', 'b'], (g) => [unbroadcast(g, x.shape), unbroadcast(g, y.shape)]);
 }
 
-/** a − b, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = −1. */
+/**
+ * a − b, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = −1.
+ *
+ * @example
+ * ```ts
+ * sub(tensor([[1, 2], [3, 4]]), 1).toArray();   // [[0, 1], [2, 3]]
+ * ```
+ */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = pair(a, b);
   const out = binaryKernel('sub', x, y, 'sub');
   return record(out, 'sub', [x, y], ['a', 'b'], (g) => [unbroadcast(g, x.shape), unbroadcast(neg(g), y.shape)]);
 }
 
-/** a · b, elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a. */
+/**
+ * a · b, elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a.
+ *
+ * @example
+ * ```ts
+ * mul(tensor([[1, 2], [3, 4]]), tensor([[1, 2], [3, 4]])).toArray();   // [[1, 4], [9, 16]] (elementwise)
+ * ```
+ */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = pair(a, b);
   const out = binaryKernel('mul', x, y, 'mul');
@@ -26,7 +47,14 @@ export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   ]);
 }
 
-/** a / b, elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b². */
+/**
+ * a / b, elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².
+ *
+ * @example
+ * ```ts
+ * div(tensor([[1, 2], [3, 4]]), 2).toArray();   // [[0.5, 1], [1.5, 2]]
+ * ```
+ */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = pair(a, b);
   const out = binaryKernel('div', x, y, 'div');
@@ -36,7 +64,14 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
   ]);
 }
 
-/** −a. */
+/**
+ * −a.
+ *
+ * @example
+ * ```ts
+ * neg(tensor([[1, -2]])).toArray();   // [[−1, 2]]
+ * ```
+ */
 export function neg(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();

@@ -7,12 +7,24 @@ import { record } from '../record.js';
 /**
  * Elementwise maximum with broadcasting. The gradient goes to the larger operand; on ties it is
  * split half and half (as PyTorch), so a gradcheck at the tie agrees.
+ *
+ * @example
+ * ```ts
+ * maximum(tensor([-1, 2]), 0).toArray();   // [0, 2]
+ * ```
  */
 export function maximum(a: Tensor, b: Tensor | number): Tensor {
   return extremum('maximum', a, asTensor(b, a));
 }
 
-/** Elementwise minimum with broadcasting; gradient as {@link maximum}. */
+/**
+ * Elementwise minimum with broadcasting; gradient as {@link maximum}.
+ *
+ * @example
+ * ```ts
+ * minimum(tensor([-1, 2]), 0).toArray();   // [−1, 0]
+ * ```
+ */
 export function minimum(a: Tensor, b: Tensor | number): Tensor {
   return extremum('minimum', a, asTensor(b, a));
 }
@@ -40,6 +52,11 @@ function extremum(kind: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
 /**
  * Limits every element to [min, max]. The gradient passes where min ≤ x ≤ max and is 0 outside
  * (as PyTorch's clamp, inclusive at the bounds).
+ *
+ * @example
+ * ```ts
+ * clip(tensor([-5, 0.5, 5]), 0, 1).toArray();   // [0, 0.5, 1]
+ * ```
  */
 export function clip(a: Tensor, min: number, max: number): Tensor {
   if (!(min <= max)) throw new BackpropError('value', `clip: expected min ≤ max, got min=${min}, max=${max}`);

@@ -21,7 +21,16 @@ export function sum(a: Tensor, axis?: Axes, keepDims = false): Tensor {
   return reduce('sum', a, axis, keepDims);
 }
 
-/** Mean over `axis` (all elements when omitted); see {@link sum}. */
+/**
+ * Mean over `axis` (all elements when omitted); see {@link sum}.
+ *
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);
+ * mean(a).item();          // 2.5
+ * mean(a, 0).toArray();    // [2, 3] (down the rows)
+ * ```
+ */
 export function mean(a: Tensor, axis?: Axes, keepDims = false): Tensor {
   return reduce('mean', a, axis, keepDims);
 }
@@ -29,6 +38,11 @@ export function mean(a: Tensor, axis?: Axes, keepDims = false): Tensor {
 /**
  * Maximum over `axis` (all elements when omitted). The gradient goes to the first element that
  * attains the maximum.
+ *
+ * @example
+ * ```ts
+ * max(tensor([[1, 2], [3, 4]]), 1).toArray();   // [2, 4] (along each row)
+ * ```
  */
 export function max(a: Tensor, axis?: Axes, keepDims = false): Tensor {
   return reduce('max', a, axis, keepDims);

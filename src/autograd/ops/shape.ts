@@ -7,6 +7,11 @@ import { record } from '../record.js';
 /**
  * The same elements with a new shape (no copy: the data is shared). One axis may be −1 and is
  * inferred. Backward reshapes the gradient back.
+ *
+ * @example
+ * ```ts
+ * reshape(tensor([[1, 2], [3, 4]]), [4]).toArray();   // [1, 2, 3, 4]
+ * ```
  */
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   const target = [...shape];
@@ -26,6 +31,11 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 /**
  * Permutes the axes (a copy); by default reverses them, so a matrix is transposed.
  * Backward applies the inverse permutation. (matmul reads transposed operands without this copy.)
+ *
+ * @example
+ * ```ts
+ * transpose(tensor([[1, 2], [3, 4]])).toArray();   // [[1, 3], [2, 4]]
+ * ```
  */
 export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
   const nd = a.ndim;
@@ -63,6 +73,11 @@ function permute(a: Tensor, perm: number[]): Tensor {
 /**
  * Rows `start` (inclusive) to `end` (exclusive) along the first axis, as a copy — a mini-batch of a
  * data matrix. Backward scatters the gradient into those rows.
+ *
+ * @example
+ * ```ts
+ * sliceRows(tensor([[1], [2], [3]]), 1, 3).toArray();   // [[2], [3]] (rows 1 and 2)
+ * ```
  */
 export function sliceRows(a: Tensor, start: number, end: number): Tensor {
   if (a.ndim < 1) throw new BackpropError('shape', 'sliceRows: expected at least one axis, got a scalar');
@@ -79,7 +94,14 @@ export function sliceRows(a: Tensor, start: number, end: number): Tensor {
   });
 }
 
-/** The rows of `a` picked by `indices` (a copy), e.g. a shuffled mini-batch. */
+/**
+ * The rows of `a` picked by `indices` (a copy), e.g. a shuffled mini-batch.
+ *
+ * @example
+ * ```ts
+ * gatherRows(tensor([[1], [2], [3]]), [2, 0]).toArray();   // [[3], [1]]
+ * ```
+ */
 export function gatherRows(a: Tensor, indices: ArrayLike<number>): Tensor {
   const rows = a.shape[0] ?? 0;
   const rowSize = rows === 0 ? 0 : a.size / rows;

@@ -7,6 +7,11 @@ import { record } from '../record.js';
  * overflow). Backward: ∂L/∂xᵢ = yᵢ·(gᵢ − Σⱼ gⱼ·yⱼ).
  *
  * Shape: any, with at least one axis; each row of the last axis sums to 1.
+ *
+ * @example
+ * ```ts
+ * softmax(tensor([[1, 2, 3]])).toArray();   // [[0.090030573, 0.24472847, 0.66524096]] (each row sums to 1)
+ * ```
  */
 export function softmax(a: Tensor): Tensor {
   const { rows, cols } = rowsOf(a, 'softmax');
@@ -41,6 +46,11 @@ export function softmax(a: Tensor): Tensor {
 /**
  * log-softmax over the last axis: xᵢ − m − ln Σⱼ e^(xⱼ − m), exact for large logits.
  * Backward: ∂L/∂xᵢ = gᵢ − softmax(x)ᵢ·Σⱼ gⱼ.
+ *
+ * @example
+ * ```ts
+ * logSoftmax(tensor([[1, 2, 3]])).toArray();   // [[−2.4076060, −1.4076060, −0.40760596]]
+ * ```
  */
 export function logSoftmax(a: Tensor): Tensor {
   const { rows, cols } = rowsOf(a, 'logSoftmax');

@@ -2,7 +2,14 @@ import { Tensor } from '../../tensor/tensor.js';
 import { binaryKernel } from '../broadcast.js';
 import { record } from '../record.js';
 
-/** eˣ elementwise. d/dx = eˣ (the output is saved for backward). */
+/**
+ * eˣ elementwise. d/dx = eˣ (the output is saved for backward).
+ *
+ * @example
+ * ```ts
+ * exp(tensor([0, 1])).toArray();   // [1, 2.7182818]
+ * ```
+ */
 export function exp(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();
@@ -11,7 +18,14 @@ export function exp(a: Tensor): Tensor {
   return record(out, 'exp', [a], ['x'], (g) => [binaryKernel('mul', g, out, 'exp')]);
 }
 
-/** Natural logarithm elementwise (−Infinity at 0, NaN below). d/dx = 1/x. */
+/**
+ * Natural logarithm elementwise (−Infinity at 0, NaN below). d/dx = 1/x.
+ *
+ * @example
+ * ```ts
+ * log(tensor([1, Math.E])).toArray();   // [0, 1]
+ * ```
+ */
 export function log(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();
@@ -20,7 +34,14 @@ export function log(a: Tensor): Tensor {
   return record(out, 'log', [a], ['x'], (g) => [binaryKernel('div', g, a, 'log')]);
 }
 
-/** √x elementwise. d/dx = 1/(2√x). */
+/**
+ * √x elementwise. d/dx = 1/(2√x).
+ *
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 9])).toArray();   // [2, 3]
+ * ```
+ */
 export function sqrt(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();
@@ -33,7 +54,14 @@ export function sqrt(a: Tensor): Tensor {
   });
 }
 
-/** |x| elementwise. d/dx = sign(x), taken as 0 at x = 0 (as PyTorch). */
+/**
+ * |x| elementwise. d/dx = sign(x), taken as 0 at x = 0 (as PyTorch).
+ *
+ * @example
+ * ```ts
+ * abs(tensor([-3, 2])).toArray();   // [3, 2]
+ * ```
+ */
 export function abs(a: Tensor): Tensor {
   const d = a.data;
   const o = d.slice();
