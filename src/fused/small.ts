@@ -67,11 +67,11 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
 
 /**
  * Backward from δ of the last layer (already in its `delta` buffer, at z): for each layer from the
- * top: δ_below = (δ·W) ⊙ f′_below, then ∂E/∂W = δᵀ·input and ∂E/∂b = Σ_rows δ — with `lr` ≠ null
+ * top: δ_below = (δ·W) ⊙ f′_below, then ∂E/∂W = δᵀ·input and ∂E/∂b = Σ_rows δ — with `update`
  * each weight updated, w ← w − lr·∂E/∂w (as `w + (−lr)·g`, the SGD optimizer's expression), in
  * the same pass. Each parameter's `.grad` is its gradient buffer afterwards.
  */
-export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, lr: number | null): void {
+export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, update: boolean, lr: number): void {
   for (let l = layers.length - 1; l >= 0; l--) {
     const L = layers[l]!;
     const below = l > 0 ? layers[l - 1]! : null;
@@ -100,16 +100,21 @@ export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows
         }
       }
     }
-    const update = lr !== null;
-    const step = update ? -lr : 0;
+    const step = -lr;
     for (let j = 0; j < u; j++) {
       const iw = j * k;
-      for (let p = 0; p < k; p++) {
-        let s = 0;
-        for (let r = 0; r < rows; r++) s += d[r * u + j]! * input[r * k + p]!;
-        gw[iw + p] = s;
-        if (update) w[iw + p] = w[iw + p]! + step * gw[iw + p]!;
+      if (rows === 1) {
+        // NOTE: one row: each gradient entry is the single product, summed from 0 as the kernels do.
+        const dj = d[j]!;
+        for (let p = 0; p < k; p++) gw[iw + p] = 0 + dj * input[p]!;
+      } else {
+        for (let p = 0; p < k; p++) {
+          let s = 0;
+          for (let r = 0; r < rows; r++) s += d[r * u + j]! * input[r * k + p]!;
+          gw[iw + p] = s;
+        }
       }
+      if (update) for (let p = 0; p < k; p++) w[iw + p] = w[iw + p]! + step * gw[iw + p]!;
       gb[j] = 0 + d[j]!;
       for (let r = 1; r < rows; r++) gb[j] = gb[j]! + d[r * u + j]!;
       if (update) b[j] = b[j]! + step * gb[j]!;

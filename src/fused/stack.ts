@@ -137,7 +137,7 @@ export class FusedDenseStack {
    * autograd path's `loss.item()` would (rounded to float32 for a float32 model).
    */
   lossAndGrad(x: FloatArray, t: FloatArray, rows: number): number {
-    return this.step(x, t, rows, null);
+    return this.step(x, t, rows, false, 0);
   }
 
   /**
@@ -151,22 +151,22 @@ export class FusedDenseStack {
    * ```
    */
   sgdStep(x: FloatArray, t: FloatArray, rows: number, lr: number): number {
-    return this.step(x, t, rows, lr);
+    return this.step(x, t, rows, true, lr);
   }
 
-  /** Loss, gradients and (with `lr`) the SGD update, on the small or the general path. */
-  private step(x: FloatArray, t: FloatArray, rows: number, lr: number | null): number {
+  /** Loss, gradients and (with `update`) the SGD update, on the small or the general path. */
+  private step(x: FloatArray, t: FloatArray, rows: number, update: boolean, lr: number): number {
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
     const E = this.forwardLoss(x, t, rows, small);
     const layers = this.layers;
     if (small) {
       const L = layers[layers.length - 1]!;
       if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
-      smallBackward(layers, x, rows, lr);
+      smallBackward(layers, x, rows, update, lr);
       return E;
     }
     this.backward(x, rows);
-    if (lr !== null) {
+    if (update) {
       for (let l = 0; l < layers.length; l++) {
         const L = layers[l]!;
         const w = L.w;
@@ -214,8 +214,13 @@ export class FusedDenseStack {
 
   /** Forward pass and loss; leaves δ of the last layer in its buffer. */
   private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
-    this.check(x, rows * this.inputs, rows, 'x');
-    this.check(t, rows * this.outputs, rows, 't');
+    const bytes = this.f32 ? 4 : 8;
+    // NOTE: one cheap test for the usual case; the detailed checks (and their messages) otherwise.
+    if (!(rows >= 1 && rows <= this.capacity && (rows | 0) === rows && x.length >= rows * this.inputs && t.length >= rows * this.outputs &&
+      x.BYTES_PER_ELEMENT === bytes && t.BYTES_PER_ELEMENT === bytes)) {
+      this.check(x, rows * this.inputs, rows, 'x');
+      this.check(t, rows * this.outputs, rows, 't');
+    }
     this.syncActivations();
     if (small) smallForward(this.layers, x, rows, onLogits(this.mode));
     else this.forwardLayers(x, rows);
@@ -279,8 +284,9 @@ export class FusedDenseStack {
   }
 
   private check(data: FloatArray, need: number, rows: number, what: string): void {
-    if (!Number.isInteger(rows) || rows < 1) throw new BackpropError('shape', `FusedDenseStack: rows must be a positive integer, got ${rows}`);
-    if ((data instanceof Float32Array) !== this.f32) {
+    if (!(rows >= 1) || (rows | 0) !== rows) throw new BackpropError('shape', `FusedDenseStack: rows must be a positive integer, got ${rows}`);
+    // NOTE: BYTES_PER_ELEMENT rather than instanceof, which walks the prototype chain on every step.
+    if ((data.BYTES_PER_ELEMENT === 4) !== this.f32) {
       throw new BackpropError('dtype', `FusedDenseStack: ${what} is ${data instanceof Float32Array ? 'float32' : 'float64'} but the model is ${this.dtype}`);
     }
     if (data.length < need) {
