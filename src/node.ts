@@ -17,18 +17,40 @@ export { readCsvFile } from './data/csv.node.js';
 export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './data/load.node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 
-/** Loads and validates a model file. */
+/**
+ * Loads and validates a model file.
+ *
+ * @example
+ * ```ts
+ * const { model, loss, preprocessing } = loadModel('examples/seed-model.json');
+ * model.sizes;   // [3, 2, 2]; loss 'sse'
+ * ```
+ */
 export function loadModel(path: string): LoadedModel {
   const text = readFileChecked(path).toString('utf8');
   return parseModelFile(parseJsonText(text, path), path);
 }
 
-/** Saves a model in the model-file format, atomically. */
+/**
+ * Saves a model in the model-file format, atomically.
+ *
+ * @example
+ * ```ts
+ * saveModel('trained.json', model, 'cross_entropy');   // temporary file, then rename: never half written
+ * ```
+ */
 export function saveModel(path: string, model: Sequential, loss: LossName, preprocessing?: PreprocessingFile): void {
   writeFileAtomic(path, JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
 }
 
-/** The CLI's io on the real process: stdout/stderr, files, the terminal. */
+/**
+ * The CLI's io on the real process: stdout/stderr, files, the terminal.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), nodeIo());   // what the backprop command does
+ * ```
+ */
 export function nodeIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),

@@ -7,6 +7,11 @@ import type { CliIo } from './io.js';
  * The `backprop` command line, callable in-process: `main(['grad', 'model.json', …], io)`.
  * Resolves to the exit status: 0 on success, 2 for bad input (one line on stderr naming what and
  * where, no stack trace), 1 for an internal error.
+ *
+ * @example
+ * ```ts
+ * const status = await main(['demo', '--steps', '10'], nodeIo());   // 0; bad input gives 2 and one line on stderr
+ * ```
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -71,6 +71,12 @@ export function splitCounts(rows: number, fractions: SplitFractions): [number, n
  *
  * NOTE on stratification: the shuffled rows are grouped by class and then dealt to the parts by smooth
  * weighted round-robin (weights = part sizes), so every class is spread over the parts in proportion.
+ *
+ * @example
+ * ```ts
+ * const { train, test } = splitIndices(iris(), { train: 0.8, test: 0.2 }, new Rng(1));
+ * test.length;   // 30 row indices, 10 of each species (stratified)
+ * ```
  */
 export function splitIndices(ds: Dataset, fractions: SplitFractions, rng: Rng, options: SplitOptions = {}): SplitIndices {
   const counts = splitCounts(ds.rows, fractions);

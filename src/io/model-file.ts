@@ -173,6 +173,12 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
 
 /**
  * The model file of a network (weights written out in full, float64 numbers printed exactly).
+ *
+ * @example
+ * ```ts
+ * const file = toModelFile(seedNetwork(), 'sse');   // { format: 'backprop-model', version: 1, … }
+ * parseModelFile(JSON.parse(JSON.stringify(file))).model.sizes;   // [3, 2, 2]
+ * ```
  */
 export function toModelFile(model: Sequential, loss: LossName, preprocessing?: PreprocessingFile): ModelFile {
   const file: ModelFile = {
@@ -194,6 +200,12 @@ export function toModelFile(model: Sequential, loss: LossName, preprocessing?: P
 /**
  * Parses JSON text, turning a syntax error into a BackpropError that names the source and the
  * position, and refusing `__proto__` keys.
+ *
+ * @example
+ * ```ts
+ * parseJsonText('{"a": 1,}', 'model.json');
+ * // throws BackpropError: model.json: not valid JSON (Expected double-quoted property name in JSON at position 8)
+ * ```
  */
 export function parseJsonText(text: string, source: string): unknown {
   try {

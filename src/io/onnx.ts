@@ -70,6 +70,12 @@ interface Initializer {
  *
  * @throws BackpropError `model-file` as `denseParameters` (missing weights, shapes that do not
  *   chain, non-finite numbers); `value` for an opset outside 13 … 22.
+ *
+ * @example
+ * ```ts
+ * const bytes = modelFileToOnnx(toModelFile(seedNetwork(), 'sse'));   // 581 bytes: input 'input' [N, 3], output 'output' [N, 2]
+ * // Node: writeFileSync('seed.onnx', bytes); then ort.InferenceSession.create('seed.onnx')
+ * ```
  */
 export function modelFileToOnnx(model: ModelFile, options: OnnxExportOptions = {}): Uint8Array {
   const layers = denseParameters(model);

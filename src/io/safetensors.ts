@@ -86,6 +86,13 @@ function bad(message: string): never {
  * @throws BackpropError `model-file` naming the tensor and the problem (truncated file, header too
  *   large, bad JSON, offsets out of range / overlapping / leaving holes, shape × dtype ≠ byte range,
  *   duplicate or forbidden names); `unsupported` for a valid dtype other than F32 and F64.
+ *
+ * @example
+ * ```ts
+ * const file = decodeSafetensors(modelFileToSafetensors(toModelFile(seedNetwork(), 'sse')));
+ * [...file.tensors.keys()];            // ['0.weight', '0.bias', '2.weight', '2.bias']
+ * file.tensors.get('0.weight')!.shape;  // [2, 3] (dtype 'F64')
+ * ```
  */
 export function decodeSafetensors(bytes: Uint8Array, options: SafetensorsReadOptions = {}): SafetensorsFile {
   const maxHeader = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;

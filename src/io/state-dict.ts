@@ -314,6 +314,13 @@ export function modelFileToSafetensors(model: ModelFile, options: StateDictWrite
  *
  * @throws BackpropError `argument` when neither gives the activations; the errors of
  *   {@link decodeSafetensors} and {@link stateDictToModelFile} otherwise.
+ *
+ * @example
+ * ```ts
+ * const bytes = modelFileToSafetensors(toModelFile(seedNetwork(), 'sse'));
+ * safetensorsToModelFile(bytes).layers.map((l) => l.activation);   // ['sigmoid', 'sigmoid'] (from the stored spec)
+ * safetensorsToModelFile(torchBytes, '4-8-3:tanh,softmax:cross_entropy');   // a PyTorch state_dict
+ * ```
  */
 export function safetensorsToModelFile(
   bytes: Uint8Array,

@@ -3,6 +3,11 @@ import type { Tensor } from '../tensor/tensor.js';
 /**
  * A part of a network that owns parameters. Parameters have stable dotted names (`0.weight`,
  * `0.bias`, `1.weight`, …) which become the keys of saved files.
+ *
+ * @example
+ * ```ts
+ * seedNetwork().namedParameters().map(([name]) => name);   // ['0.weight', '0.bias', '1.weight', '1.bias']
+ * ```
  */
 export abstract class Module {
   /** The output for a batch of inputs (rows are samples). */

@@ -24,7 +24,14 @@ export interface OptimizerSettings {
   beta2?: number;
 }
 
-/** A plain registry: name → constructor. */
+/**
+ * A plain registry: name → constructor.
+ *
+ * @example
+ * ```ts
+ * const optimizer = createOptimizer('adam', model.parameters(), { lr: 0.01 });   // an Adam
+ * ```
+ */
 export function createOptimizer(name: OptimizerName, params: readonly Tensor[], settings: OptimizerSettings = {}): Optimizer {
   const s = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OptimizerSettings;
   switch (name) {

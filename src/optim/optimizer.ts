@@ -20,6 +20,14 @@ export interface OptimizerState {
  * Base of the optimizers: holds the parameters and, per parameter, named state buffers
  * (created lazily, as PyTorch). `step()` applies one update from the current `.grad`s;
  * parameters without a gradient are skipped.
+ *
+ * @example
+ * ```ts
+ * const optimizer = new SGD(model.parameters(), { lr: 0.5 });   // any subclass
+ * optimizer.zeroGrad();
+ * sse(model.forward(x), t).backward();
+ * optimizer.step();   // w ← w − η·∂E/∂w for every parameter with a .grad
+ * ```
  */
 export abstract class Optimizer {
   readonly params: readonly Tensor[];

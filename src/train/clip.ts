@@ -5,6 +5,12 @@ import type { Tensor } from '../tensor/tensor.js';
  * The global gradient norm √(Σₚ ‖∇p‖²) over the parameters that have a gradient — in exact
  * arithmetic PyTorch's `clip_grad_norm_` norm (the 2-norm of the per-parameter 2-norms); here one
  * sum of squares in float64. Infinite or NaN when any gradient entry is (or the squares overflow).
+ *
+ * @example
+ * ```ts
+ * sse(seedNetwork().forward(x), t).backward();   // the seed network and data
+ * gradNorm(model.parameters());   // 0.21668305 = √(Σ over all 12 gradients of g²)
+ * ```
  */
 export function gradNorm(params: readonly Tensor[]): number {
   let total = 0;

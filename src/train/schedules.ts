@@ -20,20 +20,41 @@ export interface LrSchedule {
   load?(state: Record<string, number>): void;
 }
 
-/** PyTorch's StepLR stepped once per epoch: η_e = η₀·γ^⌊(e−1)/every⌋. */
+/**
+ * PyTorch's StepLR stepped once per epoch: η_e = η₀·γ^⌊(e−1)/every⌋.
+ *
+ * @example
+ * ```ts
+ * stepSchedule(10, 0.5).rate(11, 0.1, 0.1);   // 0.05 (epochs 11–20 train at η₀/2)
+ * ```
+ */
 export function stepSchedule(every: number, gamma = 0.1): LrSchedule {
   positiveInt(every, 'step schedule: every');
   positive(gamma, 'step schedule: gamma');
   return { description: `step(every ${every}, ×${gamma})`, rate: (e, base) => base * gamma ** Math.floor((e - 1) / every) };
 }
 
-/** PyTorch's ExponentialLR: η_e = η₀·γ^(e−1). */
+/**
+ * PyTorch's ExponentialLR: η_e = η₀·γ^(e−1).
+ *
+ * @example
+ * ```ts
+ * exponentialSchedule(0.9).rate(3, 0.1, 0.1);   // 0.081 = 0.1·0.9²
+ * ```
+ */
 export function exponentialSchedule(gamma: number): LrSchedule {
   positive(gamma, 'exponential schedule: gamma');
   return { description: `exponential(×${gamma})`, rate: (e, base) => base * gamma ** (e - 1) };
 }
 
-/** PyTorch's CosineAnnealingLR over `epochs`: η_e = η_min + (η₀ − η_min)·(1 + cos(π·(e−1)/epochs))/2. */
+/**
+ * PyTorch's CosineAnnealingLR over `epochs`: η_e = η_min + (η₀ − η_min)·(1 + cos(π·(e−1)/epochs))/2.
+ *
+ * @example
+ * ```ts
+ * cosineSchedule(100).rate(51, 0.1, 0.1);   // 0.05, half-way down
+ * ```
+ */
 export function cosineSchedule(epochs: number, minLr = 0): LrSchedule {
   positiveInt(epochs, 'cosine schedule: epochs');
   if (!(minLr >= 0)) throw new BackpropError('value', `cosine schedule: min lr must be ≥ 0, got ${minLr}`);
@@ -63,6 +84,11 @@ export interface PlateauOptions {
  * PyTorch's ReduceLROnPlateau (threshold mode `rel`): after each epoch, the monitored metric
  * improves when it beats best·(1 − threshold) (best·(1 + threshold) for accuracy-like metrics);
  * after more than `patience` epochs without improvement, η ← max(η·factor, minLr).
+ *
+ * @example
+ * ```ts
+ * await fit(model, train, { loss: 'mse', validation, schedule: plateauSchedule({ patience: 5, factor: 0.5 }) });
+ * ```
  */
 export function plateauSchedule(options: PlateauOptions = {}): LrSchedule & { monitor: MetricName } {
   const factor = options.factor ?? 0.1;
