@@ -24,7 +24,7 @@ export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: 
     root.append(svg('text', { x: pad.l - 4, y: pad.t + 4, 'text-anchor': 'end', class: 'tick' }, short(hi)));
     root.append(svg('text', { x: pad.l - 4, y: H - pad.b, 'text-anchor': 'end', class: 'tick' }, short(log ? lo : 0)));
     root.append(svg('text', { x: W - pad.r, y: H - 6, 'text-anchor': 'end', class: 'tick' }, `${labels.step} ${history[history.length - 1]!.step}`));
-    root.append(svg('text', { x: pad.l, y: H - 6, class: 'tick' }, `${labels.step} ${s0}`));
+    if (history[history.length - 1]!.step !== s0) root.append(svg('text', { x: pad.l, y: H - 6, class: 'tick' }, `${labels.step} ${s0}`));
     for (const key of ['train', 'test'] as const) {
       const pts = history.filter((h) => Number.isFinite(h[key])).map((h) => `${X(h.step).toFixed(1)},${Y(h[key]).toFixed(1)}`);
       if (pts.length === 1) pts.push(pts[0]!.replace(/^[\d.]+/, String(X(s1))));

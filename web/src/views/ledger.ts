@@ -71,9 +71,16 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
     const line = (text: string, cls = ''): void => void ol.append(html('li', cls ? { class: cls } : {}, text));
     const layer = L.layers[p.layer - 1]!;
     const s0 = layer.neurons[p.row]!.samples[0]!;
+    // The derivatives the chain uses, as mathjs derived them for the ledger.
+    const sym = L.symbolic.activations.find((a) => a.activation === layer.activation);
+    const symLine = (): void => {
+      if (sym !== undefined) line(t('derivActivation', { f: layer.activation, df: sym.identity.text, raw: sym.raw.text }), 'why');
+    };
     switch (layer.deltaRule) {
       case 'output':
         line(m('deltaOutput'), 'why');
+        line(t('derivLoss', { loss: L.symbolic.loss.loss, df: L.symbolic.loss.identity.text }), 'why');
+        symLine();
         line(t('outputDelta', { n: p.to, dEda: f(s0.dEda!), dadz: f(s0.dadz!), delta: f(s0.delta) }));
         break;
       case 'fused':
@@ -86,6 +93,7 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
         break;
       case 'hidden': {
         line(m('deltaHidden', { layer: p.layer }), 'why');
+        symLine();
         const terms = (s0.paths ?? []).map((q) => `${f(q.delta)} × ${f(q.w)}`).join(' + ');
         line(t('hiddenSum', { n: p.to, terms, dEda: f(s0.dEda!) }));
         line(t('hiddenDelta', { dEda: f(s0.dEda!), dadz: f(s0.dadz!), delta: f(s0.delta) }));
