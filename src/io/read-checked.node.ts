@@ -6,7 +6,15 @@ import { systemMessage } from './atomic-write.node.js';
 /** Files larger than this are refused before they are read (override with BACKPROP_MAX_FILE_BYTES). */
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-/** The size limit in force: BACKPROP_MAX_FILE_BYTES or {@link DEFAULT_MAX_FILE_BYTES}. */
+/**
+ * The size limit in force: BACKPROP_MAX_FILE_BYTES or {@link DEFAULT_MAX_FILE_BYTES}.
+ *
+ * @example
+ * ```ts
+ * maxFileBytes({});                                  // 268435456 (256 MiB)
+ * maxFileBytes({ BACKPROP_MAX_FILE_BYTES: '1000' });   // 1000
+ * ```
+ */
 export function maxFileBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.BACKPROP_MAX_FILE_BYTES;
   const n = raw === undefined ? NaN : Number(raw);

@@ -23,7 +23,15 @@ export function saveCheckpoint(dir: string, state: TrainingState): void {
   writeFileAtomic(join(dir, CHECKPOINT_FILE), serializeCheckpoint(state));
 }
 
-/** Reads `DIR/checkpoint.json` (see {@link saveCheckpoint}). */
+/**
+ * Reads `DIR/checkpoint.json` (see {@link saveCheckpoint}).
+ *
+ * @example
+ * ```ts
+ * const state = loadCheckpoint('run');   // reads run/checkpoint.json
+ * await fit(model, data, { loss: 'cross_entropy', resume: state, epochs: 20 });
+ * ```
+ */
 export function loadCheckpoint(dir: string): TrainingState {
   const path = join(dir, CHECKPOINT_FILE);
   let text: string;

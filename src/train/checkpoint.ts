@@ -6,12 +6,28 @@ import { parseTrainingState, type TrainingState } from './state.js';
 /** The file name of the checkpoint inside a checkpoint directory. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
-/** A checkpoint's text: the {@link TrainingState} as JSON (numbers written exactly, round-trip safe). */
+/**
+ * A checkpoint's text: the {@link TrainingState} as JSON (numbers written exactly, round-trip safe).
+ *
+ * @example
+ * ```ts
+ * const text = serializeCheckpoint(ctx.state());   // in a callback: everything needed to resume
+ * await fit(model, data, { loss: 'mse', resume: parseCheckpoint(text) });
+ * ```
+ */
 export function serializeCheckpoint(state: TrainingState): string {
   return JSON.stringify(state) + '\n';
 }
 
-/** Reads a checkpoint's text; errors name `source`. */
+/**
+ * Reads a checkpoint's text; errors name `source`.
+ *
+ * @example
+ * ```ts
+ * const state = parseCheckpoint(text, 'run/checkpoint.json');
+ * await fit(model, data, { loss: state.model.loss, resume: state, epochs: 20 });
+ * ```
+ */
 export function parseCheckpoint(text: string, source = 'checkpoint'): TrainingState {
   return parseTrainingState(parseJsonText(text, source), source);
 }

@@ -27,6 +27,15 @@ export interface Diagnosis {
 /**
  * Thrown by fit when the loss, a gradient or a weight becomes NaN or infinite. The model keeps the
  * last good weights (those before the failing step); `history` holds the epochs completed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fit(model, data, { loss: 'mse', optimizer: new SGD(model.parameters(), { lr: 1e6 }) });
+ * } catch (e) {
+ *   if (e instanceof TrainingDivergedError) console.log(e.message, e.history.length);   // epoch, batch, layer, likely cause
+ * }
+ * ```
  */
 export class TrainingDivergedError extends BackpropError {
   readonly diagnosis: Diagnosis;
@@ -39,7 +48,14 @@ export class TrainingDivergedError extends BackpropError {
   }
 }
 
-/** The one-line message of a diagnosis. */
+/**
+ * The one-line message of a diagnosis.
+ *
+ * @example
+ * ```ts
+ * describeDiagnosis(error.diagnosis);   // the same one line as error.message
+ * ```
+ */
 export function describeDiagnosis(d: Diagnosis): string {
   const what = d.what === 'loss' ? 'the loss' : d.what === 'gradient' ? 'the gradient' : 'a weight';
   const layer = d.layer === null ? d.where : `layer ${d.layer} (${d.where})`;

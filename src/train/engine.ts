@@ -44,6 +44,12 @@ export type EngineFactory = (model: Sequential, loss: LossName) => GradientEngin
  * The loss from the last layer's pre-activations z: fused with the output activation where the
  * pair allows it (softmax + cross_entropy, sigmoid + bce), else E(f(z), t). The same operations,
  * in the same order, as `modelLoss`, so the numbers are identical.
+ *
+ * @example
+ * ```ts
+ * const z = model.forwardLogits(x);          // the last layer before its activation
+ * lossFromLogits(model, 'sse', z, t).item();   // 0.28217575 for the seed network (fused for softmax/cross_entropy)
+ * ```
  */
 export function lossFromLogits(model: Sequential, loss: LossName, z: Tensor, t: Tensor): Tensor {
   const out = model.layers[model.layers.length - 1]!.activation;

@@ -11,6 +11,12 @@ import type { Tensor } from '../tensor/tensor.js';
  * reduced by the model's loss convention. Returns the loss of each batch before its step.
  *
  * Shape: x [N, in], t [N, out].
+ *
+ * @example
+ * ```ts
+ * const losses = trainEpoch(model, 'sse', new SGD(model.parameters(), { lr: 0.5 }), x, t, 32);
+ * losses.length;   // one loss per batch of 32 rows, each before its step
+ * ```
  */
 export function trainEpoch(
   model: Sequential,
@@ -37,7 +43,14 @@ export function trainEpoch(
   return losses;
 }
 
-/** The model's loss on all of x, t, without recording the graph. */
+/**
+ * The model's loss on all of x, t, without recording the graph.
+ *
+ * @example
+ * ```ts
+ * evaluateLoss(seedNetwork(), 'sse', tensor([[1, 2, 3]]), tensor([[0.5, 0.1]]));   // 0.28217575, no graph recorded
+ * ```
+ */
 export function evaluateLoss(model: Sequential, loss: LossName, x: Tensor, t: Tensor): number {
   return noGrad(() => modelLoss(model, loss, x, t).item());
 }

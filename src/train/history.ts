@@ -38,7 +38,15 @@ export const METRIC_NAMES: readonly MetricName[] = [
   'valLoss', 'valAccuracy', 'valPrecision', 'valRecall', 'valMse', 'valR2', 'lr', 'seconds',
 ];
 
-/** Whether larger is better for a metric (accuracy, precision, recall, R²) or smaller (losses, MSE). */
+/**
+ * Whether larger is better for a metric (accuracy, precision, recall, R²) or smaller (losses, MSE).
+ *
+ * @example
+ * ```ts
+ * metricMode('loss');          // 'min'
+ * metricMode('valAccuracy');   // 'max'
+ * ```
+ */
 export function metricMode(name: MetricName): 'min' | 'max' {
   return /accuracy|precision|recall|r2/i.test(name) ? 'max' : 'min';
 }

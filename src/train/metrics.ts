@@ -148,7 +148,15 @@ export interface TensorData {
   readonly t: Tensor;
 }
 
-/** Converts a dataset's flat arrays to tensors of `dtype` (float64 data is shared, not copied). */
+/**
+ * Converts a dataset's flat arrays to tensors of `dtype` (float64 data is shared, not copied).
+ *
+ * @example
+ * ```ts
+ * const data = toTensorData(iris(), 'float32');   // data.x [150, 4], data.t [150, 3]
+ * evaluate(model, 'cross_entropy', data);          // reuses the tensors
+ * ```
+ */
 export function toTensorData(ds: Dataset, dtype: DType): TensorData {
   const conv = (a: Float64Array): FloatArray => {
     if (dtype === 'float64') return a;

@@ -7,7 +7,14 @@ export interface PlotPanel {
   metrics: { name: MetricName; label: string; color: string; dashed?: boolean }[];
 }
 
-/** The default panels: loss (train, validation) and accuracy or R² when recorded. */
+/**
+ * The default panels: loss (train, validation) and accuracy or R² when recorded.
+ *
+ * @example
+ * ```ts
+ * defaultPanels(history).map((p) => p.title);   // e.g. ['loss', 'accuracy'] for classification
+ * ```
+ */
 export function defaultPanels(history: History): PlotPanel[] {
   const panels: PlotPanel[] = [
     {
@@ -114,7 +121,15 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   return parts.join('\n');
 }
 
-/** About `count` round tick values (1, 2, 5 × 10ᵏ steps) covering [lo, hi]. */
+/**
+ * About `count` round tick values (1, 2, 5 × 10ᵏ steps) covering [lo, hi].
+ *
+ * @example
+ * ```ts
+ * niceTicks(0, 1, 5);         // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * niceTicks(0.013, 0.54, 4);  // [0, 0.2, 0.4, 0.6]
+ * ```
+ */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / Math.max(1, count);

@@ -41,6 +41,11 @@ export interface TrainingState {
 /**
  * Checks the outline of a parsed checkpoint (the parts are validated again when loaded into the
  * model and optimizer). Errors name the source and the field.
+ *
+ * @example
+ * ```ts
+ * const state = parseTrainingState(JSON.parse(text), 'run/checkpoint.json');   // errors name the field
+ * ```
  */
 export function parseTrainingState(json: unknown, source = 'checkpoint'): TrainingState {
   const fail = (field: string, msg: string): never => {
