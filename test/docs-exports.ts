@@ -12,6 +12,8 @@ export interface ExportInfo {
   name: string;
   kind: string;
   documented: boolean;
+  /** The doc comment has an `@example` block. */
+  example: boolean;
   /** `src/…:line` of the declaration. */
   where: string;
 }
@@ -44,7 +46,8 @@ function readExports(): ExportInfo[] {
       const decl = decls[0];
       const documented = decls.some((d) => hasDocComment(d)) || symbol.getDocumentationComment(checker).length > 0;
       const where = decl ? `${decl.getSourceFile().fileName.slice(root.length)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}` : '?';
-      out.push({ entry, name: exported.name, kind: decl ? kindOf(decl) : 'unknown', documented, where });
+      const example = symbol.getJsDocTags(checker).some((t) => t.name === 'example');
+      out.push({ entry, name: exported.name, kind: decl ? kindOf(decl) : 'unknown', documented, example, where });
     }
   }
   return out.sort((a, b) => (a.entry === b.entry ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.entry < b.entry ? -1 : 1));

@@ -39,6 +39,11 @@ test('every exported symbol has a doc comment (TypeDoc builds the API reference 
   assert.deepEqual(undocumented, [], 'add a /** … */ comment (math, shapes, an example) to each of these declarations');
 });
 
+test('every exported function and class shows an @example in its doc comment', () => {
+  const missing = publicExports().filter((e) => (e.kind === 'function' || e.kind === 'class') && !e.example).map((e) => `${e.entry} ${e.name} (${e.where})`);
+  assert.deepEqual([...new Set(missing)], [], 'add an @example block (a few lines with the result in a comment) to each of these');
+});
+
 test('the doc-comment check tells a documented declaration from a bare one', () => {
   const src = ts.createSourceFile('x.ts', '/** A. */\nexport function a() {}\nexport function b() {}\n/** C. */\nexport const c = 1;\nexport const d = 2;\n// not a doc comment\nexport class E {}\n', ts.ScriptTarget.ES2022, true);
   const found: Record<string, boolean> = {};
