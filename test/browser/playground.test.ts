@@ -230,6 +230,12 @@ test('the model file exports in the CLI\'s format and imports back', async () =>
   await page.setInputFiles('#import-model', { name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });
   await page.waitForFunction(() => document.querySelector('button[data-param="W2[0][0]"]')?.textContent === '-1.5');
   assert.equal((await weightsOf(page))[1]!.W[0]![0], -1.5);
+  // A model that does not fit the data is refused with a message saying why; the weights stay.
+  const xorModel = readFileSync(join(root, 'examples/xor-model.json'));
+  await page.setInputFiles('#import-model', { name: 'xor.json', mimeType: 'application/json', buffer: xorModel });
+  await page.waitForFunction(() => /inputs/.test(document.getElementById('notice')?.textContent ?? ''));
+  assert.match(await text(page, '#notice'), /model file: the model maps 2 inputs to \d+ outputs, but the data has 3 inputs and 2 outputs/);
+  assert.equal((await weightsOf(page))[1]!.W[0]![0], -1.5);
   await page.close();
 });
 

@@ -1,6 +1,7 @@
-import { BackpropError, modelLoss, noGrad, parseModelFile, toModelFile, type Optimizer, type Sequential } from 'backprop';
+import { modelLoss, noGrad, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
-import { buildModel, buildOptimizer, evaluate, layerSizes, readWeights, stepBatch, writeWeights } from './net.js';
+import { modelFileText, readModelFile } from './model-file.js';
+import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
 import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
@@ -367,25 +368,14 @@ export class App {
 
   /** The model file (the CLI's format) of the current network. */
   modelFileText(): string {
-    return JSON.stringify(toModelFile(this.model, this.data.loss), null, 1);
+    return modelFileText(this.model, this.data);
   }
 
-  /** Loads a model file: its shape must fit the data (inputs and outputs). */
+  /** Loads a model file that fits the data (see {@link readModelFile}); throws a BackpropError otherwise. */
   importModel(text: string): void {
     this.stop();
-    const { model, loss } = parseModelFile(JSON.parse(text), 'model file');
-    const sizes = [model.inputSize, ...model.layers.map((l) => l.units)];
-    const want = layerSizes(this.state.settings, this.data);
-    if (sizes[0] !== want[0] || sizes[sizes.length - 1] !== want[want.length - 1]) {
-      throw new BackpropError('model-file', `the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} outputs, but the data has ${want[0]} inputs and ${want[want.length - 1]} outputs`);
-    }
-    const s = this.state;
-    if (s.settings.dataset !== 'seed') {
-      s.settings.hidden = sizes.slice(1, -1);
-      s.settings.activation = model.layers[0]!.activation;
-    }
-    s.settings.loss = loss;
-    Object.assign(s, { weights: readWeights(model), optimizer: null, step: 0, history: [] });
+    const { settings, weights } = readModelFile(text, this.state.settings, this.data);
+    Object.assign(this.state, { settings, weights, optimizer: null, step: 0, history: [] });
     this.rebuild();
     this.writeUrl();
     this.redraw();

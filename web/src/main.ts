@@ -3,6 +3,7 @@ import { App } from './app.js';
 import { csvHeader, render, SPEEDS } from './render.js';
 import type { Settings } from './state.js';
 import { tr } from './i18n.js';
+import { MAX_CSV_IN_LINK } from './url.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -117,7 +118,7 @@ async function loadCsv(file: File): Promise<void> {
   const text = await file.text();
   const header = csvHeader(text);
   app.state.csv = { name: file.name, text, target: header[header.length - 1] ?? '' };
-  app.notice = text.length > 20_000 ? tr(app.state.settings.lang, 'csvTooBig') : '';
+  app.notice = text.length > MAX_CSV_IN_LINK ? tr(app.state.settings.lang, 'csvTooBig') : '';
   app.state.settings.dataset = 'seed';
   app.change('dataset', 'csv');
 }

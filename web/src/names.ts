@@ -6,11 +6,6 @@ export interface ParamRef {
   col: number | null;
 }
 
-/** `W2[0][0]` / `b1[1]`. */
-export function paramId(p: ParamRef): string {
-  return p.kind === 'weight' ? `W${p.layer}[${p.row}][${p.col}]` : `b${p.layer}[${p.row}]`;
-}
-
 /** Parses `W2[0][0]` / `b1[1]`; null when malformed. */
 export function parseParamId(id: string): ParamRef | null {
   let m = /^W(\d+)\[(\d+)\]\[(\d+)\]$/.exec(id);

@@ -10,7 +10,6 @@ import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from '
 import { renderLedger } from './views/ledger.js';
 import { renderNetwork, type NetworkView, type NodeView, type ParamView } from './views/network.js';
 import { renderParams } from './views/params.js';
-import { short } from './views/svg.js';
 
 /** Steps per frame offered by the speed slider. */
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
@@ -229,4 +228,3 @@ export function csvHeader(text: string): string[] {
   return first.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')).filter((h) => h !== '');
 }
 
-export { short };
