@@ -90,7 +90,8 @@ function trainMnist(data: MnistF32, sizes: number[], batch: number, epochs: numb
   const n = data.trainRows;
   const inW = sizes[0]!;
   const outW = sizes[sizes.length - 1]!;
-  const xb = new Float32Array(batch * inW);
+  // NOTE: the stack's own input buffer lives in WASM memory: filling it saves the copy into it.
+  const xb = stack.inputBuffer();
   const tb = new Float32Array(batch * outW);
   const steps = Math.max(1, Math.round((Math.ceil(n / batch) * fraction)));
   const times: number[] = [];

@@ -174,6 +174,21 @@ test('buffers: allocated once, reused every step, grown once for a larger batch;
   assert.deepEqual(model.layers[0]!.weight.grad!.data, ref.grads[0]);
 });
 
+test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays', () => {
+  const a = randomModel([50, 40, 10], 'relu', 'softmax', 'float32', 31);
+  const b = a.clone();
+  const { x, t } = randomBatch(20, 50, 10, 'cross_entropy', 'float32', 32);
+  const inWasm = new FusedDenseStack(a, 'cross_entropy', { maxBatch: 20 });
+  const plain = new FusedDenseStack(b, 'cross_entropy', { maxBatch: 20, wasmMemory: false });
+  assert.equal(inWasm.inWasmMemory, true, 'the kernels were loaded on a shared memory in before()');
+  assert.equal(plain.inWasmMemory, false);
+  const xb = inWasm.inputBuffer();
+  xb.set(x.data);
+  assert.equal(inWasm.lossAndGrad(xb, t.data, 20), plain.lossAndGrad(x.data, t.data, 20));
+  a.parameters().forEach((p, i) => assert.deepEqual(p.grad!.data, b.parameters()[i]!.grad!.data));
+  inWasm.dispose();
+});
+
 test('forward gives the model outputs, the activation included for fused losses', () => {
   for (const [out, loss] of [['softmax', 'cross_entropy'], ['sigmoid', 'bce'], ['tanh', 'sse']] as const) {
     const model = randomModel([3, 5, 4], 'elu', out, 'float64', 9);

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { isSmall, smallBackward, smallForward } from './small.js';
+import { BufferPool } from './buffers.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { outputOf, type FusedLayer } from './layer.js';
 import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
@@ -22,6 +23,13 @@ export interface FusedOptions {
    * the same numbers bit for bit — for tests and benchmarks.
    */
   smallPath?: boolean;
+  /**
+   * Keep the row buffers (net inputs, outputs, deltas, and {@link FusedDenseStack.inputBuffer})
+   * in the WebAssembly kernels' shared memory when those are loaded, so large products read and
+   * write them in place instead of copying them in and out; default true. The gradients stay in
+   * ordinary arrays: they outlive the stack as the parameters' `.grad`.
+   */
+  wasmMemory?: boolean;
 }
 
 /**
@@ -87,6 +95,8 @@ export class FusedDenseStack {
   private rowSum = new Float64Array(0);
   private readonly f32: boolean;
   private logitsView: Tensor | null = null;
+  private readonly pool: BufferPool;
+  private input: FloatArray;
   /** The activation names the layer codes were made from (compared by identity each step). */
   private readonly actNames: string[];
   private readonly smallPath: boolean;
@@ -117,6 +127,8 @@ export class FusedDenseStack {
       a: allocate(this.dtype, 0),
       delta: allocate(this.dtype, 0),
     }));
+    this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
+    this.input = allocate(this.dtype, 0);
     this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
     this.actNames = model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
@@ -125,6 +137,32 @@ export class FusedDenseStack {
     const maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new BackpropError('value', `FusedDenseStack: maxBatch must be a positive integer, got ${maxBatch}`);
     this.reserve(maxBatch);
+  }
+
+  /**
+   * A buffer for up to {@link maxBatch} input rows (row-major), in WebAssembly memory when the
+   * stack's buffers are: fill its first rows·inputs entries and pass it as `x` to save the copy
+   * into the kernels' memory. Replaced when the stack grows — fetch it again after a larger batch.
+   *
+   * @example
+   * ```ts
+   * const xb = stack.inputBuffer();
+   * xb.set(images.subarray(start * 784, (start + 64) * 784));
+   * stack.lossAndGrad(xb, tb, 64);
+   * ```
+   */
+  inputBuffer(): FloatArray {
+    return this.input;
+  }
+
+  /** Whether the row buffers live in WebAssembly memory (see {@link FusedOptions.wasmMemory}). */
+  get inWasmMemory(): boolean {
+    return this.pool.inWasm;
+  }
+
+  /** Gives the stack's WebAssembly buffers back now (otherwise when it is garbage-collected); the stack must not be used afterwards. */
+  dispose(): void {
+    this.pool.dispose();
   }
 
   /** Rows the buffers hold now (grows to the largest batch seen). */
@@ -297,11 +335,16 @@ export class FusedDenseStack {
 
   /** (Re)allocates every row buffer for `rows` rows. */
   private reserve(rows: number): void {
+    const pool = this.pool;
     for (const L of this.layers) {
-      L.z = allocate(this.dtype, rows * L.units);
-      L.a = allocate(this.dtype, rows * L.units);
-      L.delta = allocate(this.dtype, rows * L.units);
+      for (const old of [L.z, L.a, L.delta]) pool.release(old);
+      L.z = pool.alloc(rows * L.units);
+      L.a = pool.alloc(rows * L.units);
+      L.delta = pool.alloc(rows * L.units);
     }
+    pool.release(this.input);
+    this.input = pool.alloc(rows * this.inputs);
+    this.logitsView = null;
     this.rowSum = new Float64Array(rows);
     this.capacity = rows;
   }
