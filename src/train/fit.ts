@@ -2,6 +2,7 @@ import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
+import { loadWasmKernels } from '../kernels/wasm-loader.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
 import { activate } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
@@ -64,7 +65,9 @@ export interface FitOptions {
  * {@link History} entry and runs the callbacks. Same model, data, options and seed ⇒ bit-identical
  * weights; a run resumed from a checkpoint state ends exactly where an uninterrupted run does.
  *
- * Before training, the data is checked against the network (`validateForModel`). If the loss, a
+ * Before training, the data is checked against the network (`validateForModel`), and the
+ * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path.
+ * If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -97,6 +100,10 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   if (optimizer.params.length !== params.length || optimizer.params.some((p, i) => p !== params[i])) {
     throw new BackpropError('value', "fit: the optimizer must be built over this model's parameters (model.parameters())");
   }
+  // NOTE: wait for the WebAssembly matmul kernels (when this engine has them) so that every step of
+  // the run takes the same kernel path — float32 sums differ slightly between paths — and large
+  // products run on SIMD from the first batch.
+  await loadWasmKernels();
   const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
   const rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
   const schedule = options.schedule;
