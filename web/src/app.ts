@@ -56,11 +56,14 @@ export class App {
   private traceId = 0;
   private worker: Worker | null = null;
   private flowTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Identity of the running Backward animation (a new one, or any other action, cancels it). */
+  private flowId: object | null = null;
   private lastHash = '';
   private lastUrlWrite = 0;
   private rate: { t: number; step: number } | null = null;
 
-  constructor(hash: string, private readonly redraw: () => void, private readonly reducedMotion: boolean) {
+  /** `redraw(after)` draws on the next frame, then calls `after` (once the new state is on screen). */
+  constructor(hash: string, private readonly redraw: (after?: () => void) => void, private readonly reducedMotion: boolean) {
     this.state = decodeState(hash);
     this.rebuild();
   }
@@ -177,23 +180,30 @@ export class App {
     }
     this.stopFlow();
     let layer = L;
+    // NOTE: each stage stays FLOW_MS on screen from the frame that shows it (a busy page draws late).
+    const flow = this.flowId = {};
     const tick = (): void => {
+      if (this.flowId !== flow) return;
       this.deltaFrom = layer;
       this.flowing = layer;
-      this.redraw();
       layer--;
-      if (layer >= 1) this.flowTimer = setTimeout(tick, FLOW_MS);
-      else this.flowTimer = setTimeout(() => {
-        this.flowing = 0;
-        this.deltaFrom = 1;
-        this.flowTimer = null;
-        this.redraw();
-      }, FLOW_MS);
+      this.redraw(() => {
+        if (this.flowId !== flow) return;
+        this.flowTimer = setTimeout(layer >= 1 ? tick : done, FLOW_MS);
+      });
+    };
+    const done = (): void => {
+      if (this.flowId !== flow) return;
+      this.flowing = 0;
+      this.deltaFrom = 1;
+      this.flowTimer = null;
+      this.redraw();
     };
     tick();
   }
 
   private stopFlow(): void {
+    this.flowId = null;
     if (this.flowTimer !== null) clearTimeout(this.flowTimer);
     this.flowTimer = null;
     this.flowing = 0;

@@ -8,14 +8,19 @@ import { MAX_CSV_IN_LINK } from './url.js';
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 let scheduled = false;
-/** Redraws at most once per animation frame. */
-function redraw(): void {
+let afterDraw: (() => void)[] = [];
+/** Redraws at most once per animation frame; `after` runs once the frame is drawn. */
+function redraw(after?: () => void): void {
+  if (after) afterDraw.push(after);
   if (scheduled) return;
   scheduled = true;
   requestAnimationFrame(() => {
     scheduled = false;
     render(app);
     document.body.dataset.ready = 'true';
+    const callbacks = afterDraw;
+    afterDraw = [];
+    for (const f of callbacks) f();
     if (app.revealLedger) {
       app.revealLedger = false;
       // NOTE: on a phone the ledger sits below the diagram; on a wide screen it is already in view and nothing moves.
@@ -141,4 +146,4 @@ window.addEventListener('drop', (e) => {
 });
 
 window.addEventListener('hashchange', () => app.hashChanged(location.hash));
-window.addEventListener('resize', redraw);
+window.addEventListener('resize', () => redraw());
