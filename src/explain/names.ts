@@ -44,6 +44,12 @@ export function biasId(layer: number, row: number): string {
  * (from 1) of the receiving neuron within its layer. W2[0][0] of the seed network (from hidden
  * node 4 to the first output) is `w41`; W2[1][0] is `w42`. When a number has two digits the parts
  * are joined by `_` (`w12_3`) so the name stays unambiguous.
+ *
+ * @example
+ * ```ts
+ * notebookWeightName([3, 2, 2], 2, 0, 0);   // 'w41' (hidden node 4 → first output)
+ * notebookWeightName([3, 2, 2], 2, 1, 0);   // 'w42'
+ * ```
  */
 export function notebookWeightName(sizes: readonly number[], layer: number, row: number, col: number): string {
   const from = nodeId(sizes, layer - 1, col);

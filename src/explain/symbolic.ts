@@ -160,6 +160,11 @@ export function activationDerivative(name: Exclude<ActivationName, 'softmax'>, z
  * Softmax's derivative for K classes, derived by mathjs from y₁ = e^(z₁)/Σₖ e^(zₖ): ∂y₁/∂z₁ and
  * ∂y₁/∂z₂, with the identities y₁(1 − y₁) and −y₁·y₂, checked at the logits `z` of one sample
  * against the engine's Jacobian row `J1` (J1[i] = ∂y₁/∂zᵢ).
+ *
+ * @example
+ * ```ts
+ * softmaxDerivative([2, 1, 0], null).identity.text;   // '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ): y₁(1 − y₁), −y₁·y₂'
+ * ```
  */
 export function softmaxDerivative(zRow: readonly number[], J1: readonly number[] | null): SymbolicActivation {
   const z = lump(zRow, null).z;
@@ -203,6 +208,14 @@ export interface LossPoint {
  * with cross-entropy (fused) ∂/∂z₁ of −Σₖ tₖ·log softmax(z)ₖ, which is y₁ − t₁ when the targets
  * sum to 1. `scale` is the averaging factor (1/N or 1/M) the engine applies; the check compares
  * scale × derivative with the engine's gradient.
+ *
+ * @example
+ * ```ts
+ * const d = lossDerivative('sse', false, 1, [{ row: [0.86103399, 0.75879129], t: [0.5, 0.1], k: 0, engine: 0.36103399 }]);
+ * d.f.text;     // '1 / 2 * (y - t) ^ 2'
+ * d.raw.text;   // 'y - t' (mathjs derivative)
+ * d.maxDiff;    // 0: agrees with the engine's gradient
+ * ```
  */
 export function lossDerivative(loss: LossName, fused: boolean, scale: number, pts: readonly LossPoint[]): SymbolicLoss {
   let expr: string;

@@ -30,7 +30,15 @@ export function message(lang: Lang, key: MessageKey, params: Readonly<Record<str
   });
 }
 
-/** Throws unless `lang` is a known language. */
+/**
+ * Throws unless `lang` is a known language.
+ *
+ * @example
+ * ```ts
+ * checkLang('ko');   // 'ko'
+ * checkLang('fr');   // throws BackpropError: --lang: expected one of en, ko, got "fr"
+ * ```
+ */
 export function checkLang(lang: unknown): Lang {
   if (lang === 'en' || lang === 'ko') return lang;
   throw new BackpropError('argument', `--lang: expected one of ${LANGS.join(', ')}, got ${JSON.stringify(lang)}`);

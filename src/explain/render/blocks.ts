@@ -28,6 +28,12 @@ export type Tr = (key: MessageKey, params?: Readonly<Record<string, string | num
  * The ledger as a list of language-specific blocks (headings, paragraphs, aligned mathematics,
  * tables), in reading order: header, forward pass, cost, derivatives, backward pass with every
  * gradient, update, cost after the update, checks. The text and Markdown renderers lay them out.
+ *
+ * @example
+ * ```ts
+ * const blocks = ledgerBlocks(explain(seedNetwork(), [[1, 2, 3]], [[0.5, 0.1]]), { lang: 'ko' });
+ * blocks.length;    // 81: headings, paragraphs, aligned mathematics and tables, in reading order
+ * ```
  */
 export function ledgerBlocks(ledger: Ledger, options: RenderOptions = {}): Block[] {
   const lang = options.lang ?? 'en';
