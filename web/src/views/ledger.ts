@@ -116,7 +116,7 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
         for (const x of [String(c.sample), f(c.delta), f(c.x), f(c.product)]) tr.append(html('td', {}, x));
         table.append(tr);
       }
-      const li = html('li');
+      const li = html('li', { class: 'table' });
       li.append(table);
       ol.append(li);
       if (p.contributions.length > 5) line(t('moreSamples', { n: p.contributions.length - 5 }));
