@@ -3,8 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-/** The entry points a user imports: `backprop` and `backprop/node`. */
-export const ENTRIES = { backprop: 'src/index.ts', 'backprop/node': 'src/node.ts' } as const;
+/** The entry points a user imports: `backprop`, `backprop/node` and `backprop/explain` (the ledger, with mathjs). */
+export const ENTRIES = { backprop: 'src/index.ts', 'backprop/node': 'src/node.ts', 'backprop/explain': 'src/explain/index.ts' } as const;
 
 /** One exported name: where it is exported, what it is, and whether its declaration has a doc comment. */
 export interface ExportInfo {

@@ -57,11 +57,14 @@ test('npm pack ships the compiled library with types, the WASM kernels, the CLI,
   assert.deepEqual([...Buffer.from(b64, 'base64').subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a WebAssembly module (\\0asm)');
 });
 
-test('TypeScript in the fresh project: ESM imports of backprop and backprop/node type-check (types are real, not any), compile and run', async () => {
+test('TypeScript in the fresh project: ESM imports of backprop, backprop/node and backprop/explain type-check (types are real, not any), compile and run', async () => {
   writeFileSync(join(app, 'main.ts'), `import { Adam, Rng, Sequential, evaluate, fit, seedNetwork, sse, synthetic, tensor, type Dataset, type FitResult } from 'backprop';
 import { loadModel, saveModel } from 'backprop/node';
+import { explain, renderText, type Ledger } from 'backprop/explain';
 
 const seed = seedNetwork();
+const ledger: Ledger = explain(seed, [[1, 2, 3]], [[0.5, 0.1]]);
+const ledgerText = renderText(ledger, { lang: 'ko' });
 const E: number = sse(seed.forward(tensor([[1, 2, 3]])), tensor([[0.5, 0.1]])).item();
 // @ts-expect-error -- Rng is a class, not a number: this line must be a type error.
 const wrong: number = new Rng(1);
@@ -72,7 +75,7 @@ const model = Sequential.mlp([2, 8, 2], { activation: 'tanh', output: 'softmax',
 const result: FitResult = await fit(model, data, { loss: 'cross_entropy', optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 30, rng });
 saveModel('model.json', model, 'cross_entropy');
 const again = loadModel('model.json');
-console.log(JSON.stringify({ E, epochs: result.epochs, accuracy: evaluate(again.model, again.loss, data).classification!.accuracy }));
+console.log(JSON.stringify({ E, epochs: result.epochs, accuracy: evaluate(again.model, again.loss, data).classification!.accuracy, ledger: ledgerText.includes('0.04047892') && ledgerText.includes('역전파') }));
 `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -87,6 +90,7 @@ console.log(JSON.stringify({ E, epochs: result.epochs, accuracy: evaluate(again.
   assert.ok(Math.abs(out.E - expected.forward.E) <= 1e-12 * expected.forward.E, `seed cost ${out.E}`);
   assert.equal(out.epochs, 30);
   assert.ok(out.accuracy >= 0.9, `xor accuracy ${out.accuracy}`);
+  assert.equal(out.ledger, true, 'backprop/explain renders the Korean ledger with bw41 = 0.04047892');
 });
 
 test('npx backprop demo runs the installed command', async () => {
