@@ -21,6 +21,12 @@ function isTracked(path: string): boolean {
   return spawnSync('git', ['ls-files', '--error-unmatch', path], { cwd: root }).status === 0;
 }
 
+/** The anchors GitHub makes of a document's headings: lower case, punctuation dropped, spaces to hyphens. */
+function headingSlugs(md: string): Set<string> {
+  const body = md.replace(/^```[\s\S]*?^```$/gm, '');
+  return new Set([...body.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-')));
+}
+
 /** Fenced code blocks: language and body. */
 function codeBlocks(md: string): { lang: string; body: string }[] {
   return [...md.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, body: m[2]! }));
@@ -58,11 +64,15 @@ test('every relative link and image in the READMEs, the changelog and docs/ exis
     const md = read(file).replace(/^```[\s\S]*?^```$/gm, '');
     for (const m of md.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
       const target = m[1]!;
-      if (/^(https?:|mailto:|#)/.test(target)) continue;
+      if (/^(https?:|mailto:)/.test(target)) continue;
       // NOTE: `npm run bench` writes these two; a clone has them only once a run is committed.
       if (/^bench\/(results\.json|scaling\.svg)$/.test(target) && !isTracked(target)) continue;
-      const path = join(root, dirname(file), decodeURIComponent(target.split('#')[0]!));
+      const [pathPart, anchor] = target.split('#') as [string, string | undefined];
+      const path = pathPart === '' ? join(root, file) : join(root, dirname(file), decodeURIComponent(pathPart));
       assert.ok(existsSync(path), `${file}: link to ${target} (${path}) is broken`);
+      if (anchor !== undefined && path.endsWith('.md')) {
+        assert.ok(headingSlugs(readFileSync(path, 'utf8')).has(decodeURIComponent(anchor)), `${file}: no heading makes the anchor #${anchor} in ${target}`);
+      }
       checked++;
     }
   }
