@@ -71,7 +71,11 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
  * each weight updated, w ← w − lr·∂E/∂w (as `w + (−lr)·g`, the SGD optimizer's expression), in
  * the same pass. Each parameter's `.grad` is its gradient buffer afterwards.
  */
-export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, update: boolean, lr: number): void {
+export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, update: boolean, lr: number, scratch: Float64Array): void {
+  if (rows === 1) {
+    backwardOneRow(layers, x, update, lr, scratch);
+    return;
+  }
   for (let l = layers.length - 1; l >= 0; l--) {
     const L = layers[l]!;
     const below = l > 0 ? layers[l - 1]! : null;
@@ -103,21 +107,96 @@ export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows
     const step = -lr;
     for (let j = 0; j < u; j++) {
       const iw = j * k;
-      if (rows === 1) {
-        // NOTE: one row: each gradient entry is the single product, summed from 0 as the kernels do.
-        const dj = d[j]!;
-        for (let p = 0; p < k; p++) gw[iw + p] = 0 + dj * input[p]!;
-      } else {
-        for (let p = 0; p < k; p++) {
-          let s = 0;
-          for (let r = 0; r < rows; r++) s += d[r * u + j]! * input[r * k + p]!;
-          gw[iw + p] = s;
-        }
+      for (let p = 0; p < k; p++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += d[r * u + j]! * input[r * k + p]!;
+        gw[iw + p] = s;
       }
       if (update) for (let p = 0; p < k; p++) w[iw + p] = w[iw + p]! + step * gw[iw + p]!;
       gb[j] = 0 + d[j]!;
       for (let r = 1; r < rows; r++) gb[j] = gb[j]! + d[r * u + j]!;
       if (update) b[j] = b[j]! + step * gb[j]!;
+    }
+    if (L.weight.grad !== L.gradW) L.weight.grad = L.gradW;
+    if (L.bias.grad !== L.gradB) L.bias.grad = L.gradB;
+  }
+}
+
+/**
+ * A whole step for one row with the squared-error losses (sse, mse) on an elementwise output
+ * activation — the seed network's case — in one function: forward, loss, δ of the output layer,
+ * and the single-row backward (with the SGD update when `update`). The same expressions as the
+ * separate kernels, so the same numbers bit for bit. Returns E (float64; the caller rounds it for
+ * float32 models). `mse` false means sse.
+ */
+export function oneRowSquaredErrorStep(
+  layers: readonly FusedLayer[],
+  x: FloatArray,
+  t: FloatArray,
+  mse: boolean,
+  update: boolean,
+  lr: number,
+  scratch: Float64Array,
+): number {
+  smallForward(layers, x, 1, false);
+  const L = layers[layers.length - 1]!;
+  const u = L.units;
+  const act = L.act;
+  const z = L.z;
+  const y = act === ACT.linear ? z : L.a;
+  const d = L.delta;
+  let s = 0;
+  for (let i = 0; i < u; i++) {
+    const e = y[i]! - t[i]!;
+    s += e * e;
+    d[i] = mse ? (2 * e) / u : e;
+    d[i] = derivative(act, d[i]!, z[i]!, y[i]!);
+  }
+  backwardOneRow(layers, x, update, lr, scratch);
+  return mse ? s / u : 0.5 * s;
+}
+
+/**
+ * {@link smallBackward} for a single row, one pass over each weight matrix: for each unit j, its
+ * bias gradient, its weight gradients (one product each, from 0), its contribution δⱼ·Wⱼₚ to the
+ * δ of the layer below (summed over j in order in a float64 scratch, as the matmul does) and, with
+ * `update`, its weights' SGD update right after their last read.
+ */
+function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: boolean, lr: number, scratch: Float64Array): void {
+  const step = -lr;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const L = layers[l]!;
+    const below = l > 0 ? layers[l - 1]! : null;
+    const input = below === null ? x : outputOf(below);
+    const k = L.inputs;
+    const u = L.units;
+    const d = L.delta;
+    const w = L.w;
+    const b = L.b;
+    const gw = L.gradW.data;
+    const gb = L.gradB.data;
+    if (below !== null) for (let p = 0; p < k; p++) scratch[p] = 0;
+    for (let j = 0; j < u; j++) {
+      const iw = j * k;
+      const dj = d[j]!;
+      gb[j] = 0 + dj;
+      for (let p = 0; p < k; p++) {
+        const wi = w[iw + p]!;
+        if (below !== null) scratch[p] = scratch[p]! + dj * wi;
+        gw[iw + p] = 0 + dj * input[p]!;
+        if (update) w[iw + p] = wi + step * gw[iw + p]!;
+      }
+      if (update) b[j] = b[j]! + step * gb[j]!;
+    }
+    if (below !== null) {
+      const pd = below.delta;
+      const pz = below.z;
+      const pa = below.a;
+      const act = below.act;
+      for (let p = 0; p < k; p++) {
+        pd[p] = scratch[p]!;
+        pd[p] = derivative(act, pd[p]!, pz[p]!, pa[p]!);
+      }
     }
     if (L.weight.grad !== L.gradW) L.weight.grad = L.gradW;
     if (L.bias.grad !== L.gradB) L.bias.grad = L.gradB;

@@ -129,6 +129,12 @@ test('the small-network path equals the general path bit for bit (both dtypes, e
             a.parameters().forEach((p, i) => assert.equal(maxRelDiff(p.grad!.data, b.parameters()[i]!.grad!.data, what), 0, `${what} grad ${i}`));
             small.sgdStep(x.data, t.data, 2, 0.1);
             general.sgdStep(x.data, t.data, 2, 0.1);
+            // one row: the single-row backward of the small path
+            const e1 = small.lossAndGrad(x.data, t.data, 1);
+            assert.ok(Object.is(e1, general.lossAndGrad(x.data, t.data, 1)) || Number.isNaN(e1), `${what}: one-row loss`);
+            a.parameters().forEach((p, i) => assert.equal(maxRelDiff(p.grad!.data, b.parameters()[i]!.grad!.data, what), 0, `${what} one-row grad ${i}`));
+            small.sgdStep(x.data, t.data, 1, 0.1);
+            general.sgdStep(x.data, t.data, 1, 0.1);
             a.parameters().forEach((p, i) => assert.equal(maxRelDiff(p.data, b.parameters()[i]!.data, what), 0, `${what} weights ${i}`));
           }
           cases++;

@@ -7,7 +7,7 @@ import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
-import { isSmall, smallBackward, smallForward } from './small.js';
+import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { BufferPool } from './buffers.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { outputOf, type FusedLayer } from './layer.js';
@@ -96,6 +96,10 @@ export class FusedDenseStack {
   private readonly f32: boolean;
   private logitsView: Tensor | null = null;
   private readonly pool: BufferPool;
+  /** float64 sums of the single-row small path, one per input of the widest layer. */
+  private readonly scratch: Float64Array;
+  /** True when the loss is sse or mse on an elementwise output activation (see syncActivations). */
+  private oneRowSquaredError = false;
   private input: FloatArray;
   /** The activation names the layer codes were made from (compared by identity each step). */
   private readonly actNames: string[];
@@ -134,6 +138,8 @@ export class FusedDenseStack {
     this.smallPath = options.smallPath ?? true;
     this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
     this.maxDim = Math.max(...this.layers.map((L) => Math.max(L.inputs, L.units)));
+    this.scratch = new Float64Array(this.maxDim);
+    this.oneRowSquaredError = this.squaredErrorOnElementwise();
     const maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new BackpropError('value', `FusedDenseStack: maxBatch must be a positive integer, got ${maxBatch}`);
     this.reserve(maxBatch);
@@ -194,13 +200,23 @@ export class FusedDenseStack {
 
   /** Loss, gradients and (with `update`) the SGD update, on the small or the general path. */
   private step(x: FloatArray, t: FloatArray, rows: number, update: boolean, lr: number): number {
+    if (rows === 1 && this.oneRowSquaredError && this.smallPath && this.maxLayerWork < MATMUL_THRESHOLDS.wasmMin && this.maxDim <= 256 &&
+      this.capacity >= 1 && x.length >= this.inputs && t.length >= this.outputs && x.BYTES_PER_ELEMENT === t.BYTES_PER_ELEMENT &&
+      (x.BYTES_PER_ELEMENT === 4) === this.f32) {
+      // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
+      this.syncActivations();
+      if (this.oneRowSquaredError) {
+        const E = oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch);
+        return this.f32 ? Math.fround(E) : E;
+      }
+    }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
     const E = this.forwardLoss(x, t, rows, small);
     const layers = this.layers;
     if (small) {
       const L = layers[layers.length - 1]!;
       if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
-      smallBackward(layers, x, rows, update, lr);
+      smallBackward(layers, x, rows, update, lr, this.scratch);
       return E;
     }
     this.backward(x, rows);
@@ -317,8 +333,15 @@ export class FusedDenseStack {
       if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
       this.layers[l]!.act = code;
       names[l] = name;
-      if (l === layers.length - 1) this.mode = lossMode(this.loss, name);
+      if (l === layers.length - 1) {
+        this.mode = lossMode(this.loss, name);
+        this.oneRowSquaredError = this.squaredErrorOnElementwise();
+      }
     }
+  }
+
+  private squaredErrorOnElementwise(): boolean {
+    return (this.mode === 'sse' || this.mode === 'mse') && this.layers[this.layers.length - 1]!.act !== ACT.softmax;
   }
 
   private check(data: FloatArray, need: number, rows: number, what: string): void {
