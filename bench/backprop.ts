@@ -168,10 +168,10 @@ async function scaling(): Promise<void> {
     emit({ peer: 'backprop', workload: 'scaling-width', unit: 's/epoch', figure: summarize([0]), extra: { axis: 'hidden width H (784-H-H/2-10, batch 64)', points } });
   } else {
     const paths: MatmulPath[] = kernelInfo().threads > 1 ? ['ts', 'wasm', 'threads', 'auto'] : ['ts', 'wasm', 'auto'];
-    for (const n of [128, 256, 384, 512, 768, 1024]) {
+    for (const n of quick ? [128, 256, 512, 1024] : [128, 256, 384, 512, 768, 1024]) {
       const row: Record<string, unknown> = { x: n };
       for (const p of paths) {
-        if (p === 'ts' && n > 512) continue;
+        if (p === 'ts' && n > (quick ? 256 : 512)) continue;
         row[p] = summarize(gflops(p, n, quick ? 3 : 5));
       }
       points.push(row);
