@@ -210,10 +210,30 @@ function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero:
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
+/** Columns of op(B) rounded up to whole NR-column panels. */
+// @ts-ignore: decorator
+@inline function padCols<T>(nc: i32): i32 {
+  return (nc + nr<T>() - 1) & ~(nr<T>() - 1);
+}
+
+/**
+ * Pack all of op(B) (k×n) once, block by block as gemm would: block (jc, pc) starts at element
+ * jc·k + pc·padCols(nc). Threads that split C by rows then share it instead of each packing it.
+ */
+function packBAll<T>(b: usize, k: i32, n: i32, transB: bool, dst: usize): void {
+  const NC = ncFor<T>();
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      packB<T>(b, k, n, transB, pc, min(KC, k - pc), jc, nc, dst + (<usize>(jc * k + pc * padCols<T>(nc))) * sizeof<T>());
+    }
+  }
+}
+
 function gemm<T>(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool,
-  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
 ): void {
   const sz = <usize>sizeof<T>();
   const NR = nr<T>();
@@ -234,13 +254,16 @@ function gemm<T>(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const fromZero = pc == 0 && !accumulate;
-      packB<T>(b, k, n, transB, pc, kc, jc, nc, packedB);
+      // NOTE: a prepacked op(B) (packBAll) is only passed for whole rows of C (j0 = 0, j1 = n).
+      let blockB = packedB;
+      if (prepacked != 0) blockB = prepacked + (<usize>(jc * k + pc * padCols<T>(nc))) * sz;
+      else packB<T>(b, k, n, transB, pc, kc, jc, nc, packedB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         packA<T>(a, m, k, transA, ic, mc, pc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = packedB + <usize>(jr * kc) * sz;
+          const pb = blockB + <usize>(jr * kc) * sz;
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const pa = packedA + <usize>(ir * kc) * sz;
@@ -269,20 +292,39 @@ function gemm<T>(
   }
 }
 
-/** float32 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); pointers in bytes, `ws` from gemmWorkspaceBytes. */
+/**
+ * float32 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); pointers in bytes, `ws` from gemmWorkspaceBytes,
+ * `prepacked` 0 or the output of spackB for the same B (then j0 = 0 and j1 = n).
+ */
 export function sgemm(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool,
-  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
 ): void {
-  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws);
+  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked);
 }
 
 /** float64 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); bit-identical to the in-order reference loop. */
 export function dgemm(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool,
-  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
 ): void {
-  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws);
+  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked);
+}
+
+/** Bytes spackB / dpackB write for a k×n op(B) with `bytesPer` 4 or 8. */
+export function packedBBytes(k: i32, n: i32, bytesPer: i32): i32 {
+  const NR = 32 / bytesPer;
+  return k * ((n + NR - 1) & ~(NR - 1)) * bytesPer;
+}
+
+/** Pack the whole float32 op(B) for sgemm's `prepacked`. */
+export function spackB(b: usize, k: i32, n: i32, transB: bool, dst: usize): void {
+  packBAll<f32>(b, k, n, transB, dst);
+}
+
+/** Pack the whole float64 op(B) for dgemm's `prepacked`. */
+export function dpackB(b: usize, k: i32, n: i32, transB: bool, dst: usize): void {
+  packBAll<f64>(b, k, n, transB, dst);
 }

@@ -96,7 +96,7 @@ export function matmulVia(
   if (threaded) pool.runSync(fn, stage.a, stage.b, stage.c, m, k, n, transA, transB, accumulate);
   else {
     const gemm = fn === 0 ? state.heap.exports.sgemm : state.heap.exports.dgemm;
-    gemm(stage.a, stage.b, stage.c, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, state.workspace);
+    gemm(stage.a, stage.b, stage.c, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, state.workspace, 0);
   }
   stage.store();
 }

@@ -35,6 +35,8 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly waiters = new Map<number, () => void>();
   private seq = 0;
+  private packed = 0;
+  private packedBytes = 0;
   private tail: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -135,6 +137,19 @@ export class ThreadPool {
     this.workers.length = 0;
   }
 
+  /** Pack the whole op(B) into the pool's grow-only buffer; returns its address. */
+  private packB(fn: 0 | 1, b: number, k: number, n: number, transB: boolean): number {
+    const ex = this.heap.exports;
+    const bytes = ex.packedBBytes(k, n, fn === 0 ? 4 : 8);
+    if (bytes > this.packedBytes) {
+      if (this.packedBytes > 0) this.heap.release(this.packed);
+      this.packed = this.heap.alloc(bytes);
+      this.packedBytes = bytes;
+    }
+    (fn === 0 ? ex.spackB : ex.dpackB)(b, k, n, transB ? 1 : 0, this.packed);
+    return this.packed;
+  }
+
   /** Post the job, wake the workers, take chunks here too; returns the job's sequence number. */
   private dispatch(fn: 0 | 1, a: number, b: number, c: number, m: number, k: number, n: number,
     transA: boolean, transB: boolean, accumulate: boolean, postDone: boolean): number {
@@ -142,9 +157,9 @@ export class ThreadPool {
     const byRows = m >= n || n < threads * NR;
     const len = byRows ? m : n;
     const unit = byRows ? MR : NR;
-    // NOTE: 4 chunks per thread on large products (each chunk re-packs the panel it shares with
-    // the others, ≈ 1–2% extra at n = 512), 2 on smaller ones.
-    const perThread = m * k * n >= 1 << 23 ? 4 : 2;
+    // NOTE: 4 chunks per thread on large products, 2 on smaller ones (column chunks each re-pack
+    // all of op(A); row chunks share one packed op(B)).
+    const perThread = m * k * n >= 1 << 23 ? 8 : 2;
     const step = Math.max(unit, Math.ceil(len / (threads * perThread) / unit) * unit);
     const ctl = this.ctl;
     ctl[Job.Fn] = fn;
@@ -156,7 +171,10 @@ export class ThreadPool {
     ctl[Job.ByRows] = byRows ? 1 : 0;
     ctl[Job.Step] = step;
     ctl[Job.Len] = len;
-    ctl[Job.Chunks] = Math.ceil(len / step);
+    const chunks = Math.ceil(len / step);
+    ctl[Job.Chunks] = chunks;
+    // Row chunks all need the whole op(B): pack it once here rather than once per chunk.
+    ctl[Job.PackedB] = byRows && chunks > 1 && k > 0 ? this.packB(fn, b, k, n, transB) : 0;
     Atomics.store(ctl, Job.Next, 0);
     const seq = ++this.seq;
     for (let t = 0; t < this.workers.length; t++) {

@@ -96,7 +96,7 @@ export class WasmArena {
       s.pool.runSync(fn, a.ptr, b.ptr, c.ptr, m, k, n, transA, transB, accumulate);
     } else {
       const gemm = fn === 0 ? s.heap.exports.sgemm : s.heap.exports.dgemm;
-      gemm(a.ptr, b.ptr, c.ptr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, s.workspace);
+      gemm(a.ptr, b.ptr, c.ptr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, s.workspace, 0);
     }
   }
 

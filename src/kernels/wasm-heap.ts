@@ -8,13 +8,26 @@ export interface GemmExports {
   sgemm: GemmFn;
   /** float64 version of {@link GemmExports.sgemm}. */
   dgemm: GemmFn;
+  /** Bytes of a whole packed op(B), k×n, 4- or 8-byte floats. */
+  packedBBytes(k: number, n: number, bytesPer: number): number;
+  /** Pack a whole float32 op(B) once for `prepacked` (threads splitting C by rows share it). */
+  spackB: PackFn;
+  /** float64 version of {@link GemmExports.spackB}. */
+  dpackB: PackFn;
 }
 
-/** Signature of the exported gemm functions: (a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws). */
+/** Signature of spackB / dpackB: (b, k, n, transB, dst). */
+export type PackFn = (b: number, k: number, n: number, transB: number, dst: number) => void;
+
+/**
+ * Signature of the exported gemm functions:
+ * (a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked); `prepacked` is 0
+ * or a whole op(B) packed by spackB / dpackB (then j0 = 0, j1 = n).
+ */
 export type GemmFn = (
   a: number, b: number, c: number, m: number, k: number, n: number,
   transA: number, transB: number, accumulate: number,
-  i0: number, i1: number, j0: number, j1: number, ws: number,
+  i0: number, i1: number, j0: number, j1: number, ws: number, prepacked: number,
 ) => void;
 
 /** Bytes below this address belong to the module and the thread control block. */

@@ -56,7 +56,7 @@ describe('WebAssembly heap, arena and staging', () => {
     const stage = new WasmStage(heap);
     const ws = heap.alloc(heap.exports.gemmWorkspaceBytes());
     stage.load(a, b, c, m, k, n, false);
-    heap.exports.dgemm(stage.a, stage.b, stage.c, m, k, n, 0, 0, 0, 0, m, 0, n, ws);
+    heap.exports.dgemm(stage.a, stage.b, stage.c, m, k, n, 0, 0, 0, 0, m, 0, n, ws, 0);
     stage.store();
     assert.ok(heap.buffer.byteLength > before, 'the memory grew');
     const ref = new Float64Array(m * n);

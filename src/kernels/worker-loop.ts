@@ -23,11 +23,12 @@ export const CONTROL_INTS = 15360;
  * The job block (control slots 0…63): the gemm arguments and how C is cut into chunks — `Chunks`
  * pieces of `Step` rows (`ByRows` = 1) or columns, out of `Len`. Every thread takes the next chunk
  * with `Atomics.add` on `Next` until none is left, so a thread that gets less CPU (another
- * process, a throttled tab) simply does fewer chunks.
+ * process, a throttled tab) simply does fewer chunks. `PackedB` is 0, or (row chunks only) the
+ * address of op(B) packed once for all threads.
  */
 export const Job = {
   Fn: 0, A: 1, B: 2, C: 3, M: 4, K: 5, N: 6, TransA: 7, TransB: 8, Accumulate: 9,
-  ByRows: 10, Step: 11, Len: 12, Chunks: 13, Next: 14,
+  ByRows: 10, Step: 11, Len: 12, Chunks: 13, Next: 14, PackedB: 15,
 } as const;
 
 /**
@@ -50,13 +51,14 @@ export function runChunks(gemm: GemmExports, ctl: Int32Array, ws: number): void 
   const tA = ctl[Job.TransA]!, tB = ctl[Job.TransB]!, acc = ctl[Job.Accumulate]!;
   const byRows = ctl[Job.ByRows] === 1;
   const step = ctl[Job.Step]!, len = ctl[Job.Len]!, chunks = ctl[Job.Chunks]!;
+  const packedB = ctl[Job.PackedB]! >>> 0;
   for (;;) {
     const chunk = Atomics.add(ctl, Job.Next, 1);
     if (chunk >= chunks) return;
     const lo = chunk * step;
     const hi = Math.min(len, lo + step);
-    if (byRows) run(a, b, c, m, k, n, tA, tB, acc, lo, hi, 0, n, ws);
-    else run(a, b, c, m, k, n, tA, tB, acc, 0, m, lo, hi, ws);
+    if (byRows) run(a, b, c, m, k, n, tA, tB, acc, lo, hi, 0, n, ws, packedB);
+    else run(a, b, c, m, k, n, tA, tB, acc, 0, m, lo, hi, ws, 0);
   }
 }
 
