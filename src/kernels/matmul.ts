@@ -12,9 +12,10 @@ export type MatmulPath = 'auto' | 'ts' | 'wasm' | 'threads';
  *
  * - `wasmMin` 4096 (16³): below it the blocked TypeScript kernel wins — a square 12³ product takes
  *   1.4 µs in TS and 2.2 µs in WASM (staging + call), 16³ takes 3.4 µs and 2.7 µs.
- * - `threadsMin` 2²⁰ (≈ 101³): a job round trip to a worker costs ≈ 15–20 µs, so two threads pay
- *   off from ≈ 80³ on an idle machine; the margin covers a busy one, where the worker may wait for
- *   a core (at 64³, 27 µs on one thread against 41 µs on two, measured under load).
+ * - `threadsMin` 2²⁰ (≈ 101³): a job round trip to a worker costs ≈ 15–20 µs; with both cores free
+ *   (benchmark at real-time priority) two threads beat one from ≈ 96³ (f32 n = 128: 31.9 against
+ *   30.8 GFLOP/s, n = 256: 54.5 against 33.6); on a busy machine the worker may wait for a core
+ *   (at 64³, 27 µs on one thread against 41 µs on two, measured under load).
  */
 export const MATMUL_THRESHOLDS = { wasmMin: 4096, threadsMin: 1 << 20 };
 
