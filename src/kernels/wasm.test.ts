@@ -10,7 +10,8 @@ import { initKernels, shutdownKernels } from './kernel-state.js';
 import { compileGemmModule } from './wasm-loader.js';
 import { HEAP_BASE, WasmHeap } from './wasm-heap.js';
 import { WasmStage } from './wasm-stage.js';
-import { WasmArena } from './wasm-arena.js';
+import { WasmArena, WasmArray } from './wasm-arena.js';
+import type { KernelState } from './kernel-state.js';
 import { sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
 import { ODD_SHAPES, TRANSPOSES, firstDifference, randomArray } from './test-util.js';
 
@@ -62,6 +63,20 @@ describe('WebAssembly heap, arena and staging', () => {
     const ref = new Float64Array(m * n);
     matmulRef(a, b, ref, m, k, n);
     assert.equal(firstDifference(c, ref), -1);
+  });
+
+  test('on a plain memory a WasmArray hands out a fresh view after growth, with the same data', () => {
+    const heap = new WasmHeap(module, false);
+    const state = { heap } as unknown as KernelState;
+    const ptr = heap.alloc(3 * 8);
+    const arr = new WasmArray(state, 'float64', ptr, 3);
+    arr.view.set([1.5, -2, 3]);
+    const before = arr.view;
+    heap.alloc(4 << 20); // grows the memory: the old buffer is detached
+    assert.equal(before.length, 0, 'the old view is detached');
+    assert.deepEqual([...arr.view], [1.5, -2, 3]);
+    assert.equal(heap.owns(arr.view), true);
+    assert.equal(heap.owns(before), false);
   });
 
   test('arena arrays are used in place: results bit-identical, no staging copies', async () => {
