@@ -26,7 +26,7 @@ export function isSmall(maxLayerWork: number, maxDim: number, rows: number, wasm
  * Forward through every layer: z = x·Wᵀ + b and a = f(z). With `logitsLast`, the last layer
  * stops at z (the loss is computed from the logits).
  */
-export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows: number, logitsLast: boolean): void {
+export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows: number, logitsLast: boolean, f32: boolean): void {
   let input = x;
   const last = layers.length - 1;
   for (let l = 0; l <= last; l++) {
@@ -46,18 +46,17 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
         const iw = j * k;
         let s = 0;
         for (let p = 0; p < k; p++) s += input[ix + p]! * w[iw + p]!;
-        z[iz] = s;
-        const v = z[iz]! + b[j]!;
-        z[iz] = v;
+        // NOTE: Math.fround rounds where a float32 buffer would (the product, then the sum with b).
+        const q = f32 ? Math.fround(Math.fround(s) + b[j]!) : s + b[j]!;
+        z[iz] = q;
         if (act === ACT.sigmoid) {
-          // NOTE: the common case inline (same expression as activate); v is re-read for float32.
-          const q = z[iz]!;
+          // NOTE: the common case inline (same expression as activate).
           if (q >= 0) a[iz] = 1 / (1 + Math.exp(-q));
           else {
             const e = Math.exp(q);
             a[iz] = e / (1 + e);
           }
-        } else if (elementwise && act !== ACT.linear) a[iz] = activate(act, z[iz]!);
+        } else if (elementwise && act !== ACT.linear) a[iz] = activate(act, q);
       }
     }
     if (!elementwise) activateInto(act, z, a, rows, u);
@@ -71,9 +70,9 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
  * each weight updated, w ← w − lr·∂E/∂w (as `w + (−lr)·g`, the SGD optimizer's expression), in
  * the same pass. Each parameter's `.grad` is its gradient buffer afterwards.
  */
-export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, update: boolean, lr: number, scratch: Float64Array): void {
+export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows: number, update: boolean, lr: number, scratch: Float64Array, f32: boolean): void {
   if (rows === 1) {
-    backwardOneRow(layers, x, update, lr, scratch);
+    backwardOneRow(layers, x, update, lr, scratch, f32);
     return;
   }
   for (let l = layers.length - 1; l >= 0; l--) {
@@ -137,8 +136,9 @@ export function oneRowSquaredErrorStep(
   update: boolean,
   lr: number,
   scratch: Float64Array,
+  f32: boolean,
 ): number {
-  smallForward(layers, x, 1, false);
+  smallForward(layers, x, 1, false, f32);
   const L = layers[layers.length - 1]!;
   const u = L.units;
   const act = L.act;
@@ -149,10 +149,12 @@ export function oneRowSquaredErrorStep(
   for (let i = 0; i < u; i++) {
     const e = y[i]! - t[i]!;
     s += e * e;
-    d[i] = mse ? (2 * e) / u : e;
-    d[i] = derivative(act, d[i]!, z[i]!, y[i]!);
+    const g0 = mse ? (2 * e) / u : e;
+    const g = f32 ? Math.fround(g0) : g0;
+    const o = y[i]!;
+    d[i] = act === ACT.sigmoid ? g * (o * (1 - o)) : derivative(act, g, z[i]!, o);
   }
-  backwardOneRow(layers, x, update, lr, scratch);
+  backwardOneRow(layers, x, update, lr, scratch, f32);
   return mse ? s / u : 0.5 * s;
 }
 
@@ -162,7 +164,7 @@ export function oneRowSquaredErrorStep(
  * δ of the layer below (summed over j in order in a float64 scratch, as the matmul does) and, with
  * `update`, its weights' SGD update right after their last read.
  */
-function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: boolean, lr: number, scratch: Float64Array): void {
+function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: boolean, lr: number, scratch: Float64Array, f32: boolean): void {
   const step = -lr;
   for (let l = layers.length - 1; l >= 0; l--) {
     const L = layers[l]!;
@@ -179,14 +181,16 @@ function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: bo
     for (let j = 0; j < u; j++) {
       const iw = j * k;
       const dj = d[j]!;
-      gb[j] = 0 + dj;
+      const gbj = f32 ? Math.fround(0 + dj) : 0 + dj;
+      gb[j] = gbj;
       for (let p = 0; p < k; p++) {
         const wi = w[iw + p]!;
         if (below !== null) scratch[p] = scratch[p]! + dj * wi;
-        gw[iw + p] = 0 + dj * input[p]!;
-        if (update) w[iw + p] = wi + step * gw[iw + p]!;
+        const g = f32 ? Math.fround(0 + dj * input[p]!) : 0 + dj * input[p]!;
+        gw[iw + p] = g;
+        if (update) w[iw + p] = wi + step * g;
       }
-      if (update) b[j] = b[j]! + step * gb[j]!;
+      if (update) b[j] = b[j]! + step * gbj;
     }
     if (below !== null) {
       const pd = below.delta;
@@ -194,8 +198,10 @@ function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: bo
       const pa = below.a;
       const act = below.act;
       for (let p = 0; p < k; p++) {
-        pd[p] = scratch[p]!;
-        pd[p] = derivative(act, pd[p]!, pz[p]!, pa[p]!);
+        const g = f32 ? Math.fround(scratch[p]!) : scratch[p]!;
+        const o = pa[p]!;
+        // NOTE: sigmoid inline, the rest through derivative() (same expressions).
+        pd[p] = act === ACT.sigmoid ? g * (o * (1 - o)) : derivative(act, g, pz[p]!, o);
       }
     }
     if (L.weight.grad !== L.gradW) L.weight.grad = L.gradW;

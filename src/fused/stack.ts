@@ -206,7 +206,7 @@ export class FusedDenseStack {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
       this.syncActivations();
       if (this.oneRowSquaredError) {
-        const E = oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch);
+        const E = oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, this.f32);
         return this.f32 ? Math.fround(E) : E;
       }
     }
@@ -216,7 +216,7 @@ export class FusedDenseStack {
     if (small) {
       const L = layers[layers.length - 1]!;
       if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
-      smallBackward(layers, x, rows, update, lr, this.scratch);
+      smallBackward(layers, x, rows, update, lr, this.scratch, this.f32);
       return E;
     }
     this.backward(x, rows);
@@ -276,7 +276,7 @@ export class FusedDenseStack {
       this.check(t, rows * this.outputs, rows, 't');
     }
     this.syncActivations();
-    if (small) smallForward(this.layers, x, rows, onLogits(this.mode));
+    if (small) smallForward(this.layers, x, rows, onLogits(this.mode), this.f32);
     else this.forwardLayers(x, rows);
     const last = this.layers[this.layers.length - 1]!;
     const E = lossAndDelta(this.mode, last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units);
