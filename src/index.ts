@@ -1,4 +1,10 @@
-// backprop — the browser-safe public API. Re-exports only; Node-only parts are in `backprop/node`.
+/**
+ * `backprop` — the browser-safe public API: tensors, autograd, layers, losses, optimizers, `fit`,
+ * datasets, the model file, safetensors and ONNX. Re-exports only; Node-only parts are in `backprop/node`,
+ * the ledger in `backprop/explain`.
+ *
+ * @module backprop
+ */
 import './autograd/fluent.js';
 
 export { BackpropError, type BackpropErrorCode } from './errors.js';

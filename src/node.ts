@@ -1,4 +1,9 @@
-// backprop/node — Node-only additions: files (atomic saves, size limits) and the CLI's real io.
+/**
+ * `backprop/node` — everything in `backprop`, plus the Node-only parts: files (atomic saves, size
+ * limits, MNIST, CSV files, checkpoints) and the CLI (`main`, `nodeIo`).
+ *
+ * @module backprop/node
+ */
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from './io/atomic-write.node.js';
 import { readFileChecked } from './io/read-checked.node.js';

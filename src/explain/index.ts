@@ -1,4 +1,10 @@
-// The ledger: backpropagation explained with the numbers. Browser-safe.
+/**
+ * `backprop/explain` — the ledger: backpropagation explained with the numbers, every gradient by
+ * the chain rule, in English and Korean, as text, Markdown with LaTeX, or JSON. Browser-safe; it
+ * loads mathjs (symbolic derivatives), which is why it is an entry of its own.
+ *
+ * @module backprop/explain
+ */
 export { explain, type ExplainOptions } from './trace.js';
 export { numberNodes, parseParamName, notebookWeightName, type ParamSelector } from './names.js';
 export { activationDerivative, softmaxDerivative, lossDerivative, type LossPoint } from './symbolic.js';
