@@ -52,8 +52,8 @@ function w2(): void {
     input: data.trainX.subarray(i * 784, (i + 1) * 784),
     output: data.trainY.subarray(i * 10, (i + 1) * 10),
   }));
-  // NOTE: ~12 s per epoch: each repetition times a share of an epoch (1/16 with --quick, else 1/4) and scales up.
-  const fraction = quick ? 1 / 16 : 1 / 4;
+  // NOTE: ~12 s per epoch: each repetition times a share of an epoch (1/32 with --quick, else 1/4) and scales up.
+  const fraction = quick ? 1 / 32 : 1 / 4;
   const per = Math.round(samples.length * fraction);
   const reps = quick ? 3 : 5;
   const times: number[] = [];

@@ -59,7 +59,7 @@ async function w2(): Promise<void> {
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   // NOTE: a slow backend (cpu: ~9 s per epoch) is timed on a share of each epoch in --quick mode.
-  const fraction = quick ? (backend === 'cpu' ? 0.1 : 0.4) : 1;
+  const fraction = quick ? (backend === 'cpu' ? 0.05 : 0.2) : 1;
   const rows = Math.round(data.trainRows * fraction);
   const xs = tf.tensor2d(data.trainX.subarray(0, rows * 784), [rows, 784]);
   const ys = tf.tensor2d(data.trainY.subarray(0, rows * 10), [rows, 10]);
