@@ -66,7 +66,7 @@ test('float64: networks large enough for the kernel layer (WASM / blocked matmul
   }
 });
 
-test('float32: within 1e-5 of the float32 graph (norm-wise) and 2e-3 of the float64 graph', () => {
+test('float32: within 1e-5 of the float32 graph (norm-wise; measured: identical) and 2e-4 of the float64 graph (measured 3.2e-5)', () => {
   let worst32 = 0;
   let worst64 = 0;
   for (const hidden of HIDDEN) {
@@ -82,7 +82,7 @@ test('float32: within 1e-5 of the float32 graph (norm-wise) and 2e-3 of the floa
     }
   }
   assert.ok(worst32 <= 1e-5, `float32 fused vs float32 graph: ${worst32}`);
-  assert.ok(worst64 <= 2e-3, `float32 fused vs float64 graph: ${worst64}`);
+  assert.ok(worst64 <= 2e-4, `float32 fused vs float64 graph: ${worst64}`);
 });
 
 test('the seed network: the notebook loss and W2 gradient; sgdStep equals lossAndGrad + SGD bit for bit', () => {
