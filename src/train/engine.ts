@@ -12,11 +12,12 @@
  * `.grad` of every parameter of the model to ∂E/∂parameter (replacing what was there — no
  * accumulation across calls). Shapes: x [B, in], t [B, out], both in the model's dtype.
  *
- * The default is {@link AutogradEngine} (records the graph, runs backward, releases it). A fused
- * engine for dense stacks (no graph, preallocated buffers) plugs in with one line:
+ * Two implementations: {@link AutogradEngine} (records the graph, runs backward, releases it) and
+ * the fused dense-stack engine of src/fused (no graph, preallocated buffers, the same numbers bit
+ * for bit), which fit uses by default where the model allows it. Either can be chosen explicitly:
  *
  * ```ts
- * await fit(model, data, { loss, engine: new FusedDenseEngine(model, loss) });
+ * await fit(model, data, { loss, engine: (m, l) => new AutogradEngine(m, l) });
  * ```
  *
  * `lastLogits` lets the loop report a running accuracy without a second forward pass; an engine

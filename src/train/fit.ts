@@ -44,9 +44,15 @@ export interface FitOptions {
   schedule?: LrSchedule;
   /** Clip the global gradient norm to this before each step. */
   clipNorm?: number;
-  /** Early stopping (restoring the best weights): `true` for the defaults, or its options. */
+  /**
+   * Early stopping (restoring the best weights): `true` for the defaults, or its options. Its state
+   * travels in checkpoints (an `EarlyStopping` passed in `callbacks` works too, but is not saved).
+   */
   earlyStopping?: boolean | EarlyStoppingOptions;
-  /** How gradients are computed (default: autograd); an engine or a factory. See engine.ts. */
+  /**
+   * How gradients are computed: an engine or a factory (see engine.ts). Default: the fused
+   * dense-stack engine (no graph; the same numbers bit for bit) where the model allows it, else autograd.
+   */
   engine?: GradientEngine | EngineFactory;
   /** Continue from a checkpoint's state instead of starting afresh. */
   resume?: TrainingState;
