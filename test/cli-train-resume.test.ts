@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
@@ -39,6 +39,7 @@ test('SIGKILL after a checkpoint, then --resume, gives the same final weights as
     const resumedIo = quietIo();
     assert.equal(await main(['train', '--resume', ckpt, '--out', join(dir, 'resumed.json')], resumedIo), 0, resumedIo.text);
     assert.match(resumedIo.text, new RegExp(`resuming after epoch ${killedAt}`));
+    assert.deepEqual(readdirSync(ckpt), ['checkpoint.json'], 'no temporary file is left beside the checkpoint');
     const fullIo = quietIo();
     assert.equal(await main(['train', ...settings, '--epochs', String(EPOCHS), '--out', join(dir, 'full.json')], fullIo), 0, fullIo.text);
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
@@ -135,6 +135,7 @@ export const train: Command = {
         }),
       );
     }
+    if (args.flags.resume !== undefined) removeStaleTemporaries(String(args.flags.resume));
     const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
     io.stdout(
       `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
@@ -267,4 +268,23 @@ function charts(loss: number[], history: import('../../train/history.js').Histor
     text += '\n' + lineChart('accuracy', [{ name: 'train', values: history.series('accuracy'), mark: '*' }, ...(history.has('valAccuracy') ? [{ name: 'validation', values: history.series('valAccuracy'), mark: 'o' }] : [])], { width, height: 8 });
   }
   return text;
+}
+
+/** Deletes temporary files a killed run left beside its checkpoint (a write cut short by the kill). */
+function removeStaleTemporaries(dir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`.${CHECKPOINT_FILE}.`) && name.endsWith('.tmp')) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // NOTE: another process may have removed it; nothing to do.
+      }
+    }
+  }
 }
