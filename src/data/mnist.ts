@@ -44,7 +44,7 @@ export function mnistTrainCounts(perDigit: readonly number[]): number[] {
  * `mnist.node.ts`.
  *
  * The split, fixed and independent of any seed: for each digit, the first
- * {@link mnistTrainCounts} images in the package's stored order are training images, the rest are
+ * `mnistTrainCounts` images in the package's stored order are training images, the rest are
  * held out. The package's 10,000 images give 8,000 training and 2,000 held-out digits, each digit
  * keeping its share (80 % / 20 %), so both parts hold all ten digits. (Taking the first 8,000 of the
  * files read one after another would hold out only 7s, 8s and 9s.) Rows are digit by digit: all

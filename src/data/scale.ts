@@ -122,7 +122,7 @@ export class Standardizer extends Affine {
     return new Standardizer(mean, std);
   }
 
-  /** Reads a saved {@link StandardizeJSON}; errors name the JSON path under `path`. */
+  /** Reads a saved `StandardizeJSON` (`{ type: 'standardize', mean, std }`); errors name the JSON path under `path`. */
   static fromJSON(json: unknown, path = 'scaler'): Standardizer {
     const obj = object(json, path, 'standardize');
     const mean = numbers(obj['mean'], `${path}.mean`);
@@ -171,7 +171,7 @@ export class MinMaxScaler extends Affine {
     return new MinMaxScaler(min, max, [range[0], range[1]]);
   }
 
-  /** Reads a saved {@link MinMaxJSON}; errors name the JSON path under `path`. */
+  /** Reads a saved `MinMaxJSON`; errors name the JSON path under `path`. */
   static fromJSON(json: unknown, path = 'scaler'): MinMaxScaler {
     const obj = object(json, path, 'minmax');
     const min = numbers(obj['min'], `${path}.min`);

@@ -67,7 +67,7 @@ export function splitCounts(rows: number, fractions: SplitFractions): [number, n
 
 /**
  * Splits the rows into train / validation / test index sets with a seeded shuffle (see {@link split}).
- * Every row lands in exactly one part; the sizes are {@link splitCounts}.
+ * Every row lands in exactly one part; the sizes are `splitCounts` (largest remainder).
  *
  * NOTE on stratification: the shuffled rows are grouped by class and then dealt to the parts by smooth
  * weighted round-robin (weights = part sizes), so every class is spread over the parts in proportion.

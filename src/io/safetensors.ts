@@ -47,7 +47,7 @@ export interface SafetensorsFile {
 
 /** Limits applied by {@link decodeSafetensors} before anything is parsed or allocated. */
 export interface SafetensorsReadOptions {
-  /** Largest accepted JSON header, in bytes (default {@link DEFAULT_MAX_HEADER_BYTES}). */
+  /** Largest accepted JSON header, in bytes (default `DEFAULT_MAX_HEADER_BYTES`, 100 MB). */
   readonly maxHeaderBytes?: number;
   /** Largest accepted file, in bytes (default: no limit beyond the bytes given). */
   readonly maxFileBytes?: number;

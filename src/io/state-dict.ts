@@ -176,7 +176,7 @@ export interface StateDictWriteOptions {
  * The model's parameters as PyTorch `state_dict` tensors, plus metadata recording the spec
  * (`{"format": "pt", "backprop.spec": "3-2-2:sigmoid,sigmoid:sse"}`).
  *
- * @throws BackpropError `model-file` as {@link denseParameters}.
+ * @throws BackpropError `model-file` as `denseParameters`.
  * @example
  * ```ts
  * modelFileToStateDict(seed).tensors.get('2.weight'); // { dtype: 'F64', shape: [2, 2], data: [0.7, 0.9, 0.8, 0.1] }
