@@ -83,7 +83,7 @@ export class EarlyStopping implements Callback {
     return { monitor: this.monitor ?? 'loss', best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, weights: this.weights ? this.weights.map((w) => Array.from(w)) : null };
   }
 
-  /** Restores {@link state}. */
+  /** Restores what `state()` returned. */
   load(state: EarlyStoppingState): void {
     this.monitor = state.monitor as MetricName;
     this.best = state.best;

@@ -16,7 +16,7 @@ export interface LrSchedule {
   observe?(logs: EpochLogs, current: number): void;
   /** Mutable state, for checkpoints (stateless schedules omit it). */
   state?(): Record<string, number>;
-  /** Restores {@link state}. */
+  /** Restores what `state()` returned. */
   load?(state: Record<string, number>): void;
 }
 
