@@ -2,10 +2,10 @@
 // kind ends in one line on stderr, exit status 2, and no output file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { main, nodeIo, type CliIo } from '../src/node.js';
 import { seedExpected } from './helpers/seed.js';
 import { assertAllClose, assertClose } from './helpers/close.js';
@@ -22,6 +22,7 @@ async function run(argv: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 const seedModel = join(root, 'examples/seed-model.json');
 
 test('demo prints the finished notebook: forward, cost, all gradients, descent to the target', async () => {

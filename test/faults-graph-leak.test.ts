@@ -2,7 +2,7 @@
 // step of the fit loop (autograd engine) for every optimizer and loss pairing, after a run that
 // diverges, through the older trainEpoch path, and after `backprop train` runs in-process.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -85,9 +85,11 @@ test('the seed network, 2,000 SGD steps through trainEpoch: back to the baseline
   assert.equal(liveNodeCount(), base);
 });
 
-test('backprop train in-process, each optimizer: no live nodes afterwards', async () => {
+test('backprop train in-process, each optimizer: no live nodes afterwards', async (t) => {
   const root = new URL('..', import.meta.url).pathname;
-  const out = join(mkdtempSync(join(tmpdir(), 'backprop-leak-')), 'm.json');
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-leak-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'm.json');
   const base = liveNodeCount();
   for (const name of OPTIMIZERS) {
     let err = '';

@@ -3,10 +3,10 @@
 // PyTorch-written files import with PyTorch's outputs, and bad input exits 2 with one line and
 // leaves no file (not even a temporary one) behind.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { main, nodeIo, type CliIo } from '../src/node.js';
 import { ACTIVATIONS, decodeSafetensors, noGrad, parseModelFile, Rng, tensor, type ActivationName, type ModelFile } from '../src/index.js';
@@ -17,6 +17,7 @@ const root = new URL('..', import.meta.url).pathname;
 const seedModel = join(root, 'examples/seed-model.json');
 const interop = join(root, 'test/fixtures/interop');
 const tmp = mkdtempSync(join(tmpdir(), 'backprop-interop-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function run(argv: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -1,7 +1,7 @@
 // The model file (JSON, version 1): round trips, initialisation from a seed, and errors that name
 // the JSON path of what is wrong.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,7 @@ test('saveModel writes atomically and loadModel reads it back; no temporary file
   assert.deepEqual(toModelFile(loadModel(path).model, 'sse'), seedFile);
   assert.deepEqual(readdirSync(dir), ['m.json']);
   assert.throws(() => saveModel(join(dir, 'missing-dir', 'm.json'), model, loss), /cannot write \(no such file or directory\); the previous file, if any, is unchanged/);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a model whose later layer crosses the parameter limit is refused before any layer is built', () => {

@@ -1,7 +1,7 @@
 // The static server behind `backprop playground` and the Vite guard against Node built-ins.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,8 +9,9 @@ import { serveStatic } from '../../src/cli/commands/playground.js';
 import { browserFieldDisables, forbidNodeBuiltins, isNodeBuiltin } from '../../web/vite.config.js';
 import { ensureWebBuilt, root } from './build.js';
 
-test('serveStatic serves index.html and assets with their types, refuses paths outside its root', async () => {
+test('serveStatic serves index.html and assets with their types, refuses paths outside its root', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-web-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
   writeFileSync(join(dir, 'assets', 'a.js'), 'export {};');
@@ -49,9 +50,10 @@ test('the Vite guard fails on Node built-ins and static imports of .node files, 
   assert.equal(browserFieldDisables(join(root, 'node_modules/vite/index.js'), 'fs'), false);
 });
 
-test('a Vite build of code that imports a Node built-in fails, naming the module and the importer', async () => {
+test('a Vite build of code that imports a Node built-in fails, naming the module and the importer', async (t) => {
   const { build } = await import('vite');
   const dir = mkdtempSync(join(tmpdir(), 'backprop-guard-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
   writeFileSync(join(dir, 'main.js'), "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
   await assert.rejects(
