@@ -86,3 +86,8 @@ export { checkpointCallback, serializeCheckpoint, parseCheckpoint, CHECKPOINT_FI
 export { parseTrainingState, type TrainingState, type EarlyStoppingState } from './train/state.js';
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';
 export { trainEpoch, evaluateLoss } from './train/epoch.js';
+
+// Speed: the fused dense-stack path (fit's default engine) and the kernel set.
+export { FusedDenseStack, canFuse, whyNotFused, type FusedOptions } from './fused/stack.js';
+export { FusedGradientEngine, fusedEngine, type TensorGradientEngine } from './fused/engine.js';
+export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';

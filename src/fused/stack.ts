@@ -46,7 +46,15 @@ export function canFuse(model: unknown, loss: unknown): boolean {
   return whyNotFused(model, loss) === null;
 }
 
-/** Why {@link canFuse} says no, as a sentence; `null` when the model can be fused. */
+/**
+ * Why {@link canFuse} says no, as a sentence; `null` when the model can be fused.
+ *
+ * @example
+ * ```ts
+ * whyNotFused(seedNetwork(), 'sse');    // null
+ * whyNotFused(seedNetwork(), 'hinge');  // a sentence naming the unknown loss
+ * ```
+ */
 export function whyNotFused(model: unknown, loss: unknown): string | null {
   if (!(model instanceof Sequential)) return 'the model is not a Sequential';
   if (typeof loss !== 'string' || !['sse', 'mse', 'cross_entropy', 'bce'].includes(loss)) return `unknown loss ${JSON.stringify(loss)}`;

@@ -103,7 +103,17 @@ export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
   return starting;
 }
 
-/** The current kernel set-up (no side effects). */
+/**
+ * The current kernel set-up (no side effects): whether the WASM SIMD kernels are loaded, how many
+ * threads large products use, and why a faster path is off.
+ *
+ * @example
+ * ```ts
+ * await initKernels();
+ * kernelInfo().wasm;      // true where WebAssembly SIMD is available
+ * kernelInfo().threads;   // 2 on a two-core machine in Node
+ * ```
+ */
 export function kernelInfo(): KernelInfo {
   const status = wasmStatus();
   return {
@@ -118,7 +128,16 @@ export function kernelInfo(): KernelInfo {
   };
 }
 
-/** Terminate the worker threads (WASM stays loaded); a later {@link initKernels} starts new ones. */
+/**
+ * Terminates the worker threads (WASM stays loaded); a later {@link initKernels} starts new ones.
+ *
+ * @example
+ * ```ts
+ * await initKernels();
+ * // … train …
+ * shutdownKernels();      // kernelInfo().threads is 1 again
+ * ```
+ */
 export function shutdownKernels(): void {
   if (state?.pool) {
     state.pool.terminate();
