@@ -9,7 +9,7 @@ import './autograd/fluent.js';
 
 export { BackpropError, type BackpropErrorCode } from './errors.js';
 
-export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { Tensor, type NestedArray, type NestedInput } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, randn, rand, fromData, type TensorOptions } from './tensor/create.js';
 export { Rng } from './tensor/rng.js';
 export { type DType, type FloatArray } from './tensor/dtype.js';

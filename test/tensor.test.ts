@@ -17,6 +17,8 @@ test('creation from nested arrays, zeros/ones/full, shapes and dtypes', () => {
   assert.deepEqual(ones([3]).toArray(), [1, 1, 1]);
   assert.deepEqual(full([2], 7).toArray(), [7, 7]);
   assert.equal(tensor(5).item(), 5);
+  const seedInput = [[1, 2, 3]] as const;
+  assert.deepEqual(tensor(seedInput).shape, [1, 3]);
 });
 
 test('ragged arrays and non-numbers are refused with the path', () => {

@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import { allocate, type DType, type FloatArray } from './dtype.js';
 import type { Rng } from './rng.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { Tensor, type NestedInput } from './tensor.js';
 
 /** Options shared by the creation functions. */
 export interface TensorOptions {
@@ -24,7 +24,7 @@ export interface TensorOptions {
  * tensor([0.5, 0.1], { dtype: 'float32' });  // shape [2]
  * ```
  */
-export function tensor(values: NestedArray | FloatArray, options: TensorOptions = {}): Tensor {
+export function tensor(values: NestedInput | FloatArray, options: TensorOptions = {}): Tensor {
   const dtype = options.dtype ?? 'float64';
   if (values instanceof Float64Array || values instanceof Float32Array) {
     const data = allocate(dtype, values.length);

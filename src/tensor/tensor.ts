@@ -7,6 +7,12 @@ import { shapeToString, sizeOf, stridesOf, type Shape } from './shape.js';
 export type NestedArray = number | NestedArray[];
 
 /**
+ * What {@link tensor} accepts: a {@link NestedArray}, readonly arrays included
+ * (e.g. `[[1, 2, 3]] as const`).
+ */
+export type NestedInput = number | readonly NestedInput[];
+
+/**
  * The node of the autograd graph that produced a tensor: the op's name, its inputs (with the names
  * its backward gives their gradients), and the backward function. Defined by the autograd floor;
  * the tensor only holds a reference.
