@@ -1,5 +1,5 @@
 import { BackpropError } from '../errors.js';
-import { editDistance } from '../nn/activations.js';
+import { closestName } from '../suggest.js';
 
 /** How one flag is read. */
 export interface FlagSpec {
@@ -109,16 +109,8 @@ function convert(raw: string, name: string, flag: FlagSpec, command: string): st
 
 /** ` (did you mean --x?)` for the closest name, when close enough. */
 export function closest(name: string, choices: readonly string[], prefix: string): string {
-  let best = '';
-  let bestDist = Infinity;
-  for (const c of choices) {
-    const d = editDistance(name, c);
-    if (d < bestDist) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  return best !== '' && bestDist <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean ${prefix}${best}?)` : '';
+  const best = closestName(name, choices);
+  return best === null ? '' : ` (did you mean ${prefix}${best}?)`;
 }
 
 /** The --help text of a command from its spec. */

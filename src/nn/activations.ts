@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { closestName } from '../suggest.js';
 import * as ops from '../autograd/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -61,30 +62,6 @@ export function checkActivation(name: unknown, where: string): ActivationName {
 /** ` (did you mean "x"?)` when `value` is close to one of `choices`, else an empty string. */
 export function suggest(value: unknown, choices: readonly string[]): string {
   if (typeof value !== 'string') return '';
-  let best = '';
-  let bestDist = Infinity;
-  for (const c of choices) {
-    const d = editDistance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestDist) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  return bestDist <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
-
-/** Levenshtein distance between two strings. */
-export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+  const best = closestName(value, choices);
+  return best === null ? '' : ` (did you mean "${best}"?)`;
 }
