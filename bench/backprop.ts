@@ -27,9 +27,9 @@ function w1(): void {
   const t = Float64Array.from(SEED.target.flat());
   const reps = quick ? 9 : 21;
   const inner = quick ? 100_000 : 400_000;
-  const variant = (smallPath: boolean): number[] => {
+  const variant = (smallPath: boolean, compile = true): number[] => {
     const model = seedNetwork();
-    const stack = new FusedDenseStack(model, 'sse', { maxBatch: 1, smallPath });
+    const stack = new FusedDenseStack(model, 'sse', { maxBatch: 1, smallPath, compile });
     return timePerCall(() => stack.sgdStep(x, t, 1, SEED.lr), inner, reps, inner);
   };
   const withOptimizer = (): number[] => {
@@ -63,7 +63,8 @@ function w1(): void {
     peer: 'backprop', workload: 'W1', unit: 'µs', figure: fused,
     extra: {
       dtype: 'float64',
-      variant: 'FusedDenseStack.sgdStep (small-network path)',
+      variant: 'FusedDenseStack.sgdStep (compiled one-row step)',
+      loopedSmallPath: summarize(us(variant(true, false))),
       generalPath: summarize(us(variant(false))),
       lossAndGradPlusSgdStep: summarize(us(withOptimizer())),
       autograd: summarize(us(autograd())),

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'src/kernels/wasm-bytes.generated.ts');
-const entry = join(root, 'asm/gemm.ts');
+const entries = ['asm/gemm.ts', 'asm/adam.ts'].map((file) => join(root, file));
 
 let asc;
 try {
@@ -27,7 +27,7 @@ try {
 }
 
 const common = [
-  entry, '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--noExportMemory',
+  ...entries, '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--noExportMemory',
   '--initialMemory', '2', '--maximumMemory', '65536', '--memoryBase', '1024', '--enable', 'simd',
 ];
 

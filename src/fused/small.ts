@@ -210,7 +210,7 @@ function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: bo
 }
 
 /** f(x) for the elementwise activations (the expressions of activateInto). */
-function activate(act: ActCode, x: number): number {
+export function activate(act: ActCode, x: number): number {
   switch (act) {
     case ACT.sigmoid:
       if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -236,7 +236,7 @@ function activate(act: ActCode, x: number): number {
 }
 
 /** g·f′ at net input x with output o, for the activations of hidden layers (activationBackward's expressions). */
-function derivative(act: ActCode, g: number, x: number, o: number): number {
+export function derivative(act: ActCode, g: number, x: number, o: number): number {
   switch (act) {
     case ACT.sigmoid:
       return g * (o * (1 - o));

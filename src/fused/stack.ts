@@ -8,7 +8,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
-import { BufferPool } from './buffers.js';
+import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
+import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { outputOf, type FusedLayer } from './layer.js';
 import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
@@ -23,6 +24,12 @@ export interface FusedOptions {
    * the same numbers bit for bit — for tests and benchmarks.
    */
   smallPath?: boolean;
+  /**
+   * Compile the one-row squared-error step of a tiny float64 network into straight-line code
+   * (compiled-step.ts); default true. False keeps the small path's loops, which give the same
+   * numbers bit for bit — for tests and benchmarks.
+   */
+  compile?: boolean;
   /**
    * Keep the row buffers (net inputs, outputs, deltas, and {@link FusedDenseStack.inputBuffer})
    * in the WebAssembly kernels' shared memory when those are loaded, so large products read and
@@ -115,6 +122,12 @@ export class FusedDenseStack {
   /** Largest inputs·units and largest width over the layers (for the small-path test). */
   private readonly maxLayerWork: number;
   private readonly maxDim: number;
+  /**
+   * The one-row step compiled for this network (compiled-step.ts): undefined until first needed,
+   * null where it cannot be; reset whenever the buffers or the activations change.
+   */
+  private compiled: CompiledStep | null | undefined = undefined;
+  private readonly compile: boolean;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
@@ -133,17 +146,22 @@ export class FusedDenseStack {
       bias: layer.bias,
       w: layer.weight.data,
       b: layer.bias.data,
-      gradW: new Tensor(allocate(this.dtype, layer.weight.size), layer.weight.shape),
-      gradB: new Tensor(allocate(this.dtype, layer.bias.size), layer.bias.shape),
+      gradW: new Tensor(gradBuffer(this.dtype, layer.weight.size), layer.weight.shape),
+      gradB: new Tensor(gradBuffer(this.dtype, layer.bias.size), layer.bias.shape),
       z: allocate(this.dtype, 0),
       a: allocate(this.dtype, 0),
       delta: allocate(this.dtype, 0),
     }));
+    function gradBuffer(dtype: DType, size: number): FloatArray {
+      const arr = allocate(dtype, size);
+      return options.wasmMemory ?? true ? kernelResident(arr) : arr;
+    }
     this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
     this.input = allocate(this.dtype, 0);
     this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
     this.actNames = model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
+    this.compile = options.compile ?? true;
     this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
     this.maxDim = Math.max(...this.layers.map((L) => Math.max(L.inputs, L.units)));
     this.scratch = new Float64Array(this.maxDim);
@@ -177,6 +195,11 @@ export class FusedDenseStack {
   /** Gives the stack's WebAssembly buffers back now (otherwise when it is garbage-collected); the stack must not be used afterwards. */
   dispose(): void {
     this.pool.dispose();
+  }
+
+  /** Whether the latest one-row step ran as compiled code (see {@link FusedOptions.compile}). */
+  get compiledOneRow(): boolean {
+    return this.compiled !== null && this.compiled !== undefined;
   }
 
   /** Rows the buffers hold now (grows to the largest batch seen). */
@@ -214,8 +237,10 @@ export class FusedDenseStack {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
       this.syncActivations();
       if (this.oneRowSquaredError) {
-        const E = oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, this.f32);
-        return this.f32 ? Math.fround(E) : E;
+        if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, true));
+        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
+        if (this.compiled !== null) return this.compiled(x as Float64Array, t as Float64Array, update, lr);
+        return oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, false);
       }
     }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
@@ -341,6 +366,7 @@ export class FusedDenseStack {
       if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
       this.layers[l]!.act = code;
       names[l] = name;
+      this.compiled = undefined;
       if (l === layers.length - 1) {
         this.mode = lossMode(this.loss, name);
         this.oneRowSquaredError = this.squaredErrorOnElementwise();
@@ -378,6 +404,7 @@ export class FusedDenseStack {
     this.logitsView = null;
     this.rowSum = new Float64Array(rows);
     this.capacity = rows;
+    this.compiled = undefined;
   }
 }
 

@@ -14,6 +14,12 @@ export interface GemmExports {
   spackB: PackFn;
   /** float64 version of {@link GemmExports.spackB}. */
   dpackB: PackFn;
+  /**
+   * The float32 Adam / AdamW update in place (asm/adam.ts): (w, g, m, v, n, β₁, 1 − β₁, β₂,
+   * 1 − β₂, −η/(1 − β₁ᵗ), √(1 − β₂ᵗ), ε, l2, s).
+   */
+  adamF32(w: number, g: number, m: number, v: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number): void;
 }
 
 /** Signature of spackB / dpackB: (b, k, n, transB, dst). */

@@ -1,5 +1,7 @@
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { adamF32Constants, adamF32Update } from '../kernels/adam.js';
+import { kernelResident } from '../kernels/buffer-pool.js';
 import { checkHyper, Optimizer } from './optimizer.js';
 
 /** Settings of {@link Adam} (and {@link AdamW}). */
@@ -24,7 +26,11 @@ export interface AdamOptions {
  *   v ← β₂·v + (1 − β₂)·g²
  *   w ← w − (η/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε)
  *
- * Note the bias corrections 1 − βᵗ, with t the step count of this parameter.
+ * Note the bias corrections 1 − βᵗ, with t the step count of this parameter. float64 parameters
+ * are updated in float64 with PyTorch's expressions (trajectories agree to round-off); float32
+ * parameters in float32 arithmetic as PyTorch's float32 kernels do, on the WebAssembly SIMD kernel
+ * once the kernels are loaded (its moments then live in the kernels' memory) and on a TypeScript
+ * twin otherwise — the same bits either way (asm/adam.ts gives the order of operations).
  *
  * @example
  * ```ts
@@ -51,12 +57,24 @@ export class Adam extends Optimizer {
   }
 
   protected update(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number): void {
-    this.adamStep(w, grad, buffers, t, this.weightDecay);
+    this.adamStep(w, grad, buffers, t, this.weightDecay, 1);
   }
 
-  /** The Adam update with L2 penalty `l2` on the gradient (0 for AdamW, which decays w directly). */
-  protected adamStep(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number, l2: number): void {
+  /**
+   * The Adam update with L2 penalty `l2` on the gradient (0 for AdamW), after scaling the weights
+   * by `decay` (AdamW's 1 − η·λ; 1 for Adam).
+   */
+  protected adamStep(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number, l2: number, decay: number): void {
     const { lr, beta1: b1, beta2: b2, eps } = this;
+    if (w instanceof Float32Array && grad instanceof Float32Array) {
+      const m32 = kernelResident(buffers.expAvg as Float32Array);
+      const v32 = kernelResident(buffers.expAvgSq as Float32Array);
+      buffers.expAvg = m32;
+      buffers.expAvgSq = v32;
+      adamF32Update(w, grad, m32, v32, adamF32Constants(lr, b1, b2, eps, t, l2, decay));
+      return;
+    }
+    if (decay !== 1) for (let i = 0; i < w.length; i++) w[i] = w[i]! * decay;
     const m = buffers.expAvg!;
     const v = buffers.expAvgSq!;
     const stepSize = lr / (1 - b1 ** t);

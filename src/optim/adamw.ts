@@ -22,8 +22,6 @@ export class AdamW extends Adam {
   }
 
   protected override update(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number): void {
-    const decay = 1 - this.lr * this.weightDecay;
-    if (decay !== 1) for (let i = 0; i < w.length; i++) w[i] = w[i]! * decay;
-    this.adamStep(w, grad, buffers, t, 0);
+    this.adamStep(w, grad, buffers, t, 0, 1 - this.lr * this.weightDecay);
   }
 }

@@ -1,6 +1,6 @@
-import { kernelState } from '../kernels/kernel-state.js';
-import type { FloatArray } from '../kernels/types.js';
-import type { WasmHeap } from '../kernels/wasm-heap.js';
+import { kernelState } from './kernel-state.js';
+import type { FloatArray } from './types.js';
+import type { WasmHeap } from './wasm-heap.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 
 /**
@@ -69,3 +69,28 @@ const finalizer = new FinalizationRegistry<{ heap: WasmHeap; ptrs: Set<number> }
   for (const ptr of ptrs) heap.release(ptr);
   ptrs.clear();
 });
+
+/**
+ * `arr` in the WebAssembly kernels' shared memory, so a kernel reads and writes it in place: the
+ * same array when it is there already or when there is no such memory (kernels not loaded, or a
+ * plain memory), otherwise a copy there. The copy's block goes back to the heap when the copy is
+ * garbage-collected — keep the returned array, not views made from it.
+ *
+ * @example
+ * ```ts
+ * state.expAvg = kernelResident(state.expAvg); // once the kernels are loaded: no copy per step
+ * ```
+ */
+export function kernelResident<T extends FloatArray>(arr: T): T {
+  const state = kernelState(false);
+  if (state === null || !state.heap.shared || arr.length === 0 || state.heap.owns(arr)) return arr;
+  const heap = state.heap;
+  const ptr = heap.alloc(arr.byteLength);
+  const buffer = heap.buffer;
+  const copy = (arr instanceof Float32Array ? new Float32Array(buffer, ptr, arr.length) : new Float64Array(buffer, ptr, arr.length)) as T;
+  copy.set(arr);
+  residents.register(copy, { heap, ptr });
+  return copy;
+}
+
+const residents = new FinalizationRegistry<{ heap: WasmHeap; ptr: number }>(({ heap, ptr }) => heap.release(ptr));
