@@ -1,12 +1,13 @@
 // backprop's side of the benchmark (run by bench/run.ts in its own process, one workload per run):
 //   W1  the seed network, one SGD step (forward + backward + update), float64, µs per step;
 //   W2  MNIST MLP 784-128-64-10, ReLU/softmax/CE, Adam 1e-3, batch 64, float32: s per epoch;
-//   W3  float32 matmul n = 512 on both cores: GFLOP/s;
+//   W3  float32 matmul n = 512 on both cores, in place (and through matmul's copies): GFLOP/s;
 //   scaling-batch / scaling-width / scaling-n: the scaling figures.
 // Usage: tsx bench/backprop.ts --workload W1 [--quick]
 import { initKernels, kernelInfo } from '../src/kernels/kernel-state.js';
 import { matmulVia, type MatmulPath } from '../src/kernels/matmul.js';
 import { FusedDenseStack } from '../src/fused/stack.js';
+import { WasmArena } from '../src/kernels/wasm-arena.js';
 import { backward } from '../src/autograd/engine.js';
 import { modelLoss } from '../src/nn/losses.js';
 import { seedNetwork, SEED } from '../src/nn/seed.js';
@@ -145,10 +146,36 @@ async function w2(): Promise<void> {
   });
 }
 
+/**
+ * W3: C = A·B in place on WasmArena arrays (as numpy and PyTorch run it, with `out=`), on both
+ * cores; beside it, `matmul` on ordinary arrays (operands copied in and out of WASM memory).
+ */
 async function w3(): Promise<void> {
   const info = await initKernels({ threads: 2 });
-  const figure = summarize(gflops('auto', 512, quick ? 5 : 15));
-  emit({ peer: 'backprop', workload: 'W3', unit: 'GFLOP/s', figure, extra: { kernels: info, path: 'auto (WASM SIMD, threads when started)' } });
+  const reps = quick ? 5 : 15;
+  const figure = summarize(arenaGflops(await WasmArena.create({ threads: 2 }), 512, reps));
+  const copying = summarize(gflops('auto', 512, reps));
+  emit({
+    peer: 'backprop', workload: 'W3', unit: 'GFLOP/s', figure,
+    extra: { kernels: info, path: 'WasmArena.matmul, in place (WASM SIMD, 2 threads)', matmulOnOrdinaryArrays: copying },
+  });
+}
+
+/** GFLOP/s of float32 C = A·B (n×n) on arena arrays, one value per repetition (each ≥ ~50 ms). */
+function arenaGflops(arena: WasmArena, n: number, reps: number): number[] {
+  const rng = new Rng(n);
+  const a = arena.alloc('float32', n * n);
+  const b = arena.alloc('float32', n * n);
+  const c = arena.alloc('float32', n * n);
+  a.view.set(new Float32Array(n * n).map(() => rng.uniform()));
+  b.view.set(new Float32Array(n * n).map(() => rng.uniform()));
+  const t0 = performance.now();
+  arena.matmul(a, b, c, n, n, n);
+  const once = Math.max(1e-6, (performance.now() - t0) / 1000);
+  const inner = Math.max(1, Math.round(0.05 / once));
+  const values = timePerCall(() => arena.matmul(a, b, c, n, n, n), inner, reps, inner).map((s) => (2 * n * n * n) / s / 1e9);
+  arena.dispose();
+  return values;
 }
 
 /** GFLOP/s of float32 C = A·B (n×n) on a path, one value per repetition (each ≥ ~50 ms). */

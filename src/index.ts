@@ -91,3 +91,4 @@ export { trainEpoch, evaluateLoss } from './train/epoch.js';
 export { FusedDenseStack, canFuse, whyNotFused, type FusedOptions } from './fused/stack.js';
 export { FusedGradientEngine, fusedEngine, type TensorGradientEngine } from './fused/engine.js';
 export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';
+export { WasmArena, WasmArray, type ArenaDtype } from './kernels/wasm-arena.js';

@@ -14,6 +14,13 @@ export type ArenaDtype = 'float32' | 'float64';
  * growing the memory (a new allocation, or a matmul that stages non-arena operands) detaches old
  * views: `view` notices and hands out a fresh one, so read `.view` again after such calls rather
  * than keeping the array.
+ *
+ * @example
+ * ```ts
+ * const w = arena.alloc('float32', 128 * 784); // a WasmArray
+ * w.view.set(weights);                          // fill it in place
+ * console.log(w.ptr % 64);                      // 0: 64-byte aligned
+ * ```
  */
 export class WasmArray<D extends ArenaDtype = ArenaDtype> {
   private cached: Float32Array | Float64Array;
