@@ -10,6 +10,7 @@ import { parseModelFile } from '../src/io/model-file.js';
 import { tensor } from '../src/tensor/create.js';
 import { seedStream } from '../src/cli/commands/data-args.js';
 import { memoryIo } from './helpers/cli-io.js';
+import { BackpropError } from '../src/errors.js';
 
 interface Case {
   name: string;
@@ -92,6 +93,19 @@ test('--plot writes an SVG with a loss and an accuracy panel; --early-stopping r
   assert.equal((svg.match(/<polyline /g) ?? []).length, 4);
   assert.match(svg, />accuracy</);
   assert.match(io.out, /early stopping: valLoss did not improve for 3 epochs .*; the model holds the weights of epoch \d+/);
+});
+
+test('the model is saved before the plot: a plot that cannot be written loses nothing', async () => {
+  const io = memoryIo();
+  const write = io.writeAtomic;
+  io.writeAtomic = (p, d) => {
+    if (p.endsWith('.svg')) throw new BackpropError('io', `${p}: cannot write (no such directory); the previous file, if any, is unchanged`);
+    write(p, d);
+  };
+  assert.equal(await main(['train', '--data', 'xor', '--layers', '2,4,2', '--epochs', '3', '--plot', 'missing/p.svg', '--out', 'm.json'], io), 2);
+  assert.ok(parseModelFile(JSON.parse(io.files.get('m.json')!)), 'the trained model was written');
+  assert.match(io.out, /saved m\.json/);
+  assert.match(io.err, /missing\/p\.svg: cannot write/);
 });
 
 const bad: [string, string[], RegExp][] = [

@@ -173,12 +173,13 @@ export const train: Command = {
     if (result.validation) io.stdout(summary('validation', result.validation));
     if (test) io.stdout(summary('test', evaluate(model, loss, test)));
     if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, (io.columns > 0 ? io.columns : 80) - 14))));
+    // NOTE: the model first: it is what the run is for; a plot that cannot be written then loses nothing.
+    io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
+    io.stdout(`saved ${String(f.out)}\n`);
     if (f.plot !== undefined) {
       io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
       io.stdout(`plot ${String(f.plot)}\n`);
     }
-    io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
-    io.stdout(`saved ${String(f.out)}\n`);
     return 0;
   },
 };
