@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'src/kernels/wasm-bytes.generated.ts');
-const entries = ['asm/gemm.ts', 'asm/adam.ts'].map((file) => join(root, file));
+const entries = ['asm/gemm.ts', 'asm/adam.ts', 'asm/elementwise.ts'].map((file) => join(root, file));
 
 let asc;
 try {

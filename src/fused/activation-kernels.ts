@@ -2,6 +2,7 @@ import { BackpropError } from '../errors.js';
 import { erf } from '../kernels/erf.js';
 import type { FloatArray } from '../kernels/types.js';
 import type { ActivationName } from '../nn/activations.js';
+import { biasReluF32, reluBackwardF32 } from '../kernels/elementwise.js';
 
 /**
  * Activations as small integer codes, so the fused loops switch on a number once per layer (not
@@ -52,6 +53,8 @@ const INV_SQRT_2PI = 0.3989422804014327;
  * ```
  */
 export function biasActivate(code: ActCode, z: FloatArray, a: FloatArray, b: FloatArray, rows: number, cols: number): void {
+  // float32 relu / linear in the kernels' memory: the same loop in WASM SIMD (same bits).
+  if ((code === ACT.relu || (code === ACT.linear && a === z)) && biasReluF32(z, a, b, rows, cols, code === ACT.relu)) return;
   let i = 0;
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++, i++) z[i] = z[i]! + b[j]!;
   activateInto(code, z, a, rows, cols);
@@ -156,6 +159,7 @@ export function activationBackward(code: ActCode, g: FloatArray, z: FloatArray, 
       }
       return;
     case ACT.relu:
+      if (reluBackwardF32(g, z, n)) return;
       for (let i = 0; i < n; i++) if (!(z[i]! > 0)) g[i] = 0 * g[i]!;
       return;
     case ACT.leaky_relu:

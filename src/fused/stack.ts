@@ -10,6 +10,7 @@ import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
 import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
+import { columnSumsF32 } from '../kernels/elementwise.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { outputOf, type FusedLayer } from './layer.js';
 import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
@@ -342,10 +343,12 @@ export class FusedDenseStack {
       const d = cur.delta;
       gemmAtB(d, input, cur.gradW.data, cur.units, rows, cur.inputs);
       const gb = cur.gradB.data;
-      gb.fill(0);
       const u = cur.units;
-      let i = 0;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < u; j++, i++) gb[j] = gb[j]! + d[i]!;
+      if (!columnSumsF32(d, gb, rows, u)) {
+        gb.fill(0);
+        let i = 0;
+        for (let r = 0; r < rows; r++) for (let j = 0; j < u; j++, i++) gb[j] = gb[j]! + d[i]!;
+      }
       cur.weight.grad = cur.gradW;
       cur.bias.grad = cur.gradB;
       if (prev !== null) {

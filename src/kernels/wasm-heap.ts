@@ -20,6 +20,12 @@ export interface GemmExports {
    */
   adamF32(w: number, g: number, m: number, v: number, n: number,
     b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number): void;
+  /** float32 z += b per row, then a = relu(z) when `relu` ≠ 0 (asm/elementwise.ts): (z, a, b, rows, cols, relu). */
+  biasRelu32(z: number, a: number, b: number, rows: number, cols: number, relu: number): void;
+  /** float32 g ← g where z > 0, else 0·g: (g, z, n). */
+  reluBackward32(g: number, z: number, n: number): void;
+  /** float32 s[j] = Σ_r d[r, j] in order of r: (d, s, rows, cols). */
+  columnSums32(d: number, s: number, rows: number, cols: number): void;
 }
 
 /** Signature of spackB / dpackB: (b, k, n, transB, dst). */

@@ -1,0 +1,81 @@
+import { kernelState } from './kernel-state.js';
+import type { WasmHeap } from './wasm-heap.js';
+import type { FloatArray } from './types.js';
+
+/**
+ * The float32 elementwise steps of a dense layer on the WebAssembly SIMD kernels
+ * (asm/elementwise.ts), for buffers that live in the kernels' memory. Each function returns false,
+ * having done nothing, when it cannot run there — kernels not loaded, float64 data, an array
+ * outside the kernels' memory, or too little work to pay for the call — and the caller runs its
+ * TypeScript loop, which gives the same bits.
+ *
+ * @example
+ * ```ts
+ * if (!biasReluF32(z, a, bias, 64, 128, true)) biasActivate(ACT.relu, z, a, bias, 64, 128);
+ * ```
+ */
+export function biasReluF32(z: FloatArray, a: FloatArray, b: FloatArray, rows: number, cols: number, relu: boolean): boolean {
+  const heap = heapFor(z, rows * cols);
+  if (heap === null || !(b instanceof Float32Array) || b.length < cols || z.length < rows * cols || (relu && !(a instanceof Float32Array && a.length >= rows * cols && heap.owns(a)))) return false;
+  heap.exports.biasRelu32(z.byteOffset, relu ? a.byteOffset : z.byteOffset, place(heap, b, cols), rows, cols, relu ? 1 : 0);
+  return true;
+}
+
+/**
+ * g ← g where z > 0, else 0·g, for n float32 entries in the kernels' memory (the gradient through
+ * relu); false when it cannot run there (see {@link biasReluF32}).
+ *
+ * @example
+ * ```ts
+ * if (!reluBackwardF32(delta, z, 64 * 128)) activationBackward(ACT.relu, delta, z, a, 64, 128);
+ * ```
+ */
+export function reluBackwardF32(g: FloatArray, z: FloatArray, n: number): boolean {
+  const heap = heapFor(g, n);
+  if (heap === null || !(z instanceof Float32Array) || !heap.owns(z) || g.length < n || z.length < n) return false;
+  heap.exports.reluBackward32(g.byteOffset, z.byteOffset, n);
+  return true;
+}
+
+/**
+ * s[j] = 0 + d[0, j] + d[1, j] + … (rows in order) for float32 δ and s in the kernels' memory —
+ * a layer's bias gradient; false when it cannot run there (see {@link biasReluF32}).
+ *
+ * @example
+ * ```ts
+ * if (!columnSumsF32(delta, gradB, 64, 128)) { gradB.fill(0); … }
+ * ```
+ */
+export function columnSumsF32(d: FloatArray, s: FloatArray, rows: number, cols: number): boolean {
+  const heap = heapFor(d, rows * cols);
+  if (heap === null || !(s instanceof Float32Array) || !heap.owns(s) || d.length < rows * cols || s.length < cols) return false;
+  heap.exports.columnSums32(d.byteOffset, s.byteOffset, rows, cols);
+  return true;
+}
+
+/** The loaded heap when `x` is float32 in it and `n` entries are worth a call; null otherwise. */
+function heapFor(x: FloatArray, n: number): WasmHeap | null {
+  if (!(x instanceof Float32Array) || n < MIN_ENTRIES) return null;
+  const state = kernelState(false);
+  if (state === null || !state.heap.owns(x)) return null;
+  return state.heap;
+}
+
+/** Address of `b` (its first n entries) in the heap: in place, or copied into a reusable block. */
+function place(heap: WasmHeap, b: Float32Array, n: number): number {
+  if (heap.owns(b)) return b.byteOffset;
+  if (scratchHeap !== heap || scratchLength < n) {
+    if (scratchHeap === heap && scratchLength > 0) heap.release(scratch);
+    scratch = heap.alloc(n * 4);
+    scratchLength = n;
+    scratchHeap = heap;
+  }
+  new Float32Array(heap.buffer, scratch, n).set(b.subarray(0, n));
+  return scratch;
+}
+
+/** Below this many entries a TypeScript loop costs less than the call. */
+const MIN_ENTRIES = 256;
+let scratch = 0;
+let scratchLength = 0;
+let scratchHeap: WasmHeap | null = null;
