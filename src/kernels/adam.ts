@@ -1,4 +1,5 @@
 import { kernelState } from './kernel-state.js';
+import type { WasmHeap } from './wasm-heap.js';
 
 /**
  * The constants of one float32 Adam / AdamW update, each rounded to float32 as PyTorch passes
@@ -26,19 +27,27 @@ export interface AdamF32Constants {
 }
 
 /**
- * The constants of update number `t` (1 on the first) from the optimizer's settings.
+ * The constants of update number `t` (1 on the first) from the optimizer's settings, written into
+ * `into` when given (an optimizer reuses one object, so a step allocates nothing).
  *
  * @example
  * ```ts
  * const c = adamF32Constants(1e-3, 0.9, 0.999, 1e-8, 1, 0, 1);
  * ```
  */
-export function adamF32Constants(lr: number, beta1: number, beta2: number, eps: number, t: number, l2: number, decay: number): AdamF32Constants {
+export function adamF32Constants(lr: number, beta1: number, beta2: number, eps: number, t: number, l2: number, decay: number, into?: AdamF32Constants): AdamF32Constants {
   const f = Math.fround;
-  return {
-    b1: f(beta1), c1: f(1 - beta1), b2: f(beta2), c2: f(1 - beta2),
-    k: f(-lr / (1 - beta1 ** t)), r: f(Math.sqrt(1 - beta2 ** t)), eps: f(eps), l2: f(l2), s: f(decay),
-  };
+  const c = into ?? { b1: 0, c1: 0, b2: 0, c2: 0, k: 0, r: 0, eps: 0, l2: 0, s: 0 };
+  c.b1 = f(beta1);
+  c.c1 = f(1 - beta1);
+  c.b2 = f(beta2);
+  c.c2 = f(1 - beta2);
+  c.k = f(-lr / (1 - beta1 ** t));
+  c.r = f(Math.sqrt(1 - beta2 ** t));
+  c.eps = f(eps);
+  c.l2 = f(l2);
+  c.s = f(decay);
+  return c;
 }
 
 /**
@@ -61,33 +70,32 @@ export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array,
     return;
   }
   const heap = state.heap;
-  const arrays = [w, g, m, v];
+  const ownW = heap.owns(w);
+  const ownG = heap.owns(g);
+  const ownM = heap.owns(m);
+  const ownV = heap.owns(v);
   const bytes = Math.ceil((n * 4) / 64) * 64;
-  let need = 0;
-  for (const x of arrays) if (!heap.owns(x)) need += bytes;
+  const need = bytes * (Number(!ownW) + Number(!ownG) + Number(!ownM) + Number(!ownV));
   if (need > scratchBytes || scratchHeap !== heap) {
     if (scratchBytes > 0 && scratchHeap === heap) heap.release(scratch);
     scratch = heap.alloc(need);
     scratchBytes = need;
     scratchHeap = heap;
   }
-  const buffer = heap.buffer;
-  const ptrs = [0, 0, 0, 0];
-  const staged = [false, false, false, false];
+  // Each array in place, or copied into the next slot of the scratch block.
   let at = scratch;
-  for (let i = 0; i < 4; i++) {
-    const x = arrays[i]!;
-    if (heap.owns(x)) ptrs[i] = x.byteOffset;
-    else {
-      ptrs[i] = at;
-      staged[i] = true;
-      new Float32Array(buffer, at, n).set(x.subarray(0, n));
-      at += bytes;
-    }
-  }
-  heap.exports.adamF32(ptrs[0]!, ptrs[1]!, ptrs[2]!, ptrs[3]!, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s);
-  // NOTE: w, m and v were written (g only read): copy the staged ones back.
-  for (const i of [0, 2, 3]) if (staged[i]) arrays[i]!.set(new Float32Array(buffer, ptrs[i]!, n));
+  const pw = ownW ? w.byteOffset : copyIn(heap, w, n, at);
+  if (!ownW) at += bytes;
+  const pg = ownG ? g.byteOffset : copyIn(heap, g, n, at);
+  if (!ownG) at += bytes;
+  const pm = ownM ? m.byteOffset : copyIn(heap, m, n, at);
+  if (!ownM) at += bytes;
+  const pv = ownV ? v.byteOffset : copyIn(heap, v, n, at);
+  heap.exports.adamF32(pw, pg, pm, pv, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s);
+  // w, m and v were written (g only read): copy the staged ones back.
+  if (!ownW) w.set(new Float32Array(heap.buffer, pw, n));
+  if (!ownM) m.set(new Float32Array(heap.buffer, pm, n));
+  if (!ownV) v.set(new Float32Array(heap.buffer, pv, n));
 }
 
 /**
@@ -119,8 +127,14 @@ export function adamF32Ts(w: Float32Array, g: Float32Array, m: Float32Array, v: 
   }
 }
 
+/** Copies the first n entries of x to byte address ptr of the heap; returns ptr. */
+function copyIn(heap: WasmHeap, x: Float32Array, n: number, ptr: number): number {
+  new Float32Array(heap.buffer, ptr, n).set(n === x.length ? x : x.subarray(0, n));
+  return ptr;
+}
+
 /** Below this many entries the TypeScript loop is as fast as a kernel call. */
 const WASM_MIN = 256;
 let scratch = 0;
 let scratchBytes = 0;
-let scratchHeap: unknown = null;
+let scratchHeap: WasmHeap | null = null;

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { adamF32Constants, adamF32Update } from '../kernels/adam.js';
+import { adamF32Constants, adamF32Update, type AdamF32Constants } from '../kernels/adam.js';
 import { kernelResident } from '../kernels/buffer-pool.js';
 import { checkHyper, Optimizer } from './optimizer.js';
 
@@ -43,6 +43,8 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
+  /** The float32 update's constants, rewritten for each parameter's step (no allocation). */
+  private readonly f32Constants: AdamF32Constants = adamF32Constants(0, 0, 0, 0, 1, 0, 1);
 
   constructor(params: readonly Tensor[], options: AdamOptions = {}, defaultWeightDecay = 0) {
     super(params, options.lr ?? 0.001);
@@ -71,7 +73,7 @@ export class Adam extends Optimizer {
       const v32 = kernelResident(buffers.expAvgSq as Float32Array);
       buffers.expAvg = m32;
       buffers.expAvgSq = v32;
-      adamF32Update(w, grad, m32, v32, adamF32Constants(lr, b1, b2, eps, t, l2, decay));
+      adamF32Update(w, grad, m32, v32, adamF32Constants(lr, b1, b2, eps, t, l2, decay, this.f32Constants));
       return;
     }
     if (decay !== 1) for (let i = 0; i < w.length; i++) w[i] = w[i]! * decay;
