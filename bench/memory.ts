@@ -3,7 +3,7 @@
 // fit, measuring process.memoryUsage() after a forced GC at the start, the middle and the end.
 //
 //   node --expose-gc --import tsx bench/memory.ts [--steps 100000] [--epochs 20] [--hidden 64]
-//     [--mnist-engine default|autograd] [--skip-seed] [--skip-mnist]
+//     [--mnist-engine default|autograd] [--dtype float64|float32] [--skip-seed] [--skip-mnist]
 //
 // A leak shows as heapUsed or arrayBuffers growing with the number of steps; a small constant
 // (compiled code, caches, the fit History of one entry per epoch) is expected between start and middle,
@@ -15,6 +15,7 @@ import { loadMnist } from '../src/data/mnist.node.js';
 import { autogradEngine } from '../src/train/engine.js';
 import { fit } from '../src/train/fit.js';
 import { createOptimizer } from '../src/optim/create.js';
+import { kernelState } from '../src/kernels/kernel-state.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values: opts } = parseArgs({
     epochs: { type: 'string', default: '20' },
     hidden: { type: 'string', default: '64' },
     'mnist-engine': { type: 'string', default: 'default' },
+    dtype: { type: 'string', default: 'float64' },
     'skip-seed': { type: 'boolean', default: false },
     'skip-mnist': { type: 'boolean', default: false },
   },
@@ -29,6 +31,7 @@ const { values: opts } = parseArgs({
 const STEPS = Number(opts.steps);
 const EPOCHS = Number(opts.epochs);
 const HIDDEN = Number(opts.hidden);
+const DTYPE = opts.dtype === 'float32' ? 'float32' : 'float64';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
@@ -36,14 +39,16 @@ if (gc === undefined) {
   process.exit(2);
 }
 
-interface Sample { label: string; heapUsed: number; external: number; arrayBuffers: number; rss: number; liveNodes: number }
+interface Sample { label: string; heapUsed: number; external: number; arrayBuffers: number; rss: number; liveNodes: number; wasmUsed: number }
 
 /** Memory after two forced collections (the second one frees what finalizers released). */
 function sample(label: string): Sample {
   gc!();
   gc!();
   const m = process.memoryUsage();
-  return { label, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss, liveNodes: liveNodeCount() };
+  // NOTE: the WebAssembly kernels' own allocator (optimizer moments, gradient buffers, staging)
+  // lives inside one memory counted in arrayBuffers at its full size: its used bytes are what to watch.
+  return { label, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss, liveNodes: liveNodeCount(), wasmUsed: kernelState(false)?.heap.usedBytes ?? 0 };
 }
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(2)} MB`;
@@ -52,9 +57,9 @@ const kb = (b: number) => `${b >= 0 ? '+' : ''}${(b / 1024).toFixed(1)} KB`;
 /** Prints the samples of one run and the growth start → end and middle → end. */
 function report(title: string, samples: Sample[], seconds: number): Record<string, unknown> {
   console.log(`\n${title}  (${seconds.toFixed(1)} s)`);
-  console.log(`  ${'at'.padEnd(26)} ${'heapUsed'.padStart(10)} ${'external'.padStart(10)} ${'arrayBuf'.padStart(10)} ${'rss'.padStart(10)}  live nodes`);
+  console.log(`  ${'at'.padEnd(26)} ${'heapUsed'.padStart(10)} ${'external'.padStart(10)} ${'arrayBuf'.padStart(10)} ${'rss'.padStart(10)} ${'WASM used'.padStart(10)}  live nodes`);
   for (const s of samples) {
-    console.log(`  ${s.label.padEnd(26)} ${mb(s.heapUsed).padStart(10)} ${mb(s.external).padStart(10)} ${mb(s.arrayBuffers).padStart(10)} ${mb(s.rss).padStart(10)}  ${s.liveNodes}`);
+    console.log(`  ${s.label.padEnd(26)} ${mb(s.heapUsed).padStart(10)} ${mb(s.external).padStart(10)} ${mb(s.arrayBuffers).padStart(10)} ${mb(s.rss).padStart(10)} ${mb(s.wasmUsed).padStart(10)}  ${s.liveNodes}`);
   }
   const [a, m, z] = [samples[0]!, samples[1]!, samples[samples.length - 1]!];
   console.log(`  growth start → end: heap ${kb(z.heapUsed - a.heapUsed)}, arrayBuffers ${kb(z.arrayBuffers - a.arrayBuffers)}; middle → end: heap ${kb(z.heapUsed - m.heapUsed)}, arrayBuffers ${kb(z.arrayBuffers - m.arrayBuffers)}`);
@@ -63,6 +68,7 @@ function report(title: string, samples: Sample[], seconds: number): Record<strin
     heapStart: a.heapUsed, heapMiddle: m.heapUsed, heapEnd: z.heapUsed,
     growthStartEnd: z.heapUsed - a.heapUsed, growthMiddleEnd: z.heapUsed - m.heapUsed,
     arrayBuffersStart: a.arrayBuffers, arrayBuffersEnd: z.arrayBuffers, liveNodesEnd: z.liveNodes,
+    wasmUsedStart: a.wasmUsed, wasmUsedEnd: z.wasmUsed,
   };
 }
 
@@ -115,7 +121,7 @@ for (const engine of opts['skip-seed'] ? [] : (['autograd', 'default'] as const)
 //    with validation on the 2,000 held-out digits every epoch.
 if (!opts['skip-mnist']) {
   const { train, test } = loadMnist();
-  const model = Sequential.mlp([784, HIDDEN, 10], { activation: 'relu', output: 'softmax', rng: new Rng(1) });
+  const model = Sequential.mlp([784, HIDDEN, 10], { activation: 'relu', output: 'softmax', rng: new Rng(1), dtype: DTYPE });
   const samples = [sample('start (data loaded)')];
   const t0 = performance.now();
   const result = await fit(model, train, {
@@ -131,7 +137,7 @@ if (!opts['skip-mnist']) {
   process.stderr.write('\n');
   samples.push(sample(`end (epoch ${EPOCHS})`));
   const acc = result.history.last?.valAccuracy ?? NaN;
-  results.push(report(`MNIST 784-${HIDDEN}-10 (${opts['mnist-engine']} engine), ${EPOCHS} epochs × 250 batches of 32 (val accuracy ${(acc * 100).toFixed(1)} %)`, samples, (performance.now() - t0) / 1000));
+  results.push(report(`MNIST 784-${HIDDEN}-10 ${DTYPE} (${opts['mnist-engine']} engine), ${EPOCHS} epochs × 250 batches of 32 (val accuracy ${(acc * 100).toFixed(1)} %)`, samples, (performance.now() - t0) / 1000));
 }
 
 console.log('\n' + JSON.stringify({ node: process.version, results }));
