@@ -49,6 +49,9 @@ export function compileOneRowStep(layers: readonly FusedLayer[], mse: boolean): 
     names.push(`W${l}`, `B${l}`, `Z${l}`, `A${l}`, `D${l}`, `GW${l}`, `GB${l}`, `PW${l}`, `PB${l}`, `TW${l}`, `TB${l}`);
     values.push(L.w, L.b, L.z, L.a, L.delta, L.gradW.data, L.gradB.data, L.weight, L.bias, L.gradW, L.gradB);
   });
+  // NOTE: the source holds only what stepSource writes: fixed identifiers, integer indices and
+  // activation codes from the layer sizes — no name, string or value from a model file or data —
+  // and the arrays enter as arguments, so nothing outside this module shapes the code it compiles.
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling the step is the point
     const factory = new Function(...names, src) as (...args: unknown[]) => CompiledStep;
