@@ -1,5 +1,6 @@
 // Matmul throughput of every kernel path, in GFLOP/s (2·m·k·n flops per product).
-// Not a test. Usage: npx tsx bench/kernels.ts [--quick] [--sizes 128,256,512]
+// Not a test. Usage: npx tsx bench/kernels.ts [--quick] [--sizes 128,256,512] [--plain]
+// (--plain: initKernels({ relaxedSimd: false }), float32 by mul + add instead of multiply-add)
 // Each figure is the best of several repetitions (the 2 cores are shared, so the best run is the
 // one least disturbed); the median is printed beside it. For one-thread paths `cpu` is the same
 // best computed from this process's CPU time, which other processes' load does not inflate.
@@ -14,7 +15,7 @@ const quick = process.argv.includes('--quick');
 const sizesArg = process.argv.indexOf('--sizes');
 const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : quick ? [128, 512] : [128, 192, 256, 384, 512, 768, 1024];
 
-await initKernels({ threads: 2 });
+await initKernels({ threads: 2, relaxedSimd: !process.argv.includes('--plain') });
 const arena = await WasmArena.create();
 console.log('kernels:', JSON.stringify(kernelInfo()));
 console.log('thresholds (multiply-adds):', JSON.stringify(MATMUL_THRESHOLDS));

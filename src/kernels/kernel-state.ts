@@ -3,7 +3,7 @@ import type { WasmHeap } from './wasm-heap.js';
 import { WasmStage } from './wasm-stage.js';
 import { ThreadPool } from './thread-pool.js';
 import type { WorkerHandle } from './thread-pool.js';
-import { canBlockOnAtomics, sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
+import { canBlockOnAtomics, runningInNode, sharedMemorySupported, wasmSimdSupported } from './wasm-support.js';
 
 /** Everything the fast matmul paths share once the WASM kernels are loaded. */
 export interface KernelState {
@@ -27,6 +27,14 @@ export interface KernelOptions {
    * `navigator.hardwareConcurrency` capped at 4. 1 starts no workers. Needs shared memory.
    */
   threads?: number | 'auto';
+  /**
+   * Use the relaxed-SIMD float32 kernel (multiply-add, fused on CPUs with FMA) where the engine has
+   * it: default `true`. In Node 20 this turns on V8's `--experimental-wasm-relaxed-simd` for the
+   * process (the feature is complete there and on by default from Node 22). `false` keeps plain
+   * SIMD: float32 products then round after every multiply, as the TypeScript kernel does. Only
+   * takes effect when given before the kernels first load (the first `initKernels` or `matmul`).
+   */
+  relaxedSimd?: boolean;
 }
 
 /** What {@link initKernels} found and started. */
@@ -36,7 +44,10 @@ export interface KernelInfo {
   /** Why not, when `wasm` is false. */
   reason: string;
   simd: boolean;
-  /** The float32 kernel uses relaxed-SIMD multiply-add (Chrome ≥ 114, Node ≥ 22; not Node 20). */
+  /**
+   * The float32 kernel uses relaxed-SIMD multiply-add (Chrome ≥ 114, Node ≥ 22, Node 20 with the
+   * V8 flag that {@link initKernels} sets unless told not to).
+   */
   relaxedSimd: boolean;
   sharedMemory: boolean;
   /** Threads a large matmul is split over (1 = no workers). */
@@ -85,7 +96,7 @@ export function kernelState(_strict: boolean): KernelState | null {
 export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
   if (starting) return starting;
   starting = (async (): Promise<KernelInfo> => {
-    await loadWasmKernels();
+    await loadWasmKernels(options.relaxedSimd === false ? false : 'auto');
     const s = kernelState(true);
     const wanted = options.threads ?? 'auto';
     const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
@@ -147,8 +158,7 @@ export function shutdownKernels(): void {
 }
 
 async function workerSpawner(): Promise<() => WorkerHandle> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
-  if (!isNode) return (await import('./spawn.web.js')).spawnWorker;
+  if (!runningInNode()) return (await import('./spawn.web.js')).spawnWorker;
   // NOTE: a specifier bundlers cannot follow, so browser bundles (Vite) never pull in the
   // Node-only spawner, its node:worker_threads import or its worker entries.
   const nodeSpawner = './spawn.node.js';

@@ -1,14 +1,15 @@
-// Run by wasm.test.ts in a child process started with --experimental-wasm-relaxed-simd (Node 20
-// lacks relaxed SIMD by default): the float32 kernel then uses multiply-add. Prints whether the
-// relaxed module loaded, the worst float32 scaled error against the float64 reference, and
-// whether every float64 result was bit-identical (the float64 kernel never fuses).
+// Run by wasm.test.ts in a fresh child process (no V8 flags on the command line), with `plain` as
+// argument for initKernels({ relaxedSimd: false }). Node 20 has relaxed SIMD only behind a V8
+// flag, which initKernels sets by default; the float32 kernel then uses multiply-add. Prints
+// whether the relaxed module loaded, the worst float32 scaled error against the float64
+// reference, and whether every float64 result was bit-identical (the float64 kernel never fuses).
 import { Rng } from '../tensor/rng.js';
 import { initKernels, kernelInfo } from './kernel-state.js';
 import { matmulVia } from './matmul.js';
 import { matmulRef } from './matmul-ref.js';
 import { ODD_SHAPES, TRANSPOSES, firstDifference, maxScaledError, randomArray } from './test-util.js';
 
-await initKernels({ threads: 2 });
+await initKernels({ threads: 2, relaxedSimd: process.argv[2] !== 'plain' });
 const rng = new Rng(21);
 let worst32 = 0;
 let same64 = true;

@@ -61,3 +61,8 @@ export function canBlockOnAtomics(): boolean {
   }
   return blocking;
 }
+
+/** True in Node.js (where the worker spawner and the relaxed-SIMD switch are Node modules). */
+export function runningInNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
+}

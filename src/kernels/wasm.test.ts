@@ -113,15 +113,17 @@ describe('WebAssembly heap, arena and staging', () => {
     assert.match(run.stdout, /^same true threads 2 exit$/m);
   });
 
-  test('relaxed SIMD (float32 multiply-add) where the engine has it: float32 within 1e-5, float64 bit-identical', () => {
-    const script = fileURLToPath(new URL('./test-relaxed-script.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60000 });
-    assert.equal(run.status, 0, run.stderr);
-    const got = /^relaxed (\w+) cases (\d+) worst32 (\S+) same64 (\w+)$/m.exec(run.stdout);
-    assert.ok(got, run.stdout);
-    assert.equal(got[1], 'true', 'the relaxed-SIMD module should load under the flag');
-    assert.equal(Number(got[2]), ODD_SHAPES.length * TRANSPOSES.length * 2);
-    assert.ok(Number(got[3]) <= 1e-5, `float32 scaled error ${got[3]}`);
-    assert.equal(got[4], 'true');
-  });
+  for (const mode of ['relaxed', 'plain'] as const) {
+    test(`${mode} SIMD ${mode === 'relaxed' ? '(the default: float32 multiply-add, Node 20 via the V8 flag)' : '(relaxedSimd: false)'}: float32 within 1e-5, float64 bit-identical`, () => {
+      const script = fileURLToPath(new URL('./test-relaxed-script.ts', import.meta.url));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script, mode], { encoding: 'utf8', timeout: 60000 });
+      assert.equal(run.status, 0, run.stderr);
+      const got = /^relaxed (\w+) cases (\d+) worst32 (\S+) same64 (\w+)$/m.exec(run.stdout);
+      assert.ok(got, run.stdout);
+      assert.equal(got[1], String(mode === 'relaxed'), 'which float32 kernel loaded');
+      assert.equal(Number(got[2]), ODD_SHAPES.length * TRANSPOSES.length * 2);
+      assert.ok(Number(got[3]) <= 1e-5, `float32 scaled error ${got[3]}`);
+      assert.equal(got[4], 'true');
+    });
+  }
 });
