@@ -14,7 +14,7 @@ import type { DType } from '../src/tensor/dtype.js';
 import { fit, type FitOptions } from '../src/train/fit.js';
 import { checkpointCallback, parseCheckpoint } from '../src/train/checkpoint.js';
 import { clipGradNorm, gradNorm } from '../src/train/clip.js';
-import { TrainingDivergedError } from '../src/train/diagnose.js';
+import { allFinite, TrainingDivergedError } from '../src/train/diagnose.js';
 import { AutogradEngine, type GradientEngine } from '../src/train/engine.js';
 import { History } from '../src/train/history.js';
 import { classificationMetrics, regressionMetrics } from '../src/train/metrics.js';
@@ -134,6 +134,31 @@ test('clipGradNorm scales every gradient by maxNorm/(norm + 1e-6) when the globa
   assert.deepEqual(Array.from(a.grad.data), [3 / 5.000001, 0]);
   assert.deepEqual(Array.from(b.grad.data), [0, 4 / 5.000001]);
   assert.equal(clipGradNorm([a, b], 10), gradNorm([a, b]));
+});
+
+test('gradNorm (four partial sums) and allFinite (x·0 sums) agree with the plain loops at every length and position', () => {
+  const rng = new Rng(8);
+  for (const Ctor of [Float64Array, Float32Array]) {
+    for (let n = 0; n <= 13; n++) {
+      const g = new Ctor(n).map(() => rng.uniformRange(-3, 3));
+      const p = tensor(Array.from(g));
+      p.grad = tensor(Array.from(g));
+      let plain = 0;
+      for (const v of g) plain += v * v;
+      assert.ok(Math.abs(gradNorm([p]) - Math.sqrt(plain)) <= 4e-16 * Math.sqrt(plain), `n = ${n}`);
+      assert.equal(allFinite(g), true);
+      for (let at = 0; at < n; at++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const h = g.slice();
+          h[at] = bad;
+          assert.equal(allFinite(h), false, `${Ctor.name} n = ${n}, ${bad} at ${at}`);
+        }
+      }
+    }
+  }
+  // Huge but finite entries are finite (x·0 is 0, whatever the size), and −0 is.
+  assert.equal(allFinite(new Float64Array([1e308, -1e308, -0, 5e-324])), true);
+  assert.equal(allFinite(new Float32Array([3.4e38, -3.4e38, -0, 1e-45])), true);
 });
 
 test('a learning rate far too high stops with epoch, batch, layer and cause, keeping the last good weights', async () => {

@@ -23,8 +23,9 @@ export interface KernelState {
 /** Options of {@link initKernels}. */
 export interface KernelOptions {
   /**
-   * Threads (calling thread included) for large matmuls: a number, or `'auto'` (default) for
-   * `navigator.hardwareConcurrency` capped at 4. 1 starts no workers. Needs shared memory.
+   * Threads (calling thread included) for large matmuls: a number, or `'auto'` (default) for the
+   * logical CPUs (`navigator.hardwareConcurrency`, in Node `os.availableParallelism()`) capped at
+   * 4. 1 starts no workers. Needs shared memory.
    */
   threads?: number | 'auto';
   /**
@@ -99,11 +100,11 @@ export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
     await loadWasmKernels(options.relaxedSimd === false ? false : 'auto');
     const s = kernelState(true);
     const wanted = options.threads ?? 'auto';
-    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
-    const threads = wanted === 'auto' ? Math.min(4, cores) : Math.max(1, Math.floor(wanted));
+    const host = await hostThreads();
+    const threads = wanted === 'auto' ? Math.min(4, host.cores) : Math.max(1, Math.floor(wanted));
     if (s !== null && s.heap.shared && threads > 1 && s.pool === null) {
       try {
-        s.pool = await ThreadPool.create(s.heap, threads, await workerSpawner());
+        s.pool = await ThreadPool.create(s.heap, threads, host.spawn);
       } catch (e) {
         s.pool = null;
         threadError = e instanceof Error ? e.message : String(e);
@@ -157,11 +158,15 @@ export function shutdownKernels(): void {
   starting = null;
 }
 
-async function workerSpawner(): Promise<() => WorkerHandle> {
-  if (!runningInNode()) return (await import('./spawn.web.js')).spawnWorker;
+/** How to start a worker here, and how many logical CPUs there are (browser or Node). */
+async function hostThreads(): Promise<{ spawn: () => WorkerHandle; cores: number }> {
+  if (!runningInNode()) {
+    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
+    return { spawn: (await import('./spawn.web.js')).spawnWorker, cores };
+  }
   // NOTE: a specifier bundlers cannot follow, so browser bundles (Vite) never pull in the
   // Node-only spawner, its node:worker_threads import or its worker entries.
   const nodeSpawner = './spawn.node.js';
   const mod = (await import(/* @vite-ignore */ nodeSpawner)) as typeof import('./spawn.node.js');
-  return mod.spawnWorker;
+  return { spawn: mod.spawnWorker, cores: mod.hardwareThreads() };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerHandle } from './thread-pool.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
@@ -25,4 +26,9 @@ export function spawnWorker(): WorkerHandle {
     ref: () => worker.ref(),
     terminate: () => void worker.terminate(),
   };
+}
+
+/** Logical CPUs this process may use (Node 20 has no `navigator.hardwareConcurrency`). */
+export function hardwareThreads(): number {
+  return availableParallelism();
 }

@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
-import { loadWasmKernels } from '../kernels/wasm-loader.js';
+import { initKernels } from '../kernels/kernel-state.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
 import { activate } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
@@ -72,8 +72,9 @@ export interface FitOptions {
  * weights; a run resumed from a checkpoint state ends exactly where an uninterrupted run does.
  *
  * Before training, the data is checked against the network (`validateForModel`), and the
- * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path.
- * If the loss, a
+ * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path,
+ * with worker threads for large products (`initKernels()`'s default; call
+ * `initKernels({ threads: 1 })` first to keep training on one thread). If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -108,8 +109,10 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   }
   // NOTE: wait for the WebAssembly matmul kernels (when this engine has them) so that every step of
   // the run takes the same kernel path — float32 sums differ slightly between paths — and large
-  // products run on SIMD from the first batch.
-  await loadWasmKernels();
+  // products run on SIMD from the first batch; and start the worker threads (one per logical CPU,
+  // up to 4; a no-op when the process already called initKernels) so that they share the large
+  // products. Thread count never changes a result: threads split C, never the sums.
+  await initKernels();
   const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
   const rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
   const schedule = options.schedule;
@@ -270,10 +273,11 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
 
 /** Copies rows `idx` of a flat float64 array (width numbers per row) into `out` (any float type). */
 function gatherRows(src: Float64Array, width: number, idx: Int32Array, out: Float64Array | Float32Array): void {
+  // NOTE: TypedArray#set converts float64 → float32 as an element store does (round to nearest),
+  // in native code: 64 MNIST rows 160 → 50 µs into float32, 18 µs into float64.
   for (let k = 0; k < idx.length; k++) {
     const from = idx[k]! * width;
-    const to = k * width;
-    for (let j = 0; j < width; j++) out[to + j] = src[from + j]!;
+    out.set(src.subarray(from, from + width), k * width);
   }
 }
 
