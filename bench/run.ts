@@ -159,9 +159,11 @@ const verdicts = WORKLOADS.map((w) => {
   const relOk = times === 1 ? ratio > 1 : ratio >= times;
   return `${line}; ${times === 1 ? `faster than ${peer}` : `≥ ${times}× ${peer}`} in this run: ${relOk ? 'met' : 'NOT met'} (${fmt(ratio)}×)`;
 });
+const viaFit = get('backprop', 'W2')?.extra?.throughFit as { median: number; min: number; max: number; accuracy: number } | undefined;
 const table = [
   'median [min–max] over the repetitions; (r×) = peer / backprop (for µs and s/epoch, r > 1 means backprop is faster; for GFLOP/s, r < 1 does)',
   ...lines,
+  ...(viaFit ? [`W2 backprop through fit() (its per-step checks included): ${fmt(viaFit.median)} [${fmt(viaFit.min)}–${fmt(viaFit.max)}] s/epoch, acc ${(100 * viaFit.accuracy).toFixed(1)} %`] : []),
   ...verdicts,
   `load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`,
   ...notes.map((n) => `note: ${n}`),
