@@ -100,12 +100,13 @@ export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
     await loadWasmKernels(options.relaxedSimd === false ? false : 'auto');
     const s = kernelState(true);
     const wanted = options.threads ?? 'auto';
-    const host = await hostThreads();
-    const threads = wanted === 'auto' ? Math.min(4, host.cores) : Math.max(1, Math.floor(wanted));
-    if (s !== null && s.heap.shared && threads > 1 && s.pool === null) {
+    if (s !== null && s.heap.shared && s.pool === null && wanted !== 1) {
       try {
-        s.pool = await ThreadPool.create(s.heap, threads, host.spawn);
+        const host = await hostThreads();
+        const threads = wanted === 'auto' ? Math.min(4, host.cores) : Math.max(1, Math.floor(wanted));
+        if (threads > 1) s.pool = await ThreadPool.create(s.heap, threads, host.spawn);
       } catch (e) {
+        // NOTE: also where a browser bundle runs in Node (the Node spawner is not in the bundle).
         s.pool = null;
         threadError = e instanceof Error ? e.message : String(e);
       }
