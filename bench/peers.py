@@ -23,7 +23,7 @@ def summarize(values):
     s = sorted(values)
     n = len(s)
     median = s[(n - 1) // 2] if n % 2 == 1 else (s[n // 2 - 1] + s[n // 2]) / 2
-    return {"median": median, "min": s[0], "max": s[-1], "reps": n}
+    return {"median": median, "min": s[0], "max": s[-1], "reps": n, "values": list(values)}
 
 
 def time_per_call(fn, inner, reps, warmup):

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: W1, W2 and W3 for backprop and its peers, back to back in one run,
-// each (peer, workload) in a fresh process; prints the table, writes bench/results.json and the
-// scaling plot bench/scaling.svg. Not part of `npm test`.
+// `npm run bench [-- --quick] [-- --rounds N]`: W1, W2 and W3 for backprop and its peers, back to
+// back in one run, each (peer, workload) in a fresh process, the whole list twice in a full run
+// (once in --quick); prints the table, writes bench/results.json and the scaling plot
+// bench/scaling.svg. Not part of `npm test`.
 //
 //   W1  seed network 3-2-2 sigmoid, ½·SSE, SGD lr 0.5: one step (forward + backward + update), µs
 //   W2  MNIST 784-128-64-10 ReLU/softmax/CE, Adam 1e-3, batch 64, float32, 8,000 digits: s per epoch
@@ -14,12 +15,15 @@ import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistF32 } from './mnist-data.js';
-import type { Measurement } from './stats.js';
+import { summarize, type Figure, type Measurement } from './stats.js';
 import { renderSvg, type Panel, type Series } from './svg.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const quick = process.argv.includes('--quick');
+// Full runs go through the whole list twice: on a shared machine whose speed drifts over minutes,
+// each peer then gets two separate chances, and its figure is the median of both rounds' repetitions.
+const rounds = process.argv.includes('--rounds') ? Math.max(1, Number(process.argv[process.argv.indexOf('--rounds') + 1])) : quick ? 1 : 2;
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : null;
 const PY = '/usr/bin/python3';
 const started = Date.now();
@@ -101,6 +105,36 @@ function run(job: Job): Measurement | null {
   return m;
 }
 
+/**
+ * One measurement per (peer, workload): the repetitions of every round pooled into one figure
+ * (also for figures among the extras, such as W2's `throughFit`), with each round's median kept.
+ */
+function pool(all: Measurement[]): Measurement[] {
+  const out: Measurement[] = [];
+  for (const m of all) {
+    const first = out.find((o) => o.peer === m.peer && o.workload === m.workload);
+    if (!first) {
+      out.push({ ...m, figure: { ...m.figure }, extra: { ...m.extra, roundMedians: [m.figure.median] } });
+      continue;
+    }
+    first.figure = merged(first.figure, m.figure);
+    (first.extra!.roundMedians as number[]).push(m.figure.median);
+    for (const [key, value] of Object.entries(m.extra ?? {})) {
+      const before = first.extra![key] as Figure | undefined;
+      if (isFigure(value) && isFigure(before)) first.extra![key] = { ...before, ...merged(before, value) };
+    }
+  }
+  return out;
+}
+
+function isFigure(v: unknown): v is Figure {
+  return typeof v === 'object' && v !== null && Array.isArray((v as Figure).values);
+}
+
+function merged(a: Figure, b: Figure): Figure {
+  return a.values && b.values ? summarize([...a.values, ...b.values]) : a;
+}
+
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
@@ -119,11 +153,17 @@ raw('test-labels.i32', data.testLabels);
 
 const loadBefore = loadavg();
 console.error(`bench${quick ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`);
-const results: Measurement[] = [];
-for (const job of jobs()) {
-  const m = run(job);
-  if (m) results.push(m);
+const measured: Measurement[] = [];
+const list = jobs();
+for (let round = 1; round <= rounds; round++) {
+  if (rounds > 1) console.error(`round ${round} of ${rounds}`);
+  for (const job of list) {
+    if (round > 1 && job.workload.startsWith('scaling')) continue; // the plot needs one pass
+    const m = run(job);
+    if (m) measured.push(m);
+  }
 }
+const results = pool(measured);
 const loadAfter = loadavg();
 
 // ---------------------------------------------------------------- table

@@ -1,11 +1,13 @@
 // Timing helpers shared by the benchmark workers: repeated runs, median and range.
 
-/** A measured figure: the median of the repetitions and their range. */
+/** A measured figure: the median of the repetitions, their range, and the repetitions themselves. */
 export interface Figure {
   median: number;
   min: number;
   max: number;
   reps: number;
+  /** Every repetition, in the order measured (the orchestrator pools them across rounds). */
+  values?: number[];
 }
 
 /** The median (mean of the middle two for an even count), min and max of `values`. */
@@ -13,7 +15,7 @@ export function summarize(values: readonly number[]): Figure {
   const s = [...values].sort((a, b) => a - b);
   const n = s.length;
   const median = n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-  return { median, min: s[0]!, max: s[n - 1]!, reps: n };
+  return { median, min: s[0]!, max: s[n - 1]!, reps: n, values: [...values] };
 }
 
 /** Seconds elapsed while running `fn` once (high-resolution wall clock). */
