@@ -3,6 +3,8 @@ import { noGrad } from '../autograd/node.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
 import { initKernels } from '../kernels/kernel-state.js';
+import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
+import { loadWasmKernels } from '../kernels/wasm-loader.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
 import { activate } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
@@ -73,8 +75,8 @@ export interface FitOptions {
  *
  * Before training, the data is checked against the network (`validateForModel`), and the
  * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path,
- * with worker threads for large products (`initKernels()`'s default; call
- * `initKernels({ threads: 1 })` first to keep training on one thread). If the loss, a
+ * with worker threads when the network's products are large enough to share (`initKernels()`'s
+ * default; call `initKernels({ threads: 1 })` first to keep training on one thread). If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -109,10 +111,13 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   }
   // NOTE: wait for the WebAssembly matmul kernels (when this engine has them) so that every step of
   // the run takes the same kernel path — float32 sums differ slightly between paths — and large
-  // products run on SIMD from the first batch; and start the worker threads (one per logical CPU,
-  // up to 4; a no-op when the process already called initKernels) so that they share the large
-  // products. Thread count never changes a result: threads split C, never the sums.
-  await initKernels();
+  // products run on SIMD from the first batch. When the network has products large enough for
+  // threads (the measuring passes multiply all rows at once), start the worker threads too: one
+  // per logical CPU up to 4, ~80 ms once, a no-op when the process already called initKernels.
+  // Thread count never changes a result: threads split C, never the sums.
+  const largest = Math.max(...model.layers.map((l) => l.inputs * l.units)) * data.rows;
+  if (largest >= MATMUL_THRESHOLDS.threadsMin) await initKernels();
+  else await loadWasmKernels();
   const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
   const rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
   const schedule = options.schedule;
