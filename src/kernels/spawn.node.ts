@@ -10,11 +10,15 @@ import type { WorkerReply, WorkerSetup } from './worker-loop.js';
  */
 export function spawnWorker(): WorkerHandle {
   const fromSources = import.meta.url.endsWith('.ts');
+  // NOTE: a worker inherits the process's Node options, and refuses to start with --input-type
+  // (legal only for `node -e`/stdin scripts): drop it.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   const worker = fromSources
     ? new Worker(new URL('./tsx-worker.node.mjs', import.meta.url), {
+      execArgv,
       workerData: { entry: new URL('./matmul-worker.node.ts', import.meta.url).href },
     })
-    : new Worker(new URL('./matmul-worker.node.js', import.meta.url));
+    : new Worker(new URL('./matmul-worker.node.js', import.meta.url), { execArgv });
   return {
     post: (setup: WorkerSetup) => worker.postMessage(setup),
     onMessage: (listener: (reply: WorkerReply) => void) => {

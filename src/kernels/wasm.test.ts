@@ -115,6 +115,14 @@ describe('WebAssembly heap, arena and staging', () => {
     assert.match(run.stdout, new RegExp(`^same true threads ${Math.min(4, availableParallelism())} exit$`, 'm'));
   });
 
+  test('worker threads start from a `node --input-type=module -e` script (a worker refuses that option)', () => {
+    const entry = new URL('./kernel-state.ts', import.meta.url).href;
+    const code = `import { initKernels } from ${JSON.stringify(entry)}; const i = await initKernels({ threads: 2 }); console.log('threads', i.threads, JSON.stringify(i.threadError));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^threads 2 ""$/m);
+  });
+
   for (const mode of ['relaxed', 'plain'] as const) {
     test(`${mode} SIMD ${mode === 'relaxed' ? '(the default: float32 multiply-add, Node 20 via the V8 flag)' : '(relaxedSimd: false)'}: float32 within 1e-5, float64 bit-identical`, () => {
       const script = fileURLToPath(new URL('./test-relaxed-script.ts', import.meta.url));
