@@ -33,7 +33,7 @@ export interface KernelOptions {
    * it: default `true`. In Node 20 this turns on V8's `--experimental-wasm-relaxed-simd` for the
    * process (the feature is complete there and on by default from Node 22). `false` keeps plain
    * SIMD: float32 products then round after every multiply, as the TypeScript kernel does. Only
-   * takes effect when given before the kernels first load (the first `initKernels` or `matmul`).
+   * takes effect when given before the kernels first load (the first `initKernels`, `matmul` or `fit`).
    */
   relaxedSimd?: boolean;
 }

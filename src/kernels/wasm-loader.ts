@@ -14,8 +14,8 @@ let reason = '';
  * compile it asynchronously (allowed on a browser main thread at any size) and instantiate it on a
  * shared memory where possible, else a plain one. With `relaxed` `'auto'` the variant with
  * relaxed-SIMD multiply-add is taken where the engine has it (see {@link compileGemmModule}).
- * Resolves to `null` — and the TypeScript kernels
- * stay in use — when SIMD is unsupported or the module was not built.
+ * Resolves to `null` — and the TypeScript kernels stay in use — when SIMD is unsupported or the
+ * module was not built.
  *
  * @example
  * ```ts

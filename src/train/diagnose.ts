@@ -72,7 +72,7 @@ const HUGE = 1e15;
 export function allFinite(a: FloatArray): boolean {
   // NOTE: x·0 is ±0 for a finite x and NaN for ±∞ or NaN, so the sums below stay 0 exactly when
   // every entry is finite. Branch-free, in four independent sums: fit checks every weight after
-  // every step, and this runs ~3× faster than a Number.isFinite loop (109,000 float32: 157 → 62 µs).
+  // every step, and this runs ~2.5× faster than a Number.isFinite loop (109,000 float32: 157 → 62 µs).
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const n4 = a.length & ~3;
   let i = 0;
