@@ -105,6 +105,8 @@ test('Step on the seed network shows the cost 0.28217575 and, after the update, 
 test('Backward lets the deltas flow from the outputs down; clicking w41 opens its ledger with 0.04047892', async () => {
   const page = await open();
   await page.click('#btn-forward');
+  // The page draws on the next animation frame: wait for it (a busy machine delays it).
+  await page.waitForFunction(() => document.getElementById('cost')?.textContent !== '–');
   assert.equal(await text(page, '#cost'), formatNumber(E.forward.E));
   assert.equal(await text(page, 'g.node[data-node="6"] .node-a'), String(Number(E.forward.y[0]!.toPrecision(4))));
   await page.click('#btn-backward');
