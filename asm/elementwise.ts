@@ -60,3 +60,27 @@ export function columnSums32(d: usize, s: usize, rows: i32, cols: i32): void {
     store<f32>(s + (<usize>j << 2), acc);
   }
 }
+
+/**
+ * Σ x² of n float32 entries, in float64: four partial sums (entries i ≡ 0, 1, 2, 3 mod 4, each
+ * square exact in float64) added as (s0 + s1) + (s2 + s3) — the order of the TypeScript loop
+ * sumOfSquaresTs in src/kernels/elementwise.ts, so the same bits.
+ */
+export function sumSquares32(x: usize, n: i32): f64 {
+  const n4 = n & ~3;
+  let s01 = f64x2.splat(0);
+  let s23 = f64x2.splat(0);
+  for (let i = 0; i < n4; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    s01 = f64x2.add(s01, f64x2.mul(lo, lo));
+    s23 = f64x2.add(s23, f64x2.mul(hi, hi));
+  }
+  let s0 = f64x2.extract_lane(s01, 0);
+  for (let i = n4; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    s0 += v * v;
+  }
+  return (s0 + f64x2.extract_lane(s01, 1)) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ACT, activationBackward, biasActivate } from '../fused/activation-kernels.js';
 import { Rng } from '../tensor/rng.js';
 import { kernelResident } from './buffer-pool.js';
-import { biasReluF32, columnSumsF32, reluBackwardF32 } from './elementwise.js';
+import { biasReluF32, columnSumsF32, reluBackwardF32, sumOfSquares, sumOfSquaresTs } from './elementwise.js';
 import { initKernels, kernelInfo, shutdownKernels } from './kernel-state.js';
 
 before(async () => {
@@ -72,4 +72,28 @@ test('bias + relu, bias alone, relu backward and column sums: WASM SIMD equals t
     }
   }
   assert.equal(ran, 4 * 4, 'every case (all ≥ 256 entries) ran on the kernel');
+});
+
+test('sum of squares: the WASM kernel equals the TypeScript loop bit for bit, and the plain sum within the summation error bound', () => {
+  const rng = new Rng(12);
+  let ran = 0;
+  for (const n of [256, 257, 258, 259, 1000, 100_352]) {
+    const finite = Float32Array.from({ length: n }, () => rng.normal() * (rng.uniform() < 0.1 ? 1e-20 : 1));
+    const resident = kernelResident(finite.slice());
+    const wasm = sumOfSquares(resident);
+    const ts = sumOfSquaresTs(finite);
+    assert.ok(Object.is(wasm, ts), `n = ${n}: ${wasm} vs ${ts}`);
+    let plain = 0;
+    for (const v of finite) plain += v * v;
+    // Both orders are within n·2⁻⁵² of the exact sum (all terms are positive).
+    assert.ok(Math.abs(wasm - plain) <= n * 2 ** -52 * plain, `n = ${n}: ${wasm} vs plain ${plain}`);
+    ran++;
+  }
+  // Special values (NaN, ±∞, huge, subnormal, −0) at every position of the tail and the body.
+  const special = kernelResident(data(rng, 263));
+  assert.ok(Object.is(sumOfSquares(special), sumOfSquaresTs(special.slice())));
+  assert.ok(Number.isNaN(sumOfSquares(special)));
+  const big = kernelResident(Float32Array.from({ length: 300 }, (_, i) => (i === 299 ? Infinity : 1)));
+  assert.equal(sumOfSquares(big), Infinity);
+  assert.equal(ran, 6);
 });

@@ -26,6 +26,8 @@ export interface GemmExports {
   reluBackward32(g: number, z: number, n: number): void;
   /** float32 s[j] = Σ_r d[r, j] in order of r: (d, s, rows, cols). */
   columnSums32(d: number, s: number, rows: number, cols: number): void;
+  /** Σ x² of n float32 entries in float64, four partial sums (asm/elementwise.ts): (x, n). */
+  sumSquares32(x: number, n: number): number;
 }
 
 /** Signature of spackB / dpackB: (b, k, n, transB, dst). */
