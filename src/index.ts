@@ -29,11 +29,19 @@ export {
 export { erf } from './kernels/erf.js';
 
 export { Module } from './nn/module.js';
+export { Layer } from './nn/layer.js';
+export { isLayerKind, type AnyLayer, type LayerKindName, type LayerOfKind } from './nn/layer-kinds.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
 export { Sequential } from './nn/sequential.js';
-export { ACTIVATIONS, ACTIVATION_FORMULAS, activate, type ActivationName } from './nn/activations.js';
+export {
+  ACTIVATIONS, ACTIVATION_FORMULAS, ACTIVATION_TABLE, HIDDEN_ACTIVATIONS, activate, activationSpec,
+  type ActivationName, type ActivationSpec,
+} from './nn/activations.js';
 export { INITIALIZERS, initialize, type InitializerName } from './nn/init.js';
-export { LOSSES, LOSS_FORMULAS, lossOf, modelLoss, isFused, type LossName } from './nn/losses.js';
+export {
+  LOSSES, LOSS_FORMULAS, LOSS_TABLE, lossOf, lossFromLogits, modelLoss, isFused, logitForm, lossSpec,
+  type LossName, type LossSpec,
+} from './nn/losses.js';
 export { SEED, seedNetwork } from './nn/seed.js';
 
 export { Optimizer, type OptimizerName, type OptimizerState } from './optim/optimizer.js';
@@ -68,7 +76,7 @@ export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/sc
 export { type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
-export { AutogradEngine, autogradEngine, lossFromLogits, type GradientEngine, type EngineFactory } from './train/engine.js';
+export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory } from './train/engine.js';
 export {
   evaluate, predictLabels, classificationMetrics, regressionMetrics, toTensorData,
   type Metrics, type ClassificationMetrics, type RegressionMetrics, type TensorData,

@@ -75,7 +75,7 @@ test('float32: within 1e-5 of the float32 graph (norm-wise; measured: identical)
         const { ref, E, grads, modelA, x, t } = compare(sizes, hidden, output, loss, 9, 3, 'float32');
         assert.ok(Math.abs(E - ref.loss) <= 1e-6 * Math.abs(ref.loss) + 1e-7, `${hidden}/${output}/${loss}: loss ${E} vs ${ref.loss}`);
         grads.forEach((g, i) => (worst32 = Math.max(worst32, normRelDiff(g, ref.grads[i]!))));
-        const m64 = new Sequential(modelA.layers.map((l) => new Dense(l.weight.astype('float64'), l.bias.astype('float64'), l.activation)));
+        const m64 = new Sequential((modelA.layers as readonly Dense[]).map((l) => new Dense(l.weight.astype('float64'), l.bias.astype('float64'), l.activation)));
         const ref64 = autogradLossAndGrads(m64, loss, x.astype('float64'), t.astype('float64'));
         grads.forEach((g, i) => (worst64 = Math.max(worst64, normRelDiff(g, ref64.grads[i]!))));
       }
@@ -167,17 +167,17 @@ test('buffers: allocated once, reused every step, grown once for a larger batch;
   const stack = new FusedDenseStack(model, 'mse', { maxBatch: 2 });
   const { x, t } = randomBatch(5, 3, 2, 'mse', 'float64', 6);
   stack.lossAndGrad(x.data, t.data, 2);
-  const g0 = model.layers[0]!.weight.grad;
+  const g0 = (model.layers as readonly Dense[])[0]!.weight.grad;
   stack.lossAndGrad(x.data, t.data, 2);
-  assert.equal(model.layers[0]!.weight.grad, g0, 'the same gradient tensor every step');
+  assert.equal((model.layers as readonly Dense[])[0]!.weight.grad, g0, 'the same gradient tensor every step');
   assert.equal(stack.maxBatch, 2);
   stack.lossAndGrad(x.data, t.data, 5);
   assert.equal(stack.maxBatch, 5);
   model.zeroGrad();
-  assert.equal(model.layers[0]!.weight.grad, null);
+  assert.equal((model.layers as readonly Dense[])[0]!.weight.grad, null);
   const ref = autogradLossAndGrads(model.clone(), 'mse', x, t);
   assert.equal(stack.lossAndGrad(x.data, t.data, 5), ref.loss);
-  assert.deepEqual(model.layers[0]!.weight.grad!.data, ref.grads[0]);
+  assert.deepEqual((model.layers as readonly Dense[])[0]!.weight.grad!.data, ref.grads[0]);
 });
 
 test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays', () => {
@@ -208,8 +208,8 @@ test('an activation changed on the model after construction is picked up', () =>
   const model = randomModel([3, 4, 2], 'tanh', 'softmax', 'float64', 21);
   const stack = new FusedDenseStack(model, 'cross_entropy');
   const { x, t } = randomBatch(3, 3, 2, 'cross_entropy', 'float64', 22);
-  model.layers[0]!.activation = 'relu';
-  model.layers[1]!.activation = 'sigmoid';
+  (model.layers as readonly Dense[])[0]!.activation = 'relu';
+  (model.layers as readonly Dense[])[1]!.activation = 'sigmoid';
   const ref = autogradLossAndGrads(model.clone(), 'cross_entropy', x, t);
   assert.equal(stack.lossAndGrad(x.data, t.data, 3), ref.loss);
 });

@@ -91,5 +91,5 @@ test('export refuses models it cannot write, with model-file / value errors', ()
   assert.throws(() => modelFileToOnnx(noWeights), /layers\[0\]: expected weights and bias/);
   const badChain = randomModel([2, 3], ['relu'], rng);
   (badChain.layers as unknown[]).push(randomModel([4, 1], ['linear'], rng).layers[0]);
-  assert.throws(() => modelFileToOnnx(badChain), /layers\[1\]\.weights: expected 3 columns/);
+  assert.throws(() => modelFileToOnnx(badChain), /layers\[1\]\.weights: expected 1 rows of 3 numbers \(the previous layer has 3 outputs\)/);
 });

@@ -23,10 +23,8 @@
  * `lastLogits` lets the loop report a running accuracy without a second forward pass; an engine
  * that does not keep them leaves it undefined (the progress then shows the loss only).
  */
-import { activate } from '../nn/activations.js';
-import { lossOf, type LossName } from '../nn/losses.js';
+import { lossFromLogits, type LossName } from '../nn/losses.js';
 import { backward } from '../autograd/engine.js';
-import * as ops from '../autograd/ops/index.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -40,24 +38,6 @@ export interface GradientEngine {
 
 /** Makes the engine for a model and loss (the hook the fused dense-stack path plugs into). */
 export type EngineFactory = (model: Sequential, loss: LossName) => GradientEngine;
-
-/**
- * The loss from the last layer's pre-activations z: fused with the output activation where the
- * pair allows it (softmax + cross_entropy, sigmoid + bce), else E(f(z), t). The same operations,
- * in the same order, as `modelLoss`, so the numbers are identical.
- *
- * @example
- * ```ts
- * const z = model.forwardLogits(x);          // the last layer before its activation
- * lossFromLogits(model, 'sse', z, t).item();   // 0.28217575 for the seed network (fused for softmax/cross_entropy)
- * ```
- */
-export function lossFromLogits(model: Sequential, loss: LossName, z: Tensor, t: Tensor): Tensor {
-  const out = model.layers[model.layers.length - 1]!.activation;
-  if (loss === 'cross_entropy' && out === 'softmax') return ops.softmaxCrossEntropy(z, t);
-  if (loss === 'bce' && out === 'sigmoid') return ops.sigmoidBinaryCrossEntropy(z, t);
-  return lossOf(loss, activate(out, z), t);
-}
 
 /**
  * The default engine: forward with the graph recorded, `backward()`, graph released.
@@ -79,7 +59,7 @@ export class AutogradEngine implements GradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number {
     this.model.zeroGrad();
     const z = this.model.forwardLogits(x);
-    const E = lossFromLogits(this.model, this.loss, z, t);
+    const E = lossFromLogits(this.loss, this.model.outputActivation, z, t);
     const value = E.item();
     backward(E);
     this.lastLogits = z;

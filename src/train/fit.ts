@@ -97,7 +97,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const batchSize = options.batchSize ?? 32;
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new BackpropError('value', `fit: epochs must be an integer ≥ 0, got ${epochs}`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new BackpropError('value', `fit: batchSize must be an integer ≥ 1, got ${batchSize}`);
-  const shape = { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.layers[model.layers.length - 1]!.activation, loss };
+  const shape = { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss };
   validateForModel(data, shape);
   if (data.rows === 0) throw new BackpropError('data', 'fit: the training data has no rows');
   if (options.validation) {
@@ -115,7 +115,8 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   // threads (the measuring passes multiply all rows at once), start the worker threads too: one
   // per logical CPU up to 4, ~80 ms once, a no-op when the process already called initKernels.
   // Thread count never changes a result: threads split C, never the sums.
-  const largest = Math.max(...model.layers.map((l) => l.inputs * l.units)) * data.rows;
+  let largest = 0;
+  for (const l of model.layers) largest = Math.max(largest, l.inputSize * l.outputSize * data.rows);
   if (largest >= MATMUL_THRESHOLDS.threadsMin) await initKernels();
   else await loadWasmKernels();
   const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
@@ -162,8 +163,9 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const xBuf = allocate(dtype, Math.min(batchSize, n) * inSize);
   const tBuf = allocate(dtype, Math.min(batchSize, n) * outSize);
   const lastGood = params.map((p) => allocate(p.dtype, p.size));
+  const layerOfParameter = model.layers.flatMap((l, i) => l.parameters().map(() => i));
   const inputMaxAbs = maxAbs(data.x);
-  const outAct = model.layers[model.layers.length - 1]!.activation;
+  const outAct = model.outputActivation;
   const classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
   const identity = rng ? null : Int32Array.from({ length: n }, (_, i) => i);
   const recentLosses: number[] = [];
@@ -232,7 +234,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
       for (let i = 0; i < params.length; i++) {
         if (!allFinite(params[i]!.data)) {
           params.forEach((p, k) => p.data.set(lastGood[k]!));
-          const l = Math.floor(i / 2);
+          const l = layerOfParameter[i]!;
           fail('weights', NaN, { layer: l, where: `${params[i]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
         }
       }

@@ -1,3 +1,4 @@
+import type { Dense } from '../../src/nn/dense.js';
 // The playground in a real browser: Debian's Chromium driven by playwright-core (no browser
 // download). Checks the seed network's numbers on screen against the seed notebook's figures and
 // the library run here in Node, the ledger of w41, training XOR in the worker, the URL round trip,
@@ -95,7 +96,7 @@ test('Step on the seed network shows the cost 0.28217575 and, after the update, 
   assert.equal(await text(page, '#cost-after'), formatNumber(costAfter));
   assert.equal(await text(page, '#cost-after'), formatNumber(E.sgd.afterSteps['1']!.lossAfterStep));
   const shown = await weightsOf(page);
-  net.layers.forEach((l, i) => {
+  (net.layers as readonly Dense[]).forEach((l, i) => {
     assert.deepEqual(shown[i]!.W, l.weight.to2D(), `W${i + 1} after one step`);
     assert.deepEqual(shown[i]!.b, Array.from(l.bias.data), `b${i + 1} after one step`);
   });
@@ -226,7 +227,7 @@ test('the model file exports in the CLI\'s format and imports back', async () =>
   const file = readFileSync((await download.path())!, 'utf8');
   const { model, loss } = parseModelFile(JSON.parse(file));
   assert.equal(loss, 'sse');
-  assert.deepEqual(model.layers[1]!.weight.to2D(), E.weights.W2);
+  assert.deepEqual((model.layers as readonly Dense[])[1]!.weight.to2D(), E.weights.W2);
   const changed = JSON.parse(file) as { layers: { weights: number[][] }[] };
   changed.layers[1]!.weights[0]![0] = -1.5;
   await page.setInputFiles('#import-model', { name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });

@@ -36,7 +36,7 @@ export const predict: Command = {
       const inv = scalerFromJSON(pre.targets, `${path}: preprocessing.targets`).inverse(Float64Array.from(outputs.flat()));
       outputs = outputs.map((r, i) => Array.from(inv.subarray(i * r.length, (i + 1) * r.length)));
     }
-    const act = model.layers[model.layers.length - 1]!.activation;
+    const act = model.outputActivation;
     const classes = classify(outputs, act, pre?.classNames);
     if (args.flags.json === true) {
       io.stdout(JSON.stringify({ outputs, ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');

@@ -93,7 +93,7 @@ export const train: Command = {
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
-    const outAct = model.layers[model.layers.length - 1]!.activation;
+    const outAct = model.outputActivation;
     const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
     const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
     let scaler: Scaler | undefined;
