@@ -76,7 +76,10 @@ export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/sc
 export { type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
-export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory } from './train/engine.js';
+export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { forwardTrace, type LayerTrace } from './nn/trace.js';
+export { type LayerValues } from './nn/layer.js';
+export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory, type StepTrace, type LayerStepValues } from './train/engine.js';
 export {
   evaluate, predictLabels, classificationMetrics, regressionMetrics, toTensorData,
   type Metrics, type ClassificationMetrics, type RegressionMetrics, type TensorData,

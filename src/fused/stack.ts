@@ -287,6 +287,21 @@ export class FusedDenseStack {
     return view;
   }
 
+  /**
+   * Each layer's net input z, output a and δ = ∂E/∂z of the latest `rows`-row step, as tensors
+   * viewing the stack's buffers (overwritten by the next call).
+   */
+  trace(rows: number): { index: number; z: Tensor; a: Tensor; delta: Tensor }[] {
+    const last = this.layers.length - 1;
+    return this.layers.map((L, index) => {
+      const n = rows * L.units;
+      const view = (buf: FloatArray): Tensor => new Tensor(buf.subarray(0, n), [rows, L.units]);
+      // NOTE: a loss on the logits leaves the output layer's a unwritten (sigmoid + bce): fill it now.
+      if (index === last && this.logitLoss !== null) L.act.forward(L.z, L.a, rows, L.units);
+      return { index, z: view(L.z), a: view(outputOf(L)), delta: view(L.delta) };
+    });
+  }
+
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
   lossOnly(x: FloatArray, t: FloatArray, rows: number): number {
     return this.forwardLoss(x, t, rows, false);

@@ -7,7 +7,7 @@ import { shapeToString } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activate, checkActivation, type ActivationName } from './activations.js';
 import { defaultInitializer, initialize, type InitializerName } from './init.js';
-import { Layer } from './layer.js';
+import { Layer, type LayerValues } from './layer.js';
 
 /** How to build a {@link Dense} layer from sizes (its weights drawn from an Rng). */
 export interface DenseOptions {
@@ -122,6 +122,12 @@ export class Dense extends Layer {
   /** y = f(x·Wᵀ + b). */
   forward(x: Tensor): Tensor {
     return activate(this.activation, this.preActivation(x));
+  }
+
+  /** y = f(z) with the net input z = x·Wᵀ + b among the values. */
+  override trace(x: Tensor): LayerValues {
+    const z = this.preActivation(x);
+    return { values: { z }, output: activate(this.activation, z) };
   }
 
   /** z = x·Wᵀ + b: the logits of an output layer. */

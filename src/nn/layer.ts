@@ -3,6 +3,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ActivationName } from './activations.js';
 import { Module } from './module.js';
 
+/** A layer's output and its named intermediate values (e.g. `{ z }` for a dense layer). */
+export interface LayerValues {
+  readonly values: Readonly<Record<string, Tensor>>;
+  readonly output: Tensor;
+}
+
 /**
  * A module that can stand in a {@link Sequential}: it maps rows of `inputSize` numbers to rows of
  * `outputSize`, and names its kind — the key under which every other part of the library finds
@@ -32,6 +38,15 @@ export abstract class Layer extends Module {
    * unchanged in meaning (dropout).
    */
   abstract get endsWith(): ActivationName | null;
+
+  /**
+   * The output and the layer's named intermediate values on the way (a dense layer's net input
+   * `z`), computed as `forward` computes them — with the graph recorded when gradients are on.
+   * What {@link forwardTrace}, the training engines' traces and diagnostics read.
+   */
+  trace(x: Tensor): LayerValues {
+    return { values: {}, output: this.forward(x) };
+  }
 
   /** The output before the final activation (the logits): for a layer that ends with none, `forward`. */
   logits(x: Tensor): Tensor {

@@ -120,8 +120,8 @@ export class Sequential<L extends Layer = Layer> extends Module {
     return h;
   }
 
-  /** The index of the layer whose activation the output ends with (-1 when none does). */
-  private outputLayerIndex(): number {
+  /** The index of the layer whose activation the output ends with (-1 when none does): `forwardLogits` stops its activation. */
+  outputLayerIndex(): number {
     for (let i = this.layers.length - 1; i >= 0; i--) if (this.layers[i]!.endsWith !== null) return i;
     return -1;
   }
