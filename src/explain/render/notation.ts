@@ -132,3 +132,38 @@ function sym(letter: string, id: number): Math2 {
   return { text: `${letter}${id}`, tex: `${letter}_{${id}}` };
 }
 
+/** Unicode symbols the notation uses, as LaTeX commands. */
+const TEX: Readonly<Record<string, string>> = {
+  '−': '-',
+  '·': '\\cdot ',
+  '⊙': '\\odot ',
+  '→': '\\to ',
+  '′': "'",
+  'ᵀ': '^{\\top}',
+  'Σ': '\\sum ',
+  'ₙ': '_n',
+  'ₖ': '_k',
+  'δ': '\\delta ',
+  'σ': '\\sigma ',
+  '∂': '\\partial ',
+  '½': '\\tfrac12 ',
+  '²': '^2',
+};
+
+/** Unicode mathematics left in a LaTeX string, turned into LaTeX commands. */
+export function texOf(s: string): string {
+  return s.replace(/[−·⊙→′ᵀΣₙₖδσ∂½²]/g, (c) => TEX[c]!);
+}
+
+/**
+ * A math block's lines as one LaTeX `aligned` environment, aligned at the equals sign (what the
+ * Markdown renderer puts between `$$` and the HTML renderer hands to a TeX renderer).
+ */
+export function alignedTex(lines: readonly { lhs: Math2; rhs: Math2 }[]): string {
+  const rows = lines.map((l) => {
+    const rhs = texOf(l.rhs.tex);
+    const body = rhs.startsWith('= ') ? rhs.slice(2) : rhs;
+    return `${texOf(l.lhs.tex)} &= ${body}`;
+  });
+  return `\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}`;
+}
