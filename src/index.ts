@@ -98,8 +98,7 @@ export { parseTrainingState, type TrainingState, type EarlyStoppingState } from 
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';
 export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
-// Speed: the fused dense-stack path (fit's default engine) and the kernel set.
-export { FusedDenseStack, canFuse, whyNotFused, type FusedOptions } from './fused/stack.js';
-export { FusedGradientEngine, fusedEngine, type TensorGradientEngine } from './fused/engine.js';
+// Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.
+export { whyNotFused } from './fused/stack.js';
 export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';
 export { WasmArena, WasmArray, type ArenaDtype } from './kernels/wasm-arena.js';
