@@ -53,7 +53,14 @@ function block(b: Block, tex: HtmlRenderOptions['tex']): string {
   }
 }
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<b>"σ′"</b>');   // '&#60;b&#62;&#34;σ′&#34;&#60;/b&#62;'
+ * ```
+ */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
