@@ -1,7 +1,7 @@
-import type { Dense } from '../src/nn/dense.js';
 // The engine against PyTorch 1.13 float64 (fixtures in test/fixtures/torch, made by
 // scripts/fixtures/make_torch_core.py): gradients of 22 networks, 10 training runs, elementwise
 // values and derivatives, optimizer trajectories.
+import type { Dense } from '../src/nn/dense.js';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {

@@ -1,6 +1,6 @@
-import type { Dense } from '../src/nn/dense.js';
 // fit() against PyTorch 1.13 training runs (test/fixtures/torch/train-cases.json): the same batches in
 // order, one step per batch, every batch loss, every epoch loss and the final weights.
+import type { Dense } from '../src/nn/dense.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

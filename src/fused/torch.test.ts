@@ -1,7 +1,7 @@
-import type { Dense } from '../nn/dense.js';
 // The fused dense path against PyTorch 1.13 float64 (test/fixtures/torch): the 22 gradient cases
 // and the 10 training runs (every batch loss and the final weights), and fit() on the fused path
 // against fit() on the autograd path.
+import type { Dense } from '../nn/dense.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';

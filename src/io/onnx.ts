@@ -12,17 +12,9 @@ import { formatModelSpec, parseForExport, SPEC_METADATA_KEY } from './state-dict
  * file's `weights` (outputs × inputs, stored as initializer `layers.i.weight`) and `b` its bias
  * (`layers.i.bias`). The last value is named `output`, shape `[batch, units]`.
  *
- * | activation   | ONNX nodes                                                     |
- * | ------------ | -------------------------------------------------------------- |
- * | `linear`     | none                                                           |
- * | `sigmoid`    | `Sigmoid`                                                      |
- * | `tanh`       | `Tanh`                                                         |
- * | `relu`       | `Relu`                                                         |
- * | `leaky_relu` | `LeakyRelu(alpha=0.01)`                                        |
- * | `elu`        | `Elu(alpha=1)`                                                 |
- * | `gelu`       | opset ≥ 20: `Gelu` (exact); below: `x·(1 + Erf(x/√2))·½` from `Div, Erf, Add, Mul, Mul` |
- * | `softplus`   | `Softplus`                                                     |
- * | `softmax`    | `Softmax(axis=-1)`                                             |
+ * Each activation's nodes come from its entry in the activation table (src/functions; listed in
+ * docs/functions.md): `Sigmoid`, `Relu`, `LeakyRelu(alpha=0.01)`, …; `gelu` is one native `Gelu`
+ * node from opset 20 and `x·(1 + Erf(x/√2))·½` below.
  *
  * The opset defaults to 13 (wide runtime support), or 20 when a layer uses `gelu` so that it is one
  * native `Gelu` node; pass `opset: 13` to get the `Erf` form instead. IR version 8 (9 from opset 19).

@@ -10,23 +10,13 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { SafetensorsDtype, SafetensorsReadOptions, SafetensorsTensor } from './safetensors.js';
 
 /**
- * Mapping between the model file's dense layers and a PyTorch `state_dict` of an `nn.Sequential`.
+ * Mapping between a model and a PyTorch `state_dict` of an `nn.Sequential`.
  *
  * **The index rule.** The model is read as `nn.Sequential` built by walking the layers in order and
- * appending, for each dense layer, an `nn.Linear(inputs, units)` and then — only when its activation
- * is not `linear` — one activation module:
- *
- * | activation   | module appended                          |
- * | ------------ | ---------------------------------------- |
- * | `linear`     | (none)                                   |
- * | `sigmoid`    | `nn.Sigmoid()`                           |
- * | `tanh`       | `nn.Tanh()`                              |
- * | `relu`       | `nn.ReLU()`                              |
- * | `leaky_relu` | `nn.LeakyReLU(0.01)`                     |
- * | `elu`        | `nn.ELU(alpha=1.0)`                      |
- * | `gelu`       | `nn.GELU()` (exact erf form)             |
- * | `softplus`   | `nn.Softplus()` (PyTorch switches to `x` above 20; the difference is < 2.1e-9) |
- * | `softmax`    | `nn.Softmax(dim=-1)`                     |
+ * appending each layer's modules (its codec's `torch`, src/io/layers): for a dense layer an
+ * `nn.Linear(inputs, units)` and then — only when its activation is not `linear` — one activation module
+ * (the activation's PyTorch module is in its entry of the activation table, src/functions, listed
+ * in docs/functions.md: `nn.Sigmoid()`, `nn.ReLU()`, `nn.LeakyReLU(0.01)`, …; `linear` appends none).
  *
  * Module indices count every appended module, so layer `i`'s `Linear` sits at index
  * `k = i + (number of non-linear activations before layer i)` and its tensors are named

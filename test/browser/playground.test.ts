@@ -1,9 +1,9 @@
-import type { Dense } from '../../src/nn/dense.js';
 // The playground in a real browser: Debian's Chromium driven by playwright-core (no browser
 // download). Checks the seed network's numbers on screen against the seed notebook's figures and
 // the library run here in Node, the ledger of w41, training XOR in the worker, the URL round trip,
 // the model file, the Korean UI, a phone-sized screen, keyboard use and axe-core's accessibility
 // rules. Screenshots go to test-artifacts/playground/.
+import type { Dense } from '../../src/nn/dense.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
