@@ -5,6 +5,7 @@ import { gelu } from './gelu.js';
 import { leakyRelu } from './leaky-relu.js';
 import { linear } from './linear.js';
 import { relu } from './relu.js';
+import { silu } from './silu.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { softplus } from './softplus.js';
@@ -26,6 +27,7 @@ const TABLE = {
   elu,
   gelu,
   softplus,
+  silu,
   softmax,
 } as const satisfies Record<string, ActivationSpec>;
 
