@@ -77,7 +77,7 @@ export { type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
-export { forwardTrace, type LayerTrace } from './nn/trace.js';
+export { forwardTrace, recordForward, type LayerTrace, type RecordedLayer, type RecordedPass } from './nn/trace.js';
 export { type LayerValues } from './nn/layer.js';
 export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory, type StepTrace, type LayerStepValues } from './train/engine.js';
 export {

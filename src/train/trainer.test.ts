@@ -9,7 +9,7 @@ import { TrainingDivergedError } from './diagnose.js';
 import { Dense } from '../nn/dense.js';
 import { SEED, seedNetwork } from '../nn/seed.js';
 import { Sequential } from '../nn/sequential.js';
-import { forwardTrace } from '../nn/trace.js';
+import { forwardTrace, recordForward } from '../nn/trace.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 import { Rng } from '../tensor/rng.js';
@@ -81,4 +81,34 @@ test('Trainer refuses a diverging step and keeps the last good weights', async (
   const trainer = await Trainer.create(model, data, { loss: 'sse', optimizer: new SGD(model.parameters(), { lr: 0.1 }) });
   assert.throws(() => trainer.step(), TrainingDivergedError);
   assert.equal(model.parameters()[0]!.data[0], 1e200);
+});
+
+test('recordForward: the seed pass stepped by hand, the same numbers as the engine', () => {
+  const E = seedExpected();
+  const pass = recordForward(seedNetwork(), 'sse', tensor(SEED.input), tensor(SEED.target));
+  assert.ok(Math.abs(pass.cost - E.forward.E) < 1e-12);
+  assert.equal(pass.backwardDone, false);
+  pass.backward();
+  assert.deepEqual(Array.from(pass.layers[1]!.z.grad!.data).map((v, i) => Math.abs(v - E.deltaOutput[i]!) < 1e-12), [true, true]);
+  assert.ok(pass.layers[1]!.a.grad !== null, '∂E/∂a of the outputs');
+});
+
+test('Trainer.skipTo and nextRows: a trainer positioned at step k takes the rows an uninterrupted run takes', async () => {
+  const data = synthetic('xor', { rng: new Rng(5), size: 50 });
+  const make = (): Trainer => {
+    const model = Sequential.mlp([2, 4, 2], { activation: 'tanh', output: 'softmax', rng: new Rng(1) });
+    return new Trainer(model, data, { loss: 'cross_entropy', batchSize: 8, rng: new Rng(12) });
+  };
+  const a = make();
+  const rows: number[][] = [];
+  for (let k = 0; k < 20; k++) {
+    rows.push(Array.from(a.nextRows()));
+    a.step();
+  }
+  for (const k of [0, 3, 7, 13]) {
+    const b = make();
+    b.skipTo(k);
+    assert.equal(b.steps, k);
+    assert.deepEqual(Array.from(b.nextRows()), rows[k], `rows of step ${k + 1}`);
+  }
 });

@@ -180,6 +180,47 @@ export class Trainer {
     this.order = this.rng ? this.rng.permutation(this.data.rows) : this.identity!;
   }
 
+  /** Steps taken so far (over all epochs). */
+  get steps(): number {
+    return this.epoch === 0 ? 0 : (this.epoch - 1) * this.batches + this.batch;
+  }
+
+  /**
+   * Positions a fresh trainer as if `steps` steps had been taken: the epochs before are skipped
+   * (their permutations drawn from the rng, so the rows of every later step are the ones an
+   * uninterrupted run takes), without touching the weights or the optimizer — those are the
+   * caller's to restore (the playground keeps them in its link).
+   *
+   * @example
+   * ```ts
+   * const trainer = new Trainer(model, data, { loss, optimizer, rng: new Rng(seed) });
+   * trainer.skipTo(1000);   // the next step() takes the rows of step 1001
+   * ```
+   */
+  skipTo(steps: number): void {
+    if (!(Number.isInteger(steps) && steps >= 0)) throw new BackpropError('value', `Trainer.skipTo: steps must be an integer ≥ 0, got ${steps}`);
+    if (this.steps !== 0) throw new BackpropError('value', 'Trainer.skipTo: the trainer has already taken steps; skip on a fresh one');
+    if (steps === 0) return;
+    const epochs = Math.ceil(steps / this.batches);
+    for (let e = 0; e < epochs; e++) this.beginEpoch();
+    this.batch = steps - (epochs - 1) * this.batches;
+  }
+
+  /** The rows (indices into the data) the next `step()` trains on. */
+  nextRows(): Int32Array {
+    if (this.batch >= this.batches || this.epoch === 0) {
+      // NOTE: the next epoch's permutation is not drawn yet; draw it from a copy of the generator.
+      let order = this.identity;
+      if (this.rng) {
+        const copy = new Rng(0);
+        copy.setState(this.rng.getState());
+        order = copy.permutation(this.data.rows);
+      }
+      return order!.subarray(0, Math.min(this.data.rows, this.batchSize));
+    }
+    return this.order.subarray(this.batch * this.batchSize, Math.min(this.data.rows, (this.batch + 1) * this.batchSize));
+  }
+
   /** Row-weighted mean of this epoch's batch losses so far (NaN before the first batch). */
   get meanLoss(): number {
     return this.lossSum / this.rowsSeen;
