@@ -36,6 +36,18 @@ test('demo prints the finished notebook: forward, cost, all gradients, descent t
   for (const s of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률', '0.28217575', '0.07893603']) assert.ok(ko.stdout.includes(s), `Korean demo lacks ${s}`);
 });
 
+test('one numbering on screen: grad\'s layer k is Wk, and the demo\'s descent table names the outputs y6, y7 as its text does', async () => {
+  const r = await run(['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]']);
+  assert.equal(r.status, 0);
+  const headings = [...r.stdout.matchAll(/^∂E\/∂W(\d) \(layer (\d): (\d) neurons × (\d) inputs\):$/gm)].map((m) => m.slice(1).map(Number));
+  assert.deepEqual(headings, [[1, 1, 2, 3], [2, 2, 2, 2]]);
+  for (const lang of ['en', 'ko']) {
+    const demo = (await run(['demo', '--lang', lang, '--steps', '1'])).stdout;
+    const outputs = /→ [^\n]*?(\d)–(\d)\)\n/.exec(demo)!;  // the network line: … output neurons (6–7)
+    assert.match(demo, new RegExp(`\\s{2,}y${outputs[1]}\\s+y${outputs[2]}\\n`), `${lang}: the descent table's columns`);
+  }
+});
+
 test('grad --json prints exactly one JSON object with the seed figures', async () => {
   const r = await run(['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]', '--json']);
   assert.equal(r.status, 0);

@@ -19,7 +19,7 @@ export const demoKo: Record<DemoKey, string> = {
   sigmoidDerivative: "시그모이드 함수의 미분: σ'(z) = σ(z)(1 − σ(z))",
   bb2: '노트북의 bb2 = δ_1 + δ_2 = {v} 는 두 값의 합입니다: 두 출력 뉴런이 편향 하나를 함께 쓸 때의 기울기입니다.',
   descent: '5. 경사 하강법: w ← w − η·∂E/∂w, 학습률 η = {lr}',
-  descentHeader: '단계        비용 E          y1            y2',
+  descentHeader: '단계        비용 E          y6            y7',
   reached: '{n}단계 후 출력값은 {y}, 목표값은 {t}: 가중치가 수정되어 모형이 개선되었습니다.',
   notReached: '{n}단계 후 출력값은 {y}, 목표값은 {t}. 단계(--steps)를 늘리거나 학습률(--lr)을 키우면 더 가까워집니다.',
   next: '다음: `backprop explain --lang ko` 는 연쇄 법칙의 곱을 하나하나 보여 주고, `backprop train --data xor` 는 실제 모형을 학습합니다.',
