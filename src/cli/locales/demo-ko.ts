@@ -16,7 +16,7 @@ export const demoKo: Record<DemoKey, string> = {
   cost: '3. 비용 함수 (오차 제곱합; 미분식을 간단하게 하려고 1/2을 곱함)',
   costLine: 'E = ½·Σ(y − t)² = {v}',
   backward: '4. 역전파: 모든 가중치와 편향의 기울기',
-  sigmoidDerivative: "시그모이드 함수의 미분: σ'(z) = σ(z)(1 − σ(z))",
+  sigmoidDerivative: '시그모이드 함수의 미분: σ′(z) = σ(z)(1 − σ(z))',
   bb2: '노트북의 bb2 = δ_1 + δ_2 = {v} 는 두 값의 합입니다: 두 출력 뉴런이 편향 하나를 함께 쓸 때의 기울기입니다.',
   descent: '5. 경사 하강법: w ← w − η·∂E/∂w, 학습률 η = {lr}',
   descentHeader: '단계        비용 E          y6            y7',
