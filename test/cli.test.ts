@@ -98,6 +98,11 @@ const badCases: [string, string[], RegExp][] = [
   ['a negative learning rate', ['train', seedModel, '--data', 'd.json', '--out', 'o.json', '--lr', '-0.1'], /--lr must be > 0, got -0.1/],
   ['a non-numeric epoch count', ['train', seedModel, '--data', 'd.json', '--out', 'o.json', '--epochs', 'ten'], /--epochs expects a number, got "ten"/],
   ['an unknown loss', ['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]', '--loss', 'mae'], /--loss must be one of sse, mse, cross_entropy, bce, got "mae"/],
+  ['a dataset name where MODEL.json goes (forgot --data)', ['train', 'iris', '--layers', '4,8,3', '--out', join(tmp, 'o.json')], /train: "iris" is the name of a dataset, and the argument before the flags is a MODEL\.json to start from; write --data iris\n$/],
+  ['--layers that do not fit the data (and no header before the error)', ['train', '--data', 'iris', '--layers', '2,8,2', '--out', join(tmp, 'o.json')], /--layers 2,8,2 does not fit the data "iris", which has 4 input columns and 3 target columns, one per class: setosa, versicolor, virginica; try --layers 4,8,3\n$/],
+  ['a model file that does not fit the data: both problems named', ['train', join(root, 'examples/xor-model.json'), '--data', 'iris', '--out', join(tmp, 'o.json')], /has 4 input columns \(sepal length, sepal width, petal length, petal width\), but the network's first layer takes 2 inputs; also, the data "iris" has 3 target columns, but the network's last layer has 1 outputs/],
+  ['a language that does not exist: the languages that do, and no far-fetched guess', ['demo', '--lang', 'fr'], /^backprop: demo: --lang must be one of en, ko, got "fr"\n$/],
+  ['JSON with spaces, unquoted: cut by the shell, so quote it', ['grad', seedModel, '--input', '[[1,', '2,', '3]]', '--target', '[[0.5,0.1]]'], /the value of --input stops at a space \("\[\[1,"\): the shell splits unquoted text into words, so put it in quotes: --input "\[\[1, 2, 3\]\]"\n$/],
 ];
 for (const [what, argv, message] of badCases) {
   test(`bad input — ${what}: one line, exit 2`, async () => {
@@ -108,6 +113,20 @@ for (const [what, argv, message] of badCases) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('a 10,000-column mismatch is still one short line', async () => {
+  const wide = join(tmp, 'wide.csv');
+  const cols = Array.from({ length: 10_000 }, (_, j) => `pixel${j}`);
+  writeFileSync(wide, [[...cols, 'y'].join(','), ...[0, 1, 2].map((r) => [...cols.map((_, j) => (r * j) % 7), r % 2].join(','))].join('\n'));
+  for (const argv of [['train', join(root, 'examples/xor-model.json'), '--data', wide, '--target', 'y', '--out', join(tmp, 'o.json')], ['train', '--data', wide, '--target', 'y', '--layers', '9999,4,1', '--out', join(tmp, 'o.json')]]) {
+    const r = await run(argv);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.ok(r.stderr.length < 300, `${r.stderr.length} characters: ${r.stderr.slice(0, 400)}`);
+    assert.match(r.stderr, /10000 input columns/);
+  }
+});
 
 test('bad model and data files: exit 2 and no output file written', async () => {
   const model = join(tmp, 'bad-model.json');

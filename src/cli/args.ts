@@ -71,6 +71,8 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
         throw new BackpropError('argument', `${command}: --${name} needs a value${flag.value ? ` (${flag.value})` : ''}`);
       }
       if (flags[name] !== undefined) throw new BackpropError('argument', `${command}: --${name} is given twice`);
+      // NOTE: `--input [[1, 2]]` unquoted arrives as `[[1,` and `2]]`: a word that goes on after an unclosed [ or {.
+      if (unclosed(raw) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) throw cutAtSpace(command, name, raw, argv.slice(i + 1));
       flags[name] = convert(raw, name, flag, command);
       continue;
     }
@@ -90,6 +92,27 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
     });
   }
   return { flags, positionals, help };
+}
+
+/** More `[` or `{` opened than closed: JSON that the shell cut at a space. */
+function unclosed(raw: string): boolean {
+  if (!/^\s*[[{]/.test(raw)) return false;
+  let depth = 0;
+  for (const ch of raw) {
+    if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+  }
+  return depth > 0;
+}
+
+/** The error for `--input [[1, 2]]` typed without quotes: the words the shell split, put back in quotes. */
+function cutAtSpace(command: string, name: string, raw: string, rest: readonly string[]): BackpropError {
+  let joined = raw;
+  for (const word of rest) {
+    if (!unclosed(joined) || word.startsWith('--')) break;
+    joined += ` ${word}`;
+  }
+  return new BackpropError('argument', `${command}: the value of --${name} stops at a space (${JSON.stringify(raw)}): the shell splits unquoted text into words, so put it in quotes: --${name} "${joined}"`);
 }
 
 function convert(raw: string, name: string, flag: FlagSpec, command: string): string | number {

@@ -18,7 +18,7 @@ export const demo: Command = {
   summary: 'the seed notebook, finished: forward pass, all 12 gradients, gradient descent to the target',
   spec: {
     flags: {
-      lang: { type: 'string', choices: ['en', 'ko'], help: 'language (default en)' },
+      lang: { type: 'string', choices: ['en', 'ko'], help: 'language: en (English) or ko (한국어, Korean); default en' },
       steps: { type: 'int', value: 'N', min: 1, help: 'gradient-descent steps (default 1000)' },
       lr: { type: 'number', value: 'X', above: 0, help: 'learning rate η (default 0.5)' },
     },

@@ -20,7 +20,7 @@ export const explainCommand: Command = {
     flags: {
       input: { type: 'string', value: 'X', help: 'inputs, N×in: inline JSON like [[1,2,3]] or a JSON file (default: the seed’s)' },
       target: { type: 'string', value: 'T', help: 'targets, N×out: inline JSON or a JSON file (default: the seed’s)' },
-      lang: { type: 'string', choices: ['en', 'ko'], help: 'language (default en)' },
+      lang: { type: 'string', choices: ['en', 'ko'], help: 'language: en (English) or ko (한국어, Korean); default en' },
       format: { type: 'string', choices: ['text', 'markdown', 'json'], help: 'output format (default text)' },
       lr: { type: 'number', value: 'X', min: 0, help: 'learning rate η of the update shown (default 0.5)' },
       param: { type: 'string', value: 'NAME', help: 'narrow to one parameter or matrix: W1[0][2], w41, b2, 0.weight[0][2]' },
