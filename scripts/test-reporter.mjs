@@ -10,7 +10,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** What one file has reported so far. */
 function fileState() {
-  return { passed: 0, failed: 0, skipped: 0, todo: 0, failures: [], output: [], complete: undefined };
+  return { passed: 0, failed: 0, skipped: 0, todo: 0, failures: [], output: [] };
 }
 
 /** An error as the runner hands it over: the test's own error is the cause of the runner's wrapper. */
@@ -57,6 +57,7 @@ export default async function* reporter(source) {
   // events (start, pass, fail, output) file after file in the order given; a file is reported once
   // both have arrived and the replay has moved on to the next file (or ended).
   const files = new Map();
+  const completed = new Map();
   const order = [];
   let replaying;
   const totals = { files: 0, failedFiles: 0, tests: 0, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0, ms: 0 };
@@ -70,10 +71,9 @@ export default async function* reporter(source) {
   function* ready(ended) {
     while (order.length > 0) {
       const file = order[0];
-      const s = files.get(file);
-      if (s.complete === undefined || (!ended && file === replaying)) return;
+      if (!completed.has(file) || (!ended && file === replaying)) return;
       order.shift();
-      yield* fileReport(file, s, totals);
+      yield* fileReport(file, { ...files.get(file), complete: completed.get(file) }, totals);
     }
   }
   /** Names of the tests being run, by nesting, to print a failed subtest with its parents. */
@@ -132,18 +132,21 @@ export default async function* reporter(source) {
         }
         break;
       case 'test:complete':
-        if (file !== undefined && d.name === file) stateOf(file).complete = d.details ?? {};
+        if (file !== undefined && d.name === file) completed.set(file, d.details ?? {});
         break;
       default:
         break;
     }
     yield* ready(false);
   }
+  // A file that reported nothing at all (no tests, no output) is known only by its completion.
+  for (const file of completed.keys()) if (!files.has(file)) stateOf(file);
   yield* ready(true);
   const failed = totals.failed > 0 || totals.failedFiles > 0;
   const odd = [totals.cancelled && `${totals.cancelled} cancelled`, totals.skipped && `${totals.skipped} skipped`, totals.todo && `${totals.todo} todo`].filter(Boolean).join(', ');
+  const fileCount = (n) => `${n} file${n === 1 ? '' : 's'}`;
   const line = failed
-    ? paint(31, `${totals.failed} of ${totals.tests} tests failed, in ${totals.failedFiles} of ${totals.files} files`)
-    : paint(32, `all ${totals.tests} tests passed, in ${totals.files} files`);
+    ? paint(31, `${totals.failed} of ${totals.tests} tests failed, in ${totals.failedFiles} of ${fileCount(totals.files)}`)
+    : paint(32, `all ${totals.tests} tests passed, in ${fileCount(totals.files)}`);
   yield `\n${line}${odd ? ` (${odd})` : ''} — ${seconds(totals.ms)}\n`;
 }

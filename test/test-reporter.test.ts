@@ -22,6 +22,11 @@ test('two', async (t) => { await t.test('inner', () => {}); });`,
 test('fine', () => {});
 test('outer', async (t) => { await t.test('broken sum', () => { console.log('shown when failing'); assert.equal(1 + 1, 3); }); });`,
   'c-broken.test.mjs': `import './missing-module.mjs';`,
+  'd-slow.test.mjs': `import test from 'node:test';
+test('slow', () => new Promise((r) => setTimeout(r, 600)));
+test('slow too', () => {});`,
+  'e-fast.test.mjs': `import test from 'node:test';
+test('fast', () => {});`,
 };
 
 function run(files: string[]): { status: number | null; out: string } {
@@ -38,8 +43,14 @@ test('passing files: one line each and a summary, exit status 0, nothing else', 
   const lines = out.trim().split('\n').filter(Boolean);
   assert.equal(lines.length, 2, out);
   assert.match(lines[0]!, /^✔ a-pass\.test\.mjs +3 tests +\d+\.\d s$/);
-  assert.match(lines[1]!, /^all 3 tests passed, in 1 files — \d+\.\d s$/);
+  assert.match(lines[1]!, /^all 3 tests passed, in 1 file — \d+\.\d s$/);
   assert.doesNotMatch(out, /quiet when passing/);
+});
+
+test('a file that finishes before the one listed ahead of it is still counted in full, in the order given', () => {
+  const { status, out } = run(['d-slow.test.mjs', 'e-fast.test.mjs']);
+  assert.equal(status, 0);
+  assert.match(out, /^✔ d-slow\.test\.mjs +2 tests +\d+\.\d s\n✔ e-fast\.test\.mjs +1 test +\d+\.\d s\n\nall 3 tests passed, in 2 files/);
 });
 
 test('a failing file shows its failed test with its parents, the error and its output; the exit status is 1', () => {
