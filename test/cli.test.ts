@@ -155,7 +155,7 @@ test('as a real subprocess: demo runs, --help shows an example, bad input exits 
   assertClose(JSON.parse(ok.stdout).loss, E.forward.E, 'subprocess loss');
   const help = cli(['train', '--help']);
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /Examples?:\n {2}backprop train /);
+  assert.match(help.stdout, /Examples? \(in the backprop repository; files they write go to scratch\/\):\n {2}npx backprop train /);
   const bad = cli(['grad', 'examples/seed-model.json', '--input', '[[1,2]]', '--target', '[[0.5,0.1]]']);
   assert.equal(bad.status, 2);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);

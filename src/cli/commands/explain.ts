@@ -30,11 +30,11 @@ export const explainCommand: Command = {
     },
   },
   examples: [
-    'backprop explain',
-    'backprop explain --lang ko',
-    'backprop explain --param w41',
-    'backprop explain --format markdown > ledger.md',
-    'backprop explain examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]" --format json',
+    'npx backprop explain',
+    'npx backprop explain --lang ko',
+    'npx backprop explain --param w41',
+    'npx backprop explain --format markdown > scratch/ledger.md',
+    'npx backprop explain examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]" --format json',
   ],
   async run(args, io) {
     // NOTE: loaded on use, so other commands do not pay for mathjs at start-up.

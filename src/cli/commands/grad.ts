@@ -22,7 +22,7 @@ export const grad: Command = {
       json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}' },
     },
   },
-  examples: ['backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
+  examples: ['npx backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
   run(args, io) {
     const path = args.positionals[0]!;
     let loaded = loadModelArg(path, io);

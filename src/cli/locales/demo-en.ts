@@ -20,7 +20,7 @@ export const demoEn = {
   descentHeader: 'step        cost E          y6            y7',
   reached: 'After {n} steps the outputs are {y}, the target is {t}: the weights have been corrected.',
   notReached: 'After {n} steps the outputs are {y}; the target is {t}. More steps (--steps) or a larger --lr get closer.',
-  next: 'Next: `backprop explain` shows every chain-rule product; `backprop train --data xor` trains a real model.',
+  next: 'Next: `npx backprop explain` shows every chain-rule product; `npx backprop train --help` shows how to train a real model.',
 } as const;
 
 /** The keys of the demo's strings. */

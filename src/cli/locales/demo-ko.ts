@@ -22,5 +22,5 @@ export const demoKo: Record<DemoKey, string> = {
   descentHeader: '단계        비용 E          y6            y7',
   reached: '{n}단계 후 출력값은 {y}, 목표값은 {t}: 가중치가 수정되어 모형이 개선되었습니다.',
   notReached: '{n}단계 후 출력값은 {y}, 목표값은 {t}. 단계(--steps)를 늘리거나 학습률(--lr)을 키우면 더 가까워집니다.',
-  next: '다음: `backprop explain --lang ko` 는 연쇄 법칙의 곱을 하나하나 보여 주고, `backprop train --data xor` 는 실제 모형을 학습합니다.',
+  next: '다음: `npx backprop explain --lang ko`는 연쇄 법칙의 곱을 하나하나 보여 주고, `npx backprop train --help`는 실제 모형을 학습하는 방법을 보여 줍니다.',
 };
