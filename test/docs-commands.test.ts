@@ -23,7 +23,7 @@ const pkg = JSON.parse(read('package.json')) as { name: string; bin: Record<stri
 const READMES = ['README.md', 'README.ko.md'];
 const DOCS = [...READMES, ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), 'web/README.md'];
 /** Sections written for another place than the clone (a project of one's own); test/package.test.ts runs those. */
-const ELSEWHERE = /^## (Using the package elsewhere|Using the package in your own project|다른 프로젝트에서 패키지로 쓰기|내 프로젝트에서 패키지로 쓰기)\n/;
+const ELSEWHERE = /^## (Using the package in your own project|내 프로젝트에서 패키지로 쓰기)\n/;
 
 interface Shown {
   where: string;

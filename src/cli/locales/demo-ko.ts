@@ -2,7 +2,7 @@ import type { DemoKey } from './demo-en.js';
 
 /** 한국어 문자열 (`backprop demo --lang ko`). 노트북의 용어를 그대로 씁니다. */
 export const demoKo: Record<DemoKey, string> = {
-  title: 'backprop 데모 — 시드 노트북을 끝까지',
+  title: 'backprop 데모 — 원본 노트북을 끝까지',
   purpose: '목표: 오차 역전파를 통해 오차를 기반으로 가중치를 수정한 후 더 좋은 성능을 낼 수 있도록 모형을 개선한다.',
   network: '1. 신경망: 입력 3개(노드 1–3) → 은닉층 시그모이드 뉴런 2개(4–5) → 출력층 시그모이드 뉴런 2개(6–7)',
   inputTarget: '입력값 x = {x}    목표값 t = {t}',

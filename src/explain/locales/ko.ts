@@ -1,7 +1,7 @@
 import type { MessageKey } from './en.js';
 
 /**
- * 한국어 문자열. 용어는 시드 노트북을 따른다: 순전파, 역전파, 비용 함수, 가중치, 편향, 기울기,
+ * 한국어 문자열. 용어는 원본 노트북을 따르고, 모든 한국어 문장은 용어집(glossary.md)의 낱말을 쓴다: 순전파, 역전파, 비용 함수, 가중치, 편향, 기울기,
  * 학습률, 은닉층, 출력층, 입력층. 수식과 숫자는 언어와 무관하므로 여기에 두지 않는다.
  */
 export const ko: Readonly<Record<MessageKey, string>> = {
