@@ -127,6 +127,25 @@ test('every --help text, the command list, the demo\'s last line and the CLI\'s 
   assert.deepEqual(examples.map((s) => ({ ...s, why: problem(s) })).filter((x) => x.why !== null), []);
 });
 
+test('the transcripts the READMEs show (```text blocks that start with `$ npm start …`) are what the command prints, line for line, in order (… marks lines left out)', async () => {
+  let checked = 0;
+  for (const file of READMES) {
+    for (const m of read(file).matchAll(/^```text\n\$ npm start(?: -- (.*))?\n([\s\S]*?)^```$/gm)) {
+      const io = captured();
+      assert.equal(await main(['demo', ...(m[1] ?? '').split(' ').filter(Boolean)], io), 0);
+      const printed = io.out.split('\n').map((l) => l.trimEnd());
+      let at = 0;
+      for (const line of m[2]!.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && l.trim() !== '…')) {
+        const found = printed.indexOf(line, at);
+        assert.ok(found >= 0, `${file}: "${line}" is not printed by npm start${m[1] ? ` -- ${m[1]}` : ''} (after line ${at})`);
+        at = found + 1;
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 40, `only ${checked} transcript lines checked`);
+});
+
 // ---- the READMEs' command lines, run as written ----
 
 const work = mkdtempSync(join(tmpdir(), 'backprop-readme-'));

@@ -49,8 +49,8 @@ test('a narrowed ledger says that the step updates every parameter, and gives th
   assert.equal(seedLedger().ledger.update.costAfterFocusOnly, undefined, 'the whole ledger has no "only" cost');
   const { renderText } = await import('../src/explain/index.js');
   for (const [lang, lines] of [
-    ['en', ['The table lists only w41; the step updates all 14 weights and biases', 'With all 14 weights and biases updated, E: 0.28217575 → 0.25831632', 'With only w41 updated (the others unchanged), E: 0.28217575 → 0.28135347']],
-    ['ko', ['표에는 w41만 있지만, 이 단계는 신경망의 가중치와 편향 14개를 모두 수정합니다', '가중치와 편향 14개를 모두 수정하면 E: 0.28217575 → 0.25831632', 'w41만 수정하고 나머지는 그대로 두면 E: 0.28217575 → 0.28135347']],
+    ['en', ['The table lists only w41 = W2[0][0]; the step updates all 14 weights and biases', 'With all 14 weights and biases updated, E: 0.28217575 → 0.25831632', 'With only w41 = W2[0][0] updated (the others unchanged), E: 0.28217575 → 0.28135347']],
+    ['ko', ['표에는 w41 = W2[0][0]만 있지만, 이 단계는 신경망의 가중치와 편향 14개를 모두 수정합니다', '가중치와 편향 14개를 모두 수정하면 E: 0.28217575 → 0.25831632', 'w41 = W2[0][0]만 수정하고 나머지는 그대로 두면 E: 0.28217575 → 0.28135347']],
   ] as const) {
     const text = renderText(ledger, { lang });
     for (const line of lines) assert.ok(text.includes(line), `${lang}: ${line}`);

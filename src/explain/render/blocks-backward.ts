@@ -167,12 +167,17 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
   }
 }
 
+/** How the ledger names a parameter to the reader: `w41 = W2[0][0]` with the notebook's names, else `W2[0][0]`. */
+export function paramLabel(ledger: Ledger, p: LedgerParam): string {
+  return ledger.network.naming === 'notebook' && p.notebook !== null ? `${p.notebook} = ${p.id}` : p.id;
+}
+
 /** The update table and the cost after the update. */
 export function updateBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   const u = ledger.update;
   out.push({ kind: 'heading', level: 2, text: tr('secUpdate', { lr: nt.n(u.lr) }) });
   const rows = ledger.params.map((p) => [
-    ledger.network.naming === 'notebook' && p.notebook !== null ? `${p.notebook} = ${p.id}` : p.id,
+    paramLabel(ledger, p),
     nt.n(p.value),
     nt.n(p.grad),
     nt.n(p.after),
@@ -180,8 +185,7 @@ export function updateBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[])
   out.push({ kind: 'table', head: [tr('colParam'), tr('colBefore'), tr('colGrad'), tr('colAfter')], rows, numeric: [false, true, true, true] });
   const change = (after: number): Record<string, string> => ({ before: nt.n(u.costBefore), after: nt.n(after), change: nt.n(after - u.costBefore) });
   // NOTE: a narrowed ledger lists some parameters, but the step (and so the cost after it) moves them all: say so, and show both costs.
-  const label = (p: LedgerParam): string => (ledger.network.naming === 'notebook' && p.notebook !== null ? p.notebook : p.id);
-  const shown = ledger.focus === null ? null : { params: ledger.params.map(label).join(', '), count: String(u.parameterCount) };
+  const shown = ledger.focus === null ? null : { params: ledger.params.map((p) => paramLabel(ledger, p)).join(', '), count: String(u.parameterCount) };
   if (shown !== null) out.push({ kind: 'para', text: tr('updateFocusNote', shown) });
   out.push({ kind: 'heading', level: 2, text: tr('secAfter') });
   if (shown === null || u.costAfterFocusOnly === undefined) {
