@@ -172,9 +172,12 @@ test('Backward lets the deltas flow from the outputs down; clicking w41 opens it
   assert.equal(await text(page, 'g.node[data-node="6"] .node-a'), String(Number(E.forward.y[0]!.toPrecision(4))));
   await page.click('#btn-backward');
   // Mid-backward: the output deltas are shown and flowing through W2, the hidden ones not yet.
-  await page.waitForSelector('svg.network[data-flowing="2"]');
-  assert.equal(await page.locator('g.node[data-node="6"] .node-delta').count(), 1);
-  assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 0);
+  // NOTE: read in the frame that shows the stage (each stage lasts 450 ms; a loaded machine took longer between two reads).
+  const mid = await (await page.waitForFunction(() => document.querySelector('svg.network')?.getAttribute('data-flowing') === '2' && {
+    output: document.querySelectorAll('g.node[data-node="6"] .node-delta').length,
+    hidden: document.querySelectorAll('g.node[data-node="4"] .node-delta').length,
+  })).jsonValue();
+  assert.deepEqual(mid, { output: 1, hidden: 0 });
   await page.screenshot({ path: join(shots, 'seed-mid-backward.png') });
   await page.waitForSelector('svg.network[data-flowing="0"][data-delta-from="1"]');
   assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 1);
