@@ -88,9 +88,10 @@ function chainAll(N: number, delta: (n: number) => number, x: (n: number) => num
 /**
  * One step of plain gradient descent, w ← w − η·∂E/∂w, applied by the engine's {@link SGD} to a
  * copy of the model carrying the same gradients; fills each param's `after` and returns the
- * cost and output after the step (recomputed by the engine).
+ * cost and output after the step (recomputed by the engine). When the ledger is narrowed
+ * (`focused`), also the cost after updating only those parameters, the others left as they were.
  */
-export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[]): LedgerUpdate {
+export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[], focused = false): LedgerUpdate {
   const copy = model.clone();
   const mine = model.parameters();
   const theirs = copy.parameters();
@@ -101,10 +102,8 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
   new SGD(theirs, { lr }).step();
   // NOTE: the ledger's parameters are the dense layers', in the order of the model's parameters.
   const after = new Map(copy.namedParameters());
-  for (const p of params) {
-    const t = after.get(p.engine.slice(0, p.engine.indexOf('[')))!;
-    p.after = p.kind === 'weight' ? t.get(p.row, p.col!) : t.get(p.row);
-  }
+  const tensorOf = (p: LedgerParam): Tensor => after.get(p.engine.slice(0, p.engine.indexOf('[')))!;
+  for (const p of params) p.after = p.kind === 'weight' ? tensorOf(p).get(p.row, p.col!) : tensorOf(p).get(p.row);
   const { costAfter, outputAfter } = noGrad(() => {
     const y = copy.forward(x);
     const k = y.shape[1]!;
@@ -113,5 +112,16 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
       outputAfter: Array.from({ length: y.shape[0]! }, (_, r) => Array.from(y.data.subarray(r * k, (r + 1) * k))),
     };
   });
-  return { lr, costBefore, costAfter, outputAfter };
+  const update: LedgerUpdate = { lr, costBefore, costAfter, outputAfter, parameterCount: model.parameterCount() };
+  if (focused) {
+    // NOTE: plain SGD moves each parameter on its own, so "only these" is the same `after` on an untouched copy.
+    const only = model.clone();
+    const untouched = new Map(only.namedParameters());
+    for (const p of params) {
+      const t = untouched.get(p.engine.slice(0, p.engine.indexOf('[')))!;
+      t.data[p.kind === 'weight' ? p.row * t.shape[1]! + p.col! : p.row] = p.after;
+    }
+    update.costAfterFocusOnly = noGrad(() => modelLoss(only, loss, x, t).item());
+  }
+  return update;
 }

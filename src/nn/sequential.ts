@@ -27,13 +27,13 @@ export class Sequential<L extends Layer = Layer> extends Module {
     if (layers.length === 0) throw new BackpropError('value', 'Sequential: expected at least one layer');
     for (let i = 1; i < layers.length; i++) {
       if (layers[i]!.inputSize !== layers[i - 1]!.outputSize) {
-        throw new BackpropError('shape', `Sequential: layer ${i} takes ${layers[i]!.inputSize} inputs but layer ${i - 1} gives ${layers[i - 1]!.outputSize} outputs`);
+        throw new BackpropError('shape', `Sequential: layer ${i + 1} takes ${layers[i]!.inputSize} inputs but layer ${i} gives ${layers[i - 1]!.outputSize} outputs`);
       }
     }
     layers.forEach((layer, i) => {
       const ends = layer.endsWith;
       if (ends !== null && ACTIVATION_TABLE[ends].outputOnly === true && i !== layers.length - 1) {
-        throw new BackpropError('value', `Sequential: ${ends} is only supported as the output activation (layer ${i} of ${layers.length})`);
+        throw new BackpropError('value', `Sequential: ${ends} is only supported as the output activation (layer ${i + 1} of ${layers.length})`);
       }
     });
     this.layers = [...layers];

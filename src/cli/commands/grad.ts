@@ -22,7 +22,7 @@ export const grad: Command = {
       json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}' },
     },
   },
-  examples: ['backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
+  examples: ['npx backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
   run(args, io) {
     const path = args.positionals[0]!;
     let loaded = loadModelArg(path, io);
@@ -48,8 +48,9 @@ export const grad: Command = {
     }
     io.stdout(`loss (${loss}) = ${formatNumber(E.item())}\n\noutput:\n${table(output)}\n`);
     gradients.forEach((g, i) => {
+      // NOTE: layers are numbered from 1, as W1 and b1 are (the engine's 0.weight is PyTorch's index).
       const w = g.weights as number[][] | undefined;
-      if (w !== undefined) io.stdout(`\n∂E/∂W${i + 1} (layer ${i}, ${w.length}×${w[0]!.length}):\n${table(w)}\n`);
+      if (w !== undefined) io.stdout(`\n∂E/∂W${i + 1} (layer ${i + 1}: ${w.length} neurons × ${w[0]!.length} inputs):\n${table(w)}\n`);
       if (g.bias !== undefined) io.stdout(`∂E/∂b${i + 1}:\n${table([g.bias as number[]])}\n`);
     });
     return 0;
