@@ -14,6 +14,7 @@ import type { LayerCodec } from './types.js';
  */
 export const denseCodec: LayerCodec<Dense> = {
   keys: ['activation', 'weights', 'bias', 'inputs', 'units', 'init'],
+  parameterFields: { weight: 'weights', bias: 'bias' },
 
   declared(json) {
     const { inputs, units } = json;

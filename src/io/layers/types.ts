@@ -53,6 +53,11 @@ export interface LayerCodec<L extends Layer> {
   /** The keys the kind's JSON entry may hold besides `"type"`, for "unknown field" messages. */
   readonly keys: readonly string[];
   /**
+   * The entry's field holding each parameter, by the parameter's state-dict name (a dense layer's
+   * `weight` is written as `"weights"`): how `grad --json` names each layer's gradients.
+   */
+  readonly parameterFields: Readonly<Record<string, string>>;
+  /**
    * The parameters an entry declares and its size in words (`1000×1000`), counted before anything
    * is allocated so that an absurd file is refused first; null when it cannot tell yet.
    */
