@@ -30,7 +30,8 @@ export const predict: Command = {
     const rows = arg.trim().toLowerCase().endsWith('.csv') ? readCsvInputs(arg, io, pre, width) : readMatrixArg(arg, io, '--input', width);
     const raw = Float64Array.from(rows.flat());
     const x = pre?.inputs ? scalerFromJSON(pre.inputs, `${path}: preprocessing.inputs`).transform(raw) : raw;
-    const y = noGrad(() => model.forward(tensor(Array.from({ length: rows.length }, (_, i) => Array.from(x.subarray(i * width, (i + 1) * width))), { dtype: model.dtype })));
+    // NOTE: predictions in eval mode (dropout off, batch norm's running statistics), as PyTorch's model.eval().
+    const y = noGrad(() => model.eval().forward(tensor(Array.from({ length: rows.length }, (_, i) => Array.from(x.subarray(i * width, (i + 1) * width))), { dtype: model.dtype })));
     let outputs = y.to2D();
     if (pre?.targets) {
       const inv = scalerFromJSON(pre.targets, `${path}: preprocessing.targets`).inverse(Float64Array.from(outputs.flat()));

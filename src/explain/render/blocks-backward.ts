@@ -187,7 +187,7 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
       };
     });
     const products = s0.paths!.map((q) => q.delta * q.w * s0.dadz! * p.contributions[0]!.x);
-    pathLines.push({ lhs: { text: 'Σ', tex: '\\textstyle\\sum' }, rhs: cat(nt.sum(products.map((v) => nt.factor(v))), ' = ', nt.num(p.grad)) });
+    pathLines.push({ lhs: { text: 'Σ', tex: '\\textstyle\\sum' }, rhs: cat(nt.sum(products.map((v) => nt.factor(v))), extraNum, ' = ', nt.num(p.grad)) });
     out.push({ kind: 'math', lines: pathLines });
   }
 }

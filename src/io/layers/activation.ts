@@ -30,6 +30,10 @@ export const activationCodec: LayerCodec<Activation> = {
     return { type: 'activation', activation: layer.activation };
   },
 
+  specEntry(layer) {
+    return { type: 'activation', activation: layer.activation };
+  },
+
   torch(layer) {
     return [{ module: ACTIVATION_TABLE[layer.activation].torch.module ?? 'nn.Identity()', tensors: [] }];
   },

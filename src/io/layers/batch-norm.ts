@@ -60,9 +60,13 @@ export const batchNormCodec: LayerCodec<BatchNorm1d> = {
     };
   },
 
+  specEntry(layer) {
+    return { type: 'batch_norm', ...(layer.eps !== 1e-5 && { eps: layer.eps }), ...(layer.momentum !== 0.1 && { momentum: layer.momentum }), ...(!layer.affine && { affine: false }) };
+  },
+
   torch(layer) {
     const args = [String(layer.features), ...(layer.eps !== 1e-5 ? [`eps=${layer.eps}`] : []), ...(layer.momentum !== 0.1 ? [`momentum=${layer.momentum === null ? 'None' : layer.momentum}`] : []), ...(layer.affine ? [] : ['affine=False'])];
-    return [{ module: `nn.BatchNorm1d(${args.join(', ')})`, tensors: [...layer.namedParameters(), ...layer.namedBuffers()] }];
+    return [{ module: `nn.BatchNorm1d(${args.join(', ')})`, tensors: [...layer.namedParameters(), ...layer.namedBuffers()], integers: ['num_batches_tracked'] }];
   },
 
   torchModuleCount: () => 1,

@@ -59,6 +59,10 @@ export const denseCodec: LayerCodec<Dense> = {
     return { type: 'dense', activation: layer.activation, weights: layer.weight.to2D(), bias: layer.bias.to1D() };
   },
 
+  specEntry(layer) {
+    return { type: 'activation', activation: layer.activation };
+  },
+
   torch(layer) {
     const module = ACTIVATION_TABLE[layer.activation].torch.module;
     return [

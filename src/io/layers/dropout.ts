@@ -26,6 +26,10 @@ export const dropoutCodec: LayerCodec<Dropout> = {
     return { type: 'dropout', p: layer.p };
   },
 
+  specEntry(layer) {
+    return { type: 'dropout', p: layer.p };
+  },
+
   torch(layer) {
     return [{ module: `nn.Dropout(p=${layer.p})`, tensors: [] }];
   },

@@ -39,6 +39,10 @@ export const layerNormCodec: LayerCodec<LayerNorm> = {
     };
   },
 
+  specEntry(layer) {
+    return { type: 'layer_norm', ...(layer.eps !== 1e-5 && { eps: layer.eps }), ...(!layer.elementwiseAffine && { elementwise_affine: false }) };
+  },
+
   torch(layer) {
     const args = [`[${layer.features}]`, ...(layer.eps !== 1e-5 ? [`eps=${layer.eps}`] : []), ...(layer.elementwiseAffine ? [] : ['elementwise_affine=False'])];
     return [{ module: `nn.LayerNorm(${args.join(', ')})`, tensors: layer.namedParameters() }];
