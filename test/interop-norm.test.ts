@@ -96,7 +96,7 @@ test('a trained batch-norm network through safetensors keeps every parameter and
 test('an import spec that disagrees with the tensors is refused, naming the tensor', () => {
   const bytes = read('torch-norm-f64.safetensors');
   assert.throws(() => safetensorsToModelFile(bytes, 'linear,relu,linear,tanh,linear'), /"1\.num_batches_tracked" is not a Linear parameter .*needs a spec that names every layer/);
-  assert.throws(() => safetensorsToModelFile(bytes, 'linear,batch_norm,relu,dropout(0.25),linear,layer_norm,tanh'), /places no layer that holds "7\.weight"/);
+  assert.throws(() => safetensorsToModelFile(bytes, 'linear,batch_norm,relu,dropout(0.25),linear,layer_norm,tanh'), /places no layer that holds "7\.(weight|bias)"/);
   assert.throws(() => parseModelSpec('linear,batch_norm(alpha=1),linear'), /batch_norm takes eps, momentum, affine, got "alpha=1"/);
   assert.throws(() => parseModelSpec('linear,batchnorm,linear'), /expected one of .*, or a layer: batch_norm, layer_norm, dropout\(P\)/);
 });
