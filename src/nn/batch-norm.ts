@@ -124,15 +124,17 @@ export class BatchNorm1d extends Layer {
     }
     const stats = moments(x, 0);
     const output = batchNorm(x, this.weight, this.bias, { eps: this.eps, stats });
-    this.track(stats.mean, stats.variance, stats.count);
+    this.updateRunning(stats.mean, stats.variance, stats.count);
     return { output, mean: stats.mean, variance: stats.variance };
   }
 
   /**
-   * running_mean ← (1 − m)·running_mean + m·μ, running_var ← (1 − m)·running_var + m·σ²·N/(N − 1)
-   * (the unbiased variance), num_batches_tracked += 1; m = momentum, or 1/num_batches_tracked.
+   * What a training forward does to the running statistics, given the batch's mean and biased
+   * variance over `n` samples: running_mean ← (1 − m)·running_mean + m·μ, running_var ←
+   * (1 − m)·running_var + m·σ²·n/(n − 1) (the unbiased variance), num_batches_tracked += 1;
+   * m = momentum, or 1/num_batches_tracked. (The fused layer engine calls it too.)
    */
-  private track(mean: Float64Array, variance: Float64Array, n: number): void {
+  updateRunning(mean: ArrayLike<number>, variance: ArrayLike<number>, n: number): void {
     const count = this.numBatchesTracked.data[0]! + 1;
     this.numBatchesTracked.data[0] = count;
     const m = this.momentum ?? 1 / count;

@@ -102,21 +102,30 @@ export class Dropout extends Layer {
     }
     if (!this.training || this.p === 0) return x;
     const size = x.size;
-    let keep = this.fixed;
-    if (keep !== null && keep.length !== size) {
-      throw new BackpropError('shape', `Dropout: the mask given with setMask has ${keep.length / this.features} rows, the batch ${x.shape[0]}`);
-    }
-    if (keep === null) {
-      keep = new Uint8Array(size);
-      // NOTE: one 32-bit draw per unit; kept with probability 1 − p (PyTorch's bernoulli(1 − p)).
-      const threshold = (1 - this.p) * 4294967296;
-      for (let k = 0; k < size; k++) keep[k] = this.rng.nextUint32() < threshold ? 1 : 0;
-    }
-    this.lastMask = keep;
+    const keep = this.nextMask(x.shape[0]!, new Uint8Array(size));
     const scale = this.scale;
     const mask = allocate(x.dtype, size);
     for (let k = 0; k < size; k++) mask[k] = keep[k]! * scale;
     return dropout(x, new Tensor(mask, x.shape));
+  }
+
+  /**
+   * The mask of the next training forward of `rows` samples (1 = keep), into `out`: the one given
+   * with {@link setMask}, or drawn now — one 32-bit draw per unit, kept with probability 1 − p
+   * (PyTorch's bernoulli(1 − p)). Becomes {@link lastMask}. (The fused layer engine calls it too.)
+   */
+  nextMask(rows: number, out: Uint8Array): Uint8Array {
+    const size = rows * this.features;
+    const fixed = this.fixed;
+    if (fixed !== null) {
+      if (fixed.length !== size) throw new BackpropError('shape', `Dropout: the mask given with setMask has ${fixed.length / this.features} rows, the batch ${rows}`);
+      this.lastMask = fixed;
+      return fixed;
+    }
+    const threshold = (1 - this.p) * 4294967296;
+    for (let k = 0; k < size; k++) out[k] = this.rng.nextUint32() < threshold ? 1 : 0;
+    this.lastMask = out;
+    return out;
   }
 
   override trace(x: Tensor): LayerValues {

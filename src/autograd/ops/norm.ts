@@ -1,5 +1,5 @@
 import { BackpropError } from '../../errors.js';
-import { allocate } from '../../tensor/dtype.js';
+import { allocate, type FloatArray } from '../../tensor/dtype.js';
 import { shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../record.js';
@@ -27,22 +27,11 @@ export interface Moments {
  */
 export function moments(x: Tensor, axis: 0 | 1): Moments {
   const [N, F] = dims(x, axis === 0 ? 'batchNorm' : 'layerNorm');
-  const d = x.data;
   const groups = axis === 0 ? F : N;
-  const count = axis === 0 ? N : F;
   const mean = new Float64Array(groups);
   const variance = new Float64Array(groups);
-  for (let i = 0; i < N; i++) for (let j = 0; j < F; j++) mean[axis === 0 ? j : i]! += d[i * F + j]!;
-  for (let g = 0; g < groups; g++) mean[g]! /= count;
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < F; j++) {
-      const g = axis === 0 ? j : i;
-      const c = d[i * F + j]! - mean[g]!;
-      variance[g]! += c * c;
-    }
-  }
-  for (let g = 0; g < groups; g++) variance[g]! /= count;
-  return { mean, variance, count };
+  momentsInto(x.data, axis, N, F, mean, variance);
+  return { mean, variance, count: axis === 0 ? N : F };
 }
 
 /** Options of {@link batchNorm}. */
@@ -133,65 +122,108 @@ function normalize(
   }
   const groups = axis === 0 ? F : N;
   if (mean.length !== groups || variance.length !== groups) throw new BackpropError('shape', `${op}: expected ${groups} means and variances, got ${mean.length} and ${variance.length}`);
-  const d = x.data;
   const r = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) r[g] = 1 / Math.sqrt(variance[g]! + eps);
   const xhat = new Float64Array(N * F);
   const out = allocate(x.dtype, N * F);
-  const w = weight?.data;
-  const b = bias?.data;
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < F; j++) {
-      const k = i * F + j;
-      const g = axis === 0 ? j : i;
-      const h = (d[k]! - mean[g]!) * r[g]!;
-      xhat[k] = h;
-      out[k] = (w === undefined ? h : h * w[j]!) + (b === undefined ? 0 : b[j]!);
-    }
-  }
+  const w = weight?.data ?? null;
+  normForward(x.data, mean, variance, eps, w, bias?.data ?? null, axis, N, F, r, xhat, out);
   const y = new Tensor(out, x.shape);
   const inputs: Tensor[] = [x];
   const names = ['x'];
   if (weight !== null) inputs.push(weight), names.push('weight');
   if (bias !== null) inputs.push(bias), names.push('bias');
   return record(y, op, inputs, names, (grad) => {
-    const gd = grad.data;
     const gx = allocate(x.dtype, N * F);
     const gw = weight === null ? null : allocate(weight.dtype, F);
     const gb = bias === null ? null : allocate(bias.dtype, F);
-    // NOTE: ĝ = g·γ and the two group sums Σĝ, Σĝ·x̂ in float64, then one pass for ∂E/∂x.
-    const sumG = new Float64Array(groups);
-    const sumGX = new Float64Array(groups);
-    const gwSum = new Float64Array(F);
-    const gbSum = new Float64Array(F);
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < F; j++) {
-        const k = i * F + j;
-        const g = axis === 0 ? j : i;
-        const gk = gd[k]!;
-        gwSum[j]! += gk * xhat[k]!;
-        gbSum[j]! += gk;
-        const gh = w === undefined ? gk : gk * w[j]!;
-        sumG[g]! += gh;
-        sumGX[g]! += gh * xhat[k]!;
-      }
-    }
-    const n = axis === 0 ? N : F;
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < F; j++) {
-        const k = i * F + j;
-        const g = axis === 0 ? j : i;
-        const gh = w === undefined ? gd[k]! : gd[k]! * w[j]!;
-        gx[k] = through ? (r[g]! / n) * (n * gh - sumG[g]! - xhat[k]! * sumGX[g]!) : gh * r[g]!;
-      }
-    }
-    if (gw !== null) gw.set(gwSum);
-    if (gb !== null) gb.set(gbSum);
+    normBackward(grad.data, xhat, r, w, axis, through, N, F, new Float64Array(3 * F + 2 * groups), gx, gw, gb);
     const grads: (Tensor | null)[] = [new Tensor(gx, x.shape)];
     if (gw !== null) grads.push(new Tensor(gw, [F]));
     if (gb !== null) grads.push(new Tensor(gb, [F]));
     return grads;
   });
+}
+
+/**
+ * The normalisation's forward loops (the op's and the fused engine's): r = 1/√(σ² + ε) per group,
+ * x̂ = (x − μ)·r and y = γ·x̂ + β, into `r`, `xhat` and `out`.
+ */
+export function normForward(
+  x: ArrayLike<number>, mean: ArrayLike<number>, variance: ArrayLike<number>, eps: number, w: ArrayLike<number> | null, b: ArrayLike<number> | null,
+  axis: 0 | 1, N: number, F: number, r: Float64Array, xhat: Float64Array, out: FloatArray,
+): void {
+  const groups = axis === 0 ? F : N;
+  for (let g = 0; g < groups; g++) r[g] = 1 / Math.sqrt(variance[g]! + eps);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < F; j++) {
+      const k = i * F + j;
+      const g = axis === 0 ? j : i;
+      const h = (x[k]! - mean[g]!) * r[g]!;
+      xhat[k] = h;
+      out[k] = (w === null ? h : h * w[j]!) + (b === null ? 0 : b[j]!);
+    }
+  }
+}
+
+/**
+ * The normalisation's backward loops (the op's and the fused engine's): from g = ∂E/∂y, ĝ = g·γ,
+ * the group sums Σĝ and Σĝ·x̂ (float64), then ∂E/∂x = (r/n)·(n·ĝ − Σĝ − x̂·Σĝ·x̂) — or ĝ·r with
+ * fixed statistics (`through` false) — and ∂E/∂γ = Σ g·x̂, ∂E/∂β = Σ g per column.
+ * `scratch` holds at least 3F + 2·groups float64s.
+ */
+export function normBackward(
+  gd: ArrayLike<number>, xhat: Float64Array, r: Float64Array, w: ArrayLike<number> | null, axis: 0 | 1, through: boolean,
+  N: number, F: number, scratch: Float64Array, gx: FloatArray, gw: FloatArray | null, gb: FloatArray | null,
+): void {
+  const groups = axis === 0 ? F : N;
+  scratch.fill(0, 0, 2 * F + 2 * groups);
+  const gwSum = scratch.subarray(0, F);
+  const gbSum = scratch.subarray(F, 2 * F);
+  const sumG = scratch.subarray(2 * F, 2 * F + groups);
+  const sumGX = scratch.subarray(2 * F + groups, 2 * F + 2 * groups);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < F; j++) {
+      const k = i * F + j;
+      const g = axis === 0 ? j : i;
+      const gk = gd[k]!;
+      gwSum[j]! += gk * xhat[k]!;
+      gbSum[j]! += gk;
+      const gh = w === null ? gk : gk * w[j]!;
+      sumG[g]! += gh;
+      sumGX[g]! += gh * xhat[k]!;
+    }
+  }
+  const n = axis === 0 ? N : F;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < F; j++) {
+      const k = i * F + j;
+      const g = axis === 0 ? j : i;
+      const gh = w === null ? gd[k]! : gd[k]! * w[j]!;
+      gx[k] = through ? (r[g]! / n) * (n * gh - sumG[g]! - xhat[k]! * sumGX[g]!) : gh * r[g]!;
+    }
+  }
+  if (gw !== null) gw.set(gwSum);
+  if (gb !== null) gb.set(gbSum);
+}
+
+/**
+ * The mean and biased variance of each group into `mean` and `variance` (the loops of {@link moments}).
+ */
+export function momentsInto(d: ArrayLike<number>, axis: 0 | 1, N: number, F: number, mean: Float64Array, variance: Float64Array): void {
+  const groups = axis === 0 ? F : N;
+  const count = axis === 0 ? N : F;
+  mean.fill(0, 0, groups);
+  variance.fill(0, 0, groups);
+  for (let i = 0; i < N; i++) for (let j = 0; j < F; j++) mean[axis === 0 ? j : i]! += d[i * F + j]!;
+  for (let g = 0; g < groups; g++) mean[g]! /= count;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < F; j++) {
+      const g = axis === 0 ? j : i;
+      const c = d[i * F + j]! - mean[g]!;
+      variance[g]! += c * c;
+    }
+  }
+  for (let g = 0; g < groups; g++) variance[g]! /= count;
 }
 
 /**
