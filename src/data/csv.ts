@@ -1,30 +1,51 @@
-import { parse } from 'csv-parse/browser/esm/sync';
 import { BackpropError } from '../errors.js';
+import type { DType, FloatArray } from '../tensor/dtype.js';
+import { allocate } from '../tensor/dtype.js';
+import { MAX_DATA_NUMBERS, RowBlocks } from './blocks.js';
+import { CsvScanner, parseDecimal, type CsvSink } from './csv-scan.js';
 import { classificationDataset, makeDataset } from './dataset.js';
 import type { Dataset, Task, TargetEncoding } from './dataset.js';
+import { LabelColumn, MISSING_MARKERS } from './labels.js';
+import type { DataNotice } from './notice.js';
 
-/** Options of {@link parseCsv}. */
+/** How missing cells (empty, `NA`, `NaN`, `?`, … — see `MISSING_MARKERS`) are handled. */
+export type MissingPolicy = 'error' | 'drop' | 'mean';
+
+/** Options of {@link parseCsv} and {@link readCsv}. */
 export interface CsvOptions {
-  /** The target column, or several (numbers for multi-output regression, or one-hot 0/1 columns). */
-  target: string | readonly string[];
-  /** The feature columns in the order wanted; default every column that is not a target, in file order. */
+  /** The target column, or several (numbers for multi-output regression, or one-hot 0/1 columns); default the last column. */
+  target?: string | readonly string[];
+  /** The feature columns in the order wanted; default every column that is neither a target nor ignored, in file order. */
   features?: readonly string[];
+  /** Columns to leave out (e.g. an id). */
+  ignore?: readonly string[];
   /**
-   * Default: a single target column of numbers ⇒ `'regression'`; any non-number in it ⇒ `'classification'`;
-   * several target columns ⇒ `'regression'`. Force `'classification'` to treat numeric codes (`0`, `1`, `2`)
-   * as class labels, or several 0/1 columns as one-hot classes named after the columns.
+   * Default: a single target column of text ⇒ `'classification'`; whole numbers with at most 20
+   * distinct values (two rows per value or more) ⇒ `'classification'` (a `task` notice says so);
+   * other numbers, and several target columns ⇒ `'regression'`. Force `'classification'` to treat
+   * any numeric codes as classes, or several 0/1 columns as one-hot classes named after the columns.
    */
   task?: Task;
-  /**
-   * Order of the classes of a label column: `'sorted'` (default: by number when every label is a
-   * number, else by code point — the same on every machine and for every row order) or
-   * `'first-seen'` (the order the labels first appear in the file).
-   */
+  /** The classes already known (a model's): labels map to these by name, an unknown label is an error. */
+  classes?: readonly string[];
+  /** `'sorted'` (default: by number when every label is a number, else by code point) or `'first-seen'`. */
   classOrder?: 'sorted' | 'first-seen';
   /** How the classes are written in `y`; default `'onehot'` (binary/sign need exactly 2 classes). */
   encoding?: TargetEncoding;
-  /** Field delimiter, default `,`. */
+  /** Field delimiter; default detected from the first line (`,`, `;` or tab). */
   delimiter?: string;
+  /** Whether the first line (after `skipRows`) names the columns (default true); without one, columns are named `1`, `2`, … */
+  header?: boolean;
+  /** Lines to skip before the header (default 0). */
+  skipRows?: number;
+  /** Missing cells: `'error'` (default, naming line and column), `'drop'` the row, or fill a feature with its column's `'mean'`. */
+  missing?: MissingPolicy;
+  /** The element type of `x` and `y` (default float64): read straight into it, never through a float64 copy. */
+  dtype?: DType;
+  /** The most numbers `x` may hold (default 2³² − 1). */
+  maxNumbers?: number;
+  /** Called with what the reader decided or noticed (a detected task, an id-like column, rows dropped). */
+  onNotice?: (notice: DataNotice) => void;
   /** A name for error messages and `Dataset.name` (e.g. the file name). */
   name?: string;
 }
@@ -35,10 +56,13 @@ export interface CsvRecord {
   readonly line: number;
 }
 
+const IGNORED = -1;
+const TARGET = -2;
+const ID_NAME = /^(id|index|idx|row|row_?id|rownum|unnamed: ?\d+|.*[_ ]id)$/i;
+
 /**
- * Reads a CSV text with a header row into a {@link Dataset}, choosing feature and target columns by
- * name. Parsing (quotes, embedded newlines, a UTF-8 BOM, CRLF) is done by `csv-parse` (its browser
- * build, so this works in a browser); blank lines are skipped; cells are trimmed.
+ * Reads CSV text (a string or UTF-8 bytes) into a {@link Dataset}, columns chosen by name. See
+ * {@link readCsv} for the streaming reader this wraps, and {@link CsvOptions} for the choices.
  *
  * Errors name the line of the file and the column: `iris.csv line 7, column "sepal width": expected a number, got "abc"`;
  * an unknown column name lists the available ones.
@@ -49,41 +73,67 @@ export interface CsvRecord {
  * ds.classNames; // ['cat', 'dog']; ds.y = [1, 0, 0, 1]
  * ```
  */
-export function parseCsv(text: string, options: CsvOptions): Dataset {
-  return datasetFromCsvRecords(parseCsvRecords(text, options), options);
+export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
+  const table = new CsvTable(options);
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  table.scanner = scanner;
+  scanner.push(typeof text === 'string' ? new TextEncoder().encode(text) : text);
+  scanner.end();
+  return table.finish();
 }
 
 /**
- * Splits CSV text into records with their line numbers (csv-parse, browser build).
+ * Reads a CSV file streamed as chunks of UTF-8 bytes into a {@link Dataset}: numbers go straight
+ * from the bytes into typed arrays of `options.dtype` (no string per cell, no array per row), so
+ * memory stays near twice the numbers read, whatever the file's size. Quotes, line breaks inside
+ * quotes, a BOM, CRLF, blank lines, `;` or tab delimiters (detected) and header-less files are
+ * handled; see {@link CsvScanner}.
  *
- * @throws BackpropError `data` with the line of a malformed record (wrong field count, open quote).
+ * @throws BackpropError `data` naming the line (and column) of the first problem.
+ * @example
+ * ```ts
+ * const ds = await readCsv(file.stream(), { target: 'species', dtype: 'float32' });
+ * ```
  */
-export function parseCsvRecords(text: string, options: Pick<CsvOptions, 'delimiter' | 'name'> = {}): CsvRecord[] {
-  return csvRecords(parse as CsvParse, text, options);
+export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions = {}): Promise<Dataset> {
+  const table = new CsvTable(options);
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  table.scanner = scanner;
+  for await (const chunk of chunks) scanner.push(chunk);
+  scanner.end();
+  return table.finish();
 }
 
-/** The shape of csv-parse's synchronous `parse` (Node and browser builds alike). */
-export type CsvParse = (input: string, options: Record<string, unknown>) => unknown[];
+/**
+ * Splits CSV text into records of strings with their line numbers — for small inputs (a header,
+ * a few rows to predict). Same tokenizer as {@link parseCsv}.
+ *
+ * @throws BackpropError `data` with the line of a malformed record (an open quote).
+ * @example
+ * ```ts
+ * parseCsvRecords('a,b\n1,2\n'); // [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]
+ * ```
+ */
+export function parseCsvRecords(text: string, options: Pick<CsvOptions, 'delimiter' | 'name' | 'skipRows'> = {}): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const decoder = new TextDecoder();
+  let fields: string[] = [];
+  const sink: CsvSink = {
+    field: (buf, s, e, t) => void fields.push(t ?? decoder.decode(buf.subarray(s, e))),
+    endRecord: (line) => {
+      records.push({ fields, line });
+      fields = [];
+    },
+  };
+  const scanner = new CsvScanner(sink, { ...options, name: options.name ?? 'CSV' });
+  scanner.push(new TextEncoder().encode(text));
+  scanner.end();
+  return records;
+}
 
-/** Runs a csv-parse `parse` function and turns its output and errors into {@link CsvRecord}s. */
-export function csvRecords(parseFn: CsvParse, text: string, options: Pick<CsvOptions, 'delimiter' | 'name'> = {}): CsvRecord[] {
-  const where = options.name ?? 'CSV';
-  let raw: unknown[];
-  try {
-    raw = parseFn(text, { info: true, bom: true, trim: true, skip_empty_lines: true, delimiter: options.delimiter ?? ',' });
-  } catch (e) {
-    const err = e as { code?: string; lines?: number; message?: string };
-    if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-      const m = /expect (\d+), got (\d+)/.exec(err.message ?? '');
-      const detail = m ? `expected ${m[1]} fields (like the header), got ${m[2]}` : (err.message ?? '');
-      throw new BackpropError('data', `${where} line ${err.lines}: ${detail}`);
-    }
-    throw new BackpropError('data', `${where}${err.lines ? ` line ${err.lines}` : ''}: ${err.message ?? String(e)}`);
-  }
-  return raw.map((r) => {
-    const { record, info } = r as { record: string[]; info: { lines: number } };
-    return { fields: record, line: info.lines };
-  });
+/** A column name as typed after a flag: as it is when plain, else quoted. */
+function flagValue(name: string): string {
+  return /^[\w.:-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -95,107 +145,281 @@ export function csvNumber(cell: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-/**
- * Builds a {@link Dataset} from parsed records; `records[0]` is the header. See {@link parseCsv}.
- *
- * @example
- * ```ts
- * datasetFromCsvRecords([{ fields: ['a', 'y'], line: 1 }, { fields: ['1', '2'], line: 2 }], { target: 'y' });
- * ```
- */
-export function datasetFromCsvRecords(records: readonly CsvRecord[], options: CsvOptions): Dataset {
-  const where = options.name ?? 'CSV';
-  const header = records[0];
-  if (!header) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
-  const columns = header.fields;
-  columns.forEach((c, j) => {
-    const k = columns.indexOf(c);
-    if (k !== j) throw new BackpropError('data', `${where} line ${header.line}: column "${c}" appears twice in the header (columns ${k + 1} and ${j + 1})`);
-  });
-  const available = columns.map((c) => `"${c}"`).join(', ');
-  const find = (name: string, role: string): number => {
-    const j = columns.indexOf(name);
-    if (j < 0) throw new BackpropError('data', `${where}: unknown ${role} column "${name}"; the columns are ${available}`);
-    return j;
-  };
-  const targetNames = typeof options.target === 'string' ? [options.target] : [...(options.target ?? [])];
-  if (targetNames.length === 0) throw new BackpropError('data', `${where}: expected a target column; the columns are ${available}`);
-  const targetCols = targetNames.map((n) => find(n, 'target'));
-  const featureNames = options.features ? [...options.features] : columns.filter((c) => !targetNames.includes(c));
-  const featureCols = featureNames.map((n) => find(n, 'feature'));
-  for (const n of featureNames) {
-    if (targetNames.includes(n)) throw new BackpropError('data', `${where}: column "${n}" is both a feature and a target`);
+/** The CSV reader's state: header, column roles, rows read so far. A {@link CsvSink}. */
+class CsvTable implements CsvSink {
+  readonly where: string;
+  scanner: CsvScanner | null = null;
+  private names: string[] = [];
+  private cells: string[] | null = [];
+  private roles = new Int32Array(0);
+  private col = 0;
+  private line = 0;
+  private x: RowBlocks | null = null;
+  private label: LabelColumn | null = null;
+  private targets: RowBlocks | null = null;
+  private targetNames: string[] = [];
+  private featureNames: string[] = [];
+  private open = false;
+  private rowMissing = false;
+  private labelPushed = false;
+  private dropped = 0;
+  private firstDropped = 0;
+  private missingCells = 0;
+  private idColumn = -1;
+  private idStart = 0;
+  private readonly decoder = new TextDecoder();
+  private readonly missing: MissingPolicy;
+
+  constructor(private readonly options: CsvOptions) {
+    this.where = options.name ?? 'CSV';
+    this.missing = options.missing ?? 'error';
+    if (!['error', 'drop', 'mean'].includes(this.missing)) throw new BackpropError('argument', `${this.where}: missing must be "error", "drop" or "mean", got ${JSON.stringify(options.missing)}`);
   }
-  if (featureCols.length === 0) throw new BackpropError('data', `${where}: no feature columns left besides the target; the columns are ${available}`);
-  const body = records.slice(1);
-  if (body.length === 0) throw new BackpropError('data', `${where}: no data rows after the header`);
 
-  const rows = body.length;
-  const inputSize = featureCols.length;
-  const x = new Float64Array(rows * inputSize);
-  body.forEach((rec, i) => {
-    featureCols.forEach((c, j) => {
-      const cell = rec.fields[c]!;
-      const v = csvNumber(cell);
-      if (v === undefined) {
-        throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a number, got ${cell === '' ? 'an empty cell' : JSON.stringify(cell)}`);
+  field(buf: Uint8Array, start: number, end: number, text: string | null): void {
+    const c = this.col++;
+    if (this.cells) {
+      this.cells.push(text ?? this.decoder.decode(buf.subarray(start, end)));
+      return;
+    }
+    if (c >= this.roles.length) return;
+    const role = this.roles[c]!;
+    if (role === IGNORED) return;
+    const x = this.x!;
+    if (!this.open) {
+      x.next();
+      this.targets?.next();
+      this.open = true;
+    }
+    if (role >= 0) {
+      let v = text === null ? parseDecimal(buf, start, end) : NaN;
+      if (v !== v) v = this.notNumber(c, text ?? this.decoder.decode(buf.subarray(start, end)));
+      x.current[x.offset + role] = v;
+      if (c === this.idColumn) this.checkId(v, x.rows - 1);
+    } else if (role === TARGET) {
+      const cell = text ?? this.decoder.decode(buf.subarray(start, end));
+      if (MISSING_MARKERS.has(cell)) this.missingCell(c, cell, true);
+      else {
+        this.label!.push(cell, this.lineOfCell());
+        this.labelPushed = true;
       }
-      x[i * inputSize + j] = v;
+    } else {
+      const t = this.targets!;
+      let v = text === null ? parseDecimal(buf, start, end) : NaN;
+      if (v !== v) v = this.notNumber(c, text ?? this.decoder.decode(buf.subarray(start, end)), true);
+      t.current[t.offset + (-3 - role)] = v;
+    }
+  }
+
+  endRecord(line: number): void {
+    this.line = line;
+    const count = this.col;
+    this.col = 0;
+    if (this.cells) {
+      const cells = this.cells;
+      if (this.options.header ?? true) {
+        this.cells = null;
+        this.plan(cells, line);
+        return;
+      }
+      this.cells = null;
+      this.plan(cells.map((_, j) => String(j + 1)), line);
+      // NOTE: without a header the first record is data: replay it through the number path.
+      const bytes = new TextEncoder();
+      for (const cell of cells) {
+        const b = bytes.encode(cell);
+        this.field(b, 0, b.length, null);
+      }
+      this.endRecord(line);
+      return;
+    }
+    if (count !== this.roles.length) {
+      throw new BackpropError('data', `${this.where} line ${line}: expected ${this.roles.length} fields (like the ${this.options.header === false ? 'first row' : 'header'}), got ${count}`);
+    }
+    if (this.targets && this.options.task === 'classification' && !this.rowMissing) this.checkOneHot(line);
+    if (this.rowMissing && this.missing === 'drop') {
+      this.x!.dropLast();
+      this.targets?.dropLast();
+      if (this.labelPushed) this.label!.dropLast();
+      if (this.dropped++ === 0) this.firstDropped = line;
+    }
+    this.open = false;
+    this.rowMissing = false;
+    this.labelPushed = false;
+  }
+
+  /** The first feature column stays an id candidate while it counts the rows from 0 or 1. */
+  private checkId(v: number, row: number): void {
+    if (row === 0 && (v === 0 || v === 1)) this.idStart = v;
+    else if (row === 0 || v !== this.idStart + row) this.idColumn = -1;
+  }
+
+  /** Several target columns as one-hot classes: one 1, otherwise 0. */
+  private checkOneHot(line: number): void {
+    const t = this.targets!;
+    let ones = 0;
+    let zeros = 0;
+    for (let j = 0; j < t.width; j++) {
+      const v = t.current[t.offset + j]!;
+      if (v === 1) ones++;
+      else if (v === 0) zeros++;
+    }
+    if (ones !== 1 || zeros !== t.width - 1) {
+      const cells = Array.from(t.current.subarray(t.offset, t.offset + t.width)).join(', ');
+      throw new BackpropError('data', `${this.where} line ${line}: the one-hot target columns ${this.targetNames.map((n) => `"${n}"`).join(', ')} must hold one 1 and otherwise 0, got ${cells}`);
+    }
+  }
+
+  /** A feature (or multi-target) cell that is not a plain number: missing, or an error. */
+  private notNumber(c: number, cell: string, target = false): number {
+    const v = csvNumber(cell);
+    if (v !== undefined) return v;
+    if (MISSING_MARKERS.has(cell)) {
+      this.missingCell(c, cell, target);
+      return NaN;
+    }
+    const hint = target ? '' : ` (text: leave the column out with --ignore ${flagValue(this.names[c]!)}, or write it as one 0/1 column per value)`;
+    throw new BackpropError('data', `${this.where} line ${this.lineOfCell()}, column "${this.names[c]}": expected a number${target ? ' (target)' : ''}, got ${JSON.stringify(cell)}${hint}`);
+  }
+
+  private missingCell(c: number, cell: string, target: boolean): void {
+    if (this.missing === 'error' || (target && this.missing === 'mean')) {
+      const got = cell === '' ? 'an empty cell' : JSON.stringify(cell);
+      const how = target && this.missing === 'mean' ? '--missing mean fills feature columns only; --missing drop leaves rows without a target out' : 'a missing value: --missing drop leaves such rows out, --missing mean fills in the column\'s mean';
+      const expected = !target ? 'a number' : this.label && this.options.task !== 'regression' ? 'a class label or number (target)' : 'a number (target)';
+      throw new BackpropError('data', `${this.where} line ${this.lineOfCell()}, column "${this.names[c]}": expected ${expected}, got ${got} (${how})`);
+    }
+    this.rowMissing = true;
+    this.missingCells++;
+  }
+
+  /** The line of the record being read (where it ends, as the scanner reports it). */
+  private lineOfCell(): number {
+    return this.scanner?.recordLine ?? this.line;
+  }
+
+  /** Column roles from the header. */
+  private plan(names: string[], line: number): void {
+    const where = this.where;
+    names.forEach((c, j) => {
+      const k = names.indexOf(c);
+      if (k !== j) throw new BackpropError('data', `${where} line ${line}: column "${c}" appears twice in the header (columns ${k + 1} and ${j + 1})`);
     });
-  });
-  const extra = { featureNames, ...(options.name && { name: options.name }) };
+    const available = names.length > 12 ? `${names.slice(0, 12).map((c) => `"${c}"`).join(', ')}, … (${names.length} columns)` : names.map((c) => `"${c}"`).join(', ');
+    const find = (name: string, role: string): number => {
+      const j = names.indexOf(name);
+      if (j < 0) throw new BackpropError('data', `${where}: unknown ${role} column "${name}"; the columns are ${available}`);
+      return j;
+    };
+    const o = this.options;
+    const target = o.target ?? names[names.length - 1]!;
+    const targetNames = typeof target === 'string' ? [target] : [...target];
+    if (targetNames.length === 0) throw new BackpropError('data', `${where}: expected a target column; the columns are ${available}`);
+    const targetCols = targetNames.map((n) => find(n, 'target'));
+    if (o.target === undefined) this.notice({ kind: 'target', column: targetNames[0]!, message: `target: the last column, "${targetNames[0]}" (choose another with --target)` });
+    const ignore = new Set((o.ignore ?? []).map((n) => find(n, 'ignored')));
+    for (const n of targetNames) if (ignore.has(names.indexOf(n))) throw new BackpropError('data', `${where}: column "${n}" is both the target and ignored`);
+    const featureNames = o.features ? [...o.features] : names.filter((_, j) => !targetCols.includes(j) && !ignore.has(j));
+    const featureCols = featureNames.map((n) => find(n, 'feature'));
+    for (const n of featureNames) {
+      if (targetNames.includes(n)) throw new BackpropError('data', `${where}: column "${n}" is both a feature and a target`);
+      if (ignore.has(names.indexOf(n))) throw new BackpropError('data', `${where}: column "${n}" is both a feature and ignored`);
+    }
+    if (featureCols.length === 0) throw new BackpropError('data', `${where}: no feature columns left besides the target; the columns are ${available}`);
+    this.names = names;
+    this.roles = new Int32Array(names.length).fill(IGNORED);
+    featureCols.forEach((j, k) => (this.roles[j] = k));
+    const dtype = o.dtype ?? 'float64';
+    this.x = new RowBlocks(dtype, featureCols.length, o.maxNumbers ?? MAX_DATA_NUMBERS, where);
+    this.featureNames = featureNames;
+    this.targetNames = targetNames;
+    if (targetCols.length === 1) {
+      this.roles[targetCols[0]!] = TARGET;
+      this.label = new LabelColumn({ column: targetNames[0]!, where, ...(o.classes && { classes: o.classes }), ...(o.classOrder && { classOrder: o.classOrder }) });
+    } else {
+      targetCols.forEach((j, t) => (this.roles[j] = -3 - t));
+      this.targets = new RowBlocks(dtype, targetCols.length, MAX_DATA_NUMBERS, where);
+    }
+    const idLike = featureCols.find((j) => ID_NAME.test(names[j]!));
+    if (idLike !== undefined) this.notice({ kind: 'id-column', column: names[idLike]!, message: `column "${names[idLike]}" looks like a row id and is used as a feature; leave it out with --ignore ${flagValue(names[idLike]!)}` });
+    else if (featureCols[0] === 0) this.idColumn = 0;
+  }
 
-  const single = targetCols.length === 1;
-  const numeric = (c: number): boolean => body.every((rec) => csvNumber(rec.fields[c]!) !== undefined);
-  const task: Task = options.task ?? (single && !numeric(targetCols[0]!) ? 'classification' : 'regression');
+  private notice(n: DataNotice): void {
+    this.options.onNotice?.(n);
+  }
 
-  if (task === 'regression') {
-    const outputSize = targetCols.length;
-    const y = new Float64Array(rows * outputSize);
-    body.forEach((rec, i) => {
-      targetCols.forEach((c, j) => {
-        const cell = rec.fields[c]!;
-        const v = csvNumber(cell);
-        if (v === undefined) {
-          throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a number (regression target), got ${cell === '' ? 'an empty cell' : JSON.stringify(cell)}`);
+  finish(): Dataset {
+    const where = this.where;
+    if (this.cells) {
+      if (this.cells.length === 0) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
+      this.endRecord(this.line);
+    }
+    const xb = this.x;
+    if (!xb) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
+    const rows = xb.rows;
+    if (rows === 0) throw new BackpropError('data', `${where}: no data rows${this.dropped ? ` left after dropping ${this.dropped} with missing values` : ' after the header'}`);
+    const inputSize = xb.width;
+    if (this.idColumn === 0 && rows >= 3) {
+      const n = this.names[0]!;
+      this.notice({ kind: 'id-column', column: n, message: `column "${n}" counts the rows (${this.idStart}, ${this.idStart + 1}, ${this.idStart + 2}, …) like an id and is used as a feature; leave it out with --ignore ${flagValue(n)}` });
+    }
+    if (this.dropped) this.notice({ kind: 'dropped', count: this.dropped, message: `left out ${this.dropped} row${this.dropped > 1 ? 's' : ''} with missing values (the first on line ${this.firstDropped})` });
+    const x = xb.finish();
+    if (this.missing === 'mean' && this.missingCells > 0) this.fillMeans(x, inputSize);
+    const extra = { featureNames: this.featureNames, targetColumns: this.targetNames, ...(this.options.name && { name: this.options.name }) };
+    const dtype = this.options.dtype ?? 'float64';
+    if (this.label) {
+      const result = this.label.finish(this.options.task);
+      if (result.task === 'regression') {
+        const y = allocate(dtype, rows);
+        y.set(result.values);
+        return makeDataset({ x, y, rows, inputSize, outputSize: 1, task: 'regression', targetNames: this.targetNames, ...extra });
+      }
+      if (result.detected) {
+        const shown = result.classNames.slice(0, 10).join(', ') + (result.classNames.length > 10 ? ', …' : '');
+        this.notice({ kind: 'task', column: this.targetNames[0]!, message: `target "${this.targetNames[0]}": ${result.classNames.length} distinct whole numbers (${shown}), taken as class labels; to predict them as numbers use --task regression` });
+      }
+      return classificationDataset(x, inputSize, result.labels, result.classNames, this.options.encoding ?? 'onehot', extra);
+    }
+    return this.multiTarget(x, rows, inputSize, extra);
+  }
+
+  private multiTarget(x: FloatArray, rows: number, inputSize: number, extra: { featureNames: string[]; targetColumns: string[]; name?: string }): Dataset {
+    const y = this.targets!.finish();
+    const width = this.targetNames.length;
+    if ((this.options.task ?? 'regression') === 'regression') {
+      return makeDataset({ x, y, rows, inputSize, outputSize: width, task: 'regression', targetNames: this.targetNames, ...extra });
+    }
+    const labels = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < width; j++) if (y[i * width + j] === 1) labels[i] = j;
+    }
+    return classificationDataset(x, inputSize, labels, this.targetNames, this.options.encoding ?? 'onehot', extra);
+  }
+
+  /** Fills missing (NaN) feature cells with their column's mean over the rows that have them. */
+  private fillMeans(x: FloatArray, width: number): void {
+    const sum = new Float64Array(width);
+    const count = new Float64Array(width);
+    for (let i = 0; i < x.length; i += width) {
+      for (let j = 0; j < width; j++) {
+        const v = x[i + j]!;
+        if (v === v) {
+          sum[j]! += v;
+          count[j]!++;
         }
-        y[i * outputSize + j] = v;
-      });
-    });
-    return makeDataset({ x, y, rows, inputSize, outputSize, task, targetNames, ...extra });
-  }
-
-  const labels = new Int32Array(rows);
-  let classNames: string[];
-  if (single) {
-    const c = targetCols[0]!;
-    const seen: string[] = [];
-    body.forEach((rec) => {
-      const cell = rec.fields[c]!;
-      if (cell === '') throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a class label, got an empty cell`);
-      if (!seen.includes(cell)) seen.push(cell);
-    });
-    classNames = (options.classOrder ?? 'sorted') === 'first-seen' ? seen : sortLabels(seen);
-    const index = new Map(classNames.map((n, k) => [n, k]));
-    body.forEach((rec, i) => (labels[i] = index.get(rec.fields[c]!)!));
-  } else {
-    classNames = targetNames;
-    body.forEach((rec, i) => {
-      const cells = targetCols.map((c) => rec.fields[c]!);
-      const ones = cells.filter((s) => csvNumber(s) === 1).length;
-      const zeros = cells.filter((s) => csvNumber(s) === 0).length;
-      if (ones !== 1 || zeros !== cells.length - 1) {
-        throw new BackpropError('data', `${where} line ${rec.line}: the one-hot target columns ${targetNames.map((n) => `"${n}"`).join(', ')} must hold one 1 and otherwise 0, got ${cells.join(', ')}`);
       }
-      labels[i] = cells.findIndex((s) => csvNumber(s) === 1);
-    });
+    }
+    const filled: string[] = [];
+    for (let j = 0; j < width; j++) {
+      const rows = x.length / width;
+      if (count[j] === rows) continue;
+      if (count[j] === 0) throw new BackpropError('data', `${this.where}: column "${this.featureNames[j]}" has no numbers to take a mean of (every cell is missing); leave it out with --ignore`);
+      const mean = sum[j]! / count[j]!;
+      for (let i = j; i < x.length; i += width) if (x[i] !== x[i]) x[i] = mean;
+      filled.push(`"${this.featureNames[j]}" ${rows - count[j]!}`);
+    }
+    this.notice({ kind: 'filled', count: this.missingCells, message: `filled ${this.missingCells} missing cell${this.missingCells > 1 ? 's' : ''} with the column's mean (${filled.join(', ')})` });
   }
-  return classificationDataset(x, inputSize, labels, classNames, options.encoding ?? 'onehot', extra);
-}
-
-/** Class labels sorted by number when all are numbers, else by code point. */
-function sortLabels(labels: string[]): string[] {
-  const numbers = labels.map(csvNumber);
-  if (numbers.every((v) => v !== undefined)) return [...labels].sort((a, b) => csvNumber(a)! - csvNumber(b)! || (a < b ? -1 : a > b ? 1 : 0));
-  return [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

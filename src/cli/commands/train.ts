@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
+import type { Scaler } from '../../data/scale.js';
 import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
 import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
@@ -25,7 +25,7 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
-import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
+import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
 const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
@@ -43,6 +43,7 @@ export const train: Command = {
     positionals: [{ name: 'MODEL.json', help: 'the model file to start from (or give --layers instead)', optional: true }],
     flags: {
       ...DATA_FLAGS,
+      ...SEPARATE_DATA_FLAGS,
       out: { type: 'string', value: 'FILE', help: 'where to write the trained model (with its preprocessing)' },
       layers: { type: 'string', value: 'N,N,…', help: 'a new network by layer sizes, inputs first, e.g. 784,128,64,10' },
       activation: { type: 'string', choices: ACTIVATIONS, help: 'hidden activation of --layers (default relu)' },
@@ -93,16 +94,11 @@ export const train: Command = {
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
-    const outAct = model.layers[model.layers.length - 1]!.activation;
-    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
-    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
-    let scaler: Scaler | undefined;
-    if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
-    if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
-    const trainSet = scaled(parts.train, scaler);
-    const validation = parts.validation && scaled(parts.validation, scaler);
-    const test = parts.test && scaled(parts.test, scaler);
-    const preprocessing = preprocessingOf(positional ? loadedPreprocessing(positional, resume, io) : undefined, data, scaler);
+    const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
+    const outputActivation = model.layers[model.layers.length - 1]!.activation;
+    const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
+    const { data, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape);
+    const preprocessing = preprocessingOf(base, data, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
@@ -229,6 +225,7 @@ function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, sca
   if (scaler) p.inputs = { ...scaler.toJSON() };
   if (data.featureNames) p.featureNames = [...data.featureNames];
   if (data.classNames) p.classNames = [...data.classNames];
+  if (data.targetColumns) p.targetColumns = [...data.targetColumns];
   return Object.keys(p).length > 0 ? p : undefined;
 }
 
