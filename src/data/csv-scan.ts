@@ -1,14 +1,24 @@
 import { BackpropError } from '../errors.js';
 
-/** What a {@link CsvScanner} hands each field and record to. */
+/**
+ * One record as a {@link CsvScanner} hands it over: field `k` is the bytes
+ * `buf[starts[k], ends[k])` with surrounding blanks trimmed, or — when `texts[k]` is not null — a
+ * quoted field's text (quotes removed, `""` unescaped). Valid only during the call.
+ */
+export interface CsvRecordView {
+  readonly buf: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly texts: readonly (string | null)[];
+  /** Number of fields. */
+  readonly count: number;
+  /** The (1-based) line of the file where the record ends. */
+  readonly line: number;
+}
+
+/** What a {@link CsvScanner} hands each record to (one call per record, so per-cell work stays in one loop). */
 export interface CsvSink {
-  /**
-   * One field: its bytes `buf[start, end)` with surrounding blanks trimmed, or, for a quoted field,
-   * its `text` (quotes removed, `""` unescaped; `start`/`end` then span the raw inside of the quotes).
-   */
-  field(buf: Uint8Array, start: number, end: number, text: string | null): void;
-  /** The end of a record; `line` is the (1-based) line of the file where it ends. */
-  endRecord(line: number): void;
+  record(r: CsvRecordView): void;
 }
 
 /** Options of {@link CsvScanner}. */
@@ -52,8 +62,6 @@ const CANDIDATES = [44, 59, 9]; // , ; tab
  * ```
  */
 export class CsvScanner {
-  /** The line where the record being handed to the sink ends (1-based). */
-  recordLine = 0;
   /** The delimiter in use (known after the first line). */
   delimiter: string | undefined;
   private delim = -1;
@@ -63,9 +71,11 @@ export class CsvScanner {
   private started = false;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
-  private texts: (string | null)[] = [];
+  private texts: (string | null)[] = new Array<string | null>(64).fill(null);
+  private quotedCount = 0;
   private readonly name: string;
   private readonly decoder = new TextDecoder();
+  private readonly view: { -readonly [K in keyof CsvRecordView]: CsvRecordView[K] } = { buf: new Uint8Array(0), starts: this.starts, ends: this.ends, texts: this.texts, count: 0, line: 0 };
 
   constructor(
     private readonly sink: CsvSink,
@@ -141,16 +151,19 @@ export class CsvScanner {
   private record(buf: Uint8Array, p: number, final: boolean): number {
     const len = buf.length;
     const delim = this.delim;
-    const blank = (c: number): boolean => c === SPACE || c === CR || (c === TAB && delim !== TAB);
+    const tabBlank = delim !== TAB;
+    const texts = this.texts;
+    for (let k = 0; k < this.quotedCount; k++) texts[k] = null;
+    this.quotedCount = 0;
     let n = 0;
     let i = p;
     let newlines = 0;
     for (;;) {
-      while (i < len && buf[i] !== NL && buf[i] !== delim && blank(buf[i]!)) i++;
+      let c = i < len ? buf[i]! : -1;
+      while (c === SPACE || c === CR || (c === TAB && tabBlank)) c = ++i < len ? buf[i]! : -1;
       let start: number;
       let end: number;
-      let text: string | null = null;
-      if (i < len && buf[i] === QUOTE) {
+      if (c === QUOTE) {
         start = i + 1;
         let j = start;
         let escaped = false;
@@ -160,8 +173,8 @@ export class CsvScanner {
             if (!final) return -1;
             throw new BackpropError('data', `${this.name} line ${this.line + newlines - inner}: a quoted field starts here and is never closed`);
           }
-          const c = buf[j]!;
-          if (c === QUOTE) {
+          const q = buf[j]!;
+          if (q === QUOTE) {
             if (j + 1 >= len && !final) return -1;
             if (buf[j + 1] === QUOTE) {
               escaped = true;
@@ -170,31 +183,42 @@ export class CsvScanner {
             }
             break;
           }
-          if (c === NL) {
+          if (q === NL) {
             newlines++;
             inner++;
           }
           j++;
         }
         end = j;
-        text = this.decoder.decode(buf.subarray(start, end));
+        let text = this.decoder.decode(buf.subarray(start, end));
         if (escaped) text = text.replaceAll('""', '"');
+        if (n >= texts.length) this.growFields();
+        texts[n] = text;
+        this.quotedCount = n + 1;
         i = j + 1;
-        while (i < len && buf[i] !== delim && blank(buf[i]!)) i++;
-        if (i < len && buf[i] !== delim && buf[i] !== NL) {
-          throw new BackpropError('data', `${this.name} line ${this.line + newlines}: unexpected ${JSON.stringify(String.fromCharCode(buf[i]!))} after a closing quote (a quote inside a quoted field is written "")`);
+        c = i < len ? buf[i]! : -1;
+        while (c === SPACE || c === CR || (c === TAB && tabBlank)) c = ++i < len ? buf[i]! : -1;
+        if (c !== -1 && c !== delim && c !== NL) {
+          throw new BackpropError('data', `${this.name} line ${this.line + newlines}: unexpected ${JSON.stringify(String.fromCharCode(c))} after a closing quote (a quote inside a quoted field is written "")`);
         }
       } else {
         start = i;
-        while (i < len && buf[i] !== delim && buf[i] !== NL) i++;
+        while (i < len) {
+          c = buf[i]!;
+          if (c === delim || c === NL) break;
+          i++;
+        }
         if (i >= len && !final) return -1;
         end = i;
-        while (end > start && blank(buf[end - 1]!)) end--;
+        while (end > start) {
+          c = buf[end - 1]!;
+          if (c === SPACE || c === CR || (c === TAB && tabBlank)) end--;
+          else break;
+        }
       }
       if (n === this.starts.length) this.growFields();
       this.starts[n] = start;
       this.ends[n] = end;
-      this.texts[n] = text;
       n++;
       if (i < len && buf[i] === delim) {
         i++;
@@ -209,15 +233,19 @@ export class CsvScanner {
     const endLine = this.line + newlines;
     if (i < len) i++; // the line break
     this.line = endLine + 1;
-    if (n === 1 && this.texts[0] === null && this.starts[0] === this.ends[0]) return i; // a blank line
-    const sink = this.sink;
-    this.recordLine = endLine;
-    for (let k = 0; k < n; k++) sink.field(buf, this.starts[k]!, this.ends[k]!, this.texts[k]!);
-    sink.endRecord(endLine);
+    if (n === 1 && this.quotedCount === 0 && this.starts[0] === this.ends[0]) return i; // a blank line
+    this.view.buf = buf;
+    this.view.starts = this.starts;
+    this.view.ends = this.ends;
+    this.view.texts = texts;
+    this.view.count = n;
+    this.view.line = endLine;
+    this.sink.record(this.view);
     return i;
   }
 
   private growFields(): void {
+    while (this.texts.length <= this.starts.length * 2) this.texts.push(null);
     const s = new Int32Array(this.starts.length * 2);
     s.set(this.starts);
     this.starts = s;

@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import { MAX_DATA_NUMBERS, RowBlocks } from './blocks.js';
-import { CsvScanner, parseDecimal, type CsvSink } from './csv-scan.js';
+import { CsvScanner, parseDecimal, type CsvRecordView, type CsvSink } from './csv-scan.js';
 import { classificationDataset, makeDataset } from './dataset.js';
 import type { Dataset, Task, TargetEncoding } from './dataset.js';
 import { LabelColumn, MISSING_MARKERS } from './labels.js';
@@ -76,7 +76,6 @@ const ID_NAME = /^(id|index|idx|row|row_?id|rownum|unnamed: ?\d+|.*[_ ]id)$/i;
 export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
   const table = new CsvTable(options);
   const scanner = new CsvScanner(table, { ...options, name: table.where });
-  table.scanner = scanner;
   scanner.push(typeof text === 'string' ? new TextEncoder().encode(text) : text);
   scanner.end();
   return table.finish();
@@ -98,7 +97,6 @@ export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): D
 export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions = {}): Promise<Dataset> {
   const table = new CsvTable(options);
   const scanner = new CsvScanner(table, { ...options, name: table.where });
-  table.scanner = scanner;
   for await (const chunk of chunks) scanner.push(chunk);
   scanner.end();
   return table.finish();
@@ -117,12 +115,9 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOpt
 export function parseCsvRecords(text: string, options: Pick<CsvOptions, 'delimiter' | 'name' | 'skipRows'> = {}): CsvRecord[] {
   const records: CsvRecord[] = [];
   const decoder = new TextDecoder();
-  let fields: string[] = [];
   const sink: CsvSink = {
-    field: (buf, s, e, t) => void fields.push(t ?? decoder.decode(buf.subarray(s, e))),
-    endRecord: (line) => {
-      records.push({ fields, line });
-      fields = [];
+    record: ({ buf, starts, ends, texts, count, line }) => {
+      records.push({ fields: Array.from({ length: count }, (_, k) => texts[k] ?? decoder.decode(buf.subarray(starts[k]!, ends[k]!))), line });
     },
   };
   const scanner = new CsvScanner(sink, { ...options, name: options.name ?? 'CSV' });
@@ -148,20 +143,15 @@ export function csvNumber(cell: string): number | undefined {
 /** The CSV reader's state: header, column roles, rows read so far. A {@link CsvSink}. */
 class CsvTable implements CsvSink {
   readonly where: string;
-  scanner: CsvScanner | null = null;
   private names: string[] = [];
-  private cells: string[] | null = [];
+  private cells = true;
   private roles = new Int32Array(0);
-  private col = 0;
   private line = 0;
   private x: RowBlocks | null = null;
   private label: LabelColumn | null = null;
   private targets: RowBlocks | null = null;
   private targetNames: string[] = [];
   private featureNames: string[] = [];
-  private open = false;
-  private rowMissing = false;
-  private labelPushed = false;
   private dropped = 0;
   private firstDropped = 0;
   private missingCells = 0;
@@ -176,76 +166,69 @@ class CsvTable implements CsvSink {
     if (!['error', 'drop', 'mean'].includes(this.missing)) throw new BackpropError('argument', `${this.where}: missing must be "error", "drop" or "mean", got ${JSON.stringify(options.missing)}`);
   }
 
-  field(buf: Uint8Array, start: number, end: number, text: string | null): void {
-    const c = this.col++;
-    if (this.cells) {
-      this.cells.push(text ?? this.decoder.decode(buf.subarray(start, end)));
-      return;
-    }
-    if (c >= this.roles.length) return;
-    const role = this.roles[c]!;
-    if (role === IGNORED) return;
-    const x = this.x!;
-    if (!this.open) {
-      x.next();
-      this.targets?.next();
-      this.open = true;
-    }
-    if (role >= 0) {
-      let v = text === null ? parseDecimal(buf, start, end) : NaN;
-      if (v !== v) v = this.notNumber(c, text ?? this.decoder.decode(buf.subarray(start, end)));
-      x.current[x.offset + role] = v;
-      if (c === this.idColumn) this.checkId(v, x.rows - 1);
-    } else if (role === TARGET) {
-      const cell = text ?? this.decoder.decode(buf.subarray(start, end));
-      if (MISSING_MARKERS.has(cell)) this.missingCell(c, cell, true);
-      else {
-        this.label!.push(cell, this.lineOfCell());
-        this.labelPushed = true;
-      }
-    } else {
-      const t = this.targets!;
-      let v = text === null ? parseDecimal(buf, start, end) : NaN;
-      if (v !== v) v = this.notNumber(c, text ?? this.decoder.decode(buf.subarray(start, end)), true);
-      t.current[t.offset + (-3 - role)] = v;
-    }
-  }
-
-  endRecord(line: number): void {
+  record(r: CsvRecordView): void {
+    const { buf, starts, ends, texts, count, line } = r;
     this.line = line;
-    const count = this.col;
-    this.col = 0;
     if (this.cells) {
-      const cells = this.cells;
+      const cells = Array.from({ length: count }, (_, k) => texts[k] ?? this.decoder.decode(buf.subarray(starts[k]!, ends[k]!)));
+      this.cells = false;
       if (this.options.header ?? true) {
-        this.cells = null;
         this.plan(cells, line);
         return;
       }
-      this.cells = null;
       this.plan(cells.map((_, j) => String(j + 1)), line);
-      // NOTE: without a header the first record is data: replay it through the number path.
-      const bytes = new TextEncoder();
-      for (const cell of cells) {
-        const b = bytes.encode(cell);
-        this.field(b, 0, b.length, null);
-      }
-      this.endRecord(line);
+      // NOTE: without a header the first record is data: read it again as text cells.
+      this.record({ buf: new Uint8Array(0), starts: new Int32Array(count), ends: new Int32Array(count), texts: cells, count, line });
       return;
     }
-    if (count !== this.roles.length) {
-      throw new BackpropError('data', `${this.where} line ${line}: expected ${this.roles.length} fields (like the ${this.options.header === false ? 'first row' : 'header'}), got ${count}`);
+    const roles = this.roles;
+    if (count !== roles.length) {
+      throw new BackpropError('data', `${this.where} line ${line}: expected ${roles.length} fields (like the ${this.options.header === false ? 'first row' : 'header'}), got ${count}`);
     }
-    if (this.targets && this.options.task === 'classification' && !this.rowMissing) this.checkOneHot(line);
-    if (this.rowMissing && this.missing === 'drop') {
-      this.x!.dropLast();
-      this.targets?.dropLast();
-      if (this.labelPushed) this.label!.dropLast();
+    const x = this.x!;
+    const o = x.next();
+    const cur = x.current;
+    const t = this.targets;
+    const to = t ? t.next() : 0;
+    let missing = false;
+    let labelPushed = false;
+    for (let k = 0; k < count; k++) {
+      const role = roles[k]!;
+      if (role === IGNORED) continue;
+      const text = texts[k]!;
+      if (role >= 0) {
+        let v = text === null ? parseDecimal(buf, starts[k]!, ends[k]!) : NaN;
+        if (v !== v) {
+          v = this.notNumber(k, text ?? this.decoder.decode(buf.subarray(starts[k]!, ends[k]!)), false);
+          if (v !== v) missing = true;
+        }
+        cur[o + role] = v;
+      } else if (role === TARGET) {
+        const cell = text ?? this.decoder.decode(buf.subarray(starts[k]!, ends[k]!));
+        if (MISSING_MARKERS.has(cell)) {
+          this.missingCell(k, cell, true);
+          missing = true;
+        } else {
+          this.label!.push(cell, line);
+          labelPushed = true;
+        }
+      } else {
+        let v = text === null ? parseDecimal(buf, starts[k]!, ends[k]!) : NaN;
+        if (v !== v) {
+          v = this.notNumber(k, text ?? this.decoder.decode(buf.subarray(starts[k]!, ends[k]!)), true);
+          if (v !== v) missing = true;
+        }
+        t!.current[to + (-3 - role)] = v;
+      }
+    }
+    if (this.idColumn === 0) this.checkId(cur[o + roles[0]!]!, x.rows - 1);
+    if (t && this.options.task === 'classification' && !missing) this.checkOneHot(line);
+    if (missing && this.missing === 'drop') {
+      x.dropLast();
+      t?.dropLast();
+      if (labelPushed) this.label!.dropLast();
       if (this.dropped++ === 0) this.firstDropped = line;
     }
-    this.open = false;
-    this.rowMissing = false;
-    this.labelPushed = false;
   }
 
   /** The first feature column stays an id candidate while it counts the rows from 0 or 1. */
@@ -279,7 +262,7 @@ class CsvTable implements CsvSink {
       return NaN;
     }
     const hint = target ? '' : ` (text: leave the column out with --ignore ${flagValue(this.names[c]!)}, or write it as one 0/1 column per value)`;
-    throw new BackpropError('data', `${this.where} line ${this.lineOfCell()}, column "${this.names[c]}": expected a number${target ? ' (target)' : ''}, got ${JSON.stringify(cell)}${hint}`);
+    throw new BackpropError('data', `${this.where} line ${this.line}, column "${this.names[c]}": expected a number${target ? ' (target)' : ''}, got ${JSON.stringify(cell)}${hint}`);
   }
 
   private missingCell(c: number, cell: string, target: boolean): void {
@@ -287,16 +270,11 @@ class CsvTable implements CsvSink {
       const got = cell === '' ? 'an empty cell' : JSON.stringify(cell);
       const how = target && this.missing === 'mean' ? '--missing mean fills feature columns only; --missing drop leaves rows without a target out' : 'a missing value: --missing drop leaves such rows out, --missing mean fills in the column\'s mean';
       const expected = !target ? 'a number' : this.label && this.options.task !== 'regression' ? 'a class label or number (target)' : 'a number (target)';
-      throw new BackpropError('data', `${this.where} line ${this.lineOfCell()}, column "${this.names[c]}": expected ${expected}, got ${got} (${how})`);
+      throw new BackpropError('data', `${this.where} line ${this.line}, column "${this.names[c]}": expected ${expected}, got ${got} (${how})`);
     }
-    this.rowMissing = true;
     this.missingCells++;
   }
 
-  /** The line of the record being read (where it ends, as the scanner reports it). */
-  private lineOfCell(): number {
-    return this.scanner?.recordLine ?? this.line;
-  }
 
   /** Column roles from the header. */
   private plan(names: string[], line: number): void {
@@ -351,10 +329,6 @@ class CsvTable implements CsvSink {
 
   finish(): Dataset {
     const where = this.where;
-    if (this.cells) {
-      if (this.cells.length === 0) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
-      this.endRecord(this.line);
-    }
     const xb = this.x;
     if (!xb) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
     const rows = xb.rows;
