@@ -3,7 +3,7 @@ import type { CsvOptions, MissingPolicy } from '../../data/csv.js';
 import { withClassNames, withTargetEncoding, type Dataset, type Task, type TargetEncoding } from '../../data/dataset.js';
 import { DATA_NAMES, isCsvPath, loadData, type LoadedData } from '../../data/load.node.js';
 import { split } from '../../data/split.js';
-import { MinMaxScaler, scaleDataset, Standardizer, type Scaler } from '../../data/scale.js';
+import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
 import { SYNTHETIC_NAMES } from '../../data/synthetic.js';
 import type { PreprocessingFile } from '../../io/model-file.js';
 import type { DType } from '../../tensor/dtype.js';
@@ -106,8 +106,9 @@ export async function trainingParts(
   io: CliIo,
   seed: number,
   model: { dtype: DType; outputSize: number; outputActivation: string; features?: readonly string[]; classes?: readonly string[] },
-): Promise<{ data: Dataset; train: Dataset; validation?: Dataset; test?: Dataset; scaler?: Scaler }> {
+): Promise<{ names: DataNames; train: Dataset; validation?: Dataset; test?: Dataset; scaler?: Scaler }> {
   const ctx: DataContext = { dtype: model.dtype, ...(model.features && { features: model.features }), ...(model.classes && { classes: model.classes }) };
+  const started = io.now();
   const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), 'train', ctx);
   const encode = (ds: Dataset): Dataset => encodeFor(ds, model.outputSize, model.outputActivation);
   for (const k of ['validation', 'test'] as const) {
@@ -130,11 +131,18 @@ export async function trainingParts(
   };
   const validation = (await other('validation-data')) ?? parts.validation;
   const test = (await other('test-data')) ?? parts.test;
+  const extra = [validation && `${validation.rows} validation`, test && `${test.rows} test`].filter(Boolean).join(' + ');
+  io.stdout(`read ${String(f.data)}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`);
   let scaler: Scaler | undefined;
   if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
   if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
+  const names: DataNames = {
+    ...(data.featureNames && { featureNames: data.featureNames }),
+    ...(data.classNames && { classNames: data.classNames }),
+    ...(data.targetColumns && { targetColumns: data.targetColumns }),
+  };
   return {
-    data,
+    names,
     train: scaled(parts.train, scaler),
     ...(validation && { validation: scaled(validation, scaler) }),
     ...(test && { test: scaled(test, scaler) }),
@@ -176,10 +184,19 @@ export function splitByFlags(f: ParsedArgs['flags'], data: Dataset, heldOut: Dat
   return { train: parts.train, ...(v > 0 && { validation: parts.validation }), ...(t > 0 && { test: parts.test }), ...(heldOut && { test: heldOut }) };
 }
 
-/** Applies an input scaler to a dataset (identity when none). */
+/**
+ * Applies an input scaler to a dataset in place (identity when none): the commands own the data
+ * they read, and a second copy of 60,000 images is memory the run does not need.
+ */
 export function scaled(ds: Dataset, inputs: Scaler | undefined): Dataset {
-  return inputs ? scaleDataset(ds, { inputs }) : ds;
+  if (!inputs) return ds;
+  if (inputs.size !== ds.inputSize) throw new BackpropError('data', `the saved input scaling has ${inputs.size} columns, the data ${ds.inputSize}`);
+  inputs.transform(ds.x, ds.x);
+  return ds;
 }
+
+/** The names a model keeps from its training data. */
+export type DataNames = Pick<Dataset, 'featureNames' | 'classNames' | 'targetColumns'>;
 
 /**
  * The Rng of one purpose derived from --seed: stream 0 shuffles (exactly `new Rng(seed)`, as the

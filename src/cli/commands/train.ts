@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
-import type { Dataset } from '../../data/dataset.js';
 import type { Scaler } from '../../data/scale.js';
 import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
@@ -25,7 +24,7 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
-import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts } from './data-args.js';
+import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
 const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
@@ -97,8 +96,8 @@ export const train: Command = {
     const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
     const outputActivation = model.layers[model.layers.length - 1]!.activation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
-    const { data, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape);
-    const preprocessing = preprocessingOf(base, data, scaler);
+    const { names, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape);
+    const preprocessing = preprocessingOf(base, names, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
@@ -220,7 +219,7 @@ function loadedPreprocessing(positional: string, resume: TrainingState | undefin
 }
 
 /** The model's preprocessing: the scaler's statistics, feature and class names. */
-function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, scaler: Scaler | undefined): PreprocessingFile | undefined {
+function preprocessingOf(base: PreprocessingFile | undefined, data: DataNames, scaler: Scaler | undefined): PreprocessingFile | undefined {
   const p: PreprocessingFile = { ...(base ?? {}) };
   if (scaler) p.inputs = { ...scaler.toJSON() };
   if (data.featureNames) p.featureNames = [...data.featureNames];
