@@ -102,6 +102,32 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOpt
   return table.finish();
 }
 
+/** The inputs read by {@link readCsvInputs}: `rows × inputSize` numbers, row-major, and their column names. */
+export interface CsvInputs {
+  readonly x: FloatArray;
+  readonly rows: number;
+  readonly inputSize: number;
+  readonly featureNames: readonly string[];
+}
+
+/**
+ * Reads only input columns from a streamed CSV file — rows to predict, with no target: the
+ * `features` columns by name (a model's), or every column. Same reader, errors and options as
+ * {@link readCsv} (`target`, `task` and `classes` do not apply).
+ *
+ * @example
+ * ```ts
+ * const { x, rows } = await readCsvInputs(chunks, { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
+ * ```
+ */
+export async function readCsvInputs(chunks: AsyncIterable<Uint8Array>, options: Omit<CsvOptions, 'target' | 'task' | 'classes'> = {}): Promise<CsvInputs> {
+  const table = new CsvTable({ ...options, target: [] });
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  for await (const chunk of chunks) scanner.push(chunk);
+  scanner.end();
+  return table.finishInputs();
+}
+
 /**
  * Splits CSV text into records of strings with their line numbers — for small inputs (a header,
  * a few rows to predict). Same tokenizer as {@link parseCsv}.
@@ -290,9 +316,9 @@ class CsvTable implements CsvSink {
       return j;
     };
     const o = this.options;
+    const inputsOnly = Array.isArray(o.target) && o.target.length === 0;
     const target = o.target ?? names[names.length - 1]!;
     const targetNames = typeof target === 'string' ? [target] : [...target];
-    if (targetNames.length === 0) throw new BackpropError('data', `${where}: expected a target column; the columns are ${available}`);
     const targetCols = targetNames.map((n) => find(n, 'target'));
     if (o.target === undefined) this.notice({ kind: 'target', column: targetNames[0]!, message: `target: the last column, "${targetNames[0]}" (choose another with --target)` });
     const ignore = new Set((o.ignore ?? []).map((n) => find(n, 'ignored')));
@@ -303,7 +329,7 @@ class CsvTable implements CsvSink {
       if (targetNames.includes(n)) throw new BackpropError('data', `${where}: column "${n}" is both a feature and a target`);
       if (ignore.has(names.indexOf(n))) throw new BackpropError('data', `${where}: column "${n}" is both a feature and ignored`);
     }
-    if (featureCols.length === 0) throw new BackpropError('data', `${where}: no feature columns left besides the target; the columns are ${available}`);
+    if (featureCols.length === 0) throw new BackpropError('data', `${where}: no feature columns left${inputsOnly ? '' : ' besides the target'}; the columns are ${available}`);
     this.names = names;
     this.roles = new Int32Array(names.length).fill(IGNORED);
     featureCols.forEach((j, k) => (this.roles[j] = k));
@@ -314,7 +340,7 @@ class CsvTable implements CsvSink {
     if (targetCols.length === 1) {
       this.roles[targetCols[0]!] = TARGET;
       this.label = new LabelColumn({ column: targetNames[0]!, where, ...(o.classes && { classes: o.classes }), ...(o.classOrder && { classOrder: o.classOrder }) });
-    } else {
+    } else if (targetCols.length > 1) {
       targetCols.forEach((j, t) => (this.roles[j] = -3 - t));
       this.targets = new RowBlocks(dtype, targetCols.length, MAX_DATA_NUMBERS, where);
     }
@@ -325,6 +351,18 @@ class CsvTable implements CsvSink {
 
   private notice(n: DataNotice): void {
     this.options.onNotice?.(n);
+  }
+
+  /** Rows to predict: the inputs only. */
+  finishInputs(): CsvInputs {
+    const xb = this.x;
+    if (!xb) throw new BackpropError('data', `${this.where}: the file is empty, expected a header row`);
+    if (xb.rows === 0) throw new BackpropError('data', `${this.where}: no data rows${this.dropped ? ` left after dropping ${this.dropped} with missing values` : ' after the header'}`);
+    const inputSize = xb.width;
+    const rows = xb.rows;
+    const x = xb.finish();
+    if (this.missing === 'mean' && this.missingCells > 0) this.fillMeans(x, inputSize);
+    return { x, rows, inputSize, featureNames: this.featureNames };
   }
 
   finish(): Dataset {
