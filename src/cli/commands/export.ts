@@ -45,7 +45,6 @@ export const exportCommand: Command = {
   examples: [
     'backprop export examples/seed-model.json --format safetensors --out seed.safetensors',
     'backprop export examples/seed-model.json --format onnx --out seed.onnx',
-    'backprop export things.json --format pytorch --data things.csv --optimizer adam --lr 0.001 --epochs 10 --batch-size 64 --out things-torch  # a model trained on things.csv',
   ],
   run(args, io) {
     const f = args.flags;
