@@ -344,3 +344,12 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   }
   return negative ? -v : v;
 }
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number in a cell, or `undefined` when the cell is not a plain decimal number. */
+export function csvNumber(cell: string): number | undefined {
+  if (!NUMBER.test(cell)) return undefined;
+  const v = Number(cell);
+  return Number.isFinite(v) ? v : undefined;
+}

@@ -1,5 +1,6 @@
 import { BackpropError } from '../errors.js';
 import { Growable } from './blocks.js';
+import { csvNumber } from './csv-scan.js';
 import type { Task } from './dataset.js';
 
 /** The most classes a target column may have; past it the column is not class labels. */
@@ -71,9 +72,10 @@ export class LabelColumn {
 
   /** Adds the cell of the next row (`line`: its line in the file, for messages). */
   push(cell: string, line: number): void {
-    const v = Number(cell);
-    const number = cell.trim() !== '' && Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell);
-    this.values.push(number ? v : NaN);
+    const parsed = csvNumber(cell);
+    const number = parsed !== undefined;
+    const v = parsed ?? NaN;
+    this.values.push(v);
     if (number && !Number.isInteger(v)) this.allIntegers = false;
     if (!number && this.firstText === null) this.firstText = { text: cell, line };
     if (this.known) {
