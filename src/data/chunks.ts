@@ -60,30 +60,3 @@ export async function* maybeGunzip(chunks: AsyncIterable<Uint8Array>, name: stri
     reader.releaseLock();
   }
 }
-
-/**
- * All the bytes of a stream as UTF-8 text, refusing more than `limit` bytes — for formats read
- * whole (JSON).
- *
- * @throws BackpropError `io` when the stream passes `limit` bytes.
- * @example
- * ```ts
- * const text = await streamText(chunks, 'data.json', 256 * 1024 * 1024);
- * ```
- */
-export async function streamText(chunks: AsyncIterable<Uint8Array>, name: string, limit: number): Promise<string> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const c of chunks) {
-    size += c.length;
-    if (size > limit) throw new BackpropError('io', `${name}: more than ${limit} bytes, above the limit for a file read whole (set BACKPROP_MAX_FILE_BYTES to raise it)`);
-    parts.push(c);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return new TextDecoder().decode(all);
-}

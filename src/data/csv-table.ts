@@ -38,7 +38,11 @@ export class CsvTable implements CsvSink {
   private readonly decoder = new TextDecoder();
   private readonly missing: MissingPolicy;
 
-  constructor(private readonly options: CsvOptions) {
+  /** `inputsOnly`: rows to predict, no target column ({@link CsvTable.finishInputs}). */
+  constructor(
+    private readonly options: CsvOptions,
+    private readonly inputsOnly = false,
+  ) {
     this.where = options.name ?? 'CSV';
     this.missing = options.missing ?? 'error';
     if (!['error', 'drop', 'mean'].includes(this.missing)) throw new BackpropError('argument', `${this.where}: missing must be "error", "drop" or "mean", got ${JSON.stringify(options.missing)}`);
@@ -168,11 +172,12 @@ export class CsvTable implements CsvSink {
       return j;
     };
     const o = this.options;
-    const inputsOnly = Array.isArray(o.target) && o.target.length === 0;
-    const target = o.target ?? names[names.length - 1]!;
+    const inputsOnly = this.inputsOnly;
+    const target = inputsOnly ? [] : (o.target ?? names[names.length - 1]!);
     const targetNames = typeof target === 'string' ? [target] : [...target];
+    if (targetNames.length === 0 && !inputsOnly) throw new BackpropError('data', `${where}: expected a target column; the columns are ${available}`);
     const targetCols = targetNames.map((n) => find(n, 'target'));
-    if (o.target === undefined) this.notice({ kind: 'target', column: targetNames[0]!, message: `target: the last column, "${targetNames[0]}" (choose another with --target)` });
+    if (o.target === undefined && !inputsOnly) this.notice({ kind: 'target', column: targetNames[0]!, message: `target: the last column, "${targetNames[0]}" (choose another with --target)` });
     const ignore = new Set((o.ignore ?? []).map((n) => find(n, 'ignored')));
     for (const n of targetNames) if (ignore.has(names.indexOf(n))) throw new BackpropError('data', `${where}: column "${n}" is both the target and ignored`);
     const featureNames = o.features ? [...o.features] : names.filter((_, j) => !targetCols.includes(j) && !ignore.has(j));

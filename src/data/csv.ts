@@ -115,7 +115,7 @@ export interface CsvInputs {
  * ```
  */
 export async function readCsvInputs(chunks: AsyncIterable<Uint8Array>, options: Omit<CsvOptions, 'target' | 'task' | 'classes'> = {}): Promise<CsvInputs> {
-  const table = new CsvTable({ ...options, target: [] });
+  const table = new CsvTable(options, true);
   const scanner = new CsvScanner(table, { ...options, name: table.where });
   for await (const chunk of chunks) scanner.push(chunk);
   scanner.end();

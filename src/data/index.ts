@@ -8,7 +8,7 @@ export { mnistSplit, mnistTrainCounts, MNIST_PIXELS, MNIST_CLASSES, MNIST_TRAIN_
 export { parseCsv, readCsv, parseCsvRecords, csvNumber, type CsvOptions, type CsvRecord, type MissingPolicy } from './csv.js';
 export { CsvScanner, parseDecimal, type CsvSink, type ScanOptions } from './csv-scan.js';
 export { readIdx, idxDataset, FASHION_MNIST_CLASSES, type IdxArray, type IdxOptions } from './idx.js';
-export { maybeGunzip, streamText } from './chunks.js';
+export { maybeGunzip } from './chunks.js';
 export { LabelColumn, MAX_CLASSES, AUTO_CLASSES, MISSING_MARKERS, type LabelResult } from './labels.js';
 export { RowBlocks, MAX_DATA_NUMBERS } from './blocks.js';
 export type { DataNotice } from './notice.js';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BackpropError } from '../errors.js';
-import { maxFileBytes } from '../io/read-checked.node.js';
+import { readFileChecked } from '../io/read-checked.node.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
-import { maybeGunzip, streamText } from './chunks.js';
+import { maybeGunzip } from './chunks.js';
 import { readCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
 import { withTargetEncoding } from './dataset.js';
@@ -34,8 +34,10 @@ export interface LoadDataOptions {
   dtype?: DType;
   /** Called with what a reader decided or noticed (see {@link DataNotice}). */
   onNotice?: (notice: DataNotice) => void;
-  /** Where file bytes come from (default: the file system, in 1 MiB chunks). */
+  /** Where the bytes of streamed files (CSV, IDX) come from (default: the file system, in 1 MiB chunks). */
   open?: (path: string) => AsyncIterable<Uint8Array>;
+  /** How files read whole (JSON) are read (default: UTF-8, refused above `BACKPROP_MAX_FILE_BYTES` before reading). */
+  readText?: (path: string) => string;
   /** Whether a path exists (default: the file system). */
   exists?: (path: string) => boolean;
   /** Environment variables naming the data directories (default `process.env`). */
@@ -134,7 +136,7 @@ export async function loadData(spec: string, options: LoadDataOptions = {}): Pro
     return { data: encode(data) };
   }
   if (/\.json$/i.test(spec)) {
-    const text = await streamText(open(spec), spec, maxFileBytes(options.env ?? process.env));
+    const text = options.readText ? options.readText(spec) : readFileChecked(spec).toString('utf8');
     const data = parseDataJson(text, { name: basename(spec) });
     return { data: encode(options.dtype === 'float32' ? asFloat32(data) : data) };
   }

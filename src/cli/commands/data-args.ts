@@ -90,6 +90,7 @@ export async function readDataFlags(f: ParsedArgs['flags'], io: CliIo, dataRng: 
     csv: csvOptions,
     onNotice: (n) => io.stderr(`note: ${n.message}\n`),
     open: (p) => io.readChunks(p),
+    readText: (p) => io.readText(p),
     exists: (p) => io.exists(p),
     env: io.env,
     ...(f.size !== undefined && { size: f.size as number }),
