@@ -20,7 +20,7 @@ export { DEFAULT_MAX_FILE_BYTES, maxFileBytes, readFileChecked } from './io/read
 export type { CliIo } from './cli/io.js';
 export { loadMnist } from './data/mnist.node.js';
 export { readCsvFile } from './data/csv.node.js';
-export { loadData, DATA_NAMES, IDX_SETS, type LoadDataOptions, type LoadedData } from './data/load.node.js';
+export { loadData, dataLimit, DATA_NAMES, IDX_SETS, type LoadDataOptions, type LoadedData } from './data/load.node.js';
 export { fileChunks };
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 

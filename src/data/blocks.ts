@@ -53,7 +53,7 @@ export class RowBlocks {
       this.used = 0;
     }
     if ((this.rows + 1) * this.width > this.limit) {
-      throw new BackpropError('data', `${this.what}: more than ${this.limit} numbers (${this.rows + 1} rows × ${this.width}), the most one array can hold; use fewer rows or columns, or --dtype float32`);
+      throw new BackpropError('data', `${this.what}: more than ${this.limit} numbers (${this.rows + 1} rows × ${this.width}), the limit for data read here (one array holds at most 2³² − 1, and twice the data must fit in memory); use fewer rows or columns, or --dtype float32`);
     }
     this.offset = this.used * this.width;
     this.used++;

@@ -210,7 +210,7 @@ test('csv: unknown columns list the available ones; structural problems name the
 });
 
 test('csv: more numbers than the data limit is a clear error', () => {
-  assert.throws(() => parseCsv('a,b,y\n1,2,3\n4,5,6\n7,8,9\n', { target: 'y', maxNumbers: 5 }), dataError(/^CSV: more than 5 numbers \(3 rows × 2\), the most one array can hold/));
+  assert.throws(() => parseCsv('a,b,y\n1,2,3\n4,5,6\n7,8,9\n', { target: 'y', maxNumbers: 5 }), dataError(/^CSV: more than 5 numbers \(3 rows × 2\), the limit for data read here \(one array holds at most 2³² − 1, and twice the data must fit in memory\); use fewer rows or columns, or --dtype float32$/));
 });
 
 test('parseDecimal: exactly Number(text) for plain decimals, NaN for anything else', () => {

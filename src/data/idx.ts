@@ -86,7 +86,7 @@ export async function readIdx<D extends DType | 'int32' = 'float64'>(
       shape = Array.from({ length: dims }, (_, k) => dv.getUint32(4 + 4 * k));
       count = shape.reduce((a, b) => a * b, 1);
       if (count > (options.maxNumbers ?? MAX_DATA_NUMBERS)) {
-        throw new BackpropError('data', `${name}: ${shape.join(' × ')} = ${count} numbers, more than ${options.maxNumbers ?? MAX_DATA_NUMBERS}, the most one array can hold`);
+        throw new BackpropError('data', `${name}: ${shape.join(' × ')} = ${count} numbers, more than ${options.maxNumbers ?? MAX_DATA_NUMBERS}, the limit for data read here (one array holds at most 2³² − 1, and twice the data must fit in memory)`);
       }
       out = options.dtype === 'int32' ? new Int32Array(count) : allocate(options.dtype ?? 'float64', count);
       buf = joined.subarray(4 + 4 * dims);

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { BackpropError } from '../errors.js';
 import { readFileChecked } from '../io/read-checked.node.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
 import { maybeGunzip } from './chunks.js';
+import { MAX_DATA_NUMBERS } from './blocks.js';
 import { readCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
 import { withTargetEncoding } from './dataset.js';
@@ -40,6 +42,8 @@ export interface LoadDataOptions {
   readText?: (path: string) => string;
   /** Whether a path exists (default: the file system). */
   exists?: (path: string) => boolean;
+  /** The most numbers a file's data may hold; default {@link dataLimit} for the dtype. */
+  maxNumbers?: number;
   /** Environment variables naming the data directories (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -68,6 +72,21 @@ export const IDX_SETS: Readonly<Record<string, { env: string; dirs: readonly str
     get: 'download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz of the MNIST database into a directory and set BACKPROP_MNIST to it (or pass --data DIR)',
   },
 };
+
+/**
+ * The most numbers of `dtype` that data read from a file may hold: one typed array's limit
+ * (2³² − 1), and no more than half this machine's memory, since reading peaks at twice the data.
+ * Past it the readers stop with a clear error (exit 2 on the command line) instead of running the
+ * process out of memory. On 24 GiB: 3.2 × 10⁹ float32 numbers (12 GiB of data).
+ *
+ * @example
+ * ```ts
+ * dataLimit('float64'); // e.g. 1610612736 on a 24 GiB machine
+ * ```
+ */
+export function dataLimit(dtype: DType, memory = totalmem()): number {
+  return Math.min(MAX_DATA_NUMBERS, Math.floor(memory / 2 / (dtype === 'float32' ? 4 : 8)));
+}
 
 /** Names {@link loadData} understands besides file paths. */
 export const DATA_NAMES: readonly string[] = [...SYNTHETIC_NAMES, 'iris', 'mnist', ...Object.keys(IDX_SETS)];
@@ -99,6 +118,7 @@ export function isCsvPath(path: string): boolean {
 export async function loadData(spec: string, options: LoadDataOptions = {}): Promise<LoadedData> {
   const encode = (ds: Dataset): Dataset => (options.targets && ds.task === 'classification' ? withTargetEncoding(ds, options.targets) : ds);
   const open = options.open ?? fileChunks;
+  const maxNumbers = options.maxNumbers ?? dataLimit(options.dtype ?? 'float64');
   const exists = options.exists ?? existsSync;
   if ((SYNTHETIC_NAMES as readonly string[]).includes(spec)) {
     if (!options.rng) throw new BackpropError('argument', `data "${spec}": a synthetic set needs a seeded Rng (options.rng)`);
@@ -124,12 +144,13 @@ export async function loadData(spec: string, options: LoadDataOptions = {}): Pro
     if (dir === undefined) {
       throw new BackpropError('io', `${spec}: no ${IDX_FILES.trainImages}(.gz) in ${dirs.join(' or ')}; ${named.get}`);
     }
-    return loadIdxDir(dir, { ...options, open, exists }, spec, named.classNames);
+    return loadIdxDir(dir, { ...options, open, exists, maxNumbers }, spec, named.classNames);
   }
   if (isCsvPath(spec)) {
     const data = await readCsv(maybeGunzip(open(spec), spec), {
       ...(options.csv ?? {}),
       name: basename(spec),
+      maxNumbers,
       ...(options.dtype && { dtype: options.dtype }),
       ...(options.onNotice && { onNotice: options.onNotice }),
     });
@@ -140,7 +161,7 @@ export async function loadData(spec: string, options: LoadDataOptions = {}): Pro
     const data = parseDataJson(text, { name: basename(spec) });
     return { data: encode(options.dtype === 'float32' ? asFloat32(data) : data) };
   }
-  if (findIdx(spec, IDX_FILES.trainImages, exists) !== null) return loadIdxDir(spec, { ...options, open, exists }, basename(spec));
+  if (findIdx(spec, IDX_FILES.trainImages, exists) !== null) return loadIdxDir(spec, { ...options, open, exists, maxNumbers }, basename(spec));
   throw new BackpropError(
     'argument',
     `--data: expected one of ${DATA_NAMES.join(', ')}, a .csv / .csv.gz / .json file or a directory of IDX files (${IDX_FILES.trainImages}.gz, …), got ${JSON.stringify(spec)}`,
@@ -154,7 +175,7 @@ async function loadIdxDir(dir: string, options: LoadDataOptions & { open: (p: st
     if (imagePath === null) return undefined;
     const labelPath = findIdx(dir, labels, options.exists);
     if (labelPath === null) throw new BackpropError('io', `${dir}: ${basename(imagePath)} is there but not ${labels}(.gz), its labels`);
-    const x = await readIdx(maybeGunzip(options.open(imagePath), imagePath), { name: imagePath, dtype: options.dtype ?? 'float64' });
+    const x = await readIdx(maybeGunzip(options.open(imagePath), imagePath), { name: imagePath, dtype: options.dtype ?? 'float64', ...(options.maxNumbers && { maxNumbers: options.maxNumbers }) });
     const y = await readIdx(maybeGunzip(options.open(labelPath), labelPath), { name: labelPath, dtype: 'int32' });
     return idxDataset(x, y, { name: `${name}-${suffix}`, ...(classNames && { classNames }) });
   };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../tensor/rng.js';
-import { DATA_NAMES, loadData } from './load.node.js';
+import { DATA_NAMES, dataLimit, loadData } from './load.node.js';
 import { circle } from './synthetic.js';
 import { BackpropError } from '../errors.js';
 
@@ -45,4 +45,19 @@ test('src/data is browser-safe: only *.node.ts files import Node built-ins', () 
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.node.ts') && !f.endsWith('.test.ts'))
     .filter((f) => /from ['"](node:|fs['"]|path['"])|require\(/.test(readFileSync(join(here, f), 'utf8')));
   assert.deepEqual(offenders, []);
+});
+
+test('loadData: the data limit is one array and half the memory; past it a clear error, not an out-of-memory crash', async () => {
+  assert.equal(dataLimit('float32', 24 * 2 ** 30), 3 * 2 ** 30);
+  assert.equal(dataLimit('float64', 24 * 2 ** 30), 1.5 * 2 ** 30);
+  assert.equal(dataLimit('float32', 2 ** 50), 2 ** 32 - 1);
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-limit-'));
+  try {
+    const csv = join(dir, 'big.csv');
+    writeFileSync(csv, 'a,b,y\n1,2,x\n3,4,z\n5,6,x\n');
+    await assert.rejects(loadData(csv, { maxNumbers: 4 }), (e: unknown) => e instanceof BackpropError && e.code === 'data' && /^big\.csv: more than 4 numbers \(3 rows × 2\)/.test(e.message));
+    assert.equal((await loadData(csv, { maxNumbers: 6 })).data.rows, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
