@@ -32,7 +32,9 @@ export class RowBlocks {
   /** Where the last row started by {@link RowBlocks.next} begins in `current`. */
   offset = -1;
   private readonly full: FloatArray[] = [];
-  private readonly perBlock: number;
+  private readonly blockRows: number;
+  /** Rows the current block holds (more than `blockRows` after {@link RowBlocks.reserve}). */
+  private capacity: number;
   private used = 0;
 
   constructor(
@@ -41,15 +43,17 @@ export class RowBlocks {
     private readonly limit = MAX_DATA_NUMBERS,
     private readonly what = 'the data',
   ) {
-    this.perBlock = Math.max(1, Math.floor(BLOCK / Math.max(1, width)));
-    this.current = allocate(dtype, this.perBlock * width);
+    this.blockRows = Math.max(1, Math.floor(BLOCK / Math.max(1, width)));
+    this.capacity = this.blockRows;
+    this.current = allocate(dtype, this.capacity * width);
   }
 
   /** Starts a new row (zero-filled) and returns where it begins in `current`. */
   next(): number {
-    if (this.used === this.perBlock) {
+    if (this.used === this.capacity) {
       this.full.push(this.current);
-      this.current = allocate(this.dtype, this.perBlock * this.width);
+      this.capacity = this.blockRows;
+      this.current = allocate(this.dtype, this.capacity * this.width);
       this.used = 0;
     }
     if ((this.rows + 1) * this.width > this.limit) {
@@ -76,8 +80,31 @@ export class RowBlocks {
     this.offset -= this.width;
   }
 
+  /**
+   * Makes room for `rows` rows in one array, when all rows so far are still in the first block
+   * (a reader that can estimate the count — from the file's size — calls it early). If the
+   * estimate holds, {@link RowBlocks.finish} returns that array without a copy: the data is then
+   * held once, not twice. A low estimate only means more blocks after it.
+   */
+  reserve(rows: number): void {
+    if (this.full.length > 0 || rows <= this.capacity || rows * this.width > this.limit) return;
+    const big = allocate(this.dtype, rows * this.width);
+    big.set(this.current.subarray(0, this.used * this.width));
+    this.current = big;
+    this.capacity = rows;
+  }
+
   /** All rows in one array (`rows × width`); the builder is empty afterwards. */
   finish(): FloatArray {
+    if (this.full.length === 0) {
+      const n = this.used * this.width;
+      // NOTE: a view when the one array is nearly full (a good reserve); a copy frees a poor one.
+      const out = n >= 0.9 * this.current.length ? this.current.subarray(0, n) : this.current.slice(0, n);
+      this.current = allocate(this.dtype, 0);
+      this.used = 0;
+      this.rows = 0;
+      return out;
+    }
     const out = allocate(this.dtype, this.rows * this.width);
     let at = 0;
     for (const block of this.full) {

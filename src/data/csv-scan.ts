@@ -62,6 +62,8 @@ const CANDIDATES = [44, 59, 9]; // , ; tab
  * ```
  */
 export class CsvScanner {
+  /** Bytes of the input consumed by complete records so far. */
+  consumed = 0;
   /** The delimiter in use (known after the first line). */
   delimiter: string | undefined;
   private delim = -1;
@@ -93,7 +95,9 @@ export class CsvScanner {
   }
 
   /** Feeds the next chunk of the file. */
-  push(chunk: Uint8Array): void {
+  push(bytes: Uint8Array): void {
+    // NOTE: one array type in the loops (a Node Buffer is a Uint8Array subclass).
+    const chunk = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let buf = chunk;
     if (this.carry) {
       buf = new Uint8Array(this.carry.length + chunk.length);
@@ -101,6 +105,7 @@ export class CsvScanner {
       buf.set(chunk, this.carry.length);
     }
     const used = this.scan(buf, false);
+    this.consumed += used - (buf.length - chunk.length);
     this.carry = used < buf.length ? buf.slice(used) : null;
     if (this.carry && this.carry.length > MAX_RECORD_BYTES) {
       throw new BackpropError('data', `${this.name} line ${this.line}: a record longer than ${MAX_RECORD_BYTES} bytes; is a quote left open there?`);

@@ -210,6 +210,17 @@ export class CsvTable implements CsvSink {
     this.options.onNotice?.(n);
   }
 
+  /**
+   * Sizes the inputs for the whole file from the rows read in its first `consumed` bytes (2 %
+   * spare); true once it could (some rows were read).
+   */
+  reserve(consumed: number, size: number): boolean {
+    const x = this.x;
+    if (!x || x.rows === 0) return false;
+    x.reserve(Math.ceil((x.rows * size * 1.02) / consumed) + 16);
+    return true;
+  }
+
   /** Rows to predict: the inputs only. */
   finishInputs(): CsvInputs {
     const xb = this.x;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { maybeGunzip } from './chunks.js';
 import { readCsv } from './csv.js';
@@ -17,5 +18,11 @@ import { fileChunks } from './files.node.js';
  */
 export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<Dataset> {
   const name = options.name ?? basename(path);
-  return readCsv(maybeGunzip(fileChunks(path), name), { ...options, name });
+  let sizeHint: number | undefined;
+  try {
+    if (!/\.gz$/i.test(path)) sizeHint = statSync(path).size;
+  } catch {
+    // NOTE: fileChunks reports a missing or unreadable file in its own words.
+  }
+  return readCsv(maybeGunzip(fileChunks(path), name), { ...(sizeHint !== undefined && { sizeHint }), ...options, name });
 }

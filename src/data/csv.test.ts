@@ -55,6 +55,15 @@ test('csv: streamed in chunks of any size, the same dataset as read whole', asyn
     assert.deepEqual(streamed, whole, `chunks of ${size}`);
   }
   assert.deepEqual(Array.from(whole.x), [1.5, -0.002, 7]);
+  // the size hint sizes x after the first chunk; too low, too high or right, the same data
+  const rows = ['a,b,y', ...Array.from({ length: 3000 }, (_, i) => `${i % 17},${(i * 7) % 13}.5,${i % 3}`)].join('\n');
+  const reference = parseCsv(rows, { dtype: 'float32' });
+  for (const sizeHint of [10, rows.length, 40 * rows.length]) {
+    const hinted = await readCsv(chunked(rows, 4096), { dtype: 'float32', sizeHint });
+    assert.deepEqual(Array.from(hinted.x), Array.from(reference.x), `sizeHint ${sizeHint}`);
+    assert.deepEqual(Array.from(hinted.labels!), Array.from(reference.labels!));
+    if (sizeHint === rows.length) assert.ok(hinted.x.buffer.byteLength <= 1.05 * hinted.x.byteLength + 1024, 'one array, no copy');
+  }
 });
 
 test('csv: chosen features, first-seen class order, numeric codes as classes, CRLF and BOM', () => {

@@ -42,6 +42,11 @@ export interface CsvOptions {
   dtype?: DType;
   /** The most numbers `x` may hold (default 2³² − 1). */
   maxNumbers?: number;
+  /**
+   * The file's size in bytes, when known (uncompressed): after the first chunk the reader sizes
+   * `x` for the rows to come and fills it in place — no final copy, the data held once.
+   */
+  sizeHint?: number;
   /** Called with what the reader decided or noticed (a detected task, an id-like column, rows dropped). */
   onNotice?: (notice: DataNotice) => void;
   /** A name for error messages and `Dataset.name` (e.g. the file name). */
@@ -91,7 +96,11 @@ export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): D
 export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions = {}): Promise<Dataset> {
   const table = new CsvTable(options);
   const scanner = new CsvScanner(table, { ...options, name: table.where });
-  for await (const chunk of chunks) scanner.push(chunk);
+  let first = true;
+  for await (const chunk of chunks) {
+    scanner.push(chunk);
+    if (first && options.sizeHint && scanner.consumed > 0) first = !table.reserve(scanner.consumed, options.sizeHint);
+  }
   scanner.end();
   return table.finish();
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { BackpropError } from '../errors.js';
@@ -151,6 +151,7 @@ export async function loadData(spec: string, options: LoadDataOptions = {}): Pro
       ...(options.csv ?? {}),
       name: basename(spec),
       maxNumbers,
+      ...(!/\.gz$/i.test(spec) && { sizeHint: fileSize(spec) }),
       ...(options.dtype && { dtype: options.dtype }),
       ...(options.onNotice && { onNotice: options.onNotice }),
     });
@@ -192,6 +193,15 @@ function findIdx(dir: string, stem: string, exists: (p: string) => boolean): str
     if (exists(p)) return p;
   }
   return null;
+}
+
+/** A file's size, or undefined (not on disk, unreadable): a hint, never an error. */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 function asFloat32(ds: Dataset): Dataset {
