@@ -17,12 +17,12 @@ function flagValue(name: string): string {
   return /^[\w.:-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
-
 /** The CSV reader's state: header, column roles, rows read so far. A {@link CsvSink}. */
 export class CsvTable implements CsvSink {
   readonly where: string;
   private names: string[] = [];
-  private cells = true;
+  /** Until the first record: it names the columns (or, without a header, counts them). */
+  private first = true;
   private roles = new Int32Array(0);
   private line = 0;
   private x: RowBlocks | null = null;
@@ -51,9 +51,9 @@ export class CsvTable implements CsvSink {
   record(r: CsvRecordView): void {
     const { buf, starts, ends, texts, count, line } = r;
     this.line = line;
-    if (this.cells) {
+    if (this.first) {
       const cells = Array.from({ length: count }, (_, k) => texts[k] ?? this.decoder.decode(buf.subarray(starts[k]!, ends[k]!)));
-      this.cells = false;
+      this.first = false;
       if (this.options.header ?? true) {
         this.plan(cells, line);
         return;
