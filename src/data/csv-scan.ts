@@ -68,6 +68,8 @@ export class CsvScanner {
   delimiter: string | undefined;
   private delim = -1;
   private carry: Uint8Array | null = null;
+  private pending: Uint8Array[] = [];
+  private pendingLength = 0;
   private line = 1;
   private skip: number;
   private started = false;
@@ -98,25 +100,44 @@ export class CsvScanner {
   push(bytes: Uint8Array): void {
     // NOTE: one array type in the loops (a Node Buffer is a Uint8Array subclass).
     const chunk = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let buf = chunk;
-    if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
+    if (this.carry && chunk.indexOf(NL) < 0) {
+      // NOTE: no line break, so no record can end here: keep the bytes without scanning them again
+      // (a file without line breaks would otherwise be scanned over and over).
+      this.pending.push(chunk.slice());
+      this.pendingLength += chunk.length;
+      this.checkRecordLength(this.carry.length + this.pendingLength);
+      return;
     }
+    const buf = this.carry ? this.joinCarry(chunk) : chunk;
     const used = this.scan(buf, false);
     this.consumed += used - (buf.length - chunk.length);
     this.carry = used < buf.length ? buf.slice(used) : null;
-    if (this.carry && this.carry.length > MAX_RECORD_BYTES) {
-      throw new BackpropError('data', `${this.name} line ${this.line}: a record longer than ${MAX_RECORD_BYTES} bytes; is a quote left open there?`);
-    }
+    if (this.carry) this.checkRecordLength(this.carry.length);
   }
 
   /** Ends the input: the last record may lack a line break. */
   end(): void {
-    const buf = this.carry ?? new Uint8Array(0);
+    const buf = this.carry ? this.joinCarry(new Uint8Array(0)) : new Uint8Array(0);
     this.carry = null;
     this.scan(buf, true);
+  }
+
+  /** The unfinished record's bytes (the carry and the chunks kept since), then `chunk`. */
+  private joinCarry(chunk: Uint8Array): Uint8Array {
+    const parts = [this.carry!, ...this.pending, chunk];
+    const buf = new Uint8Array(this.carry!.length + this.pendingLength + chunk.length);
+    let at = 0;
+    for (const p of parts) {
+      buf.set(p, at);
+      at += p.length;
+    }
+    this.pending = [];
+    this.pendingLength = 0;
+    return buf;
+  }
+
+  private checkRecordLength(bytes: number): void {
+    if (bytes > MAX_RECORD_BYTES) throw new BackpropError('data', `${this.name} line ${this.line}: a record longer than ${MAX_RECORD_BYTES} bytes; is a quote left open there?`);
   }
 
   /** Scans complete records from `buf`; returns how many bytes were consumed. */
