@@ -28,6 +28,47 @@ function assertLedgerMatchesGrad(ledger: Ledger, model: Sequential): void {
   assert.ok(ledger.checks.symbolic < 1e-8, `symbolic check ${ledger.checks.symbolic}`);
 }
 
+/** The seed network's cost ½·Σ(y − t)², written out by hand (independent of the engine). */
+function seedCostByHand(W1: number[][], b1: number[], W2: number[][], b2: number[]): number {
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  const h = W1.map((row, i) => sig(row.reduce((s, w, j) => s + w * E.input[0]![j]!, b1[i]!)));
+  const y = W2.map((row, i) => sig(row.reduce((s, w, j) => s + w * h[j]!, b2[i]!)));
+  return 0.5 * y.reduce((s, v, i) => s + (v - E.target[0]![i]!) ** 2, 0);
+}
+
+test('a narrowed ledger says that the step updates every parameter, and gives the cost after updating only the shown ones', async () => {
+  const { ledger } = seedLedger({ param: 'w41' });
+  const u = ledger.update;
+  assert.equal(u.parameterCount, 14);
+  assertClose(u.costAfter, E.sgd.afterSteps['1']!.lossAfterStep, 'all 14 updated');
+  const W2 = E.weights.W2.map((r) => [...r]);
+  W2[0]![0] = W2[0]![0]! - E.sgd.lr * E.notebook.bw41;
+  const onlyW41 = seedCostByHand(E.weights.W1, E.weights.b1, W2, E.weights.b2);
+  assertClose(u.costAfterFocusOnly!, onlyW41, 'only w41 updated');
+  assert.ok(Math.abs(onlyW41 - 0.2813535) < 5e-8, `the issue's figure: ${onlyW41}`);
+  assert.equal(seedLedger().ledger.update.costAfterFocusOnly, undefined, 'the whole ledger has no "only" cost');
+  const { renderText } = await import('../src/explain/index.js');
+  for (const [lang, lines] of [
+    ['en', ['The table lists only w41 = W2[0][0]; the step updates all 14 weights and biases', 'With all 14 weights and biases updated, E: 0.28217575 → 0.25831632', 'With only w41 = W2[0][0] updated (the others unchanged), E: 0.28217575 → 0.28135347']],
+    ['ko', ['표에는 w41 = W2[0][0]만 있지만, 이 단계는 신경망의 가중치와 편향 14개를 모두 수정합니다', '가중치와 편향 14개를 모두 수정하면 E: 0.28217575 → 0.25831632', 'w41 = W2[0][0]만 수정하고 나머지는 그대로 두면 E: 0.28217575 → 0.28135347']],
+  ] as const) {
+    const text = renderText(ledger, { lang });
+    for (const line of lines) assert.ok(text.includes(line), `${lang}: ${line}`);
+  }
+});
+
+test('a check that agrees to the last bit says "exactly", never "differs by at most 0"', async () => {
+  const { renderText } = await import('../src/explain/index.js');
+  const { ledger } = seedLedger();
+  assert.equal(ledger.checks.chain, 0);
+  const en = renderText(ledger, { lang: 'en' });
+  const ko = renderText(ledger, { lang: 'ko' });
+  assert.match(en, /the sum of the chain-rule contributions agrees with it exactly/);
+  assert.match(ko, /연쇄 법칙으로 더한 기여와 정확히 같습니다/);
+  assert.doesNotMatch(en, /at most 0\b(?!\.\d)/);
+  assert.doesNotMatch(ko, /많아야|\b0 이하/);
+});
+
 test('seed ledger: forward values and cost agree with expected.json', () => {
   const { ledger } = seedLedger();
   const [l1, l2] = ledger.layers;

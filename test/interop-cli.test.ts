@@ -199,8 +199,8 @@ test('the --help examples of export and import work when pasted (run from the re
     assert.ok(command.examples.length >= 1);
     for (const example of command.examples) {
       const words = [...example.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-      assert.equal(words.shift(), 'backprop');
-      const argv = words.map((w, i) => (words[i - 1] === '--out' ? join(tmp, `example-${w}`) : /^(examples|test)\//.test(w) ? join(root, w) : w));
+      assert.deepEqual(words.splice(0, 2), ['npx', 'backprop']);
+      const argv = words.map((w, i) => (words[i - 1] === '--out' ? join(tmp, `example-${w.replace(/^scratch\//, '')}`) : /^(examples|test)\//.test(w) ? join(root, w) : w));
       const r = await run(argv);
       assert.equal(r.status, 0, `${example}: ${r.stderr}`);
       assert.ok(existsSync(argv[argv.indexOf('--out') + 1]!), example);

@@ -74,7 +74,7 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
   const what = ds.name ? `the data "${ds.name}"` : 'the data';
   if (ds.rows === 0) problems.push(`${what} has no rows`);
   if (ds.inputSize !== model.inputSize) {
-    const names = ds.featureNames ? ` (${ds.featureNames.join(', ')})` : '';
+    const names = ds.featureNames ? ` (${shortList(ds.featureNames)})` : '';
     problems.push(`${what} has ${ds.inputSize} input columns${names}, but the network's first layer takes ${model.inputSize} inputs`);
   }
   if (ds.outputSize !== model.outputSize) {
@@ -108,7 +108,7 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
  *   and, for `bce`, in [0, 1];
  * - for softmax outputs or `cross_entropy`, target rows that are distributions (≥ 0, summing to 1).
  *
- * @throws BackpropError `data` with the first problem (and how many more there are).
+ * @throws BackpropError `data` naming the problems found (the first two, and how many more).
  * @example
  * ```ts
  * validateForModel(circle({ rng }), { inputSize: 2, outputSize: 1, outputActivation: 'tanh' });
@@ -119,9 +119,14 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
 export function validateForModel(ds: Dataset, model: ModelShape): void {
   const problems = dataProblems(ds, model);
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new BackpropError('data', `${problems[0]}${more}`);
+    const more = problems.length > 2 ? `; and ${problems.length - 2} more problem${problems.length > 3 ? 's' : ''}` : '';
+    throw new BackpropError('data', `${problems.slice(0, 2).join('; also, ')}${more}`);
   }
+}
+
+/** Names for a message: all of a few, or the first four and the last of many (a message stays one short line). */
+function shortList(names: readonly string[]): string {
+  return names.length <= 8 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …, ${names[names.length - 1]}`;
 }
 
 function checkRange(ds: Dataset, range: OutputRange, by: string, problems: string[]): void {

@@ -87,9 +87,10 @@ function chainAll(N: number, delta: (n: number) => number, x: (n: number) => num
 /**
  * One step of plain gradient descent, w ← w − η·∂E/∂w, applied by the engine's {@link SGD} to a
  * copy of the model carrying the same gradients; fills each param's `after` and returns the
- * cost and output after the step (recomputed by the engine).
+ * cost and output after the step (recomputed by the engine). When the ledger is narrowed
+ * (`focused`), also the cost after updating only those parameters, the others left as they were.
  */
-export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[]): LedgerUpdate {
+export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[], focused = false): LedgerUpdate {
   const copy = model.clone();
   const mine = model.parameters();
   const theirs = copy.parameters();
@@ -110,5 +111,16 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
       outputAfter: Array.from({ length: y.shape[0]! }, (_, r) => Array.from(y.data.subarray(r * k, (r + 1) * k))),
     };
   });
-  return { lr, costBefore, costAfter, outputAfter };
+  const update: LedgerUpdate = { lr, costBefore, costAfter, outputAfter, parameterCount: model.parameterCount() };
+  if (focused) {
+    // NOTE: plain SGD moves each parameter on its own, so "only these" is the same `after` on an untouched copy.
+    const only = model.clone();
+    for (const p of params) {
+      const dense = only.layers[p.layer - 1]!;
+      if (p.kind === 'weight') dense.weight.data[p.row * dense.inputs + p.col!] = p.after;
+      else dense.bias.data[p.row] = p.after;
+    }
+    update.costAfterFocusOnly = noGrad(() => modelLoss(only, loss, x, t).item());
+  }
+  return update;
 }

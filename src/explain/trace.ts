@@ -70,7 +70,7 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   const N = x.shape[0]!;
   const output = layers[layers.length - 1]!.a;
   const { params, biasSums, chain } = buildParams(model, layers, sizes, selector);
-  const update = buildUpdate(model, loss, x, t, lr, run.cost, params);
+  const update = buildUpdate(model, loss, x, t, lr, run.cost, params, selector !== null);
   const symbolic = buildSymbolic(run, layers, loss, rows(t));
   return {
     format: 'backprop-ledger',

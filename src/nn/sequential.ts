@@ -25,12 +25,12 @@ export class Sequential extends Module {
     if (layers.length === 0) throw new BackpropError('value', 'Sequential: expected at least one layer');
     for (let i = 1; i < layers.length; i++) {
       if (layers[i]!.inputs !== layers[i - 1]!.units) {
-        throw new BackpropError('shape', `Sequential: layer ${i} takes ${layers[i]!.inputs} inputs but layer ${i - 1} gives ${layers[i - 1]!.units} outputs`);
+        throw new BackpropError('shape', `Sequential: layer ${i + 1} takes ${layers[i]!.inputs} inputs but layer ${i} gives ${layers[i - 1]!.units} outputs`);
       }
     }
     layers.forEach((layer, i) => {
       if (layer.activation === 'softmax' && i !== layers.length - 1) {
-        throw new BackpropError('value', `Sequential: softmax is only supported as the output activation (layer ${i} of ${layers.length})`);
+        throw new BackpropError('value', `Sequential: softmax is only supported as the output activation (layer ${i + 1} of ${layers.length})`);
       }
     });
     this.layers = layers;

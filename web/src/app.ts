@@ -83,6 +83,8 @@ export class App {
     }
     try {
       this.data = buildData(s.settings, s.csv);
+      // NOTE: the menu shows the cost function in use (a CSV of three classes takes cross_entropy, not bce).
+      s.settings.loss = this.data.loss;
     } catch (e) {
       this.notice = e instanceof Error ? e.message : String(e);
       s.settings = { ...SEED_SETTINGS, lang: s.settings.lang };

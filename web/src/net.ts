@@ -1,5 +1,5 @@
 import {
-  createOptimizer, Dense, modelLoss, noGrad, seedNetwork, Sequential, Tensor,
+  createOptimizer, Dense, modelLoss, noGrad, predictLabels, seedNetwork, Sequential, Tensor,
   type ActivationName, type Optimizer, type OptimizerState,
 } from 'backprop';
 import { batchRows, gather, rngFor, type PlayData } from './data.js';
@@ -85,6 +85,23 @@ export function trainStep(model: Sequential, opt: Optimizer, data: PlayData, set
   E.backward();
   opt.step();
   return value;
+}
+
+/**
+ * The share of rows whose predicted class (the library's `predictLabels`: the largest output, or
+ * one output above ½) is the true one, on the training and the test set; null for regression or
+ * an empty set.
+ */
+export function accuracy(model: Sequential, data: PlayData): { train: number | null; test: number | null } {
+  const at = (x: Float64Array, labels: Int32Array | null, n: number): number | null => {
+    if (data.classes === 0 || labels === null || n === 0) return null;
+    const y = noGrad(() => model.forward(new Tensor(x, [n, data.inputs])));
+    const predicted = predictLabels(y.data, n, data.outputs, data.outputs === 1 ? 'binary' : 'onehot');
+    let right = 0;
+    for (let i = 0; i < n; i++) if (predicted[i] === labels[i]) right++;
+    return right / n;
+  };
+  return { train: at(data.xTrain, data.labelsTrain, data.nTrain), test: at(data.xTest, data.labelsTest, data.nTest) };
 }
 
 /** The loss over the whole training and test sets, without recording a graph. */

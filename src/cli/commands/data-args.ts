@@ -107,11 +107,13 @@ export async function trainingParts(
   io: CliIo,
   seed: number,
   model: { dtype: DType; outputSize: number; outputActivation: string; features?: readonly string[]; classes?: readonly string[] },
+  check?: (data: Dataset) => void,
 ): Promise<{ names: DataNames; train: Dataset; validation?: Dataset; test?: Dataset; scaler?: Scaler }> {
   const ctx: DataContext = { dtype: model.dtype, ...(model.features && { features: model.features }), ...(model.classes && { classes: model.classes }) };
   const started = io.now();
   const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), 'train', ctx);
   const encode = (ds: Dataset): Dataset => encodeFor(ds, model.outputSize, model.outputActivation);
+  check?.(encode(data));
   for (const k of ['validation', 'test'] as const) {
     if (f[`${k}-data`] !== undefined && f[k] !== undefined) throw new BackpropError('argument', `train: give --${k} F or --${k}-data FILE, not both`);
   }

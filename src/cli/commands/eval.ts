@@ -25,8 +25,8 @@ export const evalCommand: Command = {
     },
   },
   examples: [
-    'backprop eval iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
-    'backprop eval mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
+    'npx backprop eval scratch/iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
+    'npx backprop eval scratch/mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
   ],
   async run(args, io) {
     const f = args.flags;

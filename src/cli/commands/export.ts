@@ -43,8 +43,8 @@ export const exportCommand: Command = {
     },
   },
   examples: [
-    'backprop export examples/seed-model.json --format safetensors --out seed.safetensors',
-    'backprop export examples/seed-model.json --format onnx --out seed.onnx',
+    'npx backprop export examples/seed-model.json --format safetensors --out scratch/seed.safetensors',
+    'npx backprop export examples/seed-model.json --format onnx --out scratch/seed.onnx',
   ],
   run(args, io) {
     const f = args.flags;

@@ -22,7 +22,7 @@ export const grad: Command = {
       json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}' },
     },
   },
-  examples: ['backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
+  examples: ['npx backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
   run(args, io) {
     const path = args.positionals[0]!;
     let loaded = loadModelArg(path, io);
@@ -45,7 +45,8 @@ export const grad: Command = {
     }
     io.stdout(`loss (${loss}) = ${formatNumber(E.item())}\n\noutput:\n${table(output)}\n`);
     gradients.forEach((g, i) => {
-      io.stdout(`\n∂E/∂W${i + 1} (layer ${i}, ${model.layers[i]!.units}×${model.layers[i]!.inputs}):\n${table(g.weights)}\n`);
+      // NOTE: layers are numbered from 1, as W1 and b1 are (the engine's 0.weight is PyTorch's index).
+      io.stdout(`\n∂E/∂W${i + 1} (layer ${i + 1}: ${model.layers[i]!.units} neurons × ${model.layers[i]!.inputs} inputs):\n${table(g.weights)}\n`);
       io.stdout(`∂E/∂b${i + 1}:\n${table([g.bias])}\n`);
     });
     return 0;

@@ -24,8 +24,8 @@ export const importCommand: Command = {
     },
   },
   examples: [
-    'backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out iris-torch.json',
-    'backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out seed-again.json',
+    'npx backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out scratch/iris-torch.json',
+    'npx backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out scratch/seed-again.json',
   ],
   run(args, io) {
     const path = args.positionals[0]!;

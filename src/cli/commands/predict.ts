@@ -25,8 +25,8 @@ export const predict: Command = {
     },
   },
   examples: [
-    'backprop predict iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]"  # after the second train example',
-    'backprop predict iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]" --out predictions.csv  # inputs, outputs and classes as CSV',
+    'npx backprop predict scratch/iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]"  # after the second train example',
+    'npx backprop predict scratch/iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]" --out scratch/predictions.csv  # inputs, outputs and classes as CSV',
   ],
   async run(args, io) {
     const path = args.positionals[0]!;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
+import type { Dataset } from '../../data/dataset.js';
 import type { Scaler } from '../../data/scale.js';
 import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
@@ -24,6 +25,7 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
+import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
@@ -71,9 +73,9 @@ export const train: Command = {
     },
   },
   examples: [
-    'backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out xor.json',
-    'backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot iris.svg --out iris.json',
-    'backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out mnist.json',
+    'npx backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out scratch/xor.json',
+    'npx backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot scratch/iris.svg --out scratch/iris.json',
+    'npx backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out scratch/mnist.json',
   ],
   async run(args, io) {
     let f = { ...args.flags };
@@ -86,6 +88,9 @@ export const train: Command = {
       // NOTE: a resumed run keeps its epochs and checkpoints into the directory it resumed from, unless told otherwise.
       if (args.flags.checkpoint === undefined && f.checkpoint !== undefined) f.checkpoint = String(args.flags.resume);
     }
+    if (positional !== undefined && resume === undefined && DATA_NAMES.includes(positional) && !io.exists(positional)) {
+      throw new BackpropError('argument', `train: ${JSON.stringify(positional)} is the name of a dataset, and the argument before the flags is a MODEL.json to start from; write --data ${positional}`);
+    }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
     if (f.plot !== undefined && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
     if (f['checkpoint-every'] !== undefined && f.checkpoint === undefined) throw new BackpropError('argument', 'train: --checkpoint-every needs --checkpoint DIR');
@@ -96,7 +101,8 @@ export const train: Command = {
     const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
     const outputActivation = model.layers[model.layers.length - 1]!.activation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
-    const { names, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape);
+    const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
+    const { names, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape, check);
     const preprocessing = preprocessingOf(base, names, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
@@ -112,8 +118,13 @@ export const train: Command = {
     const schedule = f.schedule !== undefined ? parseSchedule(String(f.schedule), epochs) : undefined;
     if (resume && resume.epoch > epochs) throw new BackpropError('argument', `train: the checkpoint is at epoch ${resume.epoch}, beyond --epochs ${epochs}`);
 
+    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
+    const header =
+      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
+      `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
-    const callbacks: Callback[] = [progress];
+    // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
+    const callbacks: Callback[] = [{ onTrainBegin: () => io.stdout(header) }, progress];
     if (f.checkpoint !== undefined) {
       const dir = String(f.checkpoint);
       callbacks.push(
@@ -131,11 +142,6 @@ export const train: Command = {
       );
     }
     if (args.flags.resume !== undefined) removeStaleTemporaries(String(args.flags.resume));
-    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
-    io.stdout(
-      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
-        `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`,
-    );
     let result;
     try {
       result = await fit(model, trainSet, {
@@ -212,6 +218,24 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
     ...(f.init !== undefined && { init: f.init as InitializerName }),
   });
   return { model, loss };
+}
+
+/** A --layers network whose first or last size does not fit the data: one line with the sizes that would. */
+function checkLayersFit(sizes: readonly number[], data: Dataset): void {
+  const inputs = sizes[0]!;
+  const outputs = sizes[sizes.length - 1]!;
+  if (inputs === data.inputSize && outputs === data.outputSize) return;
+  const classes = data.classNames && data.classNames.length > 2 ? `, one per class: ${listNames(data.classNames)}` : '';
+  const fit = [data.inputSize, ...sizes.slice(1, -1), data.outputSize].join(',');
+  throw new BackpropError(
+    'argument',
+    `train: --layers ${sizes.join(',')} does not fit the data ${JSON.stringify(data.name ?? '')}, which has ${data.inputSize} input column${data.inputSize === 1 ? '' : 's'} and ${data.outputSize} target column${data.outputSize === 1 ? '' : 's'}${classes}; try --layers ${fit}`,
+  );
+}
+
+/** `a, b, c` — or the first few and the last when there are many. */
+function listNames(names: readonly string[]): string {
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …, ${names[names.length - 1]} (${names.length})`;
 }
 
 function loadedPreprocessing(positional: string, resume: TrainingState | undefined, io: CliIo): PreprocessingFile | undefined {
