@@ -101,14 +101,14 @@ export async function readDataFlags(f: ParsedArgs['flags'], io: CliIo, dataRng: 
   return { data: align(loaded.data), ...(loaded.heldOut && { heldOut: align(loaded.heldOut) }) };
 }
 
-/** The parts `train` fits on, validates on and tests on — split by fraction or read from their own files — scaled by the training rows' statistics. */
+/** The parts `train` fits on, validates on and tests on — split by fraction or read from their own files — scaled by the training rows' statistics; `read` says what was read and how long it took (train prints it with its header). */
 export async function trainingParts(
   f: ParsedArgs['flags'],
   io: CliIo,
   seed: number,
   model: { dtype: DType; outputSize: number; outputActivation: string; features?: readonly string[]; classes?: readonly string[] },
   check?: (data: Dataset) => void,
-): Promise<{ names: DataNames; train: Dataset; validation?: Dataset; test?: Dataset; scaler?: Scaler }> {
+): Promise<{ names: DataNames; train: Dataset; validation?: Dataset; test?: Dataset; scaler?: Scaler; read: string }> {
   const ctx: DataContext = { dtype: model.dtype, ...(model.features && { features: model.features }), ...(model.classes && { classes: model.classes }) };
   const started = io.now();
   const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), 'train', ctx);
@@ -135,7 +135,7 @@ export async function trainingParts(
   const validation = (await other('validation-data')) ?? parts.validation;
   const test = (await other('test-data')) ?? parts.test;
   const extra = [validation && `${validation.rows} validation`, test && `${test.rows} test`].filter(Boolean).join(' + ');
-  io.stdout(`read ${String(f.data)}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`);
+  const read = `read ${String(f.data)}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`;
   let scaler: Scaler | undefined;
   if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
   if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
@@ -146,6 +146,7 @@ export async function trainingParts(
   };
   return {
     names,
+    read,
     train: scaled(parts.train, scaler),
     ...(validation && { validation: scaled(validation, scaler) }),
     ...(test && { test: scaled(test, scaler) }),

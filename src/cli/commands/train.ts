@@ -102,7 +102,7 @@ export const train: Command = {
     const outputActivation = model.layers[model.layers.length - 1]!.activation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
     const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
-    const { names, train: trainSet, validation, test, scaler } = await trainingParts(f, io, seed, shape, check);
+    const { names, train: trainSet, validation, test, scaler, read } = await trainingParts(f, io, seed, shape, check);
     const preprocessing = preprocessingOf(base, names, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
@@ -120,6 +120,7 @@ export const train: Command = {
 
     const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
     const header =
+      read +
       `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
       `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
