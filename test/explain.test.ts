@@ -18,7 +18,7 @@ function seedLedger(options = {}): { ledger: Ledger; model: Sequential } {
 /** Every parameter's ledger gradient is exactly its .grad, and the chain-rule sums agree. */
 function assertLedgerMatchesGrad(ledger: Ledger, model: Sequential): void {
   for (const p of ledger.params) {
-    const dense = model.layers[p.layer - 1]!;
+    const dense = (model.layers as readonly Dense[])[p.layer - 1]!;
     const g = p.kind === 'weight' ? dense.weight.grad!.get(p.row, p.col!) : dense.bias.grad!.get(p.row);
     assert.equal(p.grad, g, `${p.id}: ledger ${p.grad} vs .grad ${g}`);
     assertClose(p.chainSum, g, `${p.id} chain sum`, 1e-12, 1e-15);
@@ -128,7 +128,7 @@ test('seed ledger: the update step and the cost after it agree with expected.jso
   assertAllClose(ledger.update.outputAfter[0], step.outputAfterStep, 'output after');
   for (const p of ledger.params) assertClose(p.after, p.value - E.sgd.lr * p.grad, `${p.id} after`);
   // explain leaves the model's values untouched and releases every graph node it recorded
-  assert.deepEqual(model.layers[0]!.weight.to2D(), E.weights.W1);
+  assert.deepEqual((model.layers as readonly Dense[])[0]!.weight.to2D(), E.weights.W1);
   const live = liveNodeCount();
   seedLedger();
   assert.equal(liveNodeCount(), live);
@@ -191,7 +191,7 @@ function checkNetwork(sizes: number[], acts: ActivationName[], loss: LossName, x
   const X = tensor(x);
   const T = tensor(t);
   for (const p of ledger.params) {
-    const dense = model.layers[p.layer - 1]!;
+    const dense = (model.layers as readonly Dense[])[p.layer - 1]!;
     const tensorOf = p.kind === 'weight' ? dense.weight : dense.bias;
     const idx = p.kind === 'weight' ? p.row * dense.inputs + p.col! : p.row;
     assertClose(p.grad, numericGrad(model, loss, X, T, tensorOf, idx), `${acts.join('/')} ${loss} ${p.id} vs central difference`, 1e-5, 1e-8);
@@ -240,5 +240,5 @@ test('explain refuses a network too large to read, unless narrowed', () => {
   const narrowed = explain(model, x, t, { loss: 'cross_entropy', param: 'W2[3][0]' });
   assert.equal(narrowed.network.naming, 'matrix');
   assert.equal(narrowed.params.length, 1);
-  assert.equal(narrowed.params[0]!.grad, model.layers[1]!.weight.grad!.get(3, 0));
+  assert.equal(narrowed.params[0]!.grad, (model.layers as readonly Dense[])[1]!.weight.grad!.get(3, 0));
 });

@@ -39,7 +39,7 @@ for (const c of EXPORT_CASES) {
       const script = io.files.get(join(dir, 'train.py'))!;
       assert.equal(createHash('sha256').update(script).digest('hex'), expected.scriptSha256, 'the script changed: regenerate the fixture (scripts/fixtures/make_export_fixture.ts)');
       assert.deepEqual(JSON.parse(io.files.get(join(dir, 'preprocessing.json'))!), file.preprocessing);
-      assert.match(script, c.loss === 'sse' ? /0\.5 \* \(\(y - t\) \*\* 2\)\.sum\(\)/ : /def loss_fn/);
+      assert.match(script, c.loss === 'sse' ? /0\.5 \* F\.mse_loss\(y, t, reduction="sum"\)/ : /def loss_fn/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -47,7 +47,7 @@ for (const c of EXPORT_CASES) {
     const f = parseArgs(['m.json', ...c.flags], exportCommand.spec, 'export').flags;
     const { model, loss, preprocessing } = parseModelFile(file);
     const ds = parseCsv(c.csv, { target: c.target, task: c.task, features: preprocessing!.featureNames!, ...(preprocessing!.classNames && { classes: preprocessing!.classNames }) });
-    const data = encodeFor(scaled(ds, scalerFromJSON(preprocessing!.inputs)), model.outputSize, model.layers[model.layers.length - 1]!.activation);
+    const data = encodeFor(scaled(ds, scalerFromJSON(preprocessing!.inputs)), model.outputSize, model.outputActivation);
     const losses: number[] = [];
     const epochs = f.epochs as number;
     const optimizer = createOptimizer(f.optimizer as OptimizerName, model.parameters(), {

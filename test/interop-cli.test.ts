@@ -115,7 +115,7 @@ test('export --format onnx: the file runs in ONNX Runtime and agrees with the en
   const src = writeModel('deep.json', m);
   const input = randomMatrix(9, 4, rng);
   const engine = noGrad(() => parseModelFile(m).model.forward(tensor(input))).to2D();
-  assert.ok(maxAbsDiff(engine, referenceForward(m, input)) < 1e-12, 'engine vs independent float64 reference');
+  assert.ok(maxAbsDiff(engine, referenceForward(m, input)!) < 1e-12, 'engine vs independent float64 reference');
   for (const opset of [undefined, 13, 17]) {
     const out = join(tmp, `deep-${opset ?? 'default'}.onnx`);
     const argv = ['export', src, '--format', 'onnx', '--out', out, ...(opset ? ['--opset', String(opset)] : [])];

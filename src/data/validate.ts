@@ -1,4 +1,6 @@
 import { BackpropError } from '../errors.js';
+import { ACTIVATION_TABLE, isActivationName } from '../functions/activations/index.js';
+import { isLossName, LOSS_TABLE } from '../functions/losses/index.js';
 import { makeDataset } from './dataset.js';
 import type { Dataset } from './dataset.js';
 
@@ -21,16 +23,10 @@ export interface OutputRange {
 }
 
 /**
- * The range of target values an output activation can reach (its closure: a sigmoid approaches 0 and 1,
- * so targets 0 and 1 are allowed). Unknown names and unbounded activations (linear, leaky_relu) give `{}`.
- *
- * | activation | targets in |
- * |---|---|
- * | sigmoid, softmax | [0, 1] (softmax rows also sum to 1) |
- * | tanh | [−1, 1] |
- * | relu, softplus | [0, ∞) |
- * | elu (α = 1) | [−1, ∞) |
- * | gelu | [−0.17, ∞) (its minimum is −0.16997…) |
+ * The range of target values an output activation can reach (its closure: a sigmoid approaches 0
+ * and 1, so targets 0 and 1 are allowed), from the activation table; unknown names and unbounded
+ * activations (linear, leaky_relu) give `{}`. sigmoid and softmax [0, 1] (softmax rows also sum to
+ * 1), tanh [−1, 1], relu and softplus [0, ∞), elu [−1, ∞), gelu [−0.17, ∞).
  *
  * @example
  * ```ts
@@ -38,22 +34,7 @@ export interface OutputRange {
  * ```
  */
 export function outputRange(activation: string | undefined): OutputRange {
-  switch (activation) {
-    case 'sigmoid':
-    case 'softmax':
-      return { low: 0, high: 1 };
-    case 'tanh':
-      return { low: -1, high: 1 };
-    case 'relu':
-    case 'softplus':
-      return { low: 0 };
-    case 'elu':
-      return { low: -1 };
-    case 'gelu':
-      return { low: -0.17 };
-    default:
-      return {};
-  }
+  return isActivationName(activation) ? ACTIVATION_TABLE[activation].range : {};
 }
 
 /** Tolerance of the row-sum check for softmax / cross-entropy targets. */
@@ -88,13 +69,15 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
   }
   const act = model.outputActivation;
   const range = outputRange(act);
-  if (model.loss === 'bce') {
-    checkRange(ds, { low: Math.max(range.low ?? 0, 0), high: Math.min(range.high ?? 1, 1) }, 'the bce loss', problems);
+  const rule = isLossName(model.loss) ? LOSS_TABLE[model.loss].targets : 'any';
+  if (rule === 'unit-interval') {
+    checkRange(ds, { low: Math.max(range.low ?? 0, 0), high: Math.min(range.high ?? 1, 1) }, `the ${model.loss} loss`, problems);
   } else if (range.low !== undefined || range.high !== undefined) {
     checkRange(ds, range, `the ${act} output`, problems);
   }
-  if (act === 'softmax' || model.loss === 'cross_entropy') {
-    checkDistributions(ds, act === 'softmax' ? 'a softmax output' : 'the cross_entropy loss', problems);
+  const rowwise = isActivationName(act) && ACTIVATION_TABLE[act].form === 'rowwise';
+  if (rowwise || rule === 'distribution') {
+    checkDistributions(ds, rowwise ? `a ${act} output` : `the ${model.loss} loss`, problems);
   }
   return problems;
 }

@@ -1,6 +1,8 @@
 import { BackpropError } from '../errors.js';
 import { isFused, type LossName } from '../nn/losses.js';
 import type { ActivationName } from '../nn/activations.js';
+import { ACTIVATION_TABLE } from '../functions/activations/index.js';
+import { lossSpec } from '../functions/losses/index.js';
 import type { ModelFile } from './model-file.js';
 
 /** How the exported script trains: what `backprop train` was told (the model file does not keep it). */
@@ -18,25 +20,10 @@ export interface TrainingSettings {
   data?: string;
 }
 
-/** PyTorch modules of the activations, as in `state-dict.ts`'s index rule. */
-const MODULES: Record<ActivationName, string | null> = {
-  linear: null,
-  sigmoid: 'nn.Sigmoid()',
-  tanh: 'nn.Tanh()',
-  relu: 'nn.ReLU()',
-  leaky_relu: 'nn.LeakyReLU(0.01)',
-  elu: 'nn.ELU(alpha=1.0)',
-  gelu: 'nn.GELU()',
-  softplus: 'nn.Softplus()',
-  softmax: 'nn.Softmax(dim=-1)',
-};
-
-/** Each loss in backprop's convention (the README's loss table), on logits z when fused, else on outputs y. */
-const LOSSES: Record<LossName, { fused: string; plain: string }> = {
-  sse: { fused: '', plain: '0.5 * ((y - t) ** 2).sum()  # ½·Σ(y − t)², not averaged: the notebook\'s cost' },
-  mse: { fused: '', plain: 'F.mse_loss(y, t)  # mean over all N·k elements' },
-  cross_entropy: { fused: '-(t * F.log_softmax(z, dim=-1)).sum() / len(t)  # −(1/N)·Σ t·log softmax(z); = F.cross_entropy(z, labels) for one-hot t', plain: '-(t * torch.log(y)).sum() / len(t)  # −(1/N)·Σ t·log y' },
-  bce: { fused: 'F.binary_cross_entropy_with_logits(z, t)  # mean over all N·k elements', plain: 'F.binary_cross_entropy(y, t)' },
+/** The losses computed from the logits (fused with the output activation, as backprop computes them). */
+const ON_LOGITS: Partial<Record<LossName, string>> = {
+  cross_entropy: '-(t * F.log_softmax(z, dim=-1)).sum() / len(t)  # −(1/N)·Σ t·log softmax(z); = F.cross_entropy(z, labels) for one-hot t',
+  bce: 'F.binary_cross_entropy_with_logits(z, t)  # mean over all N·k elements',
 };
 
 /** The schedule as a torch.optim.lr_scheduler line (stepped once per epoch, after it, as backprop does before the next). */
@@ -91,11 +78,12 @@ export function pytorchScript(file: ModelFile, s: TrainingSettings): string {
   const modules: string[] = [];
   acts.forEach((a, i) => {
     modules.push(`nn.Linear(${sizes[i]}, ${sizes[i + 1]})`);
-    if (MODULES[a]) modules.push(MODULES[a]!);
+    const module = ACTIVATION_TABLE[a].torch.module;
+    if (module) modules.push(module);
   });
   const out = acts[acts.length - 1]!;
   const fused = isFused(file.loss, out);
-  const loss = LOSSES[file.loss];
+  const plainLoss = `${lossSpec(file.loss).torch('y', 't')}  # ${file.loss} in backprop's convention (the README's loss table)`;
   const classes = file.preprocessing?.classNames?.length ?? 0;
   const targetLine =
     classes === 0
@@ -157,7 +145,7 @@ model = nn.Sequential(${modules.join(', ')})
 
 def loss_fn(x, t):
     """The model's loss, ${file.loss}${fused ? `, from the logits (fused with the ${out}, as backprop computes it)` : ''}."""
-    ${fused ? `z = model[:-1](x)\n    return ${loss.fused}` : `y = model(x)\n    return ${loss.plain}`}
+    ${fused ? `z = model[:-1](x)\n    return ${ON_LOGITS[file.loss]}` : `y = model(x)\n    return ${plainLoss}`}
 
 
 def main():

@@ -3,6 +3,7 @@
 // the library run here in Node, the ledger of w41, training XOR in the worker, the URL round trip,
 // the model file, the Korean UI, a phone-sized screen, keyboard use and axe-core's accessibility
 // rules. Screenshots go to test-artifacts/playground/.
+import type { Dense } from '../../src/nn/dense.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -156,7 +157,7 @@ test('Step on the seed network shows the cost 0.28217575 and, after the update, 
   assert.equal(await text(page, '#cost-after'), formatNumber(costAfter));
   assert.equal(await text(page, '#cost-after'), formatNumber(E.sgd.afterSteps['1']!.lossAfterStep));
   const shown = await weightsOf(page);
-  net.layers.forEach((l, i) => {
+  (net.layers as readonly Dense[]).forEach((l, i) => {
     assert.deepEqual(shown[i]!.W, l.weight.to2D(), `W${i + 1} after one step`);
     assert.deepEqual(shown[i]!.b, Array.from(l.bias.data), `b${i + 1} after one step`);
   });
@@ -299,7 +300,7 @@ test('the model file exports in the CLI\'s format and imports back', async () =>
   const file = readFileSync((await download.path())!, 'utf8');
   const { model, loss } = parseModelFile(JSON.parse(file));
   assert.equal(loss, 'sse');
-  assert.deepEqual(model.layers[1]!.weight.to2D(), E.weights.W2);
+  assert.deepEqual((model.layers as readonly Dense[])[1]!.weight.to2D(), E.weights.W2);
   const changed = JSON.parse(file) as { layers: { weights: number[][] }[] };
   changed.layers[1]!.weights[0]![0] = -1.5;
   await page.setInputFiles('#import-model', { name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });

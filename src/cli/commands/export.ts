@@ -7,7 +7,8 @@ import { parseSchedule, SCHEDULE_SYNTAX } from '../../train/schedules.js';
 import { toModelFile } from '../../io/model-file.js';
 import { modelFileToOnnx } from '../../io/onnx.js';
 import type { SafetensorsDtype } from '../../io/safetensors.js';
-import { linearIndices, modelFileToSafetensors } from '../../io/state-dict.js';
+import { encodeSafetensors } from '../../io/safetensors.js';
+import { modelFileToStateDict } from '../../io/state-dict.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -67,8 +68,9 @@ export const exportCommand: Command = {
     let what: string;
     if (format === 'safetensors') {
       const dtype = (f.dtype as SafetensorsDtype | undefined) ?? (model.dtype === 'float32' ? 'F32' : 'F64');
-      bytes = modelFileToSafetensors(file, { dtype });
-      const names = linearIndices(model.layers.map((l) => l.activation)).flatMap((k) => [`${k}.weight`, `${k}.bias`]);
+      const { tensors, metadata } = modelFileToStateDict(file, { dtype });
+      bytes = encodeSafetensors(tensors, metadata);
+      const names = [...tensors.keys()];
       what = `safetensors, ${dtype}, tensors ${names.join(', ')}`;
     } else {
       bytes = modelFileToOnnx(file, f.opset === undefined ? {} : { opset: f.opset as number });
@@ -106,7 +108,8 @@ function exportPytorch(path: string, dir: string, f: Record<string, string | num
     ...(f.data !== undefined && { data: String(f.data) }),
   };
   const script = pytorchScript(file, settings);
-  const weights = modelFileToSafetensors(file, { dtype: model.dtype === 'float32' ? 'F32' : 'F64' });
+  const { tensors, metadata } = modelFileToStateDict(file, { dtype: model.dtype === 'float32' ? 'F32' : 'F64' });
+  const weights = encodeSafetensors(tensors, metadata);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {

@@ -44,7 +44,7 @@ export const importCommand: Command = {
     const { model, loss } = parseModelFile(file, path);
     const out = String(f.out);
     io.writeAtomic(out, JSON.stringify(toModelFile(model, loss), null, 1) + '\n');
-    const acts = model.layers.map((l) => l.activation).join(',');
+    const acts = model.layers.map((l) => l.endsWith ?? l.kind).join(',');
     io.stdout(`wrote ${out} (${model.sizes.join('-')}, ${acts}, loss ${loss}, ${model.dtype})\n`);
     return 0;
   },

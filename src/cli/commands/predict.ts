@@ -42,7 +42,7 @@ export const predict: Command = {
     let y = noGrad(() => model.forward(new Tensor(x, [rows, width]))).data;
     if (pre?.targets) y = scalerFromJSON(pre.targets, `${path}: preprocessing.targets`).inverse(Float64Array.from(y));
     const k = model.outputSize;
-    const act = model.layers[model.layers.length - 1]!.activation;
+    const act = model.outputActivation;
     const classes = classify(y, rows, k, act, pre?.classNames);
     const outputs = (i: number): number[] => Array.from(y.subarray(i * k, (i + 1) * k));
     if (args.flags.out !== undefined) {

@@ -99,7 +99,7 @@ export const train: Command = {
 
     const { model, loss } = buildModel(f, positional, resume, io);
     const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
-    const outputActivation = model.layers[model.layers.length - 1]!.activation;
+    const outputActivation = model.outputActivation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
     const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
     const { names, train: trainSet, validation, test, scaler, read } = await trainingParts(f, io, seed, shape, check);

@@ -1,3 +1,4 @@
+import { LOSS_TABLE, lossCount } from '../../nn/losses.js';
 import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
 import type { Tr } from './blocks.js';
 import { cat, same, type Block, type Math2, type Notation } from './notation.js';
@@ -95,8 +96,8 @@ function gradients(ledger: Ledger, ly: LedgerLayer, tr: Tr, nt: Notation, out: B
   out.push({ kind: 'heading', level: 3, text: tr('gradsHeading', { layer: ly.layer }) });
   out.push({ kind: 'para', text: tr('gradRule') });
   if (N > 1) {
-    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? (ledger.network.loss === 'mse' || ledger.network.loss === 'bce' ? N * ledger.output[0]!.length : N);
-    out.push({ kind: 'para', text: ledger.network.loss === 'sse' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
+    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? lossCount(ledger.network.loss, N, ledger.output[0]!.length);
+    out.push({ kind: 'para', text: LOSS_TABLE[ledger.network.loss].reduction === 'sum' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
   }
   for (const p of params) paramBlocks(ledger, ly, p, tr, nt, out);
   const bs = ledger.biasSums.find((b) => b.layer === ly.layer)!;

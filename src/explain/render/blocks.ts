@@ -1,3 +1,4 @@
+import { LOSS_TABLE } from '../../nn/losses.js';
 import { message, type Lang, type MessageKey } from '../locales/index.js';
 import type { Ledger, SymbolicActivation, SymbolicLoss } from '../types.js';
 import { backwardBlocks, checkBlocks, paramLabel, updateBlocks } from './blocks-backward.js';
@@ -167,7 +168,7 @@ function activationBlocks(s: SymbolicActivation, tr: Tr, nt: Notation, out: Bloc
 }
 
 function lossBlocks(s: SymbolicLoss, tr: Tr, nt: Notation, out: Block[]): void {
-  out.push({ kind: 'heading', level: 3, text: tr('symLoss', { loss: s.fused ? `${s.loss} + ${s.loss === 'bce' ? 'sigmoid' : 'softmax'}` : s.loss }) });
+  out.push({ kind: 'heading', level: 3, text: tr('symLoss', { loss: s.fused ? `${s.loss} + ${LOSS_TABLE[s.loss].onLogits!.activation}` : s.loss }) });
   const v = s.fused ? 'z' : 'y';
   out.push({
     kind: 'math',
