@@ -5,6 +5,7 @@
 //
 //   W1  seed network 3-2-2 sigmoid, ½·SSE, SGD lr 0.5: one step (forward + backward + update), µs
 //   W2  MNIST 784-128-64-10 ReLU/softmax/CE, Adam 1e-3, batch 64, float32, 8,000 digits: s per epoch
+//       (beside it, through fit(): the plain network and the one with batch norm + dropout 0.2)
 //   W3  float32 matmul n = 512: GFLOP/s
 //   W4  the CLI end to end (train, eval) on Fashion-MNIST from IDX and CSV vs PyTorch, scikit-learn (bench/w4.ts)
 //
@@ -202,10 +203,12 @@ const verdicts = WORKLOADS.map((w) => {
   return `${line}; ${times === 1 ? `faster than ${peer}` : `≥ ${times}× ${peer}`} in this run: ${relOk ? 'met' : 'NOT met'} (${fmt(ratio)}×)`;
 });
 const viaFit = get('backprop', 'W2')?.extra?.throughFit as { median: number; min: number; max: number; accuracy: number } | undefined;
+const normFit = get('backprop', 'W2')?.extra?.normThroughFit as { median: number; min: number; max: number; accuracy: number; engine: string } | undefined;
 const table = [
   'median [min–max] over the repetitions; (r×) = peer / backprop (for µs and s/epoch, r > 1 means backprop is faster; for GFLOP/s, r < 1 does)',
   ...lines,
   ...(viaFit ? [`W2 backprop through fit() (its per-step checks included): ${fmt(viaFit.median)} [${fmt(viaFit.min)}–${fmt(viaFit.max)}] s/epoch, acc ${(100 * viaFit.accuracy).toFixed(1)} %`] : []),
+  ...(viaFit && normFit ? [`W2 + batch norm + dropout 0.2 through fit(): ${fmt(normFit.median)} [${fmt(normFit.min)}–${fmt(normFit.max)}] s/epoch, acc ${(100 * normFit.accuracy).toFixed(1)} %, ${fmt(normFit.median / viaFit.median)}× the plain network (target ≤ 1.5×: ${normFit.median / viaFit.median <= 1.5 ? 'met' : 'NOT met'}; engine: ${normFit.engine})`] : []),
   ...verdicts,
   `load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`,
   ...notes.map((n) => `note: ${n}`),
