@@ -278,9 +278,10 @@ const normRenderer: StepRenderer<LedgerNormStep> = {
     out.push({ kind: 'math', lines });
     const engine = members.map(([r, j]) => nt.n(step.dEdInput[r]![j]!)).join(', ');
     out.push({ kind: 'para', text: tr('normEngine', { values: engine }) });
-    out.push({ kind: 'para', text: tr('normAll') });
+    // NOTE: the note on the dense bias before the matrices, so that the sentence introducing them comes right above them.
     const before = step.index > 0 ? ledger.steps[step.index - 1] : undefined;
     if (batch && step.batchStatistics && before?.kind === 'dense' && ledger.layers[before.layer - 1]!.activation === 'linear') out.push({ kind: 'para', text: tr('bnBias', { layer: before.layer }) });
+    out.push({ kind: 'para', text: tr('normAll') });
     const matrix: Line[] = [{ lhs: { text: '∂E/∂x', tex: '\\frac{\\partial E}{\\partial x}' }, rhs: nt.matrix(step.dEdInput) }];
     if (step.gamma !== null) {
       const gg = ctx.ledger.params.filter((p) => p.step === step.index && p.kind === 'gamma').map((p) => p.grad);

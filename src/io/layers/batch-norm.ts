@@ -1,8 +1,7 @@
 import { BackpropError } from '../../errors.js';
 import { BatchNorm1d } from '../../nn/batch-norm.js';
 import { describe } from '../json-checks.js';
-import { MAX_PARAMETERS } from '../limits.js';
-import { readBoolean, readFeatures, readInto, readPositive, torchVector } from './shared.js';
+import { declaredNorm, readBoolean, readFeatures, readInto, readPositive, torchVector } from './shared.js';
 import type { LayerCodec } from './types.js';
 
 /**
@@ -17,10 +16,7 @@ export const batchNormCodec: LayerCodec<BatchNorm1d> = {
   keys: ['features', 'eps', 'momentum', 'affine', 'weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'],
   parameterFields: { weight: 'weight', bias: 'bias' },
 
-  declared(json) {
-    const f = json.features;
-    return typeof f === 'number' && Number.isInteger(f) && f >= 1 && f <= MAX_PARAMETERS ? { parameters: 2 * f, size: `${f} features` } : null;
-  },
+  declared: declaredNorm,
 
   missingValues: () => null,
 

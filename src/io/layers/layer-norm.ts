@@ -1,7 +1,6 @@
 import { BackpropError } from '../../errors.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
-import { MAX_PARAMETERS } from '../limits.js';
-import { readBoolean, readFeatures, readInto, readPositive, torchVector } from './shared.js';
+import { declaredNorm, readBoolean, readFeatures, readInto, readPositive, torchVector } from './shared.js';
 import type { LayerCodec } from './types.js';
 
 /** The first ONNX opset with a LayerNormalization operator. */
@@ -16,10 +15,7 @@ export const layerNormCodec: LayerCodec<LayerNorm> = {
   keys: ['features', 'eps', 'elementwise_affine', 'weight', 'bias'],
   parameterFields: { weight: 'weight', bias: 'bias' },
 
-  declared(json) {
-    const f = json.features;
-    return typeof f === 'number' && Number.isInteger(f) && f >= 1 && f <= MAX_PARAMETERS ? { parameters: 2 * f, size: `${f} features` } : null;
-  },
+  declared: declaredNorm,
 
   missingValues: () => null,
 

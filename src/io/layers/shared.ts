@@ -6,6 +6,15 @@ import type { SafetensorsTensor } from '../safetensors.js';
 import type { LayerReadContext } from './types.js';
 
 /**
+ * What a normalisation entry declares (γ and β, one per feature), counted before anything is
+ * allocated; null when `features` is absent or not a sane count (the reader then says why).
+ */
+export function declaredNorm(json: Readonly<Record<string, unknown>>): { parameters: number; size: string } | null {
+  const f = json.features;
+  return typeof f === 'number' && Number.isInteger(f) && f >= 1 && f <= MAX_PARAMETERS ? { parameters: 2 * f, size: `${f} features` } : null;
+}
+
+/**
  * The width of a layer that keeps it (activation, normalisation, dropout): the entry's `"features"`
  * when given (it must agree with the layer before), else the width coming in; the first layer
  * must say it.
