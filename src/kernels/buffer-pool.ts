@@ -36,6 +36,11 @@ export class BufferPool {
     return this.heap !== null;
   }
 
+  /** Whether `x` lies in the kernels' memory that this pool allocates from (so kernels use it in place). */
+  owns(x: ArrayBufferView): boolean {
+    return this.heap !== null && this.heap.owns(x);
+  }
+
   /** A zero-filled array of `length` entries. */
   alloc(length: number): FloatArray {
     const heap = this.heap;
