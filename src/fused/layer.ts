@@ -1,6 +1,8 @@
 import type { FloatArray } from '../kernels/types.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { ACT, type ActCode } from './activation-kernels.js';
+import type { Dense } from '../nn/dense.js';
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { ACT, actCode, type ActCode } from './activation-kernels.js';
 
 /** One dense layer as the fused path sees it: the model's parameters and preallocated buffers. */
 export interface FusedLayer {
@@ -10,7 +12,10 @@ export interface FusedLayer {
   act: ActCode;
   readonly weight: Tensor;
   readonly bias: Tensor;
-  /** The model's own weight (units × inputs) and bias data, updated in place by optimizers. */
+  /**
+   * The model's own weight (units × inputs) and bias data, updated in place by optimizers (read
+   * through the tensors each time: `Tensor.moveData` may have given them new storage).
+   */
   readonly w: FloatArray;
   readonly b: FloatArray;
   /** ∂E/∂W and ∂E/∂b, installed as the parameters' `.grad`. */
@@ -27,4 +32,30 @@ export interface FusedLayer {
 /** A layer's output buffer: a = f(z), or z itself for a linear layer. */
 export function outputOf(L: FusedLayer): FloatArray {
   return L.act === ACT.linear ? L.z : L.a;
+}
+
+/**
+ * The fused view of a dense layer, with empty row buffers (sized later) and the given arrays as
+ * the gradients' storage.
+ */
+export function fusedLayer(layer: Dense, gradW: FloatArray, gradB: FloatArray): FusedLayer {
+  const dtype = layer.weight.dtype;
+  return {
+    inputs: layer.inputs,
+    units: layer.units,
+    act: actCode(layer.activation),
+    weight: layer.weight,
+    bias: layer.bias,
+    get w() {
+      return layer.weight.data;
+    },
+    get b() {
+      return layer.bias.data;
+    },
+    gradW: new Tensor(gradW, layer.weight.shape),
+    gradB: new Tensor(gradB, layer.bias.shape),
+    z: allocate(dtype, 0),
+    a: allocate(dtype, 0),
+    delta: allocate(dtype, 0),
+  };
 }

@@ -5,14 +5,15 @@ import { checkLoss, type LossName } from '../nn/losses.js';
 import { Sequential } from '../nn/sequential.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
-import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
+import { activateInto, activationBackward, ACT } from './activation-kernels.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
 import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
-import { columnSumsF32 } from '../kernels/elementwise.js';
+import { kernelState } from '../kernels/kernel-state.js';
+import type { ThreadPool } from '../kernels/thread-pool.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
-import { outputOf, type FusedLayer } from './layer.js';
+import { fusedLayer, outputOf, type FusedLayer } from './layer.js';
+import { backwardLayers, forwardLayers } from './passes.js';
 import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
 
 /** Options of {@link FusedDenseStack}. */
@@ -38,6 +39,13 @@ export interface FusedOptions {
    * ordinary arrays: they outlive the stack as the parameters' `.grad`.
    */
   wasmMemory?: boolean;
+  /**
+   * Run each large layer's products as jobs on the kernels' worker threads, bias and relu fused
+   * into the forward product and the three backward tasks side by side (see passes.ts), when the
+   * threads run and the buffers are in their memory; default true. False issues one product at a
+   * time, as `matmul` does; the numbers are the same bit for bit — for tests and benchmarks.
+   */
+  parallel?: boolean;
 }
 
 /**
@@ -129,6 +137,9 @@ export class FusedDenseStack {
    */
   private compiled: CompiledStep | null | undefined = undefined;
   private readonly compile: boolean;
+  /** The first layer's weights when the one-row step was compiled (it captured the arrays). */
+  private compiledWeights: FloatArray | null = null;
+  private readonly parallel: boolean;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
@@ -139,30 +150,18 @@ export class FusedDenseStack {
     this.f32 = this.dtype === 'float32';
     this.inputs = model.inputSize;
     this.outputs = model.outputSize;
-    this.layers = model.layers.map((layer) => ({
-      inputs: layer.inputs,
-      units: layer.units,
-      act: actCode(layer.activation),
-      weight: layer.weight,
-      bias: layer.bias,
-      w: layer.weight.data,
-      b: layer.bias.data,
-      gradW: new Tensor(gradBuffer(this.dtype, layer.weight.size), layer.weight.shape),
-      gradB: new Tensor(gradBuffer(this.dtype, layer.bias.size), layer.bias.shape),
-      z: allocate(this.dtype, 0),
-      a: allocate(this.dtype, 0),
-      delta: allocate(this.dtype, 0),
-    }));
-    function gradBuffer(dtype: DType, size: number): FloatArray {
-      const arr = allocate(dtype, size);
-      return options.wasmMemory ?? true ? kernelResident(arr) : arr;
-    }
     this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
+    const resident = <T extends FloatArray>(arr: T): T => (this.pool.inWasm ? kernelResident(arr) : arr);
+    // NOTE: the parameters move into the kernels' memory too (Tensor.moveData), so that products,
+    // worker threads and the optimizer's kernel use them in place instead of copying them per step.
+    for (const p of model.parameters()) p.moveData(resident(p.data));
+    this.layers = model.layers.map((layer) => fusedLayer(layer, resident(allocate(this.dtype, layer.weight.size)), resident(allocate(this.dtype, layer.bias.size))));
     this.input = allocate(this.dtype, 0);
     this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
     this.actNames = model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
     this.compile = options.compile ?? true;
+    this.parallel = options.parallel ?? true;
     this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
     this.maxDim = Math.max(...this.layers.map((L) => Math.max(L.inputs, L.units)));
     this.scratch = new Float64Array(this.maxDim);
@@ -239,21 +238,28 @@ export class FusedDenseStack {
       this.syncActivations();
       if (this.oneRowSquaredError) {
         if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, true));
-        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
+        // NOTE: the compiled code captured the weight arrays: compile again if they moved (moveData).
+        if (this.compiledWeights !== this.layers[0]!.w) this.compiled = undefined;
+        if (this.compiled === undefined) {
+          this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
+          this.compiledWeights = this.layers[0]!.w;
+        }
         if (this.compiled !== null) return this.compiled(x as Float64Array, t as Float64Array, update, lr);
         return oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, false);
       }
     }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
-    const E = this.forwardLoss(x, t, rows, small);
+    this.checkBatch(x, t, rows);
+    const input = small ? x : this.kernelInput(x, rows);
+    const E = this.forwardLoss(input, t, rows, small);
     const layers = this.layers;
+    const L = layers[layers.length - 1]!;
+    if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
     if (small) {
-      const L = layers[layers.length - 1]!;
-      if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
       smallBackward(layers, x, rows, update, lr, this.scratch, this.f32);
       return E;
     }
-    this.backward(x, rows);
+    backwardLayers(layers, input, rows, this.threadPool());
     if (update) {
       for (let l = 0; l < layers.length; l++) {
         const L = layers[l]!;
@@ -282,9 +288,21 @@ export class FusedDenseStack {
     return view;
   }
 
+  /**
+   * The network's outputs y = f(z) [rows, outputs] of the latest batch — after `lossAndGrad` with
+   * no second forward pass (the probabilities softmax_ce computed; σ(z) for sigmoid_bce) — in an
+   * internal buffer whose first rows·outputs entries are valid until the next call.
+   */
+  lastOutputs(rows: number): FloatArray {
+    const last = this.layers[this.layers.length - 1]!;
+    if (this.mode === 'sigmoid_bce') activateInto(ACT.sigmoid, last.z, last.a, rows, last.units);
+    return outputOf(last);
+  }
+
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
   lossOnly(x: FloatArray, t: FloatArray, rows: number): number {
-    return this.forwardLoss(x, t, rows, false);
+    this.checkBatch(x, t, rows);
+    return this.forwardLoss(this.kernelInput(x, rows), t, rows, false);
   }
 
   /**
@@ -294,68 +312,49 @@ export class FusedDenseStack {
   forward(x: FloatArray, rows: number): FloatArray {
     this.check(x, rows * this.inputs, rows, 'x');
     this.syncActivations();
-    this.forwardLayers(x, rows);
+    forwardLayers(this.layers, this.kernelInput(x, rows), rows, onLogits(this.mode), this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
     if (onLogits(this.mode)) activateInto(last.act, last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
-  /** Forward pass and loss; leaves δ of the last layer in its buffer. */
-  private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
+  /** The cheap test of a batch's shapes and dtypes for the usual case; the detailed checks (and their messages, and growth) otherwise. */
+  private checkBatch(x: FloatArray, t: FloatArray, rows: number): void {
     const bytes = this.f32 ? 4 : 8;
-    // NOTE: one cheap test for the usual case; the detailed checks (and their messages) otherwise.
     if (!(rows >= 1 && rows <= this.capacity && (rows | 0) === rows && x.length >= rows * this.inputs && t.length >= rows * this.outputs &&
       x.BYTES_PER_ELEMENT === bytes && t.BYTES_PER_ELEMENT === bytes)) {
       this.check(x, rows * this.inputs, rows, 'x');
       this.check(t, rows * this.outputs, rows, 't');
     }
+  }
+
+  /** Forward pass and loss (x checked); leaves δ of the last layer (before its activation) in its buffer. */
+  private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
     this.syncActivations();
     if (small) smallForward(this.layers, x, rows, onLogits(this.mode), this.f32);
-    else this.forwardLayers(x, rows);
+    else forwardLayers(this.layers, x, rows, onLogits(this.mode), this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
     const E = lossAndDelta(this.mode, last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units);
     return this.f32 ? Math.fround(E) : E;
   }
 
-  private forwardLayers(x: FloatArray, rows: number): void {
-    const layers = this.layers;
-    const logits = onLogits(this.mode);
-    let input = x;
-    for (let l = 0; l < layers.length; l++) {
-      const L = layers[l]!;
-      gemmABt(input, L.w, L.z, rows, L.inputs, L.units);
-      const act = logits && l === layers.length - 1 ? ACT.linear : L.act;
-      biasActivate(act, L.z, act === ACT.linear ? L.z : L.a, L.b, rows, L.units);
-      input = act === ACT.linear ? L.z : L.a;
-    }
+  /**
+   * x itself when the kernels can read it in place (in their memory, or no kernel memory in use),
+   * else its rows copied into {@link inputBuffer}: one copy, instead of one per product that reads x.
+   */
+  private kernelInput(x: FloatArray, rows: number): FloatArray {
+    if (!this.pool.inWasm || x.buffer === this.input.buffer || this.pool.owns(x)) return x;
+    const n = rows * this.inputs;
+    this.input.set(x.length === n ? x : x.subarray(0, n));
+    return this.input;
   }
 
-  /** δ of the last layer → every layer's gradients, installed as `.grad`. */
-  private backward(x: FloatArray, rows: number): void {
-    const layers = this.layers;
-    const last = layers.length - 1;
-    const L = layers[last]!;
-    if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
-    for (let l = last; l >= 0; l--) {
-      const cur = layers[l]!;
-      const prev = l > 0 ? layers[l - 1]! : null;
-      const input = prev === null ? x : outputOf(prev);
-      const d = cur.delta;
-      gemmAtB(d, input, cur.gradW.data, cur.units, rows, cur.inputs);
-      const gb = cur.gradB.data;
-      const u = cur.units;
-      if (!columnSumsF32(d, gb, rows, u)) {
-        gb.fill(0);
-        let i = 0;
-        for (let r = 0; r < rows; r++) for (let j = 0; j < u; j++, i++) gb[j] = gb[j]! + d[i]!;
-      }
-      cur.weight.grad = cur.gradW;
-      cur.bias.grad = cur.gradB;
-      if (prev !== null) {
-        gemmAB(d, cur.w, prev.delta, rows, u, cur.inputs);
-        activationBackward(prev.act, prev.delta, prev.z, prev.a, rows, prev.units);
-      }
-    }
+  /** The kernels' worker threads when the products may use them as jobs here (see passes.ts), else null. */
+  private threadPool(): ThreadPool | null {
+    if (!this.parallel || !this.pool.inWasm) return null;
+    const state = kernelState(false);
+    const pool = state === null ? null : state.pool;
+    return pool !== null && !pool.busy && state!.canBlock ? pool : null;
   }
 
   /** Picks up an activation changed on the model since construction (a string compare per layer). */
