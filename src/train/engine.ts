@@ -28,7 +28,9 @@ import { lossOf, type LossName } from '../nn/losses.js';
 import { backward } from '../autograd/engine.js';
 import * as ops from '../autograd/ops/index.js';
 import type { Sequential } from '../nn/sequential.js';
+import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/node.js';
 
 /** Computes a batch loss and fills the parameters' `.grad` (see the top of this file). */
 export interface GradientEngine {
@@ -36,6 +38,13 @@ export interface GradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number;
   /** The last layer's pre-activations z [B, out] of the latest batch, when the engine keeps them. */
   readonly lastLogits?: Tensor | null;
+  /** The network's outputs y = f(z) [B, out] of the latest batch (row-major), when the engine has them. */
+  lastOutputs?(): FloatArray | null;
+  /**
+   * Tensors x [rows, in] and t [rows, out] over buffers the engine reads in place: a loop fills
+   * them and passes them to `lossAndGrad` instead of allocating (optional).
+   */
+  batchBuffers?(rows: number): { x: Tensor; t: Tensor };
 }
 
 /** Makes the engine for a model and loss (the hook the fused dense-stack path plugs into). */
@@ -84,6 +93,11 @@ export class AutogradEngine implements GradientEngine {
     backward(E);
     this.lastLogits = z;
     return value;
+  }
+
+  lastOutputs(): FloatArray | null {
+    const z = this.lastLogits;
+    return z === null ? null : noGrad(() => activate(this.model.layers[this.model.layers.length - 1]!.activation, z)).data;
   }
 }
 

@@ -1,27 +1,27 @@
 import { BackpropError } from '../errors.js';
-import { noGrad } from '../autograd/node.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
 import { initKernels } from '../kernels/kernel-state.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { loadWasmKernels } from '../kernels/wasm-loader.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
-import { activate } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { BatchLogs, Callback, FitResult, TrainContext } from './callbacks.js';
+import { BatchMetrics } from './batch-metrics.js';
 import { clipGradNorm, gradNorm } from './clip.js';
-import { allFinite, likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
+import { firstNonFinite, gatherRows, WeightBackup } from './fit-step.js';
+import { likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { autogradEngine, type EngineFactory, type GradientEngine } from './engine.js';
 import { fusedEngine } from '../fused/engine.js';
 import { History, type EpochLogs } from './history.js';
-import { evaluate, predictLabels, toTensorData, type Metrics } from './metrics.js';
+import { evaluate, toTensorData, type Metrics } from './metrics.js';
 import type { LrSchedule } from './schedules.js';
 import type { TrainingState } from './state.js';
 
@@ -58,7 +58,12 @@ export interface FitOptions {
   engine?: GradientEngine | EngineFactory;
   /** Continue from a checkpoint's state instead of starting afresh. */
   resume?: TrainingState;
-  /** Measure loss and accuracy on all training rows after each epoch (default true); else report the batch mean. */
+  /**
+   * The epoch's training figures (loss, accuracy, precision, recall or MSE, R²): by default from
+   * the batches as they were trained, each with the weights before its own step (as Keras reports
+   * them; no extra work). `true` measures all training rows again with the epoch's final weights
+   * instead — exact, at the cost of a forward pass over the training set every epoch.
+   */
   trainMetrics?: boolean;
   /** Saved with the weights in checkpoints (scalers, class names). */
   preprocessing?: PreprocessingFile;
@@ -69,14 +74,17 @@ export interface FitOptions {
 /**
  * Trains `model` on `data` by mini-batch gradient descent, Keras-style, deterministically:
  * each epoch takes the rows in a fresh seeded permutation (or in order), `batchSize` at a time,
- * one optimizer step per batch; then it measures the training and validation sets, records a
- * {@link History} entry and runs the callbacks. Same model, data, options and seed ⇒ bit-identical
+ * one optimizer step per batch; then it records a {@link History} entry — the training figures
+ * from the epoch's batches (or all rows measured again, with `trainMetrics: true`) and the
+ * validation set measured — and runs the callbacks. Same model, data, options and seed ⇒ bit-identical
  * weights; a run resumed from a checkpoint state ends exactly where an uninterrupted run does.
  *
  * Before training, the data is checked against the network (`validateForModel`), and the
  * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path,
  * with worker threads when the network's products are large enough to share (`initKernels()`'s
- * default; call `initKernels({ threads: 1 })` first to keep training on one thread). If the loss, a
+ * default; call `initKernels({ threads: 1 })` first to keep training on one thread). On the fused
+ * path the parameters then move into the kernels' memory (`Tensor.moveData`: the same values in
+ * new storage — read `weight.data` again after training starts). If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -159,15 +167,21 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const inSize = data.inputSize;
   const outSize = data.outputSize;
   const batches = Math.ceil(n / batchSize);
-  const xBuf = allocate(dtype, Math.min(batchSize, n) * inSize);
-  const tBuf = allocate(dtype, Math.min(batchSize, n) * outSize);
-  const lastGood = params.map((p) => allocate(p.dtype, p.size));
+  const buffers = batchBuffers(engine, dtype, Math.min(batchSize, n), inSize, outSize);
+  const backup = new WeightBackup(params);
   const inputMaxAbs = maxAbs(data.x);
-  const outAct = model.layers[model.layers.length - 1]!.activation;
   const classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
+  const running = new BatchMetrics(classify ? { classes: data.classNames?.length ?? outSize, encoding: data.targetEncoding! } : { outputs: outSize }, outSize);
+  const exactTrainMetrics = options.trainMetrics === true;
   const identity = rng ? null : Int32Array.from({ length: n }, (_, i) => i);
   const recentLosses: number[] = [];
   const recentNorms: number[] = [];
+  let epoch = 0;
+  let batch = 0;
+  const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
+    const cause = likelyCause({ lr: optimizer.lr, inputMaxAbs, recentLosses, recentNorms, clipped: options.clipNorm !== undefined });
+    throw new TrainingDivergedError({ epoch, batch, batches, what, value: v, ...at, cause }, history);
+  };
 
   const ctx: TrainContext = {
     model,
@@ -202,39 +216,30 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   };
 
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  for (let epoch = startEpoch + 1; epoch <= epochs && stopReason === null; epoch++) {
+  for (epoch = startEpoch + 1; epoch <= epochs && stopReason === null; epoch++) {
     const started = Date.now();
     if (schedule) optimizer.lr = schedule.rate(epoch, baseLr, optimizer.lr);
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     const order = rng ? rng.permutation(n) : identity!;
-    let lossSum = 0;
-    let rowsSeen = 0;
-    let correct = 0;
-    let counted = 0;
+    running.reset();
     for (let b = 0; b < batches && stopReason === null; b++) {
+      batch = b + 1;
       const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       const rows = idx.length;
-      const xb = new Tensor(rows * inSize === xBuf.length ? xBuf : xBuf.subarray(0, rows * inSize), [rows, inSize]);
-      const tb = new Tensor(rows * outSize === tBuf.length ? tBuf : tBuf.subarray(0, rows * outSize), [rows, outSize]);
-      gatherRows(data.x, inSize, idx, xb.data);
-      gatherRows(data.y, outSize, idx, tb.data);
+      const { x: xb, t: tb } = buffers(rows);
+      gatherRows(trainTD.x.data, inSize, idx, xb.data);
+      gatherRows(trainTD.t.data, outSize, idx, tb.data);
       const value = engine.lossAndGrad(xb, tb);
-      const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
-        const cause = likelyCause({ lr: optimizer.lr, inputMaxAbs, recentLosses, recentNorms, clipped: options.clipNorm !== undefined });
-        throw new TrainingDivergedError({ epoch, batch: b + 1, batches, what, value: v, ...at, cause }, history);
-      };
       if (!Number.isFinite(value)) fail('loss', value, locateForward(model, xb));
       const norm = gradNorm(params);
       if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(model));
       if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm, norm);
-      for (let i = 0; i < params.length; i++) lastGood[i]!.set(params[i]!.data);
+      backup.save();
       optimizer.step();
-      for (let i = 0; i < params.length; i++) {
-        if (!allFinite(params[i]!.data)) {
-          params.forEach((p, k) => p.data.set(lastGood[k]!));
-          const l = Math.floor(i / 2);
-          fail('weights', NaN, { layer: l, where: `${params[i]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
-        }
+      const bad = firstNonFinite(params);
+      if (bad >= 0) {
+        backup.restore();
+        fail('weights', NaN, { layer: Math.floor(bad / 2), where: `${params[bad]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
       }
       recentLosses.push(value);
       recentNorms.push(norm);
@@ -242,21 +247,15 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
         recentLosses.shift();
         recentNorms.shift();
       }
-      lossSum += value * rows;
-      rowsSeen += rows;
-      if (classify && engine.lastLogits) {
-        const y = noGrad(() => activate(outAct, engine.lastLogits!)).data;
-        const predicted = predictLabels(y, rows, outSize, data.targetEncoding!);
-        for (let k = 0; k < rows; k++) if (predicted[k] === data.labels![idx[k]!]) correct++;
-        counted += rows;
-      }
-      const logs: BatchLogs = { epoch, batch: b + 1, batches, rows, loss: value, meanLoss: lossSum / rowsSeen, gradNorm: norm, lr: optimizer.lr };
-      if (counted > 0) logs.accuracy = correct / counted;
+      running.addLoss(value, rows);
+      if (!exactTrainMetrics) tally(running, engine, classify ? data.labels! : null, idx, tb.data, rows);
+      const logs: BatchLogs = { epoch, batch, batches, rows, loss: value, meanLoss: running.meanLoss, gradNorm: norm, lr: optimizer.lr };
+      const accuracy = running.accuracy;
+      if (accuracy !== undefined) logs.accuracy = accuracy;
       for (const cb of callbacks) await cb.onBatchEnd?.(logs, ctx);
     }
-    if (rowsSeen < n) break; // stopped inside the epoch: it is not recorded
-    const logs = epochLogs(epoch, lossSum / rowsSeen, optimizer.lr, options.trainMetrics === false ? null : evaluate(model, loss, trainTD), valTD ? evaluate(model, loss, valTD) : null);
-    if (classify && options.trainMetrics === false && counted > 0) logs.accuracy = correct / counted;
+    if (running.rowsSeen < n) break; // stopped inside the epoch: it is not recorded
+    const logs = epochLogs(epoch, running, optimizer.lr, exactTrainMetrics ? evaluate(model, loss, trainTD) : null, valTD ? evaluate(model, loss, valTD) : null);
     logs.seconds = (Date.now() - started) / 1000;
     schedule?.observe?.(logs, optimizer.lr);
     history.push(logs);
@@ -276,20 +275,32 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   return result;
 }
 
-/** Copies rows `idx` of a flat float64 array (width numbers per row) into `out` (any float type). */
-function gatherRows(src: Float64Array, width: number, idx: Int32Array, out: Float64Array | Float32Array): void {
-  // NOTE: TypedArray#set converts float64 → float32 as an element store does (round to nearest),
-  // in native code: 64 MNIST rows 160 → 50 µs into float32, 18 µs into float64.
-  for (let k = 0; k < idx.length; k++) {
-    const from = idx[k]! * width;
-    out.set(src.subarray(from, from + width), k * width);
-  }
+/**
+ * The batch tensors fit fills: the engine's own buffers when it has them (read in place), else
+ * one pair of arrays for the largest batch and views of them for a smaller last batch.
+ */
+function batchBuffers(engine: GradientEngine, dtype: DType, maxRows: number, inSize: number, outSize: number): (rows: number) => { x: Tensor; t: Tensor } {
+  if (engine.batchBuffers) return (rows) => engine.batchBuffers!(rows);
+  const x = allocate(dtype, maxRows * inSize);
+  const t = allocate(dtype, maxRows * outSize);
+  return (rows) => ({
+    x: new Tensor(rows === maxRows ? x : x.subarray(0, rows * inSize), [rows, inSize]),
+    t: new Tensor(rows === maxRows ? t : t.subarray(0, rows * outSize), [rows, outSize]),
+  });
 }
 
-/** The history entry of an epoch from the measurements. */
-function epochLogs(epoch: number, batchLoss: number, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
-  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0 };
-  if (train) Object.assign(logs, metricFields(train, ''));
+/** Adds a trained batch's predictions (or errors) to the running figures, from the engine's outputs. */
+function tally(running: BatchMetrics, engine: GradientEngine, labels: Int32Array | null, idx: Int32Array, t: FloatArray, rows: number): void {
+  const y = engine.lastOutputs?.() ?? null;
+  if (y === null) return;
+  if (labels !== null) running.addClassified(y, rows, labels, idx);
+  else running.addRegression(y, t, rows);
+}
+
+/** The history entry of an epoch: the batches' running figures, or all rows measured when `train` is given. */
+function epochLogs(epoch: number, running: BatchMetrics, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
+  const batchLoss = running.meanLoss;
+  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0, ...(train ? metricFields(train, '') : running.logs()) };
   if (val) Object.assign(logs, metricFields(val, 'val'));
   return logs;
 }
