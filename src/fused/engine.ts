@@ -1,6 +1,7 @@
 import { BackpropError } from '../errors.js';
 import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
+import { residentLike } from '../kernels/buffer-pool.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { shapeToString } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -47,8 +48,8 @@ export class FusedGradientEngine implements TensorGradientEngine {
   }
 
   /**
-   * Tensors x [rows, inputs] and t [rows, outputs] over buffers the stack reads in place (x in the
-   * kernels' memory, see `FusedDenseStack.inputBuffer`): fill them and pass them to
+   * Tensors x [rows, inputs] and t [rows, outputs] over buffers the stack reads in place (in the
+   * kernels' memory, beside `FusedDenseStack.inputBuffer`): fill them and pass them to
    * {@link lossAndGrad} to save copying the batch. Made once per distinct `rows`; beyond the
    * stack's `maxBatch`, fresh arrays.
    */
@@ -60,7 +61,7 @@ export class FusedGradientEngine implements TensorGradientEngine {
     if (cached !== null && cached.x.shape[0] === rows && cached.x.data.buffer === input.buffer && cached.x.data.byteOffset === input.byteOffset) return cached;
     const n = rows * s.inputs;
     const x = new Tensor(input.length === n ? input : input.subarray(0, n), [rows, s.inputs]);
-    this.batch = { x, t: new Tensor(allocate(s.dtype, rows * s.outputs), [rows, s.outputs]) };
+    this.batch = { x, t: new Tensor(residentLike(allocate(s.dtype, rows * s.outputs), input), [rows, s.outputs]) };
     return this.batch;
   }
 

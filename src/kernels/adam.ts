@@ -101,6 +101,52 @@ export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array,
   if (!ownV) v.set(new Float32Array(heap.buffer, pv, n));
 }
 
+/** One parameter's float32 Adam / AdamW update for {@link adamF32UpdateAll}. */
+export interface AdamF32Job {
+  w: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  c: AdamF32Constants;
+}
+
+/**
+ * The updates of the first `count` entries of `jobs`, each as {@link adamF32Update} makes it —
+ * as one job over the worker threads when they run and every array lives in the kernels' memory
+ * (the fused path's parameters, gradients and moments), so the threads share all the
+ * parameters' updates at once; else one after the other. The same bits either way.
+ *
+ * @example
+ * ```ts
+ * adamF32UpdateAll([{ w, g, m, v, c }, { w: b, g: gb, m: mb, v: vb, c }], 2);
+ * ```
+ */
+export function adamF32UpdateAll(jobs: readonly AdamF32Job[], count: number): void {
+  const state = kernelState(false);
+  const pool = state === null ? null : state.pool;
+  let entries = 0;
+  let inPlace = pool !== null && !pool.busy && state!.canBlock;
+  for (let i = 0; i < count && inPlace; i++) {
+    const j = jobs[i]!;
+    const n = j.w.length;
+    entries += n;
+    inPlace = j.g.length >= n && j.m.length >= n && j.v.length >= n && state!.heap.owns(j.w) && state!.heap.owns(j.g) && state!.heap.owns(j.m) && state!.heap.owns(j.v);
+  }
+  if (!inPlace || entries < THREADS_MIN) {
+    for (let i = 0; i < count; i++) {
+      const j = jobs[i]!;
+      adamF32Update(j.w, j.g, j.m, j.v, j.c);
+    }
+    return;
+  }
+  pool!.begin();
+  for (let i = 0; i < count; i++) {
+    const j = jobs[i]!;
+    pool!.adam(j.w.byteOffset, j.g.byteOffset, j.m.byteOffset, j.v.byteOffset, j.w.length, j.c);
+  }
+  pool!.runSync();
+}
+
 /**
  * The TypeScript twin of the WebAssembly kernel: the same float32 operations in the same order,
  * each rounded with Math.fround (float64 +, −, ×, ÷ and √ of float32 values rounded once to

@@ -1,7 +1,7 @@
 import { BackpropError } from '../errors.js';
 import type { AdamF32Constants } from './adam.js';
 import type { WasmHeap } from './wasm-heap.js';
-import { Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, runTasks, type ControlViews } from './worker-loop.js';
+import { Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
 
 /** What the pool needs of a worker, in Node or in a browser. */
@@ -186,12 +186,32 @@ export class ThreadPool {
     return this;
   }
 
-  /** Adds Σ x² over n float32 entries (one chunk); read it with {@link result} after the run. Returns the task's number. */
+  /** Adds Σ x² over n float32 entries (one chunk); {@link result} gives it after the run. Returns the task's number. */
   sumSquares(x: number, n: number): number {
     const t = this.add(TaskKind.SumSquares, 1);
     this.ctl.i32[t + T.A] = x;
     this.ctl.i32[t + T.N] = n;
     return this.count - 1;
+  }
+
+  /** Adds the test whether n float32 entries are all finite (one chunk); {@link result} is 1 or 0 after the run. Returns the task's number. */
+  allFinite(x: number, n: number): number {
+    const t = this.add(TaskKind.AllFinite, 1);
+    this.ctl.i32[t + T.A] = x;
+    this.ctl.i32[t + T.N] = n;
+    return this.count - 1;
+  }
+
+  /**
+   * Adds a gather: `rows` rows of `rowBytes` bytes each, row k of `dst` from row idx[k] of `src`,
+   * the indices being `rows` int32 at byte address `idx`; in chunks of at least 8 rows.
+   */
+  gather(src: number, dst: number, idx: number, rows: number, rowBytes: number): this {
+    const step = Math.max(8, Math.ceil(rows / (this.threads * 2)));
+    const t = this.add(TaskKind.Gather, Math.ceil(rows / step));
+    const s = this.ctl.i32;
+    s[t + T.A] = src; s[t + T.C] = dst; s[t + T.B] = idx; s[t + T.N] = rows; s[t + T.K] = rowBytes; s[t + T.Step] = step;
+    return this;
   }
 
   /** Adds a copy of `bytes` bytes from `src` to `dst` (not overlapping), in chunks of at least 64 KiB. */
@@ -203,7 +223,7 @@ export class ThreadPool {
     return this;
   }
 
-  /** The float64 result of task number `task` of the job just run (a SumSquares task). */
+  /** The float64 result of task number `task` of the job just run (a SumSquares or AllFinite task). */
   result(task: number): number {
     return this.ctl.f64[(TASKS_AT + task * TASK_INTS + T.D) >> 1]!;
   }
@@ -304,6 +324,7 @@ export class ThreadPool {
       Atomics.store(c, base + Slot.Seq, seq);
       Atomics.notify(c, base + Slot.Seq);
     }
+    refreshRows(this.ctl, this.heap.memory);
     runTasks(this.heap.exports, this.ctl, this.workspaces[0]!);
     return seq;
   }

@@ -37,7 +37,7 @@ export const MAX_TASKS = Math.floor((CONTROL_INTS - TASKS_AT) / TASK_INTS);
 export const Job = { Count: 0, Chunks: 1, Next: 2 } as const;
 
 /** What a task does (the `Kind` slot). */
-export const TaskKind = { Gemm: 0, Adam: 1, ColumnSums: 2, SumSquares: 3, Copy: 4 } as const;
+export const TaskKind = { Gemm: 0, Adam: 1, ColumnSums: 2, SumSquares: 3, Copy: 4, AllFinite: 5, Gather: 6 } as const;
 
 /** After a gemm chunk, on the block of C it wrote (float32 only): nothing, bias, bias + relu, or the relu gradient. */
 export const Epilogue = { None: 0, Bias: 1, BiasRelu: 2, ReluGrad: 3 } as const;
@@ -54,7 +54,9 @@ export const Epilogue = { None: 0, Bias: 1, BiasRelu: 2, ReluGrad: 3 } as const;
  *   constants in float32 slots F0…F8 (β₁, 1 − β₁, β₂, 1 − β₂, k, r, ε, l2, s: asm/adam.ts);
  * - ColumnSums: S[j] = Σ_r D[r, j] of a Rows × Cols float32 matrix (one chunk);
  * - SumSquares: Σ X² of N float32 entries in float64 (one chunk), written to the float64 slot `D`;
- * - Copy: N bytes from X to Y (one chunk per `Step` bytes).
+ * - Copy: N bytes from X to Y (one chunk per `Step` bytes);
+ * - AllFinite: whether N float32 entries are all finite, 1 or 0 into the float64 slot `D` (one chunk);
+ * - Gather: N rows of K bytes, row k of C from row idx[k] of A (idx: N int32 at B), `Step` rows per chunk.
  */
 export const T = {
   Kind: 0, Chunks: 1, First: 2,
@@ -75,6 +77,8 @@ export interface ControlViews {
   i32: Int32Array;
   f32: Float32Array;
   f64: Float64Array;
+  /** Int32 view of the whole memory for a Gather task's row indices (re-made when the memory grows: see {@link refreshRows}). */
+  rows: Int32Array;
 }
 
 /** The control area's views (the area lies below the heap, so the views survive memory growth). */
@@ -83,7 +87,13 @@ export function controlViews(buffer: ArrayBufferLike): ControlViews {
     i32: new Int32Array(buffer, CONTROL_BASE, CONTROL_INTS),
     f32: new Float32Array(buffer, CONTROL_BASE, CONTROL_INTS),
     f64: new Float64Array(buffer, CONTROL_BASE, CONTROL_INTS / 2),
+    rows: new Int32Array(buffer),
   };
+}
+
+/** Makes `ctl.rows` cover all of `memory` again after it grew (a shared memory's old buffers keep their old length). */
+export function refreshRows(ctl: ControlViews, memory: WebAssembly.Memory): void {
+  if (ctl.rows.byteLength !== memory.buffer.byteLength) ctl.rows = new Int32Array(memory.buffer);
 }
 
 /**
@@ -145,6 +155,18 @@ function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, 
     case TaskKind.SumSquares:
       ctl.f64[(t + T.D) >> 1] = ex.sumSquares32(c[t + T.A]! >>> 0, c[t + T.N]!);
       return;
+    case TaskKind.AllFinite:
+      ctl.f64[(t + T.D) >> 1] = ex.allFinite32(c[t + T.A]! >>> 0, c[t + T.N]!);
+      return;
+    case TaskKind.Gather: {
+      const step = c[t + T.Step]!;
+      const width = c[t + T.K]!;
+      const src = c[t + T.A]! >>> 0, dst = c[t + T.C]! >>> 0, idx = (c[t + T.B]! >>> 0) >> 2;
+      const rows = ctl.rows;
+      const hi = Math.min(c[t + T.N]!, (chunk + 1) * step);
+      for (let k = chunk * step; k < hi; k++) ex.copyBytes(dst + k * width, src + rows[idx + k]! * width, width);
+      return;
+    }
     case TaskKind.Copy: {
       const step = c[t + T.Step]!;
       const lo = chunk * step;
@@ -185,6 +207,7 @@ export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => vo
     if (seq === seen) continue;
     if (seq < 0) return;
     seen = seq;
+    refreshRows(ctl, setup.memory);
     runTasks(ex, ctl, c[me + Slot.Ws]! >>> 0);
     Atomics.store(c, me + Slot.Done, seq);
     Atomics.notify(c, me + Slot.Done);

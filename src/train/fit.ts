@@ -14,8 +14,8 @@ import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { BatchLogs, Callback, FitResult, TrainContext } from './callbacks.js';
 import { BatchMetrics } from './batch-metrics.js';
-import { clipGradNorm, gradNorm } from './clip.js';
-import { firstNonFinite, gatherRows, WeightBackup } from './fit-step.js';
+import { clipGradNorm } from './clip.js';
+import { batchSource, firstNonFinite, gatherBatch, WeightBackup } from './fit-step.js';
 import { likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { autogradEngine, type EngineFactory, type GradientEngine } from './engine.js';
@@ -168,6 +168,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const outSize = data.outputSize;
   const batches = Math.ceil(n / batchSize);
   const buffers = batchBuffers(engine, dtype, Math.min(batchSize, n), inSize, outSize);
+  const source = batchSource(trainTD, buffers(Math.min(batchSize, n)).x.data);
   const backup = new WeightBackup(params);
   const inputMaxAbs = maxAbs(data.x);
   const classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
@@ -227,14 +228,12 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
       const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       const rows = idx.length;
       const { x: xb, t: tb } = buffers(rows);
-      gatherRows(trainTD.x.data, inSize, idx, xb.data);
-      gatherRows(trainTD.t.data, outSize, idx, tb.data);
+      gatherBatch(source, inSize, outSize, idx, xb.data, tb.data);
       const value = engine.lossAndGrad(xb, tb);
       if (!Number.isFinite(value)) fail('loss', value, locateForward(model, xb));
-      const norm = gradNorm(params);
+      const norm = backup.saveWithNorm();
       if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(model));
       if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm, norm);
-      backup.save();
       optimizer.step();
       const bad = firstNonFinite(params);
       if (bad >= 0) {
