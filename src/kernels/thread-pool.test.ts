@@ -115,3 +115,26 @@ test('a job holds at most MAX_TASKS tasks', () => {
   assert.throws(() => job.sumSquares(x.ptr, 4), (e: unknown) => e instanceof BackpropError && /at most/.test(e.message));
   job.begin().runSync();
 });
+
+test('after a stall the calling thread runs jobs alone for a while (the workers are not told), with the same numbers', () => {
+  const [m, k, n] = [64, 200, 96];
+  const a = filled('float64', m * k);
+  const b = filled('float64', k * n);
+  const c = arena.alloc('float64', m * n);
+  const ref = new Float64Array(m * n);
+  matmulRef(a.view, b.view, ref, m, k, n);
+  const solo = pool as unknown as { solo: number; seq: number };
+  solo.solo = 2;
+  const seq = solo.seq;
+  for (let i = 0; i < 2; i++) {
+    c.view.fill(0);
+    pool.begin().gemm(1, a.ptr, b.ptr, c.ptr, m, k, n, false, false, false).runSync();
+    assert.equal(firstDifference(c.view, ref), -1, `alone, job ${i}`);
+  }
+  assert.equal(solo.seq, seq, 'no job was posted to the workers');
+  assert.equal(solo.solo, 0);
+  c.view.fill(0);
+  pool.begin().gemm(1, a.ptr, b.ptr, c.ptr, m, k, n, false, false, false).runSync();
+  assert.equal(solo.seq, seq + 1, 'then the workers again');
+  assert.equal(firstDifference(c.view, ref), -1);
+});

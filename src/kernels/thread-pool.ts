@@ -1,7 +1,7 @@
 import { BackpropError } from '../errors.js';
 import type { AdamF32Constants } from './adam.js';
 import type { WasmHeap } from './wasm-heap.js';
-import { Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
+import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
 
 /** What the pool needs of a worker, in Node or in a browser. */
@@ -39,6 +39,17 @@ export interface GemmTaskOptions {
 const WAIT_SPIN_MS = 2;
 
 /**
+ * When the calling thread waited longer than this (ms) for a worker's last chunk, the worker most
+ * likely lost its CPU mid-chunk to another process; then the next {@link SOLO_JOBS} jobs run on
+ * the calling thread alone (the same numbers: tasks split outputs, never sums). On a machine
+ * busier than its cores a job would otherwise wait a scheduler time slice (several ms) for a
+ * worker, ten times the work of a training step; two threads only pay where they get two cores.
+ */
+const SLOW_WAIT_MS = 1;
+/** Jobs run alone after a stall before the workers are tried again (~30 MNIST training steps). */
+const SOLO_JOBS = 256;
+
+/**
  * Worker threads sharing one WebAssembly memory with the calling thread. A job is a list of
  * independent tasks — products (cut into chunks of rows or columns of C, with an optional
  * elementwise epilogue on each chunk), float32 Adam updates (cut into ranges), column sums, sums
@@ -59,13 +70,16 @@ export class ThreadPool {
   /** True while an async job is in flight (sync callers then use one thread). */
   busy = false;
   private readonly ctl: ControlViews;
-  private readonly waiters = new Map<number, () => void>();
+  /** Settles an async job once the last worker has left it. */
+  private idle: (() => void) | null = null;
   private seq = 0;
   private count = 0;
   private chunks = 0;
   /** Packed op(B) buffers, one per task slot that needed one (grow-only). */
   private readonly packed: Array<{ ptr: number; bytes: number }> = [];
   private tail: Promise<void> = Promise.resolve();
+  /** Jobs left to run on the calling thread alone after a stall (see {@link SLOW_WAIT_MS}). */
+  private solo = 0;
 
   private constructor(
     readonly heap: WasmHeap,
@@ -76,9 +90,9 @@ export class ThreadPool {
     workers.forEach((_, t) => {
       this.ctl.i32[(t + 1) * SLOTS + Slot.Ws] = workspaces[t + 1]!;
     });
-    workers.forEach((w, t) => {
+    workers.forEach((w) => {
       w.onMessage((reply) => {
-        if (reply.type === 'done') this.waiters.get(t)?.();
+        if (reply.type === 'done' && Atomics.load(this.ctl.i32, Job.Gate) === CLOSED) this.idle?.();
       });
       w.unref();
     });
@@ -228,20 +242,39 @@ export class ThreadPool {
     return this.ctl.f64[(TASKS_AT + task * TASK_INTS + T.D) >> 1]!;
   }
 
-  /** Run the job built since {@link begin} on all threads and block until done (needs `Atomics.wait`). */
+  /**
+   * Run the job built since {@link begin} on all threads and block until done (needs
+   * `Atomics.wait`). Only workers that joined the job before this thread ran out of chunks are
+   * waited for: on a busy machine a worker that is not running costs nothing, the chunks are done here.
+   */
   runSync(): void {
-    const seq = this.dispatch(false);
-    const c = this.ctl.i32;
-    for (let t = 0; t < this.workers.length; t++) {
-      const at = (t + 1) * SLOTS + Slot.Done;
-      if (Atomics.load(c, at) === seq) continue;
-      const until = performance.now() + WAIT_SPIN_MS;
-      while (Atomics.load(c, at) !== seq && performance.now() < until) {
-        // poll (see WAIT_SPIN_MS)
-      }
-      let done: number;
-      while ((done = Atomics.load(c, at)) !== seq) Atomics.wait(c, at, done);
+    if (this.solo > 0) {
+      this.solo--;
+      this.runHere();
+      return;
     }
+    this.dispatch(false);
+    const c = this.ctl.i32;
+    let g = Atomics.or(c, Job.Gate, CLOSED) | CLOSED;
+    if (g === CLOSED) return;
+    const t0 = performance.now();
+    const until = t0 + WAIT_SPIN_MS;
+    while ((g = Atomics.load(c, Job.Gate)) !== CLOSED && performance.now() < until) {
+      // poll (see WAIT_SPIN_MS)
+    }
+    while ((g = Atomics.load(c, Job.Gate)) !== CLOSED) Atomics.wait(c, Job.Gate, g);
+    // A worker that took a chunk and then lost its CPU (a busy machine) stalled this thread: go on alone for a while.
+    if (performance.now() - t0 > SLOW_WAIT_MS) this.solo = SOLO_JOBS;
+  }
+
+  /** The job on this thread alone (the workers are not told of it; the gate stays closed). */
+  private runHere(): void {
+    const c = this.ctl.i32;
+    c[Job.Count] = this.count;
+    c[Job.Chunks] = this.chunks;
+    Atomics.store(c, Job.Next, 0);
+    refreshRows(this.ctl, this.heap.memory);
+    runTasks(this.heap.exports, this.ctl, this.workspaces[0]!);
   }
 
   /** One product on all threads, blocking until done: {@link begin}, {@link gemm}, {@link runSync}. */
@@ -250,7 +283,7 @@ export class ThreadPool {
     this.begin().gemm(fn, a, b, c, m, k, n, transA, transB, accumulate).runSync();
   }
 
-  /** One product on all threads; the promise settles when every worker is done. */
+  /** One product on all threads; the promise settles when every worker that joined it is done. */
   runGemmAsync(fn: 0 | 1, a: number, b: number, c: number, m: number, k: number, n: number,
     transA: boolean, transB: boolean, accumulate: boolean): Promise<void> {
     const job = this.tail.then(async () => {
@@ -258,14 +291,19 @@ export class ThreadPool {
       // NOTE: an unref'd worker would let Node exit while this promise waits for its message.
       for (const w of this.workers) w.ref();
       try {
-        const pending = this.workers.map((_, t) => new Promise<void>((resolve) => this.waiters.set(t, resolve)));
         this.begin().gemm(fn, a, b, c, m, k, n, transA, transB, accumulate);
-        const seq = this.dispatch(true);
-        // A worker may have finished before its message listener mattered: check the slots too.
-        await Promise.all(pending.map((p, t) => Atomics.load(this.ctl.i32, (t + 1) * SLOTS + Slot.Done) === seq ? undefined : p));
+        this.dispatch(true);
+        const c32 = this.ctl.i32;
+        if ((Atomics.or(c32, Job.Gate, CLOSED) | CLOSED) !== CLOSED) {
+          // A worker that leaves posts a message; the last one to leave settles this.
+          await new Promise<void>((resolve) => {
+            this.idle = resolve;
+            if (Atomics.load(c32, Job.Gate) === CLOSED) resolve();
+          });
+        }
       } finally {
         for (const w of this.workers) w.unref();
-        this.waiters.clear();
+        this.idle = null;
         this.busy = false;
       }
     });
@@ -311,12 +349,13 @@ export class ThreadPool {
     return buf.ptr;
   }
 
-  /** Post the job, wake the workers, take chunks here too; returns the job's sequence number. */
+  /** Post the job, open its gate, wake the workers and take chunks here too; returns the job's sequence number. */
   private dispatch(postDone: boolean): number {
     const c = this.ctl.i32;
     c[Job.Count] = this.count;
     c[Job.Chunks] = this.chunks;
     Atomics.store(c, Job.Next, 0);
+    Atomics.store(c, Job.Gate, 0);
     const seq = ++this.seq;
     for (let t = 0; t < this.workers.length; t++) {
       const base = (t + 1) * SLOTS;

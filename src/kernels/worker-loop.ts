@@ -31,10 +31,19 @@ export const MAX_TASKS = Math.floor((CONTROL_INTS - TASKS_AT) / TASK_INTS);
  * The job block (control slots 0…63): `Count` tasks in the task table, cut into `Chunks` chunks
  * in all (each task's own chunks numbered from its `First`). Every thread takes the next chunk
  * number with `Atomics.add` on `Next` until none is left, so a thread that gets less CPU
- * (another process, a throttled tab) simply does fewer chunks. Tasks of one job are independent:
- * a job is one phase of work between two points where every thread has finished.
+ * (another process, a throttled tab) simply does fewer chunks; `Gate` counts the workers inside
+ * (see {@link CLOSED}). Tasks of one job are independent: a job is one phase of work between two
+ * points where every thread in it has finished.
  */
-export const Job = { Count: 0, Chunks: 1, Next: 2 } as const;
+export const Job = { Count: 0, Chunks: 1, Next: 2, Gate: 3 } as const;
+
+/**
+ * The `Gate` slot: the number of workers inside the current job, plus this bit once the calling
+ * thread has closed it (it ran out of chunks). A worker joins only an open job (compare-exchange,
+ * +1) and leaves it (−1) when no chunk is left; the calling thread waits only for the workers
+ * inside — a worker that was not running when the job came (a busy machine) skips it entirely.
+ */
+export const CLOSED = 1 << 30;
 
 /** What a task does (the `Kind` slot). */
 export const TaskKind = { Gemm: 0, Adam: 1, ColumnSums: 2, SumSquares: 3, Copy: 4, AllFinite: 5, Gather: 6 } as const;
@@ -66,11 +75,12 @@ export const T = {
 } as const;
 
 /**
- * A worker's block: the main thread bumps `Seq` and notifies; the worker runs chunks, stores `Seq`
- * into `Done` and notifies back (and posts a message when `PostDone` = 1, for callers that cannot
- * block). `Seq` = −1 asks the worker to stop. `Ws` is its gemm workspace address.
+ * A worker's block: the main thread bumps `Seq` and notifies; the worker joins the job if its gate
+ * is still open, runs chunks, leaves (notifying the gate when it was the last) and posts a message
+ * when `PostDone` = 1 (for callers that cannot block). `Seq` = −1
+ * asks the worker to stop. `Ws` is its gemm workspace address.
  */
-export const Slot = { Seq: 0, Done: 1, Ws: 2, PostDone: 3 } as const;
+export const Slot = { Seq: 0, Ws: 2, PostDone: 3 } as const;
 
 /** The control area as int32, float32 and float64 slots over a shared memory buffer. */
 export interface ControlViews {
@@ -176,6 +186,15 @@ function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, 
   }
 }
 
+/** Enters the posted job unless the calling thread has closed it already; true when entered. */
+function join(c: Int32Array): boolean {
+  for (;;) {
+    const g = Atomics.load(c, Job.Gate);
+    if ((g & CLOSED) !== 0) return false;
+    if (Atomics.compareExchange(c, Job.Gate, g, g + 1) === g) return true;
+  }
+}
+
 /**
  * The body of a matmul worker (Node worker thread or Web Worker): instantiate the module on the
  * shared memory, say `ready`, then sleep in `Atomics.wait` until a job arrives, run chunks of it,
@@ -207,10 +226,11 @@ export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => vo
     if (seq === seen) continue;
     if (seq < 0) return;
     seen = seq;
-    refreshRows(ctl, setup.memory);
-    runTasks(ex, ctl, c[me + Slot.Ws]! >>> 0);
-    Atomics.store(c, me + Slot.Done, seq);
-    Atomics.notify(c, me + Slot.Done);
-    if (c[me + Slot.PostDone] === 1) post({ type: 'done', seq });
+    if (join(c)) {
+      refreshRows(ctl, setup.memory);
+      runTasks(ex, ctl, c[me + Slot.Ws]! >>> 0);
+      if (Atomics.sub(c, Job.Gate, 1) === CLOSED + 1) Atomics.notify(c, Job.Gate);
+      if (c[me + Slot.PostDone] === 1) post({ type: 'done', seq });
+    }
   }
 }
