@@ -74,7 +74,7 @@ function w1(): void {
     peer: 'backprop', workload: 'W1', unit: 'µs', figure: fused,
     extra: {
       dtype: 'float64',
-      variant: 'FusedDenseStack.sgdStep (compiled one-row step)',
+      how: 'FusedDenseStack.sgdStep (compiled one-row step)',
       loopedSmallPath: summarize(us(variant(true, false))),
       generalPath: summarize(us(variant(false))),
       lossAndGradPlusSgdStep: summarize(us(withOptimizer())),
@@ -160,7 +160,7 @@ async function w2(): Promise<void> {
   emit({
     peer: 'backprop', workload: 'W2', unit: 's/epoch', figure: summarize(seconds),
     extra: {
-      accuracy: acc, epochsTrained: epochs + 1, dtype: 'float32', kernels: info, variant: 'fit (trainMetrics: false, the default)',
+      accuracy: acc, epochsTrained: epochs + 1, dtype: 'float32', kernels: info, how: 'fit (trainMetrics: false, the default)',
       stepLoop: { ...summarize(loop.times), accuracy: loop.accuracy, meanPhasesMsPerEpoch: loop.phases },
     },
   });
@@ -219,7 +219,7 @@ async function w5(): Promise<void> {
   }
   emit({
     peer: 'backprop', workload: 'W5', unit: 's', figure: summarize(runs.map((r) => r.seconds)),
-    extra: { accuracy: runs[0]!.accuracy, dtype: 'float32', kernels: info, variant: 'fit, 50 epochs', float64: { ...summarize(runs64.map((r) => r.seconds)), accuracy: runs64[0]!.accuracy } },
+    extra: { accuracy: runs[0]!.accuracy, dtype: 'float32', kernels: info, how: 'fit, 50 epochs', float64: { ...summarize(runs64.map((r) => r.seconds)), accuracy: runs64[0]!.accuracy } },
   });
 }
 

@@ -105,7 +105,7 @@ try {
   emit({
     peer: 'backprop', workload: 'W6', unit: 's/epoch', figure: summarize(mine.seconds),
     extra: {
-      accuracy: mine.accuracy, browser: `Chromium ${version}`, crossOriginIsolated: mine.isolated, kernels: mine.info, variant: 'fit in a module worker',
+      accuracy: mine.accuracy, browser: `Chromium ${version}`, crossOriginIsolated: mine.isolated, kernels: mine.info, how: 'fit in a module worker',
       ...(plain && { notIsolated: { ...summarize(plain.seconds), accuracy: plain.accuracy, crossOriginIsolated: plain.isolated, threads: plain.info.threads } }),
     },
   });

@@ -328,7 +328,7 @@ const configLines = WORKLOADS.flatMap((w) => peers.flatMap((p) => {
   if (all.length < 2) return [];
   const chosen = get(p, w.name)!;
   const list = all.map((m) => `${String(m.extra?.variant ?? 'as installed')} ${fmt(m.figure.median)}`).join(', ');
-  return [`${w.name} ${p}: ${p === 'backprop' ? 'as installed' : `best is ${String(chosen.extra?.variant)}`} (${list})`];
+  return [`${w.name} ${p}: ${p === 'backprop' ? 'as installed' : `best is ${String(chosen.extra?.variant ?? 'as installed')}`} (${list})`];
 }));
 
 /** Each round's median of every figure in the table: the run-to-run spread. */
