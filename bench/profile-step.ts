@@ -23,7 +23,7 @@ const info = await initKernels({ threads: Number(arg('threads', '2')) });
 
 /** Names of the calling thread's work between the pool's jobs, in step order (see the top of this file). */
 const LOSS_AND_GRAD = parallel
-  ? ['lossAndGrad: checks', 'F1 job: z1 = x·W1ᵀ, + b1, relu (784→128)', '', 'F2 job: z2 = h1·W2ᵀ, + b2, relu (128→64)', 'F3 z3 = h2·W3ᵀ + b3, softmax-CE loss and δ3, B3 dW3, db3, δ2 = δ3·W3 ⊙ relu′ (calling thread)', 'B2 job: dW2 = δ2ᵀ·h1, db2, δ1 = δ2·W2 ⊙ relu′', '', 'B1 job: dW1 = δ1ᵀ·x, db1', 'lossAndGrad: install .grad']
+  ? ['lossAndGrad: checks', 'F1 job: z1 = x·W1ᵀ, + b1, relu (784→128)', 'between the F1 and F2 jobs', 'F2 job: z2 = h1·W2ᵀ, + b2, relu (128→64)', 'F3 z3 = h2·W3ᵀ + b3, softmax-CE loss and δ3, B3 dW3, db3, δ2 = δ3·W3 ⊙ relu′ (calling thread)', 'B2 job: dW2 = δ2ᵀ·h1, db2, δ1 = δ2·W2 ⊙ relu′', 'between the B2 and B1 jobs', 'B1 job: dW1 = δ1ᵀ·x, db1', 'lossAndGrad: install .grad']
   : ['lossAndGrad: forward F1 … loss … B2 (calling thread)', 'B1 dW1 = δ1ᵀ·x (threads, one product)', 'lossAndGrad: db1, install .grad'];
 
 const { train } = loadMnist();
@@ -61,7 +61,7 @@ function section(names: readonly string[], fn: () => void): void {
   const cuts = [t0, ...marks, t1];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const name = names[Math.min(i, names.length - 1)]!;
-    if (name) add(name, (cuts[i + 1]! - cuts[i]!) * 1000);
+    add(name, (cuts[i + 1]! - cuts[i]!) * 1000);
   }
 }
 
@@ -73,13 +73,13 @@ for (let e = 0; e <= epochs; e++) {
     const idx = order.subarray(start, start + 64);
     const t0 = performance.now();
     const { x, t } = engine.batchBuffers(64);
-    section(['gather x, t', 'job: gather x, t', ''], () => gatherBatch(source, 784, 10, idx, x.data, t.data));
+    section(['gather x, t: indices', 'job: gather x, t', 'gather: after the job'], () => gatherBatch(source, 784, 10, idx, x.data, t.data));
     let value = 0;
     section(LOSS_AND_GRAD, () => void (value = engine.lossAndGrad(x, t)));
     let norm = 0;
-    section(['', 'job: gradient norm, and the weights kept (backup)', ''], () => void (norm = backup.saveWithNorm()));
-    section(['Adam: the updates queued', 'Adam job: every parameter (109,386 weights)', ''], () => opt.step());
-    section(['', 'job: are the weights finite?', ''], () => void firstNonFinite(params));
+    section(['norm and backup: before the job', 'job: gradient norm, and the weights kept (backup)', 'norm and backup: after the job'], () => void (norm = backup.saveWithNorm()));
+    section(['Adam: the updates queued', 'Adam job: every parameter (109,386 weights)', 'Adam: after the job'], () => opt.step());
+    section(['finiteness: before the job', 'job: are the weights finite?', 'finiteness: after the job'], () => void firstNonFinite(params));
     section(['running loss and accuracy'], () => {
       running.addLoss(value, 64);
       running.addClassified(engine.lastOutputs()!, 64, train.labels!, idx);

@@ -13,11 +13,11 @@ export interface FusedLayer {
   readonly weight: Tensor;
   readonly bias: Tensor;
   /**
-   * The model's own weight (units × inputs) and bias data, updated in place by optimizers (read
-   * through the tensors each time: `Tensor.moveData` may have given them new storage).
+   * The model's own weight (units × inputs) and bias data, updated in place by optimizers; the
+   * stack re-reads them from the tensors before each step (`Tensor.moveData` may give them new storage).
    */
-  readonly w: FloatArray;
-  readonly b: FloatArray;
+  w: FloatArray;
+  b: FloatArray;
   /** ∂E/∂W and ∂E/∂b, installed as the parameters' `.grad`. */
   readonly gradW: Tensor;
   readonly gradB: Tensor;
@@ -46,12 +46,8 @@ export function fusedLayer(layer: Dense, gradW: FloatArray, gradB: FloatArray): 
     act: actCode(layer.activation),
     weight: layer.weight,
     bias: layer.bias,
-    get w() {
-      return layer.weight.data;
-    },
-    get b() {
-      return layer.bias.data;
-    },
+    w: layer.weight.data,
+    b: layer.bias.data,
     gradW: new Tensor(gradW, layer.weight.shape),
     gradB: new Tensor(gradB, layer.bias.shape),
     z: allocate(dtype, 0),

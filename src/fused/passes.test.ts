@@ -71,26 +71,42 @@ test('threaded passes give the bits of one product at a time: both dtypes, every
   assert.equal(jobs, 2 * 5 * (4 * 2 * 4 + 4 + 6), 'the passes ran as jobs on the pool');
 });
 
-test('a stack moves the parameters into the kernels\' memory; a stack made before sees the moved weights', () => {
+test('a kernel-sized network\'s stack moves its parameters into the kernels\' memory; a stack made before sees them there', () => {
   const heap = kernelState(false)!.heap;
-  const model = seedNetwork();
+  const model = randomModel([300, 128, 5], 'relu', 'softmax', 'float32', 8);
   const before = model.layers[0]!.weight.data;
-  // Built without the kernels' memory: the one-row step compiled for this network captures the arrays.
-  const early = new FusedDenseStack(model, 'sse', { maxBatch: 1, wasmMemory: false });
-  const x = Float64Array.from(SEED.input.flat());
-  const t = Float64Array.from(SEED.target.flat());
-  early.sgdStep(x, t, 1, SEED.lr);
-  assert.equal(early.compiledOneRow, true);
+  const early = new FusedDenseStack(model, 'cross_entropy', { maxBatch: 16, wasmMemory: false });
   assert.equal(heap.owns(model.layers[0]!.weight.data), false);
-  const late = new FusedDenseStack(model, 'sse', { maxBatch: 1 });
+  const late = new FusedDenseStack(model, 'cross_entropy', { maxBatch: 16 });
   const moved = model.layers[0]!.weight.data;
   assert.notEqual(moved, before);
   assert.equal(heap.owns(moved), true, 'the weights now live in the kernels\' memory');
   assert.deepEqual([...moved], [...before], 'with the same values');
-  // The early stack's next step updates the weights where they are now, not the old copy.
-  const w0 = moved[0]!;
-  early.sgdStep(x, t, 1, SEED.lr);
-  assert.notEqual(moved[0], w0, 'the early stack updated the moved weights');
-  assert.equal(before[0], w0, 'and left the old array alone');
+  // The early stack computes with the weights where they are now.
+  const { x, t } = randomBatch(16, 300, 5, 'cross_entropy', 'float32', 9);
+  moved[0] = moved[0]! + 1;
+  const E1 = early.lossAndGrad(x.data, t.data, 16);
+  const g1 = model.layers[0]!.weight.grad!.data.slice();
+  const E2 = late.lossAndGrad(x.data, t.data, 16);
+  assert.equal(E1, E2);
+  assert.ok(same(g1, model.layers[0]!.weight.grad!.data));
   late.dispose();
+});
+
+test('the one-row step compiled for a tiny network follows parameters given new storage (Tensor.moveData)', () => {
+  const model = seedNetwork();
+  const stack = new FusedDenseStack(model, 'sse', { maxBatch: 1 });
+  const x = Float64Array.from(SEED.input.flat());
+  const t = Float64Array.from(SEED.target.flat());
+  stack.sgdStep(x, t, 1, SEED.lr);
+  assert.equal(stack.compiledOneRow, true);
+  assert.equal(kernelState(false)!.heap.owns(model.layers[0]!.weight.data), false, 'a tiny network keeps ordinary arrays');
+  const old = model.layers[0]!.weight.data;
+  model.layers[0]!.weight.moveData(new Float64Array(old.length));
+  const now = model.layers[0]!.weight.data;
+  const w0 = now[0]!;
+  stack.sgdStep(x, t, 1, SEED.lr);
+  assert.notEqual(now[0], w0, 'the step updated the weights in their new storage');
+  assert.equal(old[0], w0, 'and left the old array alone');
+  assert.equal(stack.compiledOneRow, true);
 });

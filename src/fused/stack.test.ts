@@ -180,14 +180,15 @@ test('buffers: allocated once, reused every step, grown once for a larger batch;
   assert.deepEqual(model.layers[0]!.weight.grad!.data, ref.grads[0]);
 });
 
-test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays', () => {
-  const a = randomModel([50, 40, 10], 'relu', 'softmax', 'float32', 31);
+test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays; a network too small for the kernels keeps ordinary arrays', () => {
+  const a = randomModel([120, 40, 10], 'relu', 'softmax', 'float32', 31);
   const b = a.clone();
-  const { x, t } = randomBatch(20, 50, 10, 'cross_entropy', 'float32', 32);
+  const { x, t } = randomBatch(20, 120, 10, 'cross_entropy', 'float32', 32);
   const inWasm = new FusedDenseStack(a, 'cross_entropy', { maxBatch: 20 });
   const plain = new FusedDenseStack(b, 'cross_entropy', { maxBatch: 20, wasmMemory: false });
-  assert.equal(inWasm.inWasmMemory, true, 'the kernels were loaded on a shared memory in before()');
+  assert.equal(inWasm.inWasmMemory, true, 'the kernels were loaded on a shared memory in before(), and 120·40 ≥ MATMUL_THRESHOLDS.wasmMin');
   assert.equal(plain.inWasmMemory, false);
+  assert.equal(new FusedDenseStack(randomModel([50, 40, 10], 'relu', 'softmax', 'float32', 3), 'cross_entropy').inWasmMemory, false, '50·40 < MATMUL_THRESHOLDS.wasmMin: JavaScript loops on ordinary arrays');
   const xb = inWasm.inputBuffer();
   xb.set(x.data);
   assert.equal(inWasm.lossAndGrad(xb, t.data, 20), plain.lossAndGrad(x.data, t.data, 20));

@@ -33,10 +33,13 @@ export interface FusedOptions {
    */
   compile?: boolean;
   /**
-   * Keep the row buffers (net inputs, outputs, deltas, and {@link FusedDenseStack.inputBuffer})
-   * in the WebAssembly kernels' shared memory when those are loaded, so large products read and
-   * write them in place instead of copying them in and out; default true. The gradients stay in
-   * ordinary arrays: they outlive the stack as the parameters' `.grad`.
+   * Keep the row buffers (net inputs, outputs, deltas, {@link FusedDenseStack.inputBuffer}), the
+   * gradients and the parameters themselves (`Tensor.moveData`) in the WebAssembly kernels' shared
+   * memory when those are loaded and the network's products are large enough for them (a layer of
+   * at least `MATMUL_THRESHOLDS.wasmMin` weights), so products, worker threads and the optimizer's
+   * kernel use them in place instead of copying them in and out; default true. A smaller network
+   * does its arithmetic in JavaScript loops, which read ordinary arrays faster than views of the
+   * kernels' growable shared memory: it keeps everything in ordinary arrays.
    */
   wasmMemory?: boolean;
   /**
@@ -133,12 +136,10 @@ export class FusedDenseStack {
   private readonly maxDim: number;
   /**
    * The one-row step compiled for this network (compiled-step.ts): undefined until first needed,
-   * null where it cannot be; reset whenever the buffers or the activations change.
+   * null where it cannot be; reset whenever the buffers, the parameters' storage or the activations change.
    */
   private compiled: CompiledStep | null | undefined = undefined;
   private readonly compile: boolean;
-  /** The first layer's weights when the one-row step was compiled (it captured the arrays). */
-  private compiledWeights: FloatArray | null = null;
   private readonly parallel: boolean;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
@@ -150,7 +151,10 @@ export class FusedDenseStack {
     this.f32 = this.dtype === 'float32';
     this.inputs = model.inputSize;
     this.outputs = model.outputSize;
-    this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
+    // NOTE: V8 reads views of a growable shared memory slower from JavaScript (the seed network's
+    // looped step: 0.20 → 0.44 µs with its weights there): only kernel-sized networks use it.
+    const kernelSized = Math.max(...model.layers.map((l) => l.inputs * l.units)) >= MATMUL_THRESHOLDS.wasmMin;
+    this.pool = new BufferPool(this.dtype, (options.wasmMemory ?? true) && kernelSized, this);
     const resident = <T extends FloatArray>(arr: T): T => (this.pool.inWasm ? kernelResident(arr) : arr);
     // NOTE: the parameters move into the kernels' memory too (Tensor.moveData), so that products,
     // worker threads and the optimizer's kernel use them in place instead of copying them per step.
@@ -235,15 +239,10 @@ export class FusedDenseStack {
       this.capacity >= 1 && x.length >= this.inputs && t.length >= this.outputs && x.BYTES_PER_ELEMENT === t.BYTES_PER_ELEMENT &&
       (x.BYTES_PER_ELEMENT === 4) === this.f32) {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
-      this.syncActivations();
+      this.syncModel();
       if (this.oneRowSquaredError) {
         if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, true));
-        // NOTE: the compiled code captured the weight arrays: compile again if they moved (moveData).
-        if (this.compiledWeights !== this.layers[0]!.w) this.compiled = undefined;
-        if (this.compiled === undefined) {
-          this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
-          this.compiledWeights = this.layers[0]!.w;
-        }
+        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
         if (this.compiled !== null) return this.compiled(x as Float64Array, t as Float64Array, update, lr);
         return oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, false);
       }
@@ -311,7 +310,7 @@ export class FusedDenseStack {
    */
   forward(x: FloatArray, rows: number): FloatArray {
     this.check(x, rows * this.inputs, rows, 'x');
-    this.syncActivations();
+    this.syncModel();
     forwardLayers(this.layers, this.kernelInput(x, rows), rows, onLogits(this.mode), this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
     if (onLogits(this.mode)) activateInto(last.act, last.z, last.a, rows, last.units);
@@ -330,7 +329,7 @@ export class FusedDenseStack {
 
   /** Forward pass and loss (x checked); leaves δ of the last layer (before its activation) in its buffer. */
   private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
-    this.syncActivations();
+    this.syncModel();
     if (small) smallForward(this.layers, x, rows, onLogits(this.mode), this.f32);
     else forwardLayers(this.layers, x, rows, onLogits(this.mode), this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
@@ -357,12 +356,23 @@ export class FusedDenseStack {
     return pool !== null && !pool.busy && state!.canBlock ? pool : null;
   }
 
-  /** Picks up an activation changed on the model since construction (a string compare per layer). */
-  private syncActivations(): void {
+  /**
+   * Picks up what changed on the model since the last call: an activation (a string compare per
+   * layer), or parameters given new storage by `Tensor.moveData` (another stack moved them into the
+   * kernels' memory; an identity compare per layer).
+   */
+  private syncModel(): void {
     const layers = this.model.layers;
     const names = this.actNames;
     for (let l = 0; l < layers.length; l++) {
-      const name = layers[l]!.activation;
+      const layer = layers[l]!;
+      const L = this.layers[l]!;
+      if (L.w !== layer.weight.data || L.b !== layer.bias.data) {
+        L.w = layer.weight.data;
+        L.b = layer.bias.data;
+        this.compiled = undefined;
+      }
+      const name = layer.activation;
       if (name === names[l]) continue;
       const code = ACT[name];
       if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);

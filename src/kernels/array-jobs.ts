@@ -29,17 +29,31 @@ const PIECE = 1 << 15;
  * ```
  */
 export function sumSquaresAndCopy(squares: ReadonlyArray<FloatArray | null>, sums: Float64Array, copies: ReadonlyArray<readonly [FloatArray, FloatArray]>): void {
-  const pool = poolFor([...squares.filter((x): x is FloatArray => x !== null), ...copies.flat()]);
-  if (pool === null) {
-    squares.forEach((x, i) => void (sums[i] = x === null ? 0 : sumOfSquares(x)));
+  let pool = idlePool();
+  let entries = 0;
+  for (let i = 0; i < squares.length && pool !== null; i++) {
+    const x = squares[i]!;
+    if (x === null) continue;
+    if (!inMemory(x)) pool = null;
+    entries += x.length;
+  }
+  for (let i = 0; i < copies.length && pool !== null; i++) {
+    const [from, to] = copies[i]!;
+    if (!inMemory(from) || !inMemory(to)) pool = null;
+    entries += from.length;
+  }
+  if (pool === null || entries < JOB_MIN) {
+    for (let i = 0; i < squares.length; i++) sums[i] = squares[i] === null ? 0 : sumOfSquares(squares[i]!);
     for (const [from, to] of copies) to.set(from);
     return;
   }
   pool.begin();
-  const tasks = squares.map((x) => (x === null ? -1 : pool.sumSquares(x.byteOffset, x.length)));
+  for (const x of squares) if (x !== null) pool.sumSquares(x.byteOffset, x.length);
   for (const [from, to] of copies) pool.copy(to.byteOffset, from.byteOffset, from.byteLength);
   pool.runSync();
-  tasks.forEach((t, i) => void (sums[i] = t < 0 ? 0 : pool.result(t)));
+  // NOTE: the sums are tasks 0, 1, … in the order of the arrays that are not null.
+  let task = 0;
+  for (let i = 0; i < squares.length; i++) sums[i] = squares[i] === null ? 0 : pool.result(task++);
 }
 
 /**
@@ -52,22 +66,24 @@ export function sumSquaresAndCopy(squares: ReadonlyArray<FloatArray | null>, sum
  * ```
  */
 export function firstNonFiniteOf(arrays: readonly FloatArray[]): number {
-  const pool = poolFor(arrays);
-  if (pool === null) {
+  let pool = idlePool();
+  let entries = 0;
+  for (let i = 0; i < arrays.length && pool !== null; i++) {
+    if (!inMemory(arrays[i]!)) pool = null;
+    entries += arrays[i]!.length;
+  }
+  if (pool === null || entries < JOB_MIN) {
     for (let i = 0; i < arrays.length; i++) if (!allFinite(arrays[i]!)) return i;
     return -1;
   }
   pool.begin();
-  const owner: number[] = [];
-  const tasks: number[] = [];
-  arrays.forEach((x, i) => {
-    for (let at = 0; at < x.length; at += PIECE) {
-      tasks.push(pool.allFinite(x.byteOffset + at * 4, Math.min(PIECE, x.length - at)));
-      owner.push(i);
-    }
-  });
+  for (const x of arrays) for (let at = 0; at < x.length; at += PIECE) pool.allFinite(x.byteOffset + at * 4, Math.min(PIECE, x.length - at));
   pool.runSync();
-  for (let k = 0; k < tasks.length; k++) if (pool.result(tasks[k]!) !== 1) return owner[k]!;
+  // NOTE: the pieces are tasks 0, 1, … array by array, in order.
+  let task = 0;
+  for (let i = 0; i < arrays.length; i++) {
+    for (let at = 0; at < arrays[i]!.length; at += PIECE) if (pool.result(task++) !== 1) return i;
+  }
   return -1;
 }
 
@@ -83,10 +99,14 @@ export function firstNonFiniteOf(arrays: readonly FloatArray[]): number {
  * ```
  */
 export function gatherRowsOf(parts: ReadonlyArray<readonly [FloatArray, number, FloatArray]>, idx: Int32Array): void {
+  let pool = idlePool();
   let entries = 0;
-  for (const [, width] of parts) entries += width * idx.length;
-  const pool = entries >= GATHER_MIN ? poolFor(parts.flatMap(([src, , out]) => [src, out]), 0) : null;
-  if (pool === null) {
+  for (let i = 0; i < parts.length && pool !== null; i++) {
+    const [src, width, out] = parts[i]!;
+    if (!inMemory(src) || !inMemory(out)) pool = null;
+    entries += width * idx.length;
+  }
+  if (pool === null || entries < GATHER_MIN) {
     for (const [src, width, out] of parts) {
       for (let k = 0; k < idx.length; k++) {
         const from = idx[k]! * width;
@@ -115,15 +135,14 @@ function indexBlock(pool: ThreadPool, n: number): number {
   return indices;
 }
 
-/** The thread pool when it can run a job on these arrays here, else null. */
-function poolFor(arrays: readonly FloatArray[], min = JOB_MIN): ThreadPool | null {
+/** The thread pool when a job may run on it from this thread now, else null. */
+function idlePool(): ThreadPool | null {
   const state = kernelState(false);
   const pool = state === null ? null : state.pool;
-  if (pool === null || pool.busy || !state!.canBlock) return null;
-  let entries = 0;
-  for (const x of arrays) {
-    if (!(x instanceof Float32Array) || !state!.heap.owns(x)) return null;
-    entries += x.length;
-  }
-  return entries >= min ? pool : null;
+  return pool !== null && !pool.busy && state!.canBlock ? pool : null;
+}
+
+/** Whether `x` is float32 in the kernels' memory (a task can read or write it in place). */
+function inMemory(x: FloatArray): boolean {
+  return x instanceof Float32Array && kernelState(false)!.heap.owns(x);
 }

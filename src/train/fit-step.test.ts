@@ -2,7 +2,7 @@
 // jobs on the threads) and on ordinary arrays: gradNorm's bits, the backup, the batch rows.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { iris } from '../data/iris.js';
+import { datasetFromArrays } from '../data/arrays.js';
 import { FusedGradientEngine } from '../fused/engine.js';
 import { initKernels, kernelState, shutdownKernels } from '../kernels/kernel-state.js';
 import { Sequential } from '../nn/sequential.js';
@@ -41,19 +41,23 @@ for (const dtype of ['float32', 'float64'] as const) {
 }
 
 test('batchSource moves the float32 training copy beside the batch buffers; gatherBatch takes row idx[k] into row k', () => {
-  const data = iris();
-  const model = Sequential.mlp([4, 8, 3], { activation: 'relu', output: 'softmax', rng: new Rng(1), dtype: 'float32' });
-  const engine = new FusedGradientEngine(model, 'cross_entropy', { maxBatch: 150 });
+  const rng = new Rng(5);
+  const rows = 300;
+  const x = Array.from({ length: rows }, () => Array.from({ length: 64 }, () => rng.normal()));
+  const labels = Array.from({ length: rows }, (_, i) => [i % 3 === 0 ? 1 : 0, i % 3 === 1 ? 1 : 0, i % 3 === 2 ? 1 : 0]);
+  const data = datasetFromArrays(x, labels, { task: 'regression' });
+  const model = Sequential.mlp([64, 64, 3], { activation: 'relu', output: 'softmax', rng: new Rng(1), dtype: 'float32' });
+  const engine = new FusedGradientEngine(model, 'cross_entropy', { maxBatch: 200 });
   const td = toTensorData(data, 'float32');
-  const { x, t } = engine.batchBuffers(150);
-  const source = batchSource(td, x.data);
+  const batch = engine.batchBuffers(200);
+  const source = batchSource(td, batch.x.data);
   assert.equal(kernelState(false)!.heap.owns(source.x), true);
   assert.equal(source.x, td.x.data, 'moved, not copied again');
-  const idx = new Rng(2).permutation(150);
-  gatherBatch(source, 4, 3, idx, x.data, t.data);
-  for (let k = 0; k < 150; k++) {
-    for (let j = 0; j < 4; j++) assert.equal(x.data[k * 4 + j], Math.fround(data.x[idx[k]! * 4 + j]!));
-    for (let j = 0; j < 3; j++) assert.equal(t.data[k * 3 + j], data.y[idx[k]! * 3 + j]);
+  const idx = rng.permutation(rows).subarray(0, 200);
+  gatherBatch(source, 64, 3, idx, batch.x.data, batch.t.data);
+  for (let k = 0; k < 200; k++) {
+    for (let j = 0; j < 64; j++) assert.equal(batch.x.data[k * 64 + j], Math.fround(data.x[idx[k]! * 64 + j]!));
+    for (let j = 0; j < 3; j++) assert.equal(batch.t.data[k * 3 + j], data.y[idx[k]! * 3 + j]);
   }
   // float64: the arrays stay where they are
   const td64 = toTensorData(data, 'float64');

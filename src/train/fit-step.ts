@@ -41,8 +41,18 @@ export function batchSource(td: TensorData, like: FloatArray): { x: FloatArray; 
  * ```
  */
 export function gatherBatch(source: { x: FloatArray; t: FloatArray }, inputs: number, outputs: number, idx: Int32Array, x: FloatArray, t: FloatArray): void {
-  gatherRowsOf([[source.x, inputs, x], [source.t, outputs, t]], idx);
+  const [px, pt] = PARTS;
+  px[0] = source.x;
+  px[1] = inputs;
+  px[2] = x;
+  pt[0] = source.t;
+  pt[1] = outputs;
+  pt[2] = t;
+  gatherRowsOf(PARTS, idx);
 }
+
+/** gatherBatch's argument to gatherRowsOf, reused (a step allocates nothing). */
+const PARTS: Array<[FloatArray, number, FloatArray]> = [[new Float32Array(0), 0, new Float32Array(0)], [new Float32Array(0), 0, new Float32Array(0)]];
 
 /**
  * The parameters' values before a step, to put back when the step turns a weight NaN or ±∞ (so
@@ -63,11 +73,13 @@ export class WeightBackup {
   private readonly copies: FloatArray[];
   private readonly pairs: Array<[FloatArray, FloatArray]>;
   private readonly sums: Float64Array;
+  private readonly grads: Array<FloatArray | null>;
 
   constructor(private readonly params: readonly Tensor[]) {
     this.copies = params.map((p) => residentLike(allocate(p.dtype, p.size), p.data));
     this.pairs = params.map((p, i) => [p.data, this.copies[i]!]);
     this.sums = new Float64Array(params.length);
+    this.grads = params.map(() => null);
   }
 
   /**
@@ -76,12 +88,12 @@ export class WeightBackup {
    */
   saveWithNorm(): number {
     const params = this.params;
-    const grads: Array<FloatArray | null> = [];
+    const grads = this.grads;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       // NOTE: a parameter moved into the kernels' memory (Tensor.moveData) after this backup was made.
       if (this.pairs[i]![0] !== p.data) this.pairs[i] = [p.data, (this.copies[i] = residentLike(this.copies[i]!, p.data))];
-      grads.push(p.grad === null ? null : p.grad.data);
+      grads[i] = p.grad === null ? null : p.grad.data;
     }
     sumSquaresAndCopy(grads, this.sums, this.pairs);
     let total = 0;
@@ -104,5 +116,10 @@ export class WeightBackup {
  * ```
  */
 export function firstNonFinite(params: readonly Tensor[]): number {
-  return firstNonFiniteOf(params.map((p) => p.data));
+  DATA.length = 0;
+  for (const p of params) DATA.push(p.data);
+  return firstNonFiniteOf(DATA);
 }
+
+/** firstNonFinite's argument to firstNonFiniteOf, reused. */
+const DATA: FloatArray[] = [];
