@@ -7,22 +7,17 @@ import { Adam } from '../src/optim/adam.js';
 import { Rng } from '../src/tensor/rng.js';
 import { fit } from '../src/train/fit.js';
 import { evaluate } from '../src/train/metrics.js';
+import { fetchArray } from './browser-fetch.js';
 
 const scope = globalThis as unknown as { onmessage: ((ev: MessageEvent<{ epochs: number }>) => void) | null; postMessage(m: unknown): void; crossOriginIsolated: boolean };
-
-async function raw<T extends Float32Array | Int32Array>(name: string, Ctor: new (b: ArrayBuffer) => T): Promise<T> {
-  const r = await fetch(name);
-  if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
-  return new Ctor(await r.arrayBuffer());
-}
 
 scope.onmessage = (ev) => {
   void (async () => {
     try {
       const info = await initKernels();
       const names = Array.from({ length: 10 }, (_, i) => String(i));
-      const train = classificationDataset(Float64Array.from(await raw('lib-train-x.f32', Float32Array)), 784, await raw('lib-train-labels.i32', Int32Array), names);
-      const test = classificationDataset(Float64Array.from(await raw('lib-test-x.f32', Float32Array)), 784, await raw('lib-test-labels.i32', Int32Array), names);
+      const train = classificationDataset(Float64Array.from(await fetchArray('lib-train-x.f32', Float32Array)), 784, await fetchArray('lib-train-labels.i32', Int32Array), names);
+      const test = classificationDataset(Float64Array.from(await fetchArray('lib-test-x.f32', Float32Array)), 784, await fetchArray('lib-test-labels.i32', Int32Array), names);
       const model = Sequential.mlp([784, 128, 64, 10], { activation: 'relu', output: 'softmax', rng: new Rng(1), dtype: 'float32' });
       const seconds: number[] = [];
       let t0 = 0;

@@ -1,32 +1,34 @@
-// W6, TF.js's side: bench/tfjs-w2.ts on the wasm backend inside a (classic) Web Worker in Chromium —
-// the threaded SIMD build on every logical CPU where the page is cross-origin isolated — on the benchmark's shuffled
-// MNIST split fetched as raw float32 files. Bundled by bench/browser.ts.
+// W6, TF.js's side: bench/tfjs-w2.ts on the wasm backend in Chromium — in a (classic) Web Worker,
+// or on the page itself, where its threaded SIMD build's own threads start — on every logical CPU
+// where the page is cross-origin isolated, on the benchmark's shuffled MNIST split fetched as raw
+// float32 files. Bundled by bench/browser.ts.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { trainW2 } from './tfjs-w2.js';
+import { fetchArray } from './browser-fetch.js';
 
-const scope = globalThis as unknown as { onmessage: ((ev: MessageEvent<{ epochs: number; fraction: number }>) => void) | null; postMessage(m: unknown): void; crossOriginIsolated: boolean; location: { href: string } };
+interface Scope { onmessage: ((ev: MessageEvent<Job>) => void) | null; postMessage(m: unknown): void; crossOriginIsolated: boolean; location: { href: string }; runTfjs?: (job: Job) => Promise<unknown> }
+interface Job { epochs: number; fraction: number }
+const scope = globalThis as unknown as Scope;
 
-async function raw<T extends Float32Array | Int32Array>(name: string, Ctor: new (b: ArrayBuffer) => T): Promise<T> {
-  const r = await fetch(name);
-  if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
-  return new Ctor(await r.arrayBuffer());
+/** TF.js's W2 here (a worker, or the page itself), with its report or the error. */
+async function run(job: Job): Promise<unknown> {
+  try {
+    setWasmPaths(new URL('./', scope.location.href).href);
+    // NOTE: by default the threaded build uses half the logical CPUs (1 here): a competent user gives it all.
+    setThreadsCount(navigator.hardwareConcurrency);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const [trainX, trainY, testX, testLabels] = await Promise.all([fetchArray('train-x.f32', Float32Array), fetchArray('train-y.f32', Float32Array), fetchArray('test-x.f32', Float32Array), fetchArray('test-labels.i32', Int32Array)]);
+    const data = { trainX, trainY, trainLabels: new Int32Array(0), testX, testY: new Float32Array(0), testLabels, trainRows: trainX.length / 784, testRows: testLabels.length };
+    const r = await trainW2(tf, data, job.fraction, job.epochs);
+    const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    return { ...r, threads: getThreadsCount(), multithread, isolated: scope.crossOriginIsolated, tfjs: tf.version.tfjs };
+  } catch (e) {
+    return { error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+  }
 }
 
-scope.onmessage = (ev) => {
-  void (async () => {
-    try {
-      setWasmPaths(new URL('./', scope.location.href).href);
-      // NOTE: by default the threaded build uses half the logical CPUs (1 here): a competent user gives it all.
-      setThreadsCount(navigator.hardwareConcurrency);
-      await tf.setBackend('wasm');
-      await tf.ready();
-      const [trainX, trainY, testX, testLabels] = await Promise.all([raw('train-x.f32', Float32Array), raw('train-y.f32', Float32Array), raw('test-x.f32', Float32Array), raw('test-labels.i32', Int32Array)]);
-      const data = { trainX, trainY, trainLabels: new Int32Array(0), testX, testY: new Float32Array(0), testLabels, trainRows: trainX.length / 784, testRows: testLabels.length };
-      const r = await trainW2(tf, data, ev.data.fraction, ev.data.epochs);
-      scope.postMessage({ ...r, threads: getThreadsCount(), isolated: scope.crossOriginIsolated, tfjs: tf.version.tfjs });
-    } catch (e) {
-      scope.postMessage({ error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
-    }
-  })();
-};
+// NOTE: the same bundle runs in a classic worker (a message starts it) and on the page (window.runTfjs).
+if (typeof window === 'undefined') scope.onmessage = (ev) => void run(ev.data).then((r) => scope.postMessage(r));
+else scope.runTfjs = run;

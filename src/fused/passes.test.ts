@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initKernels, kernelState, shutdownKernels } from '../kernels/kernel-state.js';
-import { ThreadPool } from '../kernels/thread-pool.js';
+import { countJobs } from '../kernels/test-util.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import { seedNetwork, SEED } from '../nn/seed.js';
@@ -18,21 +18,6 @@ before(async () => {
 });
 after(() => shutdownKernels());
 
-/** Counts the jobs run on the pool while `fn` runs. */
-function countJobs(fn: () => void): number {
-  const runSync = ThreadPool.prototype.runSync;
-  let jobs = 0;
-  ThreadPool.prototype.runSync = function (this: ThreadPool) {
-    jobs++;
-    runSync.call(this);
-  };
-  try {
-    fn();
-  } finally {
-    ThreadPool.prototype.runSync = runSync;
-  }
-  return jobs;
-}
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Object.is(v, b[i]));
 

@@ -9,8 +9,7 @@ import { firstNonFiniteOf, gatherRowsOf, sumSquaresAndCopy } from './array-jobs.
 import { kernelResident } from './buffer-pool.js';
 import { sumOfSquaresTs } from './elementwise.js';
 import { initKernels, kernelState, shutdownKernels } from './kernel-state.js';
-import { ThreadPool } from './thread-pool.js';
-import { firstDifference } from './test-util.js';
+import { countJobs, firstDifference } from './test-util.js';
 
 before(async () => {
   assert.equal((await initKernels({ threads: 2 })).threads, 2);
@@ -19,21 +18,6 @@ after(() => shutdownKernels());
 
 const rng = new Rng(21);
 const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
-/** Runs `fn` and returns how many jobs it ran on the pool. */
-function jobs(fn: () => void): number {
-  const runSync = ThreadPool.prototype.runSync;
-  let count = 0;
-  ThreadPool.prototype.runSync = function (this: ThreadPool) {
-    count++;
-    runSync.call(this);
-  };
-  try {
-    fn();
-  } finally {
-    ThreadPool.prototype.runSync = runSync;
-  }
-  return count;
-}
 
 test('sums of squares and copies: one job in the kernels\' memory, sumOfSquares\'s bits', () => {
   const sizes = [100352, 128, 8192, 64, 640, 10];
@@ -41,7 +25,7 @@ test('sums of squares and copies: one job in the kernels\' memory, sumOfSquares\
   const resident = plain.map((x) => kernelResident(x.slice()));
   const copies = sizes.map((n) => kernelResident(new Float32Array(n)));
   const sums = new Float64Array(sizes.length + 1);
-  assert.equal(jobs(() => sumSquaresAndCopy([...resident, null], sums, resident.map((x, i) => [x, copies[i]!] as const))), 1);
+  assert.equal(countJobs(() => sumSquaresAndCopy([...resident, null], sums, resident.map((x, i) => [x, copies[i]!] as const))), 1);
   plain.forEach((x, i) => {
     assert.equal(sums[i], sumOfSquaresTs(x), `sum ${i}`);
     assert.equal(firstDifference(copies[i]!, x), -1, `copy ${i}`);
@@ -49,14 +33,14 @@ test('sums of squares and copies: one job in the kernels\' memory, sumOfSquares\
   assert.equal(sums[sizes.length], 0, 'null: no gradient');
   const plainCopies = sizes.map((n) => new Float32Array(n));
   const plainSums = new Float64Array(sizes.length);
-  assert.equal(jobs(() => sumSquaresAndCopy(plain, plainSums, plain.map((x, i) => [x, plainCopies[i]!] as const))), 0, 'ordinary arrays: no job');
+  assert.equal(countJobs(() => sumSquaresAndCopy(plain, plainSums, plain.map((x, i) => [x, plainCopies[i]!] as const))), 0, 'ordinary arrays: no job');
   assert.deepEqual([...plainSums], [...sums.subarray(0, sizes.length)]);
 });
 
 test('the first non-finite array: found in every piece of a large array, in a job or not', () => {
   const arrays = [random(100352), random(128), random(8192)];
   const resident = arrays.map((x) => kernelResident(x.slice()));
-  assert.equal(jobs(() => assert.equal(firstNonFiniteOf(resident), -1)), 1);
+  assert.equal(countJobs(() => assert.equal(firstNonFiniteOf(resident), -1)), 1);
   for (const [which, at, bad] of [[0, 0, NaN], [0, 70000, Infinity], [0, 100351, -Infinity], [2, 8191, NaN], [1, 5, Infinity]] as const) {
     const x = resident[which]!;
     const keep = x[at]!;
@@ -77,9 +61,9 @@ test('gathering rows: the job and the row copies give the same batch', () => {
   const idx = Int32Array.from({ length: 64 }, () => rng.int(rows));
   const [xr, tr] = [kernelResident(x.slice()), kernelResident(t.slice())];
   const [xb, tb] = [kernelResident(new Float32Array(64 * inputs)), kernelResident(new Float32Array(64 * outputs))];
-  assert.equal(jobs(() => gatherRowsOf([[xr, inputs, xb], [tr, outputs, tb]], idx)), 1);
+  assert.equal(countJobs(() => gatherRowsOf([[xr, inputs, xb], [tr, outputs, tb]], idx)), 1);
   const [xp, tp] = [new Float32Array(64 * inputs), new Float32Array(64 * outputs)];
-  assert.equal(jobs(() => gatherRowsOf([[x, inputs, xp], [t, outputs, tp]], idx)), 0);
+  assert.equal(countJobs(() => gatherRowsOf([[x, inputs, xp], [t, outputs, tp]], idx)), 0);
   assert.equal(firstDifference(xb, xp), -1);
   assert.equal(firstDifference(tb, tp), -1);
   for (let k = 0; k < 64; k++) assert.equal(xp[k * inputs + 3], x[idx[k]! * inputs + 3]);
@@ -94,7 +78,7 @@ test('a step\'s float32 Adam updates at once: one job for every parameter, the T
   const twin = resident.map((j) => ({ w: j.w.slice(), g: j.g.slice(), m: j.m.slice(), v: j.v.slice() }));
   for (let step = 1; step <= 3; step++) {
     resident.forEach((j) => void (j.c = c(step)));
-    assert.equal(jobs(() => adamF32UpdateAll(resident, resident.length)), 1);
+    assert.equal(countJobs(() => adamF32UpdateAll(resident, resident.length)), 1);
     twin.forEach((j) => adamF32Ts(j.w, j.g, j.m, j.v, c(step)));
   }
   resident.forEach((j, i) => {

@@ -1,6 +1,7 @@
 import type { TargetEncoding } from '../data/dataset.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { EpochLogs } from './history.js';
+import { predictedClass } from './metrics.js';
 
 /**
  * The training figures of an epoch from the batches as they were trained (as Keras reports
@@ -82,23 +83,7 @@ export class BatchMetrics {
    */
   addClassified(y: FloatArray, rows: number, labels: Int32Array, idx: Int32Array): void {
     const confusion = this.confusion!;
-    const cols = this.outputs;
-    const onehot = this.encoding === 'onehot';
-    const threshold = this.encoding === 'binary' ? 0.5 : 0;
-    for (let k = 0; k < rows; k++) {
-      let best = 0;
-      if (onehot) {
-        let bestValue = y[k * cols]!;
-        for (let j = 1; j < cols; j++) {
-          const v = y[k * cols + j]!;
-          if (v > bestValue) {
-            bestValue = v;
-            best = j;
-          }
-        }
-      } else best = y[k * cols]! >= threshold ? 1 : 0;
-      confusion[labels[idx[k]!]! * this.classes + best]!++;
-    }
+    for (let k = 0; k < rows; k++) confusion[labels[idx[k]!]! * this.classes + predictedClass(y, k, this.outputs, this.encoding!)]!++;
     this.counted += rows;
   }
 

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
+import { withoutIsolation } from './isolation.js';
 import { root } from './build.js';
 
 const dir = join(root, 'test-artifacts/kernels-page');
@@ -52,15 +53,7 @@ async function kernelPage(isolated: boolean): Promise<Result> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  if (!isolated) {
-    await page.route('**/*', async (route) => {
-      const response = await route.fetch();
-      const headers = { ...response.headers() };
-      delete headers['cross-origin-opener-policy'];
-      delete headers['cross-origin-embedder-policy'];
-      await route.fulfill({ response, headers });
-    });
-  }
+  if (!isolated) await withoutIsolation(page);
   await page.goto(server.url);
   await page.waitForFunction(() => (window as unknown as { kernelResult?: unknown }).kernelResult !== undefined, undefined, { timeout: 30_000 });
   const r = (await page.evaluate(() => (window as unknown as { kernelResult: unknown }).kernelResult)) as Result;

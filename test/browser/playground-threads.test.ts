@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
+import { withoutIsolation } from './isolation.js';
 import { ensureWebBuilt, webDist } from './build.js';
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -50,13 +51,7 @@ test('cross-origin isolated: the training worker starts the kernels\' worker thr
 
 test('without the headers: one thread, and training still works', async () => {
   const page = await browser.newPage();
-  await page.route('**/*', async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers['cross-origin-opener-policy'];
-    delete headers['cross-origin-embedder-policy'];
-    await route.fulfill({ response, headers });
-  });
+  await withoutIsolation(page);
   const { workers, isolated } = await trainXor(page);
   assert.equal(isolated, false);
   assert.ok(!workers.some((u) => /matmul-worker/.test(u)), `no kernels' worker thread: ${workers.join(', ')}`);
