@@ -114,7 +114,7 @@ const bad: [string, string[], RegExp][] = [
   ['CSV without --target', ['--data', 'houses.csv', '--layers', '2,1', '--out', 'x.json'], /CSV data needs --target COLUMN/],
   ['bad --layers', ['--data', 'xor', '--layers', '2,x,2', '--out', 'x.json'], /--layers expects at least two positive whole numbers/],
   ['no network', ['--data', 'xor', '--out', 'x.json'], /missing the network: give MODEL\.json or --layers/],
-  ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /has 2 input columns \(x1, x2\), but the network's first layer takes 3 inputs/],
+  ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /--layers 3,4,2 does not fit the data "xor", which has 2 input columns and 2 target columns; try --layers 2,4,2/],
   ['fractions', ['--data', 'xor', '--layers', '2,2', '--validation', '0.6', '--test', '0.5', '--out', 'x.json'], /leave no training rows/],
   ['schedule', ['--data', 'xor', '--layers', '2,2', '--schedule', 'step:0', '--out', 'x.json'], /--schedule "step:0": step schedule: every must be an integer ≥ 1/],
   ['plot name', ['--data', 'xor', '--layers', '2,2', '--plot', 'x.png', '--out', 'x.json'], /--plot must name an \.svg file/],
@@ -154,13 +154,15 @@ test('every --help example of train, eval and predict runs as pasted (MNIST with
     const command = COMMANDS.find((c) => c.name === name)!;
     for (const example of command.examples) {
       const line = example.replace(/\s+#.*$/, '').replace('--epochs 20', '--epochs 1');
-      const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1);
+      const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      assert.deepEqual(words.slice(0, 2), ['npx', 'backprop'], example);
+      const argv = words.slice(2);
       io.err = '';
       assert.equal(await main(argv, io), 0, `${example}: ${io.err}`);
     }
   }
-  assert.ok(io.files.has('xor.json') && io.files.has('iris.json') && io.files.has('iris.svg') && io.files.has('mnist.json'));
-  assert.match(io.out, /mnist\.json: 784-128-64-10 \(cross_entropy\) on mnist, test part: 2000 rows/);
+  assert.ok(['xor.json', 'iris.json', 'iris.svg', 'mnist.json'].every((f) => io.files.has(`scratch/${f}`)), [...io.files.keys()].join(', '));
+  assert.match(io.out, /scratch\/mnist\.json: 784-128-64-10 \(cross_entropy\) on mnist, test part: 2000 rows/);
   assert.match(io.out, /→ setosa \(\d+\.\d %\)\n1 .*→ virginica/);
 });
 

@@ -16,6 +16,8 @@ export interface TensorGradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number;
   /** The last layer's pre-activations z [B, out] of the latest batch. */
   readonly lastLogits?: Tensor | null;
+  /** Each layer's z, a and δ of the latest batch. */
+  lastTrace?(): readonly { index: number; z: Tensor; a: Tensor; delta: Tensor | null }[] | null;
   /** The network's outputs y = f(z) [B, out] of the latest batch, when the engine has them. */
   lastOutputs?(): FloatArray | null;
   /** Tensors over batch buffers the engine reads in place, to fill instead of allocating. */
@@ -84,8 +86,16 @@ export class FusedGradientEngine implements TensorGradientEngine {
     }
     const E = s.lossAndGrad(x.data, t.data, rows!);
     this.lastLogits = s.logits(rows!);
+    this.lastRows = rows!;
     return E;
   }
+
+  /** Each layer's z, a and δ of the latest batch (views of the stack's buffers). */
+  lastTrace(): { index: number; z: Tensor; a: Tensor; delta: Tensor }[] | null {
+    return this.lastRows === 0 ? null : this.stack.trace(this.lastRows);
+  }
+
+  private lastRows = 0;
 }
 
 /**

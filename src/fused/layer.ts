@@ -1,15 +1,13 @@
+import { ACTIVATION_TABLE, type ActivationSpec } from '../functions/activations/index.js';
 import type { FloatArray } from '../kernels/types.js';
-import type { Dense } from '../nn/dense.js';
-import { allocate } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import { ACT, actCode, type ActCode } from './activation-kernels.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** One dense layer as the fused path sees it: the model's parameters and preallocated buffers. */
 export interface FusedLayer {
   readonly inputs: number;
   readonly units: number;
-  /** Activation code (see `ACT`), kept in step with the model's layer. */
-  act: ActCode;
+  /** The activation's table entry, kept in step with the model's layer. */
+  act: ActivationSpec;
   readonly weight: Tensor;
   readonly bias: Tensor;
   /**
@@ -29,29 +27,12 @@ export interface FusedLayer {
   delta: FloatArray;
 }
 
-/** A layer's output buffer: a = f(z), or z itself for a linear layer. */
-export function outputOf(L: FusedLayer): FloatArray {
-  return L.act === ACT.linear ? L.z : L.a;
+/** Whether the layer applies no activation (its output buffer is z itself). */
+export function isLinear(L: FusedLayer): boolean {
+  return L.act === ACTIVATION_TABLE.linear;
 }
 
-/**
- * The fused view of a dense layer, with empty row buffers (sized later) and the given arrays as
- * the gradients' storage.
- */
-export function fusedLayer(layer: Dense, gradW: FloatArray, gradB: FloatArray): FusedLayer {
-  const dtype = layer.weight.dtype;
-  return {
-    inputs: layer.inputs,
-    units: layer.units,
-    act: actCode(layer.activation),
-    weight: layer.weight,
-    bias: layer.bias,
-    w: layer.weight.data,
-    b: layer.bias.data,
-    gradW: new Tensor(gradW, layer.weight.shape),
-    gradB: new Tensor(gradB, layer.bias.shape),
-    z: allocate(dtype, 0),
-    a: allocate(dtype, 0),
-    delta: allocate(dtype, 0),
-  };
+/** A layer's output buffer: a = f(z), or z itself for a linear layer. */
+export function outputOf(L: FusedLayer): FloatArray {
+  return isLinear(L) ? L.z : L.a;
 }

@@ -59,11 +59,11 @@ test('threaded passes give the bits of one product at a time: both dtypes, every
 test('a kernel-sized network\'s stack moves its parameters into the kernels\' memory; a stack made before sees them there', () => {
   const heap = kernelState(false)!.heap;
   const model = randomModel([300, 128, 5], 'relu', 'softmax', 'float32', 8);
-  const before = model.layers[0]!.weight.data;
+  const before = model.parameters()[0]!.data;
   const early = new FusedDenseStack(model, 'cross_entropy', { maxBatch: 16, wasmMemory: false });
-  assert.equal(heap.owns(model.layers[0]!.weight.data), false);
+  assert.equal(heap.owns(model.parameters()[0]!.data), false);
   const late = new FusedDenseStack(model, 'cross_entropy', { maxBatch: 16 });
-  const moved = model.layers[0]!.weight.data;
+  const moved = model.parameters()[0]!.data;
   assert.notEqual(moved, before);
   assert.equal(heap.owns(moved), true, 'the weights now live in the kernels\' memory');
   assert.deepEqual([...moved], [...before], 'with the same values');
@@ -71,10 +71,10 @@ test('a kernel-sized network\'s stack moves its parameters into the kernels\' me
   const { x, t } = randomBatch(16, 300, 5, 'cross_entropy', 'float32', 9);
   moved[0] = moved[0]! + 1;
   const E1 = early.lossAndGrad(x.data, t.data, 16);
-  const g1 = model.layers[0]!.weight.grad!.data.slice();
+  const g1 = model.parameters()[0]!.grad!.data.slice();
   const E2 = late.lossAndGrad(x.data, t.data, 16);
   assert.equal(E1, E2);
-  assert.ok(same(g1, model.layers[0]!.weight.grad!.data));
+  assert.ok(same(g1, model.parameters()[0]!.grad!.data));
   late.dispose();
 });
 
@@ -85,10 +85,10 @@ test('the one-row step compiled for a tiny network follows parameters given new 
   const t = Float64Array.from(SEED.target.flat());
   stack.sgdStep(x, t, 1, SEED.lr);
   assert.equal(stack.compiledOneRow, true);
-  assert.equal(kernelState(false)!.heap.owns(model.layers[0]!.weight.data), false, 'a tiny network keeps ordinary arrays');
-  const old = model.layers[0]!.weight.data;
-  model.layers[0]!.weight.moveData(new Float64Array(old.length));
-  const now = model.layers[0]!.weight.data;
+  assert.equal(kernelState(false)!.heap.owns(model.parameters()[0]!.data), false, 'a tiny network keeps ordinary arrays');
+  const old = model.parameters()[0]!.data;
+  model.parameters()[0]!.moveData(new Float64Array(old.length));
+  const now = model.parameters()[0]!.data;
   const w0 = now[0]!;
   stack.sgdStep(x, t, 1, SEED.lr);
   assert.notEqual(now[0], w0, 'the step updated the weights in their new storage');

@@ -2,7 +2,8 @@ import type { FloatArray } from '../kernels/types.js';
 import { columnSumsF32 } from '../kernels/elementwise.js';
 import type { ThreadPool } from '../kernels/thread-pool.js';
 import { Epilogue } from '../kernels/worker-loop.js';
-import { activationBackward, ACT, biasActivate } from './activation-kernels.js';
+import { ACTIVATION_TABLE } from '../functions/activations/index.js';
+import { biasActivate } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { outputOf, type FusedLayer } from './layer.js';
 
@@ -27,17 +28,17 @@ export function forwardLayers(layers: readonly FusedLayer[], x: FloatArray, rows
   let input = x;
   for (let l = 0; l < layers.length; l++) {
     const L = layers[l]!;
-    const act = logits && l === layers.length - 1 ? ACT.linear : L.act;
-    const out = act === ACT.linear ? L.z : L.a;
+    const act = logits && l === layers.length - 1 ? ACTIVATION_TABLE.linear : L.act;
+    const out = act === ACTIVATION_TABLE.linear ? L.z : L.a;
     const w = L.w;
     const f32 = w instanceof Float32Array;
     if (pool === null || rows * L.inputs * L.units < PHASE_MIN) {
       gemmABt(input, w, L.z, rows, L.inputs, L.units);
       biasActivate(act, L.z, out, L.b, rows, L.units);
     } else {
-      const fused = f32 && (act === ACT.relu || act === ACT.linear);
+      const fused = f32 && (act === ACTIVATION_TABLE.relu || act === ACTIVATION_TABLE.linear);
       pool.begin().gemm(f32 ? 0 : 1, input.byteOffset, w.byteOffset, L.z.byteOffset, rows, L.inputs, L.units, false, true, false,
-        fused ? { epilogue: act === ACT.relu ? Epilogue.BiasRelu : Epilogue.Bias, bias: L.b.byteOffset, out: out.byteOffset } : {}).runSync();
+        fused ? { epilogue: act === ACTIVATION_TABLE.relu ? Epilogue.BiasRelu : Epilogue.Bias, bias: L.b.byteOffset, out: out.byteOffset } : {}).runSync();
       if (!fused) biasActivate(act, L.z, out, L.b, rows, L.units);
     }
     input = out;
@@ -75,10 +76,10 @@ export function backwardLayers(layers: readonly FusedLayer[], x: FloatArray, row
       columnSums(d, gb, rows, u);
       if (prev !== null) {
         gemmAB(d, w, prev.delta, rows, u, cur.inputs);
-        activationBackward(prev.act, prev.delta, prev.z, prev.a, rows, prev.units);
+        prev.act.backward(prev.delta, prev.z, prev.a, rows, prev.units);
       }
     } else {
-      const reluBack = prev !== null && f32 && prev.act === ACT.relu;
+      const reluBack = prev !== null && f32 && prev.act === ACTIVATION_TABLE.relu;
       const fn = f32 ? 0 : 1;
       pool.begin().gemm(fn, d.byteOffset, input.byteOffset, gw.byteOffset, u, rows, cur.inputs, true, false, false);
       if (f32) pool.columnSums(d.byteOffset, gb.byteOffset, rows, u);
@@ -88,7 +89,7 @@ export function backwardLayers(layers: readonly FusedLayer[], x: FloatArray, row
       }
       pool.runSync();
       if (!f32) columnSums(d, gb, rows, u);
-      if (prev !== null && !reluBack) activationBackward(prev.act, prev.delta, prev.z, prev.a, rows, prev.units);
+      if (prev !== null && !reluBack) prev.act.backward(prev.delta, prev.z, prev.a, rows, prev.units);
     }
     cur.weight.grad = cur.gradW;
     cur.bias.grad = cur.gradB;

@@ -1,20 +1,19 @@
 import { BackpropError } from '../errors.js';
 import type { FloatArray } from '../kernels/types.js';
-import { Dense } from '../nn/dense.js';
-import { checkLoss, type LossName } from '../nn/losses.js';
+import { ACTIVATION_TABLE, isActivationName, type ActivationSpec } from '../functions/activations/index.js';
+import { isLossName, LOSS_TABLE, logitForm, type LogitForm, type LossName, type LossSpec } from '../functions/losses/index.js';
+import type { Dense } from '../nn/dense.js';
 import { Sequential } from '../nn/sequential.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activateInto, activationBackward, ACT } from './activation-kernels.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
 import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
 import { kernelState } from '../kernels/kernel-state.js';
 import type { ThreadPool } from '../kernels/thread-pool.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
-import { fusedLayer, outputOf, type FusedLayer } from './layer.js';
+import { outputOf, type FusedLayer } from './layer.js';
 import { backwardLayers, forwardLayers } from './passes.js';
-import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
 
 /** Options of {@link FusedDenseStack}. */
 export interface FusedOptions {
@@ -76,13 +75,14 @@ export function canFuse(model: unknown, loss: unknown): boolean {
  */
 export function whyNotFused(model: unknown, loss: unknown): string | null {
   if (!(model instanceof Sequential)) return 'the model is not a Sequential';
-  if (typeof loss !== 'string' || !['sse', 'mse', 'cross_entropy', 'bce'].includes(loss)) return `unknown loss ${JSON.stringify(loss)}`;
-  const dtype = model.layers[0]!.weight.dtype;
+  if (!isLossName(loss)) return `unknown loss ${JSON.stringify(loss)}`;
+  const why = model.whyNotFused();
+  if (why !== null) return why;
+  const dtype = model.dtype;
+  // NOTE: every layer kind answers whyNotFused() itself; only those the stack runs (dense) say null.
   for (let i = 0; i < model.layers.length; i++) {
-    const layer = model.layers[i]!;
-    if (!(layer instanceof Dense)) return `layer ${i} is not a Dense layer`;
-    if (layer.weight.dtype !== dtype || layer.bias.dtype !== dtype) return `layer ${i} is ${layer.weight.dtype}/${layer.bias.dtype}, layer 0 is ${dtype}`;
-    if (!(layer.activation in ACT)) return `layer ${i} has activation ${JSON.stringify(layer.activation)}, which has no fused kernel`;
+    const d = model.layers[i]!.dtype;
+    if (d !== null && d !== dtype) return `layer ${i} is ${d}, layer 0 is ${dtype}`;
   }
   return null;
 }
@@ -111,13 +111,15 @@ export function whyNotFused(model: unknown, loss: unknown): string | null {
  * ```
  */
 export class FusedDenseStack {
-  readonly model: Sequential;
+  readonly model: Sequential<Dense>;
   readonly loss: LossName;
   readonly dtype: DType;
   readonly inputs: number;
   readonly outputs: number;
   private readonly layers: FusedLayer[];
-  private mode: LossMode;
+  private readonly lossSpec: LossSpec;
+  /** The loss's form on the logits when the output activation folds into it, else null. */
+  private logitLoss: LogitForm | null;
   private capacity = 0;
   private rowSum = new Float64Array(0);
   private readonly f32: boolean;
@@ -125,7 +127,7 @@ export class FusedDenseStack {
   private readonly pool: BufferPool;
   /** float64 sums of the single-row small path, one per input of the widest layer. */
   private readonly scratch: Float64Array;
-  /** True when the loss is sse or mse on an elementwise output activation (see syncActivations). */
+  /** True when the loss is sse or mse on an elementwise output activation (see syncModel). */
   private oneRowSquaredError = false;
   private input: FloatArray;
   /** The activation names the layer codes were made from (compared by identity each step). */
@@ -145,24 +147,38 @@ export class FusedDenseStack {
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
     if (why !== null) throw new BackpropError('unsupported', `FusedDenseStack: cannot fuse this model with loss ${JSON.stringify(loss)}: ${why}`);
-    this.model = model;
-    this.loss = checkLoss(loss, 'FusedDenseStack');
+    this.model = model as Sequential<Dense>;
+    this.loss = loss;
+    this.lossSpec = LOSS_TABLE[loss];
     this.dtype = model.dtype;
     this.f32 = this.dtype === 'float32';
     this.inputs = model.inputSize;
     this.outputs = model.outputSize;
     // NOTE: V8 reads views of a growable shared memory slower from JavaScript (the seed network's
     // looped step: 0.20 → 0.44 µs with its weights there): only kernel-sized networks use it.
-    const kernelSized = Math.max(...model.layers.map((l) => l.inputs * l.units)) >= MATMUL_THRESHOLDS.wasmMin;
+    const kernelSized = Math.max(...this.model.layers.map((l) => l.inputs * l.units)) >= MATMUL_THRESHOLDS.wasmMin;
     this.pool = new BufferPool(this.dtype, (options.wasmMemory ?? true) && kernelSized, this);
     const resident = <T extends FloatArray>(arr: T): T => (this.pool.inWasm ? kernelResident(arr) : arr);
     // NOTE: the parameters move into the kernels' memory too (Tensor.moveData), so that products,
     // worker threads and the optimizer's kernel use them in place instead of copying them per step.
     for (const p of model.parameters()) p.moveData(resident(p.data));
-    this.layers = model.layers.map((layer) => fusedLayer(layer, resident(allocate(this.dtype, layer.weight.size)), resident(allocate(this.dtype, layer.bias.size))));
+    this.layers = this.model.layers.map((layer) => ({
+      inputs: layer.inputs,
+      units: layer.units,
+      act: ACTIVATION_TABLE[layer.activation] as ActivationSpec,
+      weight: layer.weight,
+      bias: layer.bias,
+      w: layer.weight.data,
+      b: layer.bias.data,
+      gradW: new Tensor(resident(allocate(this.dtype, layer.weight.size)), layer.weight.shape),
+      gradB: new Tensor(resident(allocate(this.dtype, layer.bias.size)), layer.bias.shape),
+      z: allocate(this.dtype, 0),
+      a: allocate(this.dtype, 0),
+      delta: allocate(this.dtype, 0),
+    }));
     this.input = allocate(this.dtype, 0);
-    this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
-    this.actNames = model.layers.map((l) => l.activation);
+    this.logitLoss = logitForm(loss, model.outputActivation);
+    this.actNames = this.model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
     this.compile = options.compile ?? true;
     this.parallel = options.parallel ?? true;
@@ -241,10 +257,11 @@ export class FusedDenseStack {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
       this.syncModel();
       if (this.oneRowSquaredError) {
-        if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, true));
-        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
+        const squared = this.lossSpec.squaredError!;
+        if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, squared, update, lr, this.scratch, true));
+        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, squared) : null;
         if (this.compiled !== null) return this.compiled(x as Float64Array, t as Float64Array, update, lr);
-        return oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, false);
+        return oneRowSquaredErrorStep(this.layers, x, t, squared, update, lr, this.scratch, false);
       }
     }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
@@ -253,7 +270,7 @@ export class FusedDenseStack {
     const E = this.forwardLoss(input, t, rows, small);
     const layers = this.layers;
     const L = layers[layers.length - 1]!;
-    if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
+    if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
     if (small) {
       smallBackward(layers, x, rows, update, lr, this.scratch, this.f32);
       return E;
@@ -288,13 +305,28 @@ export class FusedDenseStack {
   }
 
   /**
-   * The network's outputs y = f(z) [rows, outputs] of the latest batch — after `lossAndGrad` with
-   * no second forward pass (the probabilities softmax_ce computed; σ(z) for sigmoid_bce) — in an
-   * internal buffer whose first rows·outputs entries are valid until the next call.
+   * Each layer's net input z, output a and δ = ∂E/∂z of the latest `rows`-row step, as tensors
+   * viewing the stack's buffers (overwritten by the next call).
+   */
+  trace(rows: number): { index: number; z: Tensor; a: Tensor; delta: Tensor }[] {
+    const last = this.layers.length - 1;
+    return this.layers.map((L, index) => {
+      const n = rows * L.units;
+      const view = (buf: FloatArray): Tensor => new Tensor(buf.subarray(0, n), [rows, L.units]);
+      // NOTE: a loss on the logits leaves the output layer's a unwritten (sigmoid + bce): fill it now.
+      if (index === last && this.logitLoss !== null) L.act.forward(L.z, L.a, rows, L.units);
+      return { index, z: view(L.z), a: view(outputOf(L)), delta: view(L.delta) };
+    });
+  }
+
+  /**
+   * The network's outputs y = f(z) [rows, outputs] of the latest batch — after `lossAndGrad`, with
+   * no second forward pass through the layers (for a loss on the logits, f applied to z now) —
+   * in an internal buffer whose first rows·outputs entries are valid until the next call.
    */
   lastOutputs(rows: number): FloatArray {
     const last = this.layers[this.layers.length - 1]!;
-    if (this.mode === 'sigmoid_bce') activateInto(ACT.sigmoid, last.z, last.a, rows, last.units);
+    if (this.logitLoss !== null) last.act.forward(last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
@@ -311,9 +343,9 @@ export class FusedDenseStack {
   forward(x: FloatArray, rows: number): FloatArray {
     this.check(x, rows * this.inputs, rows, 'x');
     this.syncModel();
-    forwardLayers(this.layers, this.kernelInput(x, rows), rows, onLogits(this.mode), this.threadPool());
+    forwardLayers(this.layers, this.kernelInput(x, rows), rows, this.logitLoss !== null, this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
-    if (onLogits(this.mode)) activateInto(last.act, last.z, last.a, rows, last.units);
+    if (this.logitLoss !== null) last.act.forward(last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
@@ -330,10 +362,13 @@ export class FusedDenseStack {
   /** Forward pass and loss (x checked); leaves δ of the last layer (before its activation) in its buffer. */
   private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
     this.syncModel();
-    if (small) smallForward(this.layers, x, rows, onLogits(this.mode), this.f32);
-    else forwardLayers(this.layers, x, rows, onLogits(this.mode), this.threadPool());
+    if (small) smallForward(this.layers, x, rows, this.logitLoss !== null, this.f32);
+    else forwardLayers(this.layers, x, rows, this.logitLoss !== null, this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
-    const E = lossAndDelta(this.mode, last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units);
+    const E =
+      this.logitLoss !== null
+        ? this.logitLoss.lossAndGrad(last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units)
+        : this.lossSpec.lossAndGrad(outputOf(last), t, last.delta, rows, last.units);
     return this.f32 ? Math.fround(E) : E;
   }
 
@@ -374,20 +409,19 @@ export class FusedDenseStack {
       }
       const name = layer.activation;
       if (name === names[l]) continue;
-      const code = ACT[name];
-      if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
-      this.layers[l]!.act = code;
+      if (!isActivationName(name)) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which is not in the activation table`);
+      this.layers[l]!.act = ACTIVATION_TABLE[name];
       names[l] = name;
       this.compiled = undefined;
       if (l === layers.length - 1) {
-        this.mode = lossMode(this.loss, name);
+        this.logitLoss = logitForm(this.loss, name);
         this.oneRowSquaredError = this.squaredErrorOnElementwise();
       }
     }
   }
 
   private squaredErrorOnElementwise(): boolean {
-    return (this.mode === 'sse' || this.mode === 'mse') && this.layers[this.layers.length - 1]!.act !== ACT.softmax;
+    return this.lossSpec.squaredError !== undefined && this.layers[this.layers.length - 1]!.act.form === 'elementwise';
   }
 
   private check(data: FloatArray, need: number, rows: number, what: string): void {

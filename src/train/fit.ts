@@ -1,61 +1,27 @@
 import { BackpropError } from '../errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
-import { initKernels } from '../kernels/kernel-state.js';
-import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
-import { loadWasmKernels } from '../kernels/wasm-loader.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
-import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
-import { Adam } from '../optim/adam.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
-import { Rng } from '../tensor/rng.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { BatchLogs, Callback, FitResult, TrainContext } from './callbacks.js';
-import { BatchMetrics } from './batch-metrics.js';
-import { clipGradNorm } from './clip.js';
-import { batchSource, firstNonFinite, gatherBatch, WeightBackup } from './fit-step.js';
-import { likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
+import type { Callback, FitResult, TrainContext } from './callbacks.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
-import { autogradEngine, type EngineFactory, type GradientEngine } from './engine.js';
-import { fusedEngine } from '../fused/engine.js';
 import { History, type EpochLogs } from './history.js';
 import { evaluate, toTensorData, type Metrics } from './metrics.js';
-import type { LrSchedule } from './schedules.js';
 import type { TrainingState } from './state.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
 
-/** Options of {@link fit}. Only `loss` is required. */
-export interface FitOptions {
-  /** The loss convention (as in the model file). */
-  loss: LossName;
-  /** The optimizer over `model.parameters()`; default Adam with η = 0.001. */
-  optimizer?: Optimizer;
+/** Options of {@link fit}: the {@link Trainer}'s, and the loop's. Only `loss` is required. */
+export interface FitOptions extends TrainerOptions {
   /** Total epochs (including any done before a resume); default 10. */
   epochs?: number;
-  /** Rows per step, the last batch of an epoch possibly smaller; default 32. */
-  batchSize?: number;
-  /** Shuffle the rows every epoch with `rng` (default true); false takes them in order. */
-  shuffle?: boolean;
-  /** The shuffling generator; default `new Rng(0)`. Its state is part of a checkpoint. */
-  rng?: Rng;
   /** Data measured (never trained on) after every epoch. */
   validation?: Dataset;
   callbacks?: readonly Callback[];
-  /** Learning-rate schedule, applied at the start of each epoch. */
-  schedule?: LrSchedule;
-  /** Clip the global gradient norm to this before each step. */
-  clipNorm?: number;
   /**
    * Early stopping (restoring the best weights): `true` for the defaults, or its options. Its state
    * travels in checkpoints (an `EarlyStopping` passed in `callbacks` works too, but is not saved).
    */
   earlyStopping?: boolean | EarlyStoppingOptions;
-  /**
-   * How gradients are computed: an engine or a factory (see engine.ts). Default: the fused
-   * dense-stack engine (no graph; the same numbers bit for bit) where the model allows it, else autograd.
-   */
-  engine?: GradientEngine | EngineFactory;
   /** Continue from a checkpoint's state instead of starting afresh. */
   resume?: TrainingState;
   /**
@@ -83,8 +49,9 @@ export interface FitOptions {
  * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path,
  * with worker threads when the network's products are large enough to share (`initKernels()`'s
  * default; call `initKernels({ threads: 1 })` first to keep training on one thread). On the fused
- * path the parameters then move into the kernels' memory (`Tensor.moveData`: the same values in
- * new storage — read `weight.data` again after training starts). If the loss, a
+ * path a network with kernel-sized products has its parameters moved into the kernels' memory
+ * (`Tensor.moveData`: the same values in new storage — read `weight.data` again after training
+ * starts). If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -102,32 +69,14 @@ export interface FitOptions {
 export async function fit(model: Sequential, data: Dataset, options: FitOptions): Promise<FitResult> {
   const { loss } = options;
   const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new BackpropError('value', `fit: epochs must be an integer ≥ 0, got ${epochs}`);
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new BackpropError('value', `fit: batchSize must be an integer ≥ 1, got ${batchSize}`);
-  const shape = { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.layers[model.layers.length - 1]!.activation, loss };
-  validateForModel(data, shape);
-  if (data.rows === 0) throw new BackpropError('data', 'fit: the training data has no rows');
+  const trainer = await Trainer.create(model, data, options);
   if (options.validation) {
     if (options.validation.rows === 0) throw new BackpropError('data', 'fit: the validation data has no rows');
-    validateForModel(options.validation, shape);
+    validateForModel(options.validation, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
   }
-  const params = model.parameters();
-  const optimizer = options.optimizer ?? new Adam(params, { lr: 0.001 });
-  if (optimizer.params.length !== params.length || optimizer.params.some((p, i) => p !== params[i])) {
-    throw new BackpropError('value', "fit: the optimizer must be built over this model's parameters (model.parameters())");
-  }
-  // NOTE: wait for the WebAssembly matmul kernels (when this engine has them) so that every step of
-  // the run takes the same kernel path — float32 sums differ slightly between paths — and large
-  // products run on SIMD from the first batch. When the network has products large enough for
-  // threads (the measuring passes multiply all rows at once), start the worker threads too: one
-  // per logical CPU up to 4, ~80 ms once, a no-op when the process already called initKernels.
-  // Thread count never changes a result: threads split C, never the sums.
-  const largest = Math.max(...model.layers.map((l) => l.inputs * l.units)) * data.rows;
-  if (largest >= MATMUL_THRESHOLDS.threadsMin) await initKernels();
-  else await loadWasmKernels();
-  const engine = typeof options.engine === 'function' ? options.engine(model, loss) : (options.engine ?? fusedEngine(model, loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, loss));
-  const rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
+  const { optimizer, history } = trainer;
+  const rng = trainer.rng;
   const schedule = options.schedule;
   const hasValidation = options.validation !== undefined;
   if (schedule && 'monitor' in schedule && typeof schedule.monitor === 'string' && !hasValidation && schedule.monitor.startsWith('val')) {
@@ -137,8 +86,6 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping === true ? {} : options.earlyStopping) : null;
   early?.resolveMonitor(hasValidation);
   const callbacks: Callback[] = [...(early ? [early] : []), ...(options.callbacks ?? [])];
-  const history = new History();
-  let baseLr = optimizer.lr;
   let startEpoch = 0;
   let stopReason: string | null = null;
 
@@ -151,46 +98,26 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
     }
     model.copyFrom(saved.model);
     optimizer.loadStateDict(s.optimizer);
-    baseLr = s.baseLr;
+    trainer.baseLr = s.baseLr;
     if (rng && s.rng) rng.setState(s.rng);
     for (const e of History.fromJSON(s.history, 'checkpoint history').epochs) history.push(e);
     if (schedule?.load && s.schedule) schedule.load(s.schedule);
     if (early && s.earlyStopping) early.load(s.earlyStopping);
     startEpoch = s.epoch;
+    trainer.epoch = s.epoch;
     stopReason = s.stopReason;
   }
 
-  const dtype = model.dtype;
-  const trainTD = toTensorData(data, dtype);
-  const valTD = options.validation ? toTensorData(options.validation, dtype) : null;
-  const n = data.rows;
-  const inSize = data.inputSize;
-  const outSize = data.outputSize;
-  const batches = Math.ceil(n / batchSize);
-  const buffers = batchBuffers(engine, dtype, Math.min(batchSize, n), inSize, outSize);
-  const source = batchSource(trainTD, buffers(Math.min(batchSize, n)).x.data);
-  const backup = new WeightBackup(params);
-  const inputMaxAbs = maxAbs(data.x);
-  const classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
-  const running = new BatchMetrics(classify ? { classes: data.classNames?.length ?? outSize, encoding: data.targetEncoding! } : { outputs: outSize }, outSize);
-  const exactTrainMetrics = options.trainMetrics === true;
-  const identity = rng ? null : Int32Array.from({ length: n }, (_, i) => i);
-  const recentLosses: number[] = [];
-  const recentNorms: number[] = [];
-  let epoch = 0;
-  let batch = 0;
-  const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
-    const cause = likelyCause({ lr: optimizer.lr, inputMaxAbs, recentLosses, recentNorms, clipped: options.clipNorm !== undefined });
-    throw new TrainingDivergedError({ epoch, batch, batches, what, value: v, ...at, cause }, history);
-  };
+  const trainTD = trainer.trainData;
+  const valTD = options.validation ? toTensorData(options.validation, model.dtype) : null;
 
   const ctx: TrainContext = {
     model,
     optimizer,
     history,
     epochs,
-    batches,
-    rows: n,
+    batches: trainer.batches,
+    rows: trainer.rows,
     initialEpoch: startEpoch,
     stop(reason: string) {
       stopReason ??= reason;
@@ -205,7 +132,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
         epoch: history.last?.epoch ?? startEpoch,
         model: toModelFile(model, loss, options.preprocessing),
         optimizer: optimizer.stateDict(),
-        baseLr,
+        baseLr: trainer.baseLr,
         rng: rng ? rng.getState() : null,
         history: history.toJSON(),
         schedule: schedule?.state?.() ?? null,
@@ -217,44 +144,17 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   };
 
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  for (epoch = startEpoch + 1; epoch <= epochs && stopReason === null; epoch++) {
+  while (trainer.epoch < epochs && stopReason === null) {
     const started = Date.now();
-    if (schedule) optimizer.lr = schedule.rate(epoch, baseLr, optimizer.lr);
+    trainer.beginEpoch();
+    const epoch = trainer.epoch;
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
-    const order = rng ? rng.permutation(n) : identity!;
-    running.reset();
-    for (let b = 0; b < batches && stopReason === null; b++) {
-      batch = b + 1;
-      const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-      const rows = idx.length;
-      const { x: xb, t: tb } = buffers(rows);
-      gatherBatch(source, inSize, outSize, idx, xb.data, tb.data);
-      const value = engine.lossAndGrad(xb, tb);
-      if (!Number.isFinite(value)) fail('loss', value, locateForward(model, xb));
-      const norm = backup.saveWithNorm();
-      if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(model));
-      if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm, norm);
-      optimizer.step();
-      const bad = firstNonFinite(params);
-      if (bad >= 0) {
-        backup.restore();
-        fail('weights', NaN, { layer: Math.floor(bad / 2), where: `${params[bad]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
-      }
-      recentLosses.push(value);
-      recentNorms.push(norm);
-      if (recentLosses.length > 20) {
-        recentLosses.shift();
-        recentNorms.shift();
-      }
-      running.addLoss(value, rows);
-      if (!exactTrainMetrics) tally(running, engine, classify ? data.labels! : null, idx, tb.data, rows);
-      const logs: BatchLogs = { epoch, batch, batches, rows, loss: value, meanLoss: running.meanLoss, gradNorm: norm, lr: optimizer.lr };
-      const accuracy = running.accuracy;
-      if (accuracy !== undefined) logs.accuracy = accuracy;
+    while (!trainer.epochDone && stopReason === null) {
+      const logs = trainer.step();
       for (const cb of callbacks) await cb.onBatchEnd?.(logs, ctx);
     }
-    if (running.rowsSeen < n) break; // stopped inside the epoch: it is not recorded
-    const logs = epochLogs(epoch, running, optimizer.lr, exactTrainMetrics ? evaluate(model, loss, trainTD) : null, valTD ? evaluate(model, loss, valTD) : null);
+    if (!trainer.epochDone) break; // stopped inside the epoch: it is not recorded
+    const logs = epochLogs(epoch, trainer, optimizer.lr, options.trainMetrics === true ? evaluate(model, loss, trainTD) : null, valTD ? evaluate(model, loss, valTD) : null);
     logs.seconds = (Date.now() - started) / 1000;
     schedule?.observe?.(logs, optimizer.lr);
     history.push(logs);
@@ -274,32 +174,10 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   return result;
 }
 
-/**
- * The batch tensors fit fills: the engine's own buffers when it has them (read in place), else
- * one pair of arrays for the largest batch and views of them for a smaller last batch.
- */
-function batchBuffers(engine: GradientEngine, dtype: DType, maxRows: number, inSize: number, outSize: number): (rows: number) => { x: Tensor; t: Tensor } {
-  if (engine.batchBuffers) return (rows) => engine.batchBuffers!(rows);
-  const x = allocate(dtype, maxRows * inSize);
-  const t = allocate(dtype, maxRows * outSize);
-  return (rows) => ({
-    x: new Tensor(rows === maxRows ? x : x.subarray(0, rows * inSize), [rows, inSize]),
-    t: new Tensor(rows === maxRows ? t : t.subarray(0, rows * outSize), [rows, outSize]),
-  });
-}
-
-/** Adds a trained batch's predictions (or errors) to the running figures, from the engine's outputs. */
-function tally(running: BatchMetrics, engine: GradientEngine, labels: Int32Array | null, idx: Int32Array, t: FloatArray, rows: number): void {
-  const y = engine.lastOutputs?.() ?? null;
-  if (y === null) return;
-  if (labels !== null) running.addClassified(y, rows, labels, idx);
-  else running.addRegression(y, t, rows);
-}
-
 /** The history entry of an epoch: the batches' running figures, or all rows measured when `train` is given. */
-function epochLogs(epoch: number, running: BatchMetrics, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
-  const batchLoss = running.meanLoss;
-  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0, ...(train ? metricFields(train, '') : running.logs()) };
+function epochLogs(epoch: number, trainer: Trainer, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
+  const batchLoss = trainer.meanLoss;
+  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0, ...(train ? metricFields(train, '') : trainer.runningLogs()) };
   if (val) Object.assign(logs, metricFields(val, 'val'));
   return logs;
 }

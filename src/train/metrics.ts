@@ -6,7 +6,7 @@ import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { lossFromLogits } from './engine.js';
+import { lossFromLogits } from '../nn/losses.js';
 
 /**
  * Classification quality. `confusion[i][j]` counts rows of true class i predicted as class j
@@ -190,8 +190,8 @@ export function evaluate(model: Sequential, loss: LossName, data: Dataset | Tens
   if (ds.rows === 0) throw new BackpropError('data', 'evaluate: the dataset has no rows');
   return noGrad(() => {
     const z = model.forwardLogits(td.x);
-    const value = lossFromLogits(model, loss, z, td.t).item();
-    const y = activate(model.layers[model.layers.length - 1]!.activation, z).data;
+    const value = lossFromLogits(loss, model.outputActivation, z, td.t).item();
+    const y = activate(model.outputActivation, z).data;
     const metrics: Metrics = { loss: value, rows: ds.rows };
     if (ds.task === 'classification' && ds.labels && ds.classNames && ds.targetEncoding) {
       metrics.classification = classificationMetrics(ds.labels, predictLabels(y, ds.rows, ds.outputSize, ds.targetEncoding), ds.classNames);

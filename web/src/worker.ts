@@ -1,12 +1,12 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { initKernels, type Optimizer, type Sequential } from 'backprop';
+import { initKernels, type Dense, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { Settings } from './state.js';
 
 interface Run {
-  model: Sequential;
+  model: Sequential<Dense>;
   opt: Optimizer;
   data: PlayData;
   settings: Settings;

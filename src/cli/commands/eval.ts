@@ -25,8 +25,8 @@ export const evalCommand: Command = {
     },
   },
   examples: [
-    'backprop eval iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
-    'backprop eval mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
+    'npx backprop eval scratch/iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
+    'npx backprop eval scratch/mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
   ],
   run(args, io) {
     const f = args.flags;
@@ -34,7 +34,7 @@ export const evalCommand: Command = {
     const { model, loss: fileLoss, preprocessing } = loadModelArg(path, io);
     const loss = (f.loss as LossName | undefined) ?? fileLoss;
     const seed = (f.seed as number | undefined) ?? 0;
-    const outAct = model.layers[model.layers.length - 1]!.activation;
+    const outAct = model.outputActivation;
     const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'eval');
     const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'eval');
     const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');

@@ -2,7 +2,8 @@ import { BackpropError } from '../../errors.js';
 import { toModelFile } from '../../io/model-file.js';
 import { modelFileToOnnx } from '../../io/onnx.js';
 import type { SafetensorsDtype } from '../../io/safetensors.js';
-import { linearIndices, modelFileToSafetensors } from '../../io/state-dict.js';
+import { encodeSafetensors } from '../../io/safetensors.js';
+import { modelFileToStateDict } from '../../io/state-dict.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 
@@ -28,8 +29,8 @@ export const exportCommand: Command = {
     },
   },
   examples: [
-    'backprop export examples/seed-model.json --format safetensors --out seed.safetensors',
-    'backprop export examples/seed-model.json --format onnx --out seed.onnx',
+    'npx backprop export examples/seed-model.json --format safetensors --out scratch/seed.safetensors',
+    'npx backprop export examples/seed-model.json --format onnx --out scratch/seed.onnx',
   ],
   run(args, io) {
     const f = args.flags;
@@ -49,8 +50,9 @@ export const exportCommand: Command = {
     let what: string;
     if (format === 'safetensors') {
       const dtype = (f.dtype as SafetensorsDtype | undefined) ?? (model.dtype === 'float32' ? 'F32' : 'F64');
-      bytes = modelFileToSafetensors(file, { dtype });
-      const names = linearIndices(model.layers.map((l) => l.activation)).flatMap((k) => [`${k}.weight`, `${k}.bias`]);
+      const { tensors, metadata } = modelFileToStateDict(file, { dtype });
+      bytes = encodeSafetensors(tensors, metadata);
+      const names = [...tensors.keys()];
       what = `safetensors, ${dtype}, tensors ${names.join(', ')}`;
     } else {
       bytes = modelFileToOnnx(file, f.opset === undefined ? {} : { opset: f.opset as number });

@@ -24,8 +24,8 @@ export const importCommand: Command = {
     },
   },
   examples: [
-    'backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out iris-torch.json',
-    'backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out seed-again.json',
+    'npx backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out scratch/iris-torch.json',
+    'npx backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out scratch/seed-again.json',
   ],
   run(args, io) {
     const path = args.positionals[0]!;
@@ -44,7 +44,7 @@ export const importCommand: Command = {
     const { model, loss } = parseModelFile(file, path);
     const out = String(f.out);
     io.writeAtomic(out, JSON.stringify(toModelFile(model, loss), null, 1) + '\n');
-    const acts = model.layers.map((l) => l.activation).join(',');
+    const acts = model.layers.map((l) => l.endsWith ?? l.kind).join(',');
     io.stdout(`wrote ${out} (${model.sizes.join('-')}, ${acts}, loss ${loss}, ${model.dtype})\n`);
     return 0;
   },

@@ -20,7 +20,7 @@ export const predict: Command = {
       json: { type: 'boolean', help: 'print one JSON object {outputs, classes?}' },
     },
   },
-  examples: ['backprop predict iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]"  # after the second train example'],
+  examples: ['npx backprop predict scratch/iris.json --input "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]"  # after the second train example'],
   run(args, io) {
     const path = args.positionals[0]!;
     const { model, preprocessing: pre } = loadModelArg(path, io);
@@ -36,7 +36,7 @@ export const predict: Command = {
       const inv = scalerFromJSON(pre.targets, `${path}: preprocessing.targets`).inverse(Float64Array.from(outputs.flat()));
       outputs = outputs.map((r, i) => Array.from(inv.subarray(i * r.length, (i + 1) * r.length)));
     }
-    const act = model.layers[model.layers.length - 1]!.activation;
+    const act = model.outputActivation;
     const classes = classify(outputs, act, pre?.classNames);
     if (args.flags.json === true) {
       io.stdout(JSON.stringify({ outputs, ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');

@@ -25,6 +25,7 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
+import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
@@ -72,9 +73,9 @@ export const train: Command = {
     },
   },
   examples: [
-    'backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out xor.json',
-    'backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot iris.svg --out iris.json',
-    'backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out mnist.json',
+    'npx backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out scratch/xor.json',
+    'npx backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot scratch/iris.svg --out scratch/iris.json',
+    'npx backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out scratch/mnist.json',
   ],
   async run(args, io) {
     let f = { ...args.flags };
@@ -87,6 +88,9 @@ export const train: Command = {
       // NOTE: a resumed run keeps its epochs and checkpoints into the directory it resumed from, unless told otherwise.
       if (args.flags.checkpoint === undefined && f.checkpoint !== undefined) f.checkpoint = String(args.flags.resume);
     }
+    if (positional !== undefined && resume === undefined && DATA_NAMES.includes(positional) && !io.exists(positional)) {
+      throw new BackpropError('argument', `train: ${JSON.stringify(positional)} is the name of a dataset, and the argument before the flags is a MODEL.json to start from; write --data ${positional}`);
+    }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
     if (f.plot !== undefined && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
     if (f['checkpoint-every'] !== undefined && f.checkpoint === undefined) throw new BackpropError('argument', 'train: --checkpoint-every needs --checkpoint DIR');
@@ -94,8 +98,9 @@ export const train: Command = {
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
-    const outAct = model.layers[model.layers.length - 1]!.activation;
+    const outAct = model.outputActivation;
     const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
+    if (f.layers !== undefined) checkLayersFit(model.sizes, encodeFor(data, model.outputSize, outAct));
     const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
     let scaler: Scaler | undefined;
     if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
@@ -118,8 +123,13 @@ export const train: Command = {
     const schedule = f.schedule !== undefined ? parseSchedule(String(f.schedule), epochs) : undefined;
     if (resume && resume.epoch > epochs) throw new BackpropError('argument', `train: the checkpoint is at epoch ${resume.epoch}, beyond --epochs ${epochs}`);
 
+    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
+    const header =
+      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
+      `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
-    const callbacks: Callback[] = [progress];
+    // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
+    const callbacks: Callback[] = [{ onTrainBegin: () => io.stdout(header) }, progress];
     if (f.checkpoint !== undefined) {
       const dir = String(f.checkpoint);
       callbacks.push(
@@ -137,11 +147,6 @@ export const train: Command = {
       );
     }
     if (args.flags.resume !== undefined) removeStaleTemporaries(String(args.flags.resume));
-    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
-    io.stdout(
-      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
-        `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`,
-    );
     let result;
     try {
       result = await fit(model, trainSet, {
@@ -219,6 +224,24 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
     ...(f.init !== undefined && { init: f.init as InitializerName }),
   });
   return { model, loss };
+}
+
+/** A --layers network whose first or last size does not fit the data: one line with the sizes that would. */
+function checkLayersFit(sizes: readonly number[], data: Dataset): void {
+  const inputs = sizes[0]!;
+  const outputs = sizes[sizes.length - 1]!;
+  if (inputs === data.inputSize && outputs === data.outputSize) return;
+  const classes = data.classNames && data.classNames.length > 2 ? `, one per class: ${listNames(data.classNames)}` : '';
+  const fit = [data.inputSize, ...sizes.slice(1, -1), data.outputSize].join(',');
+  throw new BackpropError(
+    'argument',
+    `train: --layers ${sizes.join(',')} does not fit the data ${JSON.stringify(data.name ?? '')}, which has ${data.inputSize} input column${data.inputSize === 1 ? '' : 's'} and ${data.outputSize} target column${data.outputSize === 1 ? '' : 's'}${classes}; try --layers ${fit}`,
+  );
+}
+
+/** `a, b, c` — or the first few and the last when there are many. */
+function listNames(names: readonly string[]): string {
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …, ${names[names.length - 1]} (${names.length})`;
 }
 
 function loadedPreprocessing(positional: string, resume: TrainingState | undefined, io: CliIo): PreprocessingFile | undefined {
