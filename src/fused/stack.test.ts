@@ -232,3 +232,15 @@ test('canFuse and the errors of the fused path', () => {
   assert.throws(() => engine.lossAndGrad(new Tensor(new Float64Array(4), [2, 2]), new Tensor(new Float64Array(4), [2, 2])), /expected x of shape \[N, 3\], got \[2, 2\]/);
   assert.throws(() => engine.lossAndGrad(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(2), [1, 2])), /expected t of shape \[2, 2\]/);
 });
+
+test('lastOutputs: the outputs f(z) of the batch just trained, without another forward pass (softmax-CE: its loss\'s probabilities)', () => {
+  for (const [out, loss] of [['softmax', 'cross_entropy'], ['sigmoid', 'bce'], ['tanh', 'mse']] as const) {
+    const model = randomModel([3, 5, 4], 'relu', out, 'float64', 19);
+    const { x, t } = randomBatch(6, 3, 4, loss, 'float64', 20);
+    const stack = new FusedDenseStack(model, loss, { maxBatch: 6 });
+    stack.lossAndGrad(x.data, t.data, 6);
+    const want = model.forward(x).data;
+    const got = stack.lastOutputs(6).subarray(0, 24);
+    assert.ok(maxRelDiff(got, want, `${out} outputs`) <= (out === 'softmax' ? 1e-15 : 0), out);
+  }
+});

@@ -321,12 +321,13 @@ export class FusedDenseStack {
 
   /**
    * The network's outputs y = f(z) [rows, outputs] of the latest batch — after `lossAndGrad`, with
-   * no second forward pass through the layers (for a loss on the logits, f applied to z now) —
-   * in an internal buffer whose first rows·outputs entries are valid until the next call.
+   * no second forward pass through the layers (softmax-CE's probabilities as its loss computed
+   * them; for sigmoid-BCE σ applied to z now) — in an internal buffer whose first rows·outputs
+   * entries are valid until the next call.
    */
   lastOutputs(rows: number): FloatArray {
     const last = this.layers[this.layers.length - 1]!;
-    if (this.logitLoss !== null) last.act.forward(last.z, last.a, rows, last.units);
+    if (this.logitLoss !== null && !this.logitLoss.writesOutputs) last.act.forward(last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
