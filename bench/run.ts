@@ -8,6 +8,7 @@
 //   W2  MNIST 784-128-64-10 ReLU/softmax/CE, Adam 1e-3, batch 64, float32, 8,000 digits: s per epoch
 //       (backprop: through fit, the loop users run)
 //   W3  float32 matmul n = 512: GFLOP/s
+//   W4  the CLI end to end (train, eval) on Fashion-MNIST from IDX and CSV vs PyTorch, scikit-learn (bench/w4.ts)
 //   W5  scikit-learn's digits 64-128-64-10, Adam 1e-3, batch 32, 50 epochs, float32: s for the 50
 //   W6  W2 trained in headless Chromium in a Web Worker (cross-origin isolated): s per epoch
 //
@@ -20,9 +21,11 @@ import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digitsSplit } from './digits-data.js';
+import { KEEP_MEMORY, pythonEnv } from './python-env.js';
 import { mnistF32 } from './mnist-data.js';
 import { summarize, type Figure, type Measurement } from './stats.js';
 import { renderSvg, type Panel, type Series } from './svg.js';
+import { runW4 } from './w4.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -94,22 +97,6 @@ const tsx = (file: string, ...args: string[]): { cmd: string; args: string[] } =
 function pythonHas(module: string): boolean {
   const r = spawnSync(PY, ['-c', `import ${module}`], { encoding: 'utf8' });
   return r.status === 0;
-}
-
-/**
- * glibc's allocator told to keep freed memory (the settings a user who profiles numpy finds): by
- * default a block above 128 KiB is mmap'ed and unmapped again on free, so every ~0.4 MB temporary
- * of a training step is handed back to the kernel and faulted in again — numpy's W2 epoch took
- * 0.64 s that way against ~0.09 s with these (issue 16).
- */
-const KEEP_MEMORY = { MALLOC_MMAP_THRESHOLD_: '8000000', MALLOC_TRIM_THRESHOLD_: '200000000', MALLOC_TOP_PAD_: '67108864' };
-
-/** The Python environment for the peers: OpenBLAS core-type overrides removed (they slow a current numpy). */
-function pythonEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
 }
 
 /**
@@ -356,6 +343,10 @@ const table = [
   ...notes.map((n) => `note: ${n}`),
 ].join('\n');
 console.log(table);
+// W4 (bench/w4.ts): the CLI end to end on Fashion-MNIST, with its own table and notes.
+const w4Notes: string[] = [];
+const w4 = !only || only.includes('W4') ? await runW4({ quick, notes: w4Notes }) : null;
+if (w4) console.log(['', ...w4.lines, ...w4Notes.map((n) => `note: ${n}`)].join('\n'));
 
 // ---------------------------------------------------------------- results.json and the plot
 
@@ -389,8 +380,9 @@ const out = {
     })),
   })),
   scaling,
+  ...(w4 && { w4: w4.results }),
   verdicts,
-  notes,
+  notes: [...notes, ...w4Notes],
 };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'results.json'), JSON.stringify(out, null, 2) + '\n');
