@@ -134,7 +134,7 @@ function jobs(): Job[] {
     if (has.numpy) list.push(...python('numpy', 'numpy', w));
     if (has.torch) list.push(...python('pytorch', 'torch', w));
   }
-  // Does backprop's or TF.js's process suffer glibc's unmapping too? The same settings, recorded beside.
+  // Does backprop's or TF.js's process suffer glibc's giving memory back too? The same settings, recorded beside.
   list.push({ peer: 'backprop', workload: 'W2', variant: 'memory kept', env: { ...process.env, ...KEEP_MEMORY }, ...tsx('backprop.ts', '--workload', 'W2') });
   list.push({ peer: 'tfjs-cpu', workload: 'W2', variant: 'memory kept', env: { ...process.env, ...KEEP_MEMORY }, ...tsx('tfjs.ts', '--backend', 'cpu', '--workload', 'W2') });
   if (existsSync(join(scratch, 'digits-train-x.f32'))) {
