@@ -42,6 +42,11 @@ const CORES = cpus().length;
 const started = Date.now();
 /** Where results.json and scaling.svg go: the tracked files only with --record. */
 const outDir = record ? here : scratch;
+if (record && (quick || only)) {
+  // The tracked record is every workload of a full run: a subset or a quick pass would replace it with less.
+  console.error(`bench: --record writes the run of record (every workload, full timings); run it without ${quick ? '--quick' : '--only'}`);
+  process.exit(2);
+}
 
 if (process.argv.includes('--replot')) {
   // Redraw bench/scaling.svg from bench/results.json (after a change to the plot only).
