@@ -65,12 +65,15 @@ SEED_W1 = [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]
 SEED_W2 = [[0.7, 0.9], [0.8, 0.1]]
 
 
-def load_mnist(directory):
-    def raw(name, dtype, cols):
-        a = np.fromfile(os.path.join(directory, name), dtype=dtype)
-        return a.reshape(-1, cols) if cols else a
-    return (raw("train-x.f32", np.float32, 784), raw("train-y.f32", np.float32, 10),
-            raw("test-x.f32", np.float32, 784), raw("test-labels.i32", np.int32, 0))
+def read_raw(directory, name, dtype, cols):
+    """A raw array file written by bench/run.ts, as rows of `cols` (a flat array for cols 0)."""
+    a = np.fromfile(os.path.join(directory, name), dtype=dtype)
+    return a.reshape(-1, cols) if cols else a
+
+
+def load_mnist(d):
+    return (read_raw(d, "train-x.f32", np.float32, 784), read_raw(d, "train-y.f32", np.float32, 10),
+            read_raw(d, "test-x.f32", np.float32, 784), read_raw(d, "test-labels.i32", np.int32, 0))
 
 
 # ---------------------------------------------------------------- numpy
@@ -191,12 +194,9 @@ def set_torch_threads(torch):
     torch.set_num_threads(TORCH_THREADS["n"])
 
 
-def load_digits(directory):
-    def raw(name, dtype, cols):
-        a = np.fromfile(os.path.join(directory, name), dtype=dtype)
-        return a.reshape(-1, cols) if cols else a
-    return (raw("digits-train-x.f32", np.float32, 64), raw("digits-train-labels.i32", np.int32, 0),
-            raw("digits-test-x.f32", np.float32, 64), raw("digits-test-labels.i32", np.int32, 0))
+def load_digits(d):
+    return (read_raw(d, "digits-train-x.f32", np.float32, 64), read_raw(d, "digits-train-labels.i32", np.int32, 0),
+            read_raw(d, "digits-test-x.f32", np.float32, 64), read_raw(d, "digits-test-labels.i32", np.int32, 0))
 
 
 def torch_w5(quick, data_dir):
