@@ -1,6 +1,6 @@
 // W6, TF.js's side: bench/tfjs-w2.ts on the wasm backend in Chromium — in a (classic) Web Worker,
-// or on the page itself, where its threaded SIMD build's own threads start — on every logical CPU
-// where the page is cross-origin isolated, on the benchmark's shuffled MNIST split fetched as raw
+// or on the page itself, where its threaded SIMD build's own threads start — as many as it allows
+// where the page is cross-origin isolated (half the logical CPUs at most, see below), on the benchmark's shuffled MNIST split fetched as raw
 // float32 files. Bundled by bench/browser.ts.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -15,7 +15,8 @@ const scope = globalThis as unknown as Scope;
 async function run(job: Job): Promise<unknown> {
   try {
     setWasmPaths(new URL('./', scope.location.href).href);
-    // NOTE: by default the threaded build uses half the logical CPUs (1 here): a competent user gives it all.
+    // NOTE: asks for every logical CPU, as a competent user would; TF.js 4.22 caps its thread pool at half
+    // of them anyway (backend.cc's init_with_threads_count: min(asked, hardwareConcurrency / 2)), 1 here.
     setThreadsCount(navigator.hardwareConcurrency);
     await tf.setBackend('wasm');
     await tf.ready();

@@ -129,7 +129,7 @@ try {
     peer: 'tfjs-wasm', workload: 'W6', unit: 's/epoch', figure: summarize(tfjs.seconds),
     extra: {
       accuracy: tfjs.accuracy, browser: `Chromium ${version}`, crossOriginIsolated: tfjs.isolated, threads: tfjs.threads, threadedBuild: tfjs.multithread, tfjs: tfjs.tfjs,
-      how: `model.fit ${tfjs.where} (the faster of the two), threaded SIMD build, setThreadsCount(${tfjs.threads === 1 ? 'hardwareConcurrency; it reports 1 thread' : 'hardwareConcurrency'})`,
+      how: `model.fit ${tfjs.where} (the faster of the two), threaded SIMD build, setThreadsCount(hardwareConcurrency), capped by TF.js at half the logical CPUs: ${tfjs.threads} thread${tfjs.threads === 1 ? '' : 's'}`,
       inWorker: { ...summarize(tfjsWorker.seconds), threads: tfjsWorker.threads }, onPage: { ...summarize(tfjsPage.seconds), threads: tfjsPage.threads },
     },
   });
