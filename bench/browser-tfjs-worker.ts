@@ -1,7 +1,7 @@
 // W6, TF.js's side: bench/tfjs-w2.ts on the wasm backend in Chromium — in a (classic) Web Worker,
-// or on the page itself, where its threaded SIMD build's own threads start — as many as it allows
-// where the page is cross-origin isolated (half the logical CPUs at most, see below), on the benchmark's shuffled MNIST split fetched as raw
-// float32 files. Bundled by bench/browser.ts.
+// or on the page itself, where its threaded SIMD build's own threads start (as many as it allows
+// where the page is cross-origin isolated: half the logical CPUs at most, see below) — on the
+// benchmark's shuffled MNIST split fetched as raw float32 files. Bundled by bench/browser.ts.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { trainW2 } from './tfjs-w2.js';
