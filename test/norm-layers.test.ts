@@ -13,6 +13,7 @@ import { LayerNorm } from '../src/nn/layer-norm.js';
 import { modelLoss } from '../src/nn/losses.js';
 import { applyPenalty, penalizedParameters, penaltyTerm } from '../src/nn/penalty.js';
 import { Sequential } from '../src/nn/sequential.js';
+import { locateForward } from '../src/train/diagnose.js';
 
 const rng = new Rng(19);
 const r = (rows: number, cols: number, scale = 1, shift = 0): number[][] =>
@@ -158,4 +159,14 @@ test('L1/L2 penalties: the direct form (any engine) and the graph form agree, an
   assert.ok(Math.abs(w.grad!.data[0]! - (0.01 * Math.sign(by) + 0.2 * by)) < 1e-16);
   const check = gradcheck((a) => add(mul(0.01, sum(mul(a, a))), penaltyTerm(new Sequential([new Dense(a, tensor([0, 0]))]), p)), [tensor([[0.3, -0.2], [0.5, 1.5]])]);
   assert.ok(check.ok, check.worst);
+});
+
+test('locating a diverged loss leaves the model as it was: running statistics, dropout generators', () => {
+  const model = Sequential.mlp([2, 3, 1], { output: 'linear', batchNorm: true, dropout: 0.5, rng: new Rng(3) });
+  const before = model.stateDict().map(([n, t]) => [n, [...t.data]] as const);
+  const generators = model.namedGenerators().map(([n, g]) => [n, g.getState()] as const);
+  const found = locateForward(model, tensor([[1, 2], [3, 4]]));
+  assert.equal(found.layer, null, 'every output is finite here');
+  assert.deepEqual(model.stateDict().map(([n, t]) => [n, [...t.data]] as const), before);
+  assert.deepEqual(model.namedGenerators().map(([n, g]) => [n, g.getState()] as const), generators);
 });
