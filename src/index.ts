@@ -11,7 +11,7 @@ export { BackpropError, type BackpropErrorCode } from './errors.js';
 
 export { Tensor, type NestedArray, type NestedInput } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, randn, rand, fromData, type TensorOptions } from './tensor/create.js';
-export { Rng } from './tensor/rng.js';
+export { Rng, seedStream } from './tensor/rng.js';
 export { type DType, type FloatArray } from './tensor/dtype.js';
 export { type Shape } from './tensor/shape.js';
 export { formatNumber } from './tensor/format.js';
@@ -73,7 +73,7 @@ export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arra
 export { iris, IRIS_FEATURES } from './data/iris.js';
 export { mnistSplit, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
 export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/scale.js';
-export { type TargetEncoding, type Task } from './data/dataset.js';
+export { encodeFor, encodingFor, type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
