@@ -32,7 +32,8 @@ export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[
   }
 }
 
-function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
+/** How δ of one neuron is formed for sample `n`: ∂E/∂a (from the cost, or summed over the paths) and δ = ∂E/∂a · f′(z), or the fused or softmax form. */
+export function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
   const s = nr.samples[n]!;
   const id = nr.node;
   const d = nt.delta(id);
