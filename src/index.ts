@@ -76,7 +76,7 @@ export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/sc
 export { encodeFor, encodingFor, type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
-export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { Trainer, type TrainerOptions, type TrainerPosition } from './train/trainer.js';
 export { forwardTrace, recordForward, type LayerTrace, type RecordedLayer, type RecordedPass } from './nn/trace.js';
 export { type LayerValues } from './nn/layer.js';
 export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory, type StepTrace, type LayerStepValues } from './train/engine.js';
