@@ -1,10 +1,10 @@
-import { formatNumber, LOSSES, type LossName } from 'backprop';
+import { formatNumber, LOSSES, type Dataset, type LossName } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
 import { tr, type MessageKey } from './i18n.js';
 import { notebookName, paramExists, parseParamId, type ParamRef } from './names.js';
 import { lossFits } from './data.js';
-import { accuracy, layerSizes } from './net.js';
+import { layerSizes, measure } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
 import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from './views/heatmap.js';
@@ -19,7 +19,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 
 let paramsDrawnAt = 0;
 let fieldCache: { version: number; data: unknown; at: number; fields: FieldView[][]; urls: string[][] } | null = null;
-let accuracyCache: { version: number; data: unknown; at: number; value: ReturnType<typeof accuracy> } | null = null;
+let accuracyCache: { version: number; data: unknown; at: number; value: { train: number | null; test: number | null } } | null = null;
 
 /** Redraws the whole page from the app's state (the views are plain functions of it). */
 export function render(app: App): void {
@@ -71,21 +71,21 @@ export function render(app: App): void {
   }
 
   // Nodes
-  const trace = app.trace;
+  const pass = app.pass;
   const nodes: NodeView[] = [];
   let id = 1;
   sizes.forEach((n, layer) => {
     for (let j = 0; j < n; j++) {
       let a: number | null = null;
       let delta: number | null = null;
-      if (trace !== null) {
-        a = layer === 0 ? trace.x.data[j]! : trace.as[layer - 1]!.data[j]!;
-        if (layer > 0 && trace.backwardDone) delta = trace.zs[layer - 1]!.grad?.data[j] ?? null;
+      if (pass !== null) {
+        a = layer === 0 ? pass.x.data[j]! : pass.layers[layer - 1]!.a.data[j]!;
+        if (layer > 0 && pass.backwardDone) delta = pass.layers[layer - 1]!.z.grad?.data[j] ?? null;
       } else if (layer === 0 && app.data.kind === 'seed') {
-        a = app.data.xTrain[j]!;
+        a = app.data.train.x[j]!;
       }
       const heat = plane && layer > 0 ? fieldCache!.urls[layer - 1]![j]! : null;
-      const target = layer === L && app.data.kind === 'seed' ? app.data.tTrain[j]! : null;
+      const target = layer === L && app.data.kind === 'seed' ? app.data.train.y[j]! : null;
       nodes.push({ layer, index: j, id: id++, a, delta, target, heat });
     }
   });
@@ -103,16 +103,17 @@ export function render(app: App): void {
 
   // Metrics
   const last = app.state.history[app.state.history.length - 1];
-  const cost = trace?.cost ?? app.lastUpdate?.costBefore ?? null;
+  const cost = pass?.cost ?? app.lastUpdate?.costBefore ?? null;
   $('cost').textContent = cost === null ? '–' : formatNumber(cost);
   $('cost-after').textContent = app.lastUpdate === null ? '–' : formatNumber(app.lastUpdate.costAfter);
   $('train-loss').textContent = last ? formatNumber(last.train) : '–';
-  const noTest = app.data.nTest === 0;
+  const noTest = app.data.test.rows === 0;
   $('test-loss').textContent = last && !noTest ? formatNumber(last.test) : '–';
   $('test-loss').title = noTest ? t('noTestSet') : '';
   // NOTE: like the heatmaps, recomputed at most every 100 ms while playing.
   if (accuracyCache === null || accuracyCache.data !== app.data || (accuracyCache.version !== app.version && (!app.playing || now - accuracyCache.at > 100))) {
-    accuracyCache = { version: app.version, data: app.data, at: now, value: accuracy(app.model, app.data) };
+    const m = measure(app.model, app.data);
+    accuracyCache = { version: app.version, data: app.data, at: now, value: { train: m.train.classification?.accuracy ?? null, test: m.test?.classification?.accuracy ?? null } };
   }
   const acc = accuracyCache.value;
   $('train-acc-box').hidden = acc.train === null;
@@ -129,11 +130,11 @@ export function render(app: App): void {
   if (plane) {
     const d = app.data;
     const points: PointView[] = [];
-    const push = (x: Float64Array, tt: Float64Array, labels: Int32Array | null, n: number, test: boolean): void => {
-      for (let i = 0; i < n; i++) points.push({ x: x[i * d.inputs]!, y: x[i * d.inputs + 1]!, label: labels ? labels[i]! : Math.tanh(tt[i * d.outputs]!), test });
+    const push = (ds: Dataset, test: boolean): void => {
+      for (let i = 0; i < ds.rows; i++) points.push({ x: ds.x[i * d.inputs]!, y: ds.x[i * d.inputs + 1]!, label: ds.labels ? ds.labels[i]! : Math.tanh(ds.y[i * d.outputs]!), test });
     };
-    push(d.xTrain, d.tTrain, d.labelsTrain, d.nTrain, false);
-    push(d.xTest, d.tTest, d.labelsTest, d.nTest, true);
+    push(d.train, false);
+    push(d.test, true);
     renderBoundary($<HTMLCanvasElement>('boundary-field'), $<HTMLCanvasElement>('boundary-points'), decisionField(fieldCache!.fields), d.domain!, points, d.classes, d);
   }
   renderChart($('chart'), app.state.history, { title: t('lossCurveLabel'), train: t('trainLoss'), test: noTest ? null : t('testLoss'), step: t('stepCount') });
@@ -143,7 +144,7 @@ export function render(app: App): void {
   const ref = sel === null ? null : parseParamId(sel);
   const valid = ref !== null && paramExists(sizes, ref);
   const u = app.lastUpdate;
-  const haveGradients = valid && trace !== null && trace.backwardDone;
+  const haveGradients = valid && pass !== null && pass.backwardDone;
   if (haveGradients) app.requestLedger(sel!);
   const pick = (w: { W: number[][]; b: number[] }[], r: ParamRef): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row]![r.col!]! : w[r.layer - 1]!.b[r.row]!);
   const nb = valid ? notebookName(sizes, ref) : null;
@@ -152,8 +153,9 @@ export function render(app: App): void {
     displayName: valid && nb !== null && app.data.kind === 'seed' ? nb : (sel ?? ''),
     value: valid ? pick(app.state.weights!, ref) : null,
     haveGradients,
-    ledger: haveGradients ? (app.ledger?.value ?? null) : null,
-    ledgerText: app.ledgerText,
+    grad: haveGradients ? (app.ledger?.value?.params.find((q) => q.id === sel)?.grad ?? null) : null,
+    body: haveGradients ? app.ledgerHtml() : null,
+    css: app.ledgerCss(),
     update: valid && u !== null ? { before: pick(u.before, ref), after: pick(u.after, ref), grad: pick(u.grads, ref), costBefore: u.costBefore, costAfter: u.costAfter, lr: u.lr, optimizer: u.optimizer } : null,
     t,
   }, { edit: (pid, v) => app.edit(pid, v) });
