@@ -106,7 +106,7 @@ test('a dropped CSV (iris) is standardised with the training rows only, trains a
   assert.equal(data.loss, 'cross_entropy', 'three classes take softmax with cross-entropy');
   assert.equal(data.train.rows, 75);
   // the training rows have mean 0 and standard deviation 1 in every column; the test rows do not (their own statistics were never used)
-  const stats = (x: Float64Array, j: number): { mean: number; std: number } => {
+  const stats = (x: ArrayLike<number>, j: number): { mean: number; std: number } => {
     const col = Array.from({ length: x.length / 4 }, (_, i) => x[i * 4 + j]!);
     const mean = col.reduce((s, v) => s + v, 0) / col.length;
     return { mean, std: Math.sqrt(col.reduce((s, v) => s + (v - mean) ** 2, 0) / col.length) };

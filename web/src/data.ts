@@ -1,6 +1,6 @@
 import {
   datasetFromArrays, encodeFor, parseCsv, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
-  type ActivationName, type Dataset, type LossName,
+  type ActivationName, type Dataset, type FloatArray, type LossName,
 } from 'backprop';
 import type { CsvSource, Settings } from './state.js';
 
@@ -110,7 +110,7 @@ function noRows(ds: Dataset): Dataset {
 }
 
 /** The square around every point of two-column data, with a 10 % margin. */
-function square(parts: Float64Array[]): [number, number, number, number] {
+function square(parts: FloatArray[]): [number, number, number, number] {
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const x of parts) {
     for (let i = 0; i < x.length; i += 2) {

@@ -6,8 +6,8 @@ import { HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_NEURONS, type LayerWeights, type Se
 /**
  * The model file (the CLI's format, JSON) of the playground's network, with the preprocessing
  * `backprop train` saves for the same data: a CSV's input standardiser (fitted on the training
- * rows), the feature and class names — so `npx backprop predict` on raw inputs gives the outputs
- * the page computes from its scaled ones.
+ * rows), the names of its features, classes and target column — so `npx backprop predict` on raw
+ * inputs gives the outputs the page computes from its scaled ones.
  */
 export function modelFileText(model: Sequential<Dense>, data: PlayData): string {
   return JSON.stringify(toModelFile(model, data.loss, preprocessing(data)), null, 1);
@@ -15,11 +15,12 @@ export function modelFileText(model: Sequential<Dense>, data: PlayData): string 
 
 /** What a model file must carry to turn raw inputs into the network's inputs, and outputs into class names. */
 function preprocessing(data: PlayData): PreprocessingFile | undefined {
-  const { featureNames, classNames } = data.train;
+  const { featureNames, classNames, targetColumns } = data.train;
   const p: PreprocessingFile = {
     ...(data.scaler && { inputs: { ...data.scaler.toJSON() } }),
     ...(featureNames && { featureNames: [...featureNames] }),
     ...(classNames && { classNames: [...classNames] }),
+    ...(targetColumns && { targetColumns: [...targetColumns] }),
   };
   return Object.keys(p).length > 0 ? p : undefined;
 }

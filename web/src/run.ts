@@ -1,4 +1,4 @@
-import { seedStream, Tensor, Trainer, type BatchLogs, type Dense, type Optimizer, type OptimizerState, type Sequential, type TrainerPosition } from 'backprop';
+import { seedStream, Tensor, Trainer, type BatchLogs, type Dense, type FloatArray, type Optimizer, type OptimizerState, type Sequential, type TrainerPosition } from 'backprop';
 import type { PlayData } from './data.js';
 import { buildModel, buildOptimizer, lossPoint, readWeights } from './net.js';
 import type { HistoryPoint, LayerWeights, Settings } from './state.js';
@@ -62,7 +62,7 @@ export class TrainingRun {
   nextBatch(): { x: Tensor; t: Tensor } {
     const rows = this.trainer.nextRows();
     const { x, y, inputSize, outputSize } = this.data.train;
-    const take = (src: Float64Array, w: number): Tensor => {
+    const take = (src: FloatArray, w: number): Tensor => {
       const out = new Float64Array(rows.length * w);
       rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
       return new Tensor(out, [rows.length, w]);
