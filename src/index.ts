@@ -68,7 +68,7 @@ export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
 export { type Dataset, datasetDType } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
 export { split, splitIndices, type SplitFractions, type SplitOptions, type SplitIndices } from './data/split.js';
-export { parseCsv, readCsv, type CsvOptions, type MissingPolicy } from './data/csv.js';
+export { parseCsv, readCsv, parseCsvRecords, type CsvOptions, type CsvRecord, type MissingPolicy } from './data/csv.js';
 export { readIdx, idxDataset, FASHION_MNIST_CLASSES, type IdxArray, type IdxOptions } from './data/idx.js';
 export type { DataNotice } from './data/notice.js';
 export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arrays.js';
@@ -102,5 +102,8 @@ export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
 // Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.
 export { whyNotFused } from './fused/stack.js';
+
+// Parameter names (`W2[0][0]`, `b1[1]`, the seed notebook's `w41`), as the ledger and `--param` read them.
+export { parseParamName, notebookWeightName, type ParamSelector } from './explain/names.js';
 export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';
 export { WasmArena, WasmArray, type ArenaDtype } from './kernels/wasm-arena.js';

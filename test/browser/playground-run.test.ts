@@ -14,7 +14,7 @@ import { root } from './build.js';
 import { importWeb } from './web-module.js';
 import type { LayerWeights, Settings } from '../../web/src/state.js';
 
-const { TrainingRun, buildData, modelFileText, SYNTHETIC_DEFAULTS, lib } = await importWeb();
+const { TrainingRun, buildData, csvColumns, modelFileText, paramAt, SYNTHETIC_DEFAULTS, lib } = await importWeb();
 
 /** xor, noise 0.1, 2-4-1 tanh/sigmoid, bce, Adam η = 0.03, batch 10, training share ½, seed 7. */
 const XOR: Settings = { ...SYNTHETIC_DEFAULTS, dataset: 'xor', noise: 0.1, hidden: [4], activation: 'tanh', loss: 'bce', optimizer: 'adam', lr: 0.03, batch: 10, trainRatio: 0.5, seed: 7, l2: 0, lang: 'en' };
@@ -140,4 +140,26 @@ test('a dropped CSV (iris) is standardised with the training rows only, trains a
   assert.deepEqual(predicted.outputs, pageOutputs);
   const right = predicted.classes.filter((c, i) => c === raw.classNames![raw.labels![i]!]).length;
   assert.ok(right / raw.rows > 0.8, `${right} of ${raw.rows} flowers classified right after 3 epochs`);
+});
+
+test('a CSV with ; or tab delimiters, quoted names and a BOM offers its columns as the library reads them, and trains', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => [i % 5, (i * 7) % 3, i % 2 === 0 ? 'yes' : 'no, really']);
+  for (const [sep, name] of [[';', 'semicolons'], ['\t', 'tabs'], [',', 'commas']] as const) {
+    const text = '\uFEFF' + ['a', '"b; or c"', '"class, label"'].join(sep) + '\r\n' + rows.map((r) => [r[0], r[1], `"${r[2]}"`].join(sep)).join('\r\n') + '\r\n';
+    const columns = csvColumns(text);
+    assert.deepEqual(columns, ['a', 'b; or c', 'class, label'], name);
+    const settings: Settings = { ...XOR, dataset: 'csv' };
+    const data = buildData(settings, { name: `${name}.csv`, text, target: columns[columns.length - 1]! });
+    assert.deepEqual([data.inputs, data.classes, data.train.rows + data.test.rows], [2, 2, 40], name);
+    const run = new TrainingRun(settings, data, null, null, 0);
+    for (let i = 0; i < 5; i++) assert.ok(Number.isFinite(run.step().loss), name);
+  }
+  assert.deepEqual(csvColumns('"open quote,b\n1,2\n'), [], 'a malformed header gives no columns (parseCsv names the problem)');
+});
+
+test('a selected parameter is read by the library\'s parameter names: W2[0][0] and b1[1] inside the network, nothing else', () => {
+  const sizes = [3, 2, 2];
+  assert.deepEqual(paramAt('W2[0][0]', sizes), { kind: 'weight', layer: 2, row: 0, col: 0 });
+  assert.deepEqual(paramAt('b1[1]', sizes), { kind: 'bias', layer: 1, row: 1, col: null });
+  for (const id of ['w41', 'W2', 'b1', 'W3[0][0]', 'W2[2][0]', 'W1[0][3]', 'b2[2]', ' W2[0][0]', 'W2[0][0]x', '0.weight[0][0]', '']) assert.equal(paramAt(id, sizes), null, id);
 });

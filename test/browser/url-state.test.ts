@@ -2,7 +2,8 @@
 // malformed or hostile fields fall back to the defaults. (Pure module: runs in Node.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState, type AppState } from '../../web/src/state.js';
+import { LOSSES, OPTIMIZERS } from '../../src/index.js';
+import { HIDDEN_ACTIVATIONS, initialState, type AppState } from '../../web/src/state.js';
 import { b64ToF64, decodeState, encodeState, f64ToB64, packWeights, unpackWeights } from '../../web/src/url.js';
 
 test('float64 values survive base64url exactly, including -0, subnormals and the extremes', () => {
@@ -53,4 +54,15 @@ test('malformed or hostile hashes give the defaults field by field', () => {
   assert.throws(() => unpackWeights(f64ToB64([2, 1, 1])), /wrong length|bad/);
   assert.throws(() => unpackWeights(f64ToB64([1e9])), /bad layer count/);
   assert.deepEqual(unpackWeights(packWeights([{ W: [[1, 2]], b: [3] }])), [{ W: [[1, 2]], b: [3] }]);
+});
+
+test('every hidden activation, cost function and optimizer of the library travels in the link (SiLU, added to the activation table alone, included)', () => {
+  assert.ok(HIDDEN_ACTIVATIONS.includes('silu'), `the menu offers ${HIDDEN_ACTIVATIONS.join(', ')}`);
+  for (const activation of HIDDEN_ACTIVATIONS) {
+    for (const [loss, optimizer] of LOSSES.map((l, i) => [l, OPTIMIZERS[i % OPTIMIZERS.length]!] as const)) {
+      const s = initialState();
+      Object.assign(s.settings, { dataset: 'moons', activation, loss, optimizer });
+      assert.deepEqual(decodeState(encodeState(s)).settings, s.settings, `${activation}, ${loss}, ${optimizer}`);
+    }
+  }
 });

@@ -1,7 +1,7 @@
 import { modelLoss, noGrad, recordForward, TrainingDivergedError, type Dense, type RecordedPass, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
-import { lossPoint, readWeights, writeWeights } from './net.js';
+import { lossPoint, paramAt, readWeights, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingRun } from './run.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
@@ -352,12 +352,11 @@ export class App {
   /** Sets one weight or bias to a typed or dragged value. */
   edit(id: string, value: number): void {
     this.stop();
-    const m = /^(W|b)(\d+)\[(\d+)\](?:\[(\d+)\])?$/.exec(id);
-    if (m === null || !Number.isFinite(value)) return;
-    const layer = this.model.layers[+m[2]! - 1];
-    if (layer === undefined) return;
-    if (m[1] === 'W') layer.weight.data[+m[3]! * layer.inputs + +m[4]!] = value;
-    else layer.bias.data[+m[3]!] = value;
+    const p = paramAt(id, this.model.sizes);
+    if (p === null || !Number.isFinite(value)) return;
+    const layer = this.model.layers[p.layer - 1]!;
+    if (p.kind === 'weight') layer.weight.data[p.row! * layer.inputs + p.col!] = value;
+    else layer.bias.data[p.row!] = value;
     this.state.weights = readWeights(this.model);
     this.state.selected = id;
     this.pass = null;

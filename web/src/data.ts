@@ -1,5 +1,5 @@
 import {
-  datasetFromArrays, encodeFor, parseCsv, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
+  datasetFromArrays, encodeFor, parseCsv, parseCsvRecords, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
   type ActivationName, type Dataset, type FloatArray, type LossName,
 } from 'backprop';
 import type { CsvSource, Settings } from './state.js';
@@ -76,6 +76,27 @@ export function lossFits(data: Pick<PlayData, 'kind' | 'classes'>, loss: LossNam
   if (data.kind === 'table' && data.classes === 0) return loss === 'mse' || loss === 'sse';
   if (data.classes > 2) return loss !== 'bce';
   return true;
+}
+
+let header: { text: string; columns: string[] } | null = null;
+
+/**
+ * The column names of a CSV (its header, read by the library's CSV tokenizer as `parseCsv` reads
+ * it: the delimiter detected, quotes and a BOM handled), or none when its first line is malformed.
+ * The last text's answer is kept: the page asks on every frame.
+ */
+export function csvColumns(text: string): string[] {
+  if (header?.text !== text) {
+    const end = text.search(/\r?\n/);
+    let columns: string[] = [];
+    try {
+      columns = [...(parseCsvRecords(end < 0 ? text : text.slice(0, end))[0]?.fields ?? [])];
+    } catch {
+      // NOTE: an open quote; parseCsv says where when the data is built.
+    }
+    header = { text, columns };
+  }
+  return header.columns;
 }
 
 function tableData(settings: Settings, csv: CsvSource): PlayData {

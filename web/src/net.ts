@@ -1,6 +1,6 @@
 import {
-  createOptimizer, Dense, evaluate, seedNetwork, seedStream, Sequential,
-  type ActivationName, type Dataset, type Metrics, type Optimizer, type OptimizerState,
+  createOptimizer, Dense, evaluate, parseParamName, seedNetwork, seedStream, Sequential,
+  type ActivationName, type Dataset, type Metrics, type Optimizer, type OptimizerState, type ParamSelector,
 } from 'backprop';
 import type { PlayData } from './data.js';
 import type { HistoryPoint, LayerWeights, Settings } from './state.js';
@@ -37,6 +37,25 @@ export function buildModel(settings: Settings, data: PlayData, weights: LayerWei
   }
   if (data.kind === 'seed') return seedNetwork();
   return Sequential.mlp(sizes, { activation: acts[0]!, output: data.outputActivation, rng: seedStream(settings.seed, 1) });
+}
+
+/** The id of one weight or bias as the page writes it: `W2[0][0]` (layer from 1, row, column) or `b1[1]`. */
+export function paramId(p: ParamSelector): string {
+  return p.kind === 'weight' ? `W${p.layer}[${p.row}][${p.col}]` : `b${p.layer}[${p.row}]`;
+}
+
+/**
+ * The weight or bias that `id` (written as {@link paramId} writes it) names in a network of
+ * `sizes`, read by the library's `parseParamName`; null for anything else (a whole matrix, another
+ * spelling, a parameter outside the network) — e.g. a selection from a hand-edited link.
+ */
+export function paramAt(id: string, sizes: readonly number[]): ParamSelector | null {
+  try {
+    const p = parseParamName(id, sizes);
+    return p.row !== null && paramId(p) === id ? p : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The model's weights as plain nested arrays (W outputs × inputs). */

@@ -1,10 +1,9 @@
-import { formatNumber, LOSSES, type Dataset, type LossName } from 'backprop';
+import { formatNumber, LOSSES, notebookWeightName, type Dataset, type LossName, type ParamSelector } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
 import { tr, type MessageKey } from './i18n.js';
-import { notebookName, paramExists, parseParamId, type ParamRef } from './names.js';
-import { lossFits } from './data.js';
-import { layerSizes, measure } from './net.js';
+import { csvColumns, lossFits } from './data.js';
+import { layerSizes, measure, paramAt, paramId } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
 import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from './views/heatmap.js';
@@ -48,18 +47,15 @@ export function render(app: App): void {
   $('phase').textContent = t(`phase.${app.phase}` as MessageKey);
 
   // Parameters as plain view data
-  const refTitle = (r: ParamRef, value: number): string => {
-    const id = r.kind === 'weight' ? `W${r.layer}[${r.row}][${r.col}]` : `b${r.layer}[${r.row}]`;
-    const nb = notebookName(sizes, r);
-    return `${t(r.kind)} ${nb !== null && app.data.kind === 'seed' ? `${nb} = ` : ''}${id} = ${formatNumber(value)}`;
+  // NOTE: the seed network's weights also carry the notebook's names (w41 = W2[0][0]).
+  const notebookName = (r: ParamSelector): string | null => (r.kind === 'weight' && app.data.kind === 'seed' ? notebookWeightName(sizes, r.layer, r.row!, r.col!) : null);
+  const paramView = (r: ParamSelector, value: number): ParamView => {
+    const nb = notebookName(r);
+    return { id: paramId(r), value, title: `${t(r.kind)} ${nb !== null ? `${nb} = ` : ''}${paramId(r)} = ${formatNumber(value)}` };
   };
   const weights: ParamView[][][] = app.model.layers.map((layer, l) =>
-    Array.from({ length: layer.units }, (_, r) => Array.from({ length: layer.inputs }, (_, c) => {
-      const value = layer.weight.data[r * layer.inputs + c]!;
-      return { id: `W${l + 1}[${r}][${c}]`, value, title: refTitle({ kind: 'weight', layer: l + 1, row: r, col: c }, value) };
-    })));
-  const biases: ParamView[][] = app.model.layers.map((layer, l) =>
-    Array.from(layer.bias.data, (value, r) => ({ id: `b${l + 1}[${r}]`, value, title: refTitle({ kind: 'bias', layer: l + 1, row: r, col: null }, value) })));
+    Array.from({ length: layer.units }, (_, r) => Array.from({ length: layer.inputs }, (_, c) => paramView({ kind: 'weight', layer: l + 1, row: r, col: c }, layer.weight.data[r * layer.inputs + c]!))));
+  const biases: ParamView[][] = app.model.layers.map((layer, l) => Array.from(layer.bias.data, (value, r) => paramView({ kind: 'bias', layer: l + 1, row: r, col: null }, value)));
 
   // Heatmaps (2-D data)
   const plane = app.data.domain !== null;
@@ -141,16 +137,16 @@ export function render(app: App): void {
 
   // Ledger
   const sel = app.state.selected;
-  const ref = sel === null ? null : parseParamId(sel);
-  const valid = ref !== null && paramExists(sizes, ref);
+  const ref = sel === null ? null : paramAt(sel, sizes);
+  const valid = ref !== null;
   const u = app.lastUpdate;
   const haveGradients = valid && pass !== null && pass.backwardDone;
   if (haveGradients) app.requestLedger(sel!);
-  const pick = (w: { W: number[][]; b: number[] }[], r: ParamRef): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row]![r.col!]! : w[r.layer - 1]!.b[r.row]!);
-  const nb = valid ? notebookName(sizes, ref) : null;
+  const pick = (w: { W: number[][]; b: number[] }[], r: ParamSelector): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row!]![r.col!]! : w[r.layer - 1]!.b[r.row!]!);
+  const nb = valid ? notebookName(ref) : null;
   renderLedger($('ledger-body'), {
     selected: valid ? sel : null,
-    displayName: valid && nb !== null && app.data.kind === 'seed' ? nb : (sel ?? ''),
+    displayName: nb ?? sel ?? '',
     value: valid ? pick(app.state.weights!, ref) : null,
     haveGradients,
     grad: haveGradients ? (app.ledger?.value?.params.find((q) => q.id === sel)?.grad ?? null) : null,
@@ -175,7 +171,7 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   for (const id of ['noise', 'ratio']) $<HTMLInputElement>(id).disabled = seed || (id === 'noise' && s.dataset === 'csv');
   const csv = app.state.csv;
   const target = $<HTMLSelectElement>('csv-target');
-  const header = csv ? csvHeader(csv.text) : [];
+  const header = csv ? csvColumns(csv.text) : [];
   fillSelect(target, header.map((h) => [h, h]), csv?.target ?? '', () => false);
   target.disabled = csv === null;
   $('seed-note').hidden = !seed;
@@ -241,12 +237,6 @@ function fillSelect(el: HTMLSelectElement, options: [string, string][], value: s
     el.dataset.key = key;
   }
   if (el.value !== value) el.value = value;
-}
-
-/** The column names of a CSV's first line (quotes removed). */
-export function csvHeader(text: string): string[] {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')).filter((h) => h !== '');
 }
 
 /** 96.5 % */

@@ -1,4 +1,4 @@
-import { seedStream, Tensor, Trainer, type BatchLogs, type Dense, type FloatArray, type Optimizer, type OptimizerState, type Sequential, type TrainerPosition } from 'backprop';
+import { gatherRows, seedStream, Tensor, Trainer, type BatchLogs, type Dense, type Optimizer, type OptimizerState, type Sequential, type TrainerPosition } from 'backprop';
 import type { PlayData } from './data.js';
 import { buildModel, buildOptimizer, lossPoint, readWeights } from './net.js';
 import type { HistoryPoint, LayerWeights, Settings } from './state.js';
@@ -61,13 +61,8 @@ export class TrainingRun {
   /** The rows (x, t) the next {@link TrainingRun.step} trains on. */
   nextBatch(): { x: Tensor; t: Tensor } {
     const rows = this.trainer.nextRows();
-    const { x, y, inputSize, outputSize } = this.data.train;
-    const take = (src: FloatArray, w: number): Tensor => {
-      const out = new Float64Array(rows.length * w);
-      rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
-      return new Tensor(out, [rows.length, w]);
-    };
-    return { x: take(x, inputSize), t: take(y, outputSize) };
+    const { x, y, rows: n, inputSize, outputSize } = this.data.train;
+    return { x: gatherRows(new Tensor(x, [n, inputSize]), rows), t: gatherRows(new Tensor(y, [n, outputSize]), rows) };
   }
 
   /** The loss over the whole training and test sets now. */

@@ -1,4 +1,4 @@
-import type { OptimizerState, TrainerPosition } from 'backprop';
+import { LOSSES, OPTIMIZERS, type LossName, type OptimizerName, type OptimizerState, type TrainerPosition } from 'backprop';
 import { DATASETS, HIDDEN_ACTIVATIONS, initialState, MAX_LAYERS, MAX_NEURONS, type AppState, type DatasetChoice, type HistoryPoint, type LayerWeights } from './state.js';
 
 /** Largest CSV (characters) carried inside a link. */
@@ -120,9 +120,9 @@ export function decodeState(hash: string): AppState {
   const act = p.get('act');
   if (act && (HIDDEN_ACTIVATIONS as readonly string[]).includes(act)) s.activation = act as typeof s.activation;
   const loss = p.get('loss');
-  if (loss === 'sse' || loss === 'mse' || loss === 'bce' || loss === 'cross_entropy') s.loss = loss;
+  if (loss !== null && (LOSSES as readonly string[]).includes(loss)) s.loss = loss as LossName;
   const opt = p.get('opt');
-  if (opt === 'sgd' || opt === 'rmsprop' || opt === 'adam' || opt === 'adamw') s.optimizer = opt;
+  if (opt !== null && (OPTIMIZERS as readonly string[]).includes(opt)) s.optimizer = opt as OptimizerName;
   s.lr = numIn('lr', 1e-6, 10, s.lr);
   s.batch = numIn('batch', 1, 1000, s.batch, true);
   s.seed = numIn('seed', 0, 0xffffffff, s.seed, true);
