@@ -52,7 +52,7 @@ export { AdamW } from './optim/adamw.js';
 export { OPTIMIZERS, createOptimizer, type OptimizerSettings } from './optim/create.js';
 
 export {
-  parseModelFile, toModelFile, parseJsonText,
+  parseModelFile, toModelFile, preprocessingOf, parseJsonText,
   type ModelFile, type DenseLayerFile, type LoadedModel, type PreprocessingFile, type ScalerFile,
 } from './io/model-file.js';
 export {

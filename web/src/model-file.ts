@@ -1,4 +1,4 @@
-import { BackpropError, isLayerKind, parseModelFile, toModelFile, type Dense, type PreprocessingFile, type Sequential } from 'backprop';
+import { BackpropError, isLayerKind, parseModelFile, preprocessingOf, toModelFile, type Dense, type Sequential } from 'backprop';
 import type { PlayData } from './data.js';
 import { layerSizes, readWeights } from './net.js';
 import { HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_NEURONS, type LayerWeights, type Settings } from './state.js';
@@ -10,19 +10,7 @@ import { HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_NEURONS, type LayerWeights, type Se
  * inputs gives the outputs the page computes from its scaled ones.
  */
 export function modelFileText(model: Sequential<Dense>, data: PlayData): string {
-  return JSON.stringify(toModelFile(model, data.loss, preprocessing(data)), null, 1);
-}
-
-/** What a model file must carry to turn raw inputs into the network's inputs, and outputs into class names. */
-function preprocessing(data: PlayData): PreprocessingFile | undefined {
-  const { featureNames, classNames, targetColumns } = data.train;
-  const p: PreprocessingFile = {
-    ...(data.scaler && { inputs: { ...data.scaler.toJSON() } }),
-    ...(featureNames && { featureNames: [...featureNames] }),
-    ...(classNames && { classNames: [...classNames] }),
-    ...(targetColumns && { targetColumns: [...targetColumns] }),
-  };
-  return Object.keys(p).length > 0 ? p : undefined;
+  return JSON.stringify(toModelFile(model, data.loss, preprocessingOf(data.train, data.scaler ?? undefined)), null, 1);
 }
 
 /**
