@@ -14,7 +14,7 @@ import { root } from './build.js';
 import { importWeb } from './web-module.js';
 import type { LayerWeights, Settings } from '../../web/src/state.js';
 
-const { TrainingRun, buildData, csvColumns, modelFileText, paramAt, SYNTHETIC_DEFAULTS, lib } = await importWeb();
+const { TrainingRun, buildData, csvColumns, lossFits, modelFileText, paramAt, SYNTHETIC_DEFAULTS, lib } = await importWeb();
 
 /** xor, noise 0.1, 2-4-1 tanh/sigmoid, bce, Adam η = 0.03, batch 10, training share ½, seed 7. */
 const XOR: Settings = { ...SYNTHETIC_DEFAULTS, dataset: 'xor', noise: 0.1, hidden: [4], activation: 'tanh', loss: 'bce', optimizer: 'adam', lr: 0.03, batch: 10, trainRatio: 0.5, seed: 7, l2: 0, lang: 'en' };
@@ -162,4 +162,18 @@ test('a selected parameter is read by the library\'s parameter names: W2[0][0] a
   assert.deepEqual(paramAt('W2[0][0]', sizes), { kind: 'weight', layer: 2, row: 0, col: 0 });
   assert.deepEqual(paramAt('b1[1]', sizes), { kind: 'bias', layer: 1, row: 1, col: null });
   for (const id of ['w41', 'W2', 'b1', 'W3[0][0]', 'W2[2][0]', 'W1[0][3]', 'b2[2]', ' W2[0][0]', 'W2[0][0]x', '0.weight[0][0]', '']) assert.equal(paramAt(id, sizes), null, id);
+});
+
+test('the cost functions offered follow the loss table\'s target rules, and a classifier ends with the activation its loss is fused with', () => {
+  const offered = (kind: 'seed' | 'plane' | 'table', classes: number): string[] => lib.LOSSES.filter((l) => lossFits({ kind, classes }, l));
+  assert.deepEqual(offered('seed', 0), ['sse', 'mse', 'bce'], 'the seed\'s two sigmoid outputs are no distribution');
+  assert.deepEqual(offered('table', 0), ['sse', 'mse'], 'numbers to predict');
+  assert.deepEqual(offered('table', 3), ['sse', 'mse', 'cross_entropy'], 'three classes: not as independent yes/no questions');
+  assert.deepEqual(offered('plane', 2), ['sse', 'mse', 'cross_entropy', 'bce']);
+  const ends = Object.fromEntries(lib.LOSSES.map((loss) => {
+    const d = buildData({ ...XOR, loss }, null);
+    return [loss, `${d.outputActivation}×${d.outputs}`];
+  }));
+  assert.deepEqual(ends, { sse: 'sigmoid×1', mse: 'sigmoid×1', bce: 'sigmoid×1', cross_entropy: 'softmax×2' });
+  assert.equal(buildData({ ...XOR, dataset: 'seed', loss: 'cross_entropy' }, null).loss, 'sse', 'the seed falls back to its own cost function');
 });

@@ -1,5 +1,5 @@
 import {
-  datasetFromArrays, encodeFor, parseCsv, parseCsvRecords, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
+  datasetFromArrays, encodeFor, lossSpec, parseCsv, parseCsvRecords, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
   type ActivationName, type Dataset, type FloatArray, type LossName,
 } from 'backprop';
 import type { CsvSource, Settings } from './state.js';
@@ -47,10 +47,9 @@ export function buildData(settings: Settings, csv: CsvSource | null): PlayData {
     return tableData(settings, csv);
   }
   const loss = settings.loss;
-  const onehot = loss === 'cross_entropy';
-  const outputActivation: ActivationName = onehot ? 'softmax' : 'sigmoid';
+  const outputActivation = classifierOutput(loss);
   const all = synthetic(settings.dataset, { rng: seedStream(settings.seed, 2), size: SYNTHETIC_SIZE, noise: settings.noise });
-  const { train, test } = splitByShare(encodeFor(all, onehot ? 2 : 1, outputActivation), settings);
+  const { train, test } = splitByShare(encodeFor(all, outputActivation === 'softmax' ? 2 : 1, outputActivation), settings);
   return {
     kind: 'plane', inputs: 2, outputs: train.outputSize, outputActivation, loss, train, test, scaler: null, classes: 2,
     domain: [-6, 6, -6, 6], featureNames: ['x₁', 'x₂'],
@@ -61,7 +60,7 @@ export function buildData(settings: Settings, csv: CsvSource | null): PlayData {
 function seedData(settings: Settings): PlayData {
   const train = datasetFromArrays(SEED.input, SEED.target, { task: 'regression', name: 'seed' });
   return {
-    kind: 'seed', inputs: 3, outputs: 2, outputActivation: 'sigmoid', loss: settings.loss === 'cross_entropy' ? 'sse' : settings.loss,
+    kind: 'seed', inputs: 3, outputs: 2, outputActivation: 'sigmoid', loss: lossFits({ kind: 'seed', classes: 0 }, settings.loss) ? settings.loss : 'sse',
     train, test: noRows(train), scaler: null, classes: 0, domain: null, featureNames: ['x₁', 'x₂', 'x₃'],
   };
 }
@@ -72,10 +71,21 @@ function seedData(settings: Settings): PlayData {
  * need softmax with cross_entropy (bce would treat them as independent yes/no questions).
  */
 export function lossFits(data: Pick<PlayData, 'kind' | 'classes'>, loss: LossName): boolean {
-  if (data.kind === 'seed') return loss !== 'cross_entropy';
-  if (data.kind === 'table' && data.classes === 0) return loss === 'mse' || loss === 'sse';
-  if (data.classes > 2) return loss !== 'bce';
+  // NOTE: read from the loss table's target rule: any number, numbers in [0, 1], or distributions.
+  const targets = lossSpec(loss).targets;
+  if (data.kind === 'seed') return targets !== 'distribution';
+  if (data.kind === 'table' && data.classes === 0) return targets === 'any';
+  if (data.classes > 2) return targets !== 'unit-interval';
   return true;
+}
+
+/**
+ * The output activation of a classifier trained with `loss`: the one the library computes that
+ * loss on the logits of (its table's `onLogits`: softmax for cross_entropy, sigmoid for bce), else
+ * sigmoid (squared errors on probabilities).
+ */
+function classifierOutput(loss: LossName): ActivationName {
+  return (lossSpec(loss).onLogits?.activation ?? 'sigmoid') as ActivationName;
 }
 
 let header: { text: string; columns: string[] } | null = null;
@@ -104,8 +114,8 @@ function tableData(settings: Settings, csv: CsvSource): PlayData {
   const classes = parsed.task === 'classification' ? parsed.classNames!.length : 0;
   let loss = settings.loss;
   if (!lossFits({ kind: 'table', classes }, loss)) loss = classes === 0 ? 'mse' : 'cross_entropy';
-  const outputActivation: ActivationName = classes === 0 ? 'linear' : loss === 'cross_entropy' ? 'softmax' : 'sigmoid';
-  const outputs = classes === 0 ? parsed.outputSize : loss === 'cross_entropy' || classes > 2 ? classes : 1;
+  const outputActivation: ActivationName = classes === 0 ? 'linear' : classifierOutput(loss);
+  const outputs = classes === 0 ? parsed.outputSize : outputActivation === 'softmax' || classes > 2 ? classes : 1;
   const parts = splitByShare(encodeFor(parsed, outputs, outputActivation), settings);
   // NOTE: the statistics come from the training rows alone; the test rows are scaled with them.
   const scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);

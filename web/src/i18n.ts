@@ -197,6 +197,11 @@ const ko: Record<MessageKey, string> = {
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { en, ko };
 
+/** Whether the page has words for `key` (a loss added to the library's table has none yet). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 /** The text of `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function tr(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   return TABLES[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));

@@ -1,7 +1,7 @@
-import { formatNumber, LOSSES, notebookWeightName, type Dataset, type LossName, type ParamSelector } from 'backprop';
+import { formatNumber, LOSS_FORMULAS, LOSSES, notebookWeightName, type Dataset, type LossName, type ParamSelector } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
-import { tr, type MessageKey } from './i18n.js';
+import { hasMessage, tr, type MessageKey } from './i18n.js';
 import { csvColumns, lossFits } from './data.js';
 import { layerSizes, measure, paramAt, paramId } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
@@ -206,7 +206,7 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   });
   fillSelect($<HTMLSelectElement>('activation'), HIDDEN_ACTIVATIONS.map((a) => [a, a]), seed ? 'sigmoid' : s.activation, () => false);
   $<HTMLSelectElement>('activation').disabled = seed;
-  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, t(`loss.${l}` as MessageKey)]), s.loss, (l) => !lossFits(app.data, l as LossName));
+  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, lossLabel(l, t)]), s.loss, (l) => !lossFits(app.data, l as LossName));
   setValue('optimizer', s.optimizer);
   setValue('lr', String(s.lr));
   setValue('batch', String(s.batch));
@@ -217,6 +217,12 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   setValue('speed', String(speedIdx));
   $('speed-out').textContent = String(SPEEDS[speedIdx]);
   $('speed').setAttribute('aria-valuetext', `${SPEEDS[speedIdx]}`);
+}
+
+/** A cost function's name in the menu: the page's words, or the library's formula for a loss the page has no words for. */
+function lossLabel(loss: LossName, t: (key: MessageKey) => string): string {
+  const key = `loss.${loss}`;
+  return hasMessage(key) ? t(key) : `${loss}: ${LOSS_FORMULAS[loss]}`;
 }
 
 function setValue(id: string, value: string): void {
