@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { formatNumber, modelLoss, parseModelFile, seedNetwork, SGD, tensor } from '../../src/index.js';
+import { formatNumber, HIDDEN_ACTIVATIONS, LOSSES, modelLoss, parseModelFile, seedNetwork, SGD, tensor } from '../../src/index.js';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
 import { seedExpected } from '../helpers/seed.js';
 import { ensureWebBuilt, root, webDist } from './build.js';
@@ -126,6 +126,10 @@ test('the page loads with the seed network, its numbers on screen, and no consol
   assert.doesNotMatch(await text(page, '#chart'), /Test loss/);
   assert.match(await text(page, '#seed-note'), /Its one sample is all the training data; there is no test set\./);
   assert.equal(await page.locator('#train-acc-box').isVisible(), false, 'no accuracy for numbers to fit');
+  // The activation menu is the library's table (SiLU came with its one entry there); the cost functions are its loss table.
+  assert.deepEqual((await page.locator('#activation option').allTextContents()).sort(), [...HIDDEN_ACTIVATIONS].sort());
+  assert.ok(HIDDEN_ACTIVATIONS.includes('silu'));
+  assert.deepEqual(await page.locator('#loss option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [...LOSSES]);
   // Every menu shows its whole label, in both languages.
   assert.deepEqual(await cutMenus(page), []);
   await page.click('#lang-ko');
