@@ -499,6 +499,14 @@ test('a phone-sized screen fits without sideways scrolling; axe-core passes on t
   await page.waitForFunction(() => { const r = document.getElementById('ledger-h')!.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
   await page.click('button[data-param="b2[1]"]');
   await page.waitForFunction(() => document.getElementById('ledger-title')?.textContent?.startsWith('b2[1]') === true);
+  await page.waitForSelector('#ledger-grad');
+  // The library's HTML of the ledger wraps to the phone's width: nothing in it is wider than its panel.
+  const wide = await page.evaluate(() => {
+    const panel = document.getElementById('ledger-body')!.getBoundingClientRect();
+    return [...document.querySelectorAll('#ledger-body .chain *')].filter((e) => e.getBoundingClientRect().right > panel.right + 1).map((e) => `${e.tagName}.${e.className}: ${e.textContent!.slice(0, 40)}`);
+  });
+  assert.deepEqual(wide, []);
+  await page.locator('#ledger').screenshot({ path: join(shots, 'phone-ledger.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await page.evaluate('window.scrollTo(0, 0)');
