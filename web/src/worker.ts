@@ -1,11 +1,12 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { TrainingDivergedError } from 'backprop';
+import { initKernels, TrainingDivergedError } from 'backprop';
 import { buildData } from './data.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingRun } from './run.js';
 
 interface Loop {
-  run: TrainingRun;
+  /** Null while the kernels load (the run is built after them, so its engine can use them). */
+  run: TrainingRun | null;
   speed: number;
   awaitingAck: boolean;
   running: boolean;
@@ -21,6 +22,10 @@ interface WorkerScope {
 }
 
 const ctx = self as unknown as WorkerScope;
+// The WebAssembly kernels, loaded before the first step: on a cross-origin-isolated page with
+// their worker threads (shared memory; the page names their script first), elsewhere on this thread alone.
+let kernels: Promise<unknown> | null = null;
+const loadKernels = (workerUrl?: string): Promise<unknown> => (kernels ??= initKernels(workerUrl === undefined ? {} : { workerUrl }).catch(() => undefined));
 let loop: Loop | null = null;
 const post = (m: FromWorker): void => ctx.postMessage(m);
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -28,11 +33,22 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   try {
-    if (m.type === 'start') {
+    if (m.type === 'kernels') {
+      void loadKernels(m.workerUrl);
+    } else if (m.type === 'start') {
       const { settings, csv, weights, optimizer, step, position } = m.job;
-      const run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
-      loop = { run, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
-      setTimeout(chunk, 0);
+      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      void loadKernels().then(() => {
+        if (loop !== started) return;
+        try {
+          started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
+        } catch (e) {
+          started.running = false;
+          post({ type: 'error', message: messageOf(e) });
+          return;
+        }
+        setTimeout(chunk, 0);
+      });
     } else if (m.type === 'ack') {
       if (loop !== null && loop.awaitingAck) {
         loop.awaitingAck = false;
@@ -58,15 +74,16 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
  */
 function chunk(): void {
   const l = loop;
-  if (l === null || !l.running) return;
+  if (l === null || l.run === null || !l.running) return;
+  const run = l.run;
   try {
     const t0 = performance.now();
     while (l.sincePost < l.speed && performance.now() - t0 < 30) {
-      l.run.step();
+      run.step();
       l.sincePost++;
     }
     if (!l.awaitingAck && l.sincePost > 0 && (l.sincePost >= l.speed || performance.now() - l.lastPost > 50)) {
-      post({ type: 'progress', ...l.run.snapshot(), point: l.run.point() });
+      post({ type: 'progress', ...run.snapshot(), point: run.point() });
       l.awaitingAck = true;
       l.sincePost = 0;
       l.lastPost = performance.now();
@@ -75,6 +92,6 @@ function chunk(): void {
     if (l.sincePost < l.speed) setTimeout(chunk, 0);
   } catch (e) {
     l.running = false;
-    post(e instanceof TrainingDivergedError ? { type: 'diverged', step: l.run.steps + 1, message: e.message } : { type: 'error', message: messageOf(e) });
+    post(e instanceof TrainingDivergedError ? { type: 'diverged', step: run.steps + 1, message: e.message } : { type: 'error', message: messageOf(e) });
   }
 }
