@@ -11,7 +11,7 @@ export { BackpropError, type BackpropErrorCode } from './errors.js';
 
 export { Tensor, type NestedArray, type NestedInput } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, randn, rand, fromData, type TensorOptions } from './tensor/create.js';
-export { Rng } from './tensor/rng.js';
+export { Rng, seedStream } from './tensor/rng.js';
 export { type DType, type FloatArray } from './tensor/dtype.js';
 export { type Shape } from './tensor/shape.js';
 export { formatNumber } from './tensor/format.js';
@@ -58,7 +58,7 @@ export { AdamW } from './optim/adamw.js';
 export { OPTIMIZERS, createOptimizer, type OptimizerSettings } from './optim/create.js';
 
 export {
-  parseModelFile, toModelFile, parseJsonText,
+  parseModelFile, toModelFile, preprocessingOf, parseJsonText,
   type ModelFile, type DenseLayerFile, type LoadedModel, type PreprocessingFile, type ScalerFile,
 } from './io/model-file.js';
 export {
@@ -74,17 +74,17 @@ export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
 export { type Dataset, datasetDType } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
 export { split, splitIndices, type SplitFractions, type SplitOptions, type SplitIndices } from './data/split.js';
-export { parseCsv, readCsv, type CsvOptions, type MissingPolicy } from './data/csv.js';
+export { parseCsv, readCsv, parseCsvRecords, type CsvOptions, type CsvRecord, type MissingPolicy } from './data/csv.js';
 export { readIdx, idxDataset, FASHION_MNIST_CLASSES, type IdxArray, type IdxOptions } from './data/idx.js';
 export type { DataNotice } from './data/notice.js';
 export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arrays.js';
 export { iris, IRIS_FEATURES } from './data/iris.js';
 export { mnistSplit, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
 export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/scale.js';
-export { type TargetEncoding, type Task } from './data/dataset.js';
+export { encodeFor, encodingFor, type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
-export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { Trainer, type TrainerOptions, type TrainerPosition } from './train/trainer.js';
 export { forwardTrace, recordForward, type LayerTrace, type RecordedLayer, type RecordedPass } from './nn/trace.js';
 export { type LayerValues } from './nn/layer.js';
 export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory, type StepTrace, type LayerStepValues } from './train/engine.js';
@@ -108,5 +108,8 @@ export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
 // Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.
 export { whyNotFused } from './fused/stack.js';
+
+// Parameter names (`W2[0][0]`, `b1[1]`, the seed notebook's `w41`), as the ledger and `--param` read them.
+export { parseParamName, notebookWeightName, type ParamSelector } from './explain/names.js';
 export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';
 export { WasmArena, WasmArray, type ArenaDtype } from './kernels/wasm-arena.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import katex from 'katex';
-import { explain, ledgerBlocks, renderHtml } from '../src/explain/index.js';
+import { explain, ledgerBlocks, PARAM_SECTIONS, renderHtml, renderText } from '../src/explain/index.js';
 import { Rng, Sequential, seedNetwork, SEED } from '../src/index.js';
 
 /** Checks that every tag closes in order (void elements excepted) and returns the tag names seen. */
@@ -65,5 +65,50 @@ test('renderHtml with a TeX renderer: KaTeX typesets every equation of several l
     });
     assert.ok(typeset > 5, `${typeset} equation groups typeset`);
     assert.ok(html.includes('class="katex-display"'));
+  }
+});
+
+test('PARAM_SECTIONS: one weight\'s chain rule and the checks, compact (no forward pass, no other neuron), in English and Korean', () => {
+  const ledger = explain(seedNetwork(), SEED.input.map((r) => [...r]), SEED.target.map((r) => [...r]), { lr: SEED.lr, param: 'w41' });
+  const en = renderHtml(ledger, { sections: PARAM_SECTIONS });
+  tagsOf(en);
+  assert.match(en, /<h3>Chain rule for w41 = W2\[0\]\[0\]<\/h3>/);
+  // the notebook's numbers: δ6 = ∂E/∂y6 · σ′(z6), then ∂E/∂w41 = δ6 · a4 = bw41
+  for (const figure of ['0.36103399', '0.11965446', '0.043199327', '0.93702664', '0.04047892']) assert.ok(en.includes(figure), `${figure} is shown`);
+  assert.ok(en.includes('δ6 · a4 = 0.043199327 · 0.93702664 = 0.04047892'), 'the gradient as δ times the input it carries');
+  assert.ok(en.includes('σ(x)·(1 − σ(x)) = (e ^ (-x) + 1) ^ (-2) / e ^ x'), "the sigmoid's derivative as mathjs finds it");
+  assert.ok(!en.includes('δ7'), 'the other output neuron is not this weight\'s chain');
+  assert.ok(!en.includes('Forward pass') && !en.includes('0.28217575'), 'no forward pass or cost section');
+  assert.match(en, /<h3>Checks<\/h3>/);
+  const ko = renderHtml(ledger, { sections: PARAM_SECTIONS, lang: 'ko' });
+  tagsOf(ko);
+  assert.ok(ko.includes('w41 = W2[0][0]의 연쇄 법칙') && ko.includes('<h3>검산</h3>'));
+  assert.equal(ko.match(/\d\.\d+/g)!.join(), en.match(/\d\.\d+/g)!.join(), 'the same numbers in both languages');
+  // a bias of the notebook's output layer: its own δ, and the notebook's bb2 = δ6 + δ7 explained
+  const bias = renderText(explain(seedNetwork(), SEED.input.map((r) => [...r]), SEED.target.map((r) => [...r]), { lr: SEED.lr, param: 'b2[1]' }), { sections: PARAM_SECTIONS });
+  assert.ok(bias.includes('∂E/∂b2[1] = δ7 · 1 = 0.12057664 · 1 = 0.12057664'), bias);
+  assert.match(bias, /The notebook’s bb2 = 0\.16377596 is the sum δ6 \+ δ7/);
+});
+
+test('PARAM_SECTIONS on a batch: the first sample\'s δ, each sample\'s product (five rows, then a count), and Σ equal to the engine\'s gradient', () => {
+  const model = Sequential.mlp([2, 3, 1], { activation: 'tanh', output: 'sigmoid', rng: new Rng(4) });
+  const x = Array.from({ length: 8 }, (_, i) => [i / 4 - 1, Math.sin(i)]);
+  const t = x.map((r) => [r[0]! > 0 ? 1 : 0]);
+  for (const [loss, param] of [['bce', 'W1[2][1]'], ['mse', 'W2[0][1]'], ['sse', 'b1[0]']] as const) {
+    const ledger = explain(model, x, t, { loss, param, naming: 'matrix' });
+    const p = ledger.params[0]!;
+    const text = renderText(ledger, { sections: PARAM_SECTIONS });
+    const rows = text.split('\n').filter((l) => /^\s+[1-8]\s+-?\d/.test(l));
+    assert.equal(rows.length, 5, `${loss}: five sample rows\n${text}`);
+    rows.forEach((row, n) => {
+      const c = p.contributions[n]!;
+      assert.deepEqual(row.trim().split(/\s+/).map(Number), [n + 1, c.delta, c.x, c.product].map((v) => Number(v.toPrecision(8))), `${loss}: sample ${n + 1}`);
+    });
+    assert.ok(text.includes('… and 3 more samples'), loss);
+    assert.ok(text.includes(`∂E/∂${param} = Σₙ`) && text.includes(`= ${Number(p.grad.toPrecision(8))}`), `${loss}: Σ = ${p.grad}\n${text}`);
+    assert.ok(text.includes('For the first of the N = 8 samples:'), loss);
+    // the derivatives: an output fused with bce needs none; mse shows its 1/M factor
+    if (loss === 'mse') assert.ok(text.includes('∂E/∂y = 1/8 · (2·(y − t))'), text);
+    if (param.startsWith('W1') || param.startsWith('b1')) assert.ok(text.includes('tanh′(x) = 1 − tanh²(x)'), text);
   }
 });

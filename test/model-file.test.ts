@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BackpropError, parseModelFile, toModelFile, type DenseLayerFile } from '../src/index.js';
+import { BackpropError, parseModelFile, preprocessingOf, Standardizer, toModelFile, type DenseLayerFile } from '../src/index.js';
 import { loadModel, saveModel } from '../src/node.js';
 
 const seedFile = {
@@ -69,4 +69,17 @@ test('a model whose later layer crosses the parameter limit is refused before an
   const started = process.memoryUsage().arrayBuffers;
   assert.throws(() => parseModelFile(json), /layers\[1\]: the model would have more than 50000000 parameters/);
   assert.ok(process.memoryUsage().arrayBuffers - started < 100e6, 'no 392 MB weight matrix was allocated');
+});
+
+test('preprocessingOf: the scaler\'s statistics and the data\'s names, over a loaded model\'s; nothing to carry is undefined', () => {
+  const scaler = Standardizer.fit(new Float64Array([1, 10, 3, 30]), 2);
+  const names = { featureNames: ['a', 'b'], classNames: ['no', 'yes'], targetColumns: ['y'] };
+  const p = preprocessingOf(names, scaler)!;
+  assert.deepEqual(p, { inputs: { type: 'standardize', mean: [2, 20], std: [1, 10] }, featureNames: ['a', 'b'], classNames: ['no', 'yes'], targetColumns: ['y'] });
+  assert.notEqual(p.featureNames, names.featureNames, 'copies, not the data\'s arrays');
+  assert.deepEqual(preprocessingOf({ featureNames: ['c', 'd'] }, undefined, { targets: { type: 'minmax', min: [0], max: [1] }, featureNames: ['a', 'b'] }), { targets: { type: 'minmax', min: [0], max: [1] }, featureNames: ['c', 'd'] });
+  assert.equal(preprocessingOf({}), undefined);
+  // it travels through the model file and back
+  const file = JSON.parse(JSON.stringify(toModelFile(parseModelFile(seedFile).model, 'sse', preprocessingOf({ ...names, featureNames: ['a', 'b', 'c'] }))));
+  assert.deepEqual(parseModelFile(file).preprocessing!.featureNames, ['a', 'b', 'c']);
 });

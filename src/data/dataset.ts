@@ -233,6 +233,35 @@ export function withClassNames(ds: Dataset, classNames: readonly string[]): Data
   return classificationDataset(ds.x, ds.inputSize, labels, classNames, encoding, { ...(featureNames && { featureNames }), ...(targetColumns && { targetColumns }), ...(name && { name }) });
 }
 
+/**
+ * The target encoding two classes need for a network with `outputs` outputs ending in `activation`:
+ * one output of 0/1 (`binary`, for a sigmoid) or of ±1 (`sign`, for a tanh); null when the data
+ * keeps its own (several outputs, more classes, regression).
+ *
+ * @example
+ * ```ts
+ * encodingFor(xor({ size: 100, rng }), 1, 'sigmoid');   // 'binary'
+ * ```
+ */
+export function encodingFor(ds: Dataset, outputs: number, activation: string): TargetEncoding | null {
+  if (ds.task !== 'classification' || ds.classNames?.length !== 2 || outputs !== 1) return null;
+  return activation === 'tanh' ? 'sign' : 'binary';
+}
+
+/**
+ * Two-class targets rewritten for a one-output network (see {@link encodingFor}); other data
+ * unchanged. What `backprop train` and the playground do before splitting.
+ *
+ * @example
+ * ```ts
+ * const data = encodeFor(synthetic('xor', { rng, size: 200 }), 1, 'sigmoid');   // data.y: one column of 0/1
+ * ```
+ */
+export function encodeFor(ds: Dataset, outputs: number, activation: string): Dataset {
+  const enc = encodingFor(ds, outputs, activation);
+  return enc ? withTargetEncoding(ds, enc) : ds;
+}
+
 function checkFinite(data: FloatArray, width: number, what: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) {

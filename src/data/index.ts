@@ -1,6 +1,6 @@
 // backprop data — browser-safe datasets, readers, splits, batching, scaling and checks (re-exports only).
 // Node-only readers (MNIST files, CSV files, loadData) are in ./index.node.ts.
-export { makeDataset, datasetDType, classificationDataset, withTargetEncoding, encodeLabel, type Dataset, type DatasetInit, type Task, type TargetEncoding } from './dataset.js';
+export { makeDataset, datasetDType, classificationDataset, withTargetEncoding, encodeFor, encodingFor, encodeLabel, type Dataset, type DatasetInit, type Task, type TargetEncoding } from './dataset.js';
 export { datasetFromArrays, datasetFromMatrices, readMatrix, toArrays, subset, concat, type FromArraysOptions, type Matrix } from './arrays.js';
 export { circle, xor, gauss, spiral, moons, synthetic, SYNTHETIC_NAMES, SYNTHETIC_CLASSES, type SyntheticName, type SyntheticOptions } from './synthetic.js';
 export { iris, IRIS_FEATURES } from './iris.js';

@@ -8,7 +8,7 @@
 export { explain, type ExplainOptions } from './trace.js';
 export { numberNodes, parseParamName, notebookWeightName, type ParamSelector } from './names.js';
 export { activationDerivative, softmaxDerivative, lossDerivative, type LossPoint } from './symbolic.js';
-export { ledgerBlocks, LEDGER_SECTIONS, type LedgerSection, type RenderOptions } from './render/blocks.js';
+export { ledgerBlocks, LEDGER_SECTIONS, PARAM_SECTIONS, type LedgerSection, type RenderOptions } from './render/blocks.js';
 export { renderText, type TextRenderOptions } from './render/text.js';
 export { renderMarkdown } from './render/markdown.js';
 export { renderHtml, escapeHtml, LEDGER_CSS, type HtmlRenderOptions } from './render/html.js';

@@ -1,3 +1,5 @@
+import type { Dataset } from '../data/dataset.js';
+import type { Scaler } from '../data/scale.js';
 import { BackpropError } from '../errors.js';
 import { suggest, type ActivationName } from '../nn/activations.js';
 import type { InitializerName } from '../nn/init.js';
@@ -84,6 +86,28 @@ export interface PreprocessingFile {
   classNames?: string[];
   /** The column(s) the targets were read from (CSV data): what `eval` reads by default. */
   targetColumns?: string[];
+}
+
+/**
+ * The preprocessing a model trained on `data` carries: the input `scaler`'s statistics (fitted on
+ * the training rows), the names of the data's features, classes and target columns — over what
+ * `base` (a loaded model's) already holds; undefined when there is nothing to carry. What
+ * `backprop train` and the playground save, so that `predict` takes raw inputs.
+ *
+ * @example
+ * ```ts
+ * const scaler = Standardizer.fit(train.x, train.inputSize);
+ * toModelFile(model, 'cross_entropy', preprocessingOf(train, scaler));
+ * // preprocessing: { inputs: { type: 'standardize', mean, std }, featureNames, classNames, targetColumns }
+ * ```
+ */
+export function preprocessingOf(data: Pick<Dataset, 'featureNames' | 'classNames' | 'targetColumns'>, scaler?: Scaler, base?: PreprocessingFile): PreprocessingFile | undefined {
+  const p: PreprocessingFile = { ...(base ?? {}) };
+  if (scaler) p.inputs = { ...scaler.toJSON() };
+  if (data.featureNames) p.featureNames = [...data.featureNames];
+  if (data.classNames) p.classNames = [...data.classNames];
+  if (data.targetColumns) p.targetColumns = [...data.targetColumns];
+  return Object.keys(p).length > 0 ? p : undefined;
 }
 
 /**

@@ -117,6 +117,24 @@ export class Rng {
   }
 }
 
+/**
+ * The generator of one purpose drawn from a run's seed, so that the shuffling, the initial
+ * weights and the data of a run never share a stream: stream 0 shuffles (exactly `new Rng(seed)`,
+ * as the first `backprop train` did), 1 draws the initial weights, 2 generates and splits the
+ * data. `backprop train --seed S` and the playground's seed S use the same three streams, so the
+ * same settings give the same weights in both.
+ *
+ * @example
+ * ```ts
+ * const model = Sequential.mlp([2, 4, 1], { activation: 'tanh', output: 'sigmoid', rng: seedStream(7, 1) });
+ * const data = encodeFor(synthetic('xor', { rng: seedStream(7, 2), noise: 0.1 }), 1, 'sigmoid');
+ * await fit(model, data, { loss: 'bce', rng: seedStream(7, 0) });
+ * ```
+ */
+export function seedStream(seed: number, stream: 0 | 1 | 2): Rng {
+  return new Rng(stream === 0 ? seed : (seed ^ Math.imul(stream, 0x9e3779b9)) >>> 0);
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

@@ -53,6 +53,21 @@ export interface TrainerOptions {
 }
 
 /**
+ * A trainer's place in its run, small and exact: the epoch and batch, and the shuffling
+ * generator's state before that epoch's permutation. What a page or a link keeps to continue a
+ * run exactly there in O(rows) ({@link Trainer.seek}) instead of replaying every epoch's
+ * permutation ({@link Trainer.skipTo}).
+ */
+export interface TrainerPosition {
+  /** The epoch in progress or just finished (0 before the first step). */
+  epoch: number;
+  /** Batches taken in that epoch. */
+  batch: number;
+  /** The shuffling generator's state before that epoch's permutation (now, at epoch 0); null without shuffling. */
+  rng: [number, number, number, number] | null;
+}
+
+/**
  * One training run's steps, one at a time: `step()` takes the next mini-batch of the epoch (rows
  * in a fresh seeded permutation each epoch, or in order), computes the loss and every gradient,
  * checks that they are finite, clips, and lets the optimizer update the weights — and returns the
@@ -97,6 +112,8 @@ export class Trainer {
   /** The training data in the model's dtype (converted once; fit measures it with `evaluate`). */
   readonly trainData: TensorData;
   private order: Int32Array;
+  /** The shuffling generator's state before this epoch's permutation (see {@link Trainer.position}). */
+  private epochRng: [number, number, number, number] | null = null;
   private readonly identity: Int32Array | null;
   private readonly params: Tensor[];
   /** The penalty and the parameters it applies to (null without one). */
@@ -189,6 +206,7 @@ export class Trainer {
     this.batch = 0;
     this.running.reset();
     if (this.schedule) this.optimizer.lr = this.schedule.rate(this.epoch, this.baseLr, this.optimizer.lr);
+    this.epochRng = this.rng ? this.rng.getState() : null;
     this.order = this.rng ? this.rng.permutation(this.data.rows) : this.identity!;
   }
 
@@ -216,6 +234,41 @@ export class Trainer {
     const epochs = Math.ceil(steps / this.batches);
     for (let e = 0; e < epochs; e++) this.beginEpoch();
     this.batch = steps - (epochs - 1) * this.batches;
+  }
+
+  /**
+   * Where the run is (see {@link TrainerPosition}): with the weights and the optimizer's state,
+   * all a fresh trainer needs to take the rows this one takes next ({@link Trainer.seek}).
+   */
+  position(): TrainerPosition {
+    return { epoch: this.epoch, batch: this.batch, rng: this.epoch === 0 ? (this.rng?.getState() ?? null) : this.epochRng };
+  }
+
+  /**
+   * Positions a fresh trainer where {@link Trainer.position} was taken, drawing one permutation
+   * (not one per epoch, as {@link Trainer.skipTo} does); the weights and the optimizer are the
+   * caller's to restore. A schedule sets the learning rate of that epoch.
+   *
+   * @example
+   * ```ts
+   * const saved = trainer.position();                 // e.g. { epoch: 40001, batch: 3, rng: [...] }
+   * const again = new Trainer(model, data, { loss, optimizer, rng: new Rng(seed) });
+   * again.seek(saved);                                // again.nextRows() is trainer.nextRows()
+   * ```
+   */
+  seek(position: TrainerPosition): void {
+    const { epoch, batch, rng } = position;
+    const where = 'Trainer.seek';
+    if (this.steps !== 0) throw new BackpropError('value', `${where}: the trainer has already taken steps; seek on a fresh one`);
+    if (!(Number.isInteger(epoch) && epoch >= 0 && Number.isInteger(batch) && batch >= 0 && batch <= this.batches && (epoch > 0 || batch === 0))) {
+      throw new BackpropError('value', `${where}: expected epoch ≥ 0 and batch in 0 … ${this.batches} (batch 0 at epoch 0), got epoch ${epoch}, batch ${batch}`);
+    }
+    if ((rng === null) !== (this.rng === null)) throw new BackpropError('value', `${where}: the position was taken ${rng === null ? 'without' : 'with'} shuffling, this trainer runs ${this.rng === null ? 'without' : 'with'}`);
+    if (this.rng !== null) this.rng.setState(rng!);
+    if (epoch === 0) return;
+    this.epoch = epoch - 1;
+    this.beginEpoch();
+    this.batch = batch;
   }
 
   /** The rows (indices into the data) the next `step()` trains on. */

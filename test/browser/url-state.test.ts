@@ -2,7 +2,8 @@
 // malformed or hostile fields fall back to the defaults. (Pure module: runs in Node.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState, type AppState } from '../../web/src/state.js';
+import { LOSSES, OPTIMIZERS } from '../../src/index.js';
+import { HIDDEN_ACTIVATIONS, initialState, type AppState } from '../../web/src/state.js';
 import { b64ToF64, decodeState, encodeState, f64ToB64, packWeights, unpackWeights } from '../../web/src/url.js';
 
 test('float64 values survive base64url exactly, including -0, subnormals and the extremes', () => {
@@ -22,6 +23,7 @@ test('a trained state round-trips through the hash: settings, weights, optimizer
   ];
   s.optimizer = { name: 'adam', lr: 0.003, step: 12, buffers: [{ m: [0.1, 0.2], v: [1e-9, 2e-9] }, {}], paramSteps: [12, 0] };
   s.step = 12;
+  s.position = { epoch: 2, batch: 5, rng: [0xffffffff, 1, 0, 123456789] };
   s.history = [{ step: 0, train: 0.69314718, test: 0.7 }, { step: 12, train: 0.123456789, test: 0.2 }];
   s.selected = 'W2[1][0]';
   s.csv = { name: 'a b.csv', text: 'x,y,label\n1,2,yes\n3,4,"no, really"\n', target: 'label' };
@@ -31,6 +33,7 @@ test('a trained state round-trips through the hash: settings, weights, optimizer
   assert.ok(Object.is(back.weights![0]!.W[1]![1], -0));
   assert.deepEqual(back.optimizer, s.optimizer);
   assert.equal(back.step, 12);
+  assert.deepEqual(back.position, s.position);
   assert.equal(back.selected, 'W2[1][0]');
   assert.deepEqual(back.csv, s.csv);
   assert.deepEqual(back.history.map((h) => h.step), [0, 12]);
@@ -46,7 +49,20 @@ test('malformed or hostile hashes give the defaults field by field', () => {
   assert.equal(s.weights, null);
   assert.equal(s.optimizer, null);
   assert.equal(s.step, 0);
+  for (const pos of ['1.2.3', '1.2.3.4.5.4294967296', '-1.0', '1.x', '..', '1.2.3.4.5.6.7']) assert.equal(decodeState(`#v=1&pos=${pos}`).position, null, pos);
+  assert.deepEqual(decodeState('#v=1&pos=3.0').position, { epoch: 3, batch: 0, rng: null });
   assert.throws(() => unpackWeights(f64ToB64([2, 1, 1])), /wrong length|bad/);
   assert.throws(() => unpackWeights(f64ToB64([1e9])), /bad layer count/);
   assert.deepEqual(unpackWeights(packWeights([{ W: [[1, 2]], b: [3] }])), [{ W: [[1, 2]], b: [3] }]);
+});
+
+test('every hidden activation, cost function and optimizer of the library travels in the link (SiLU, added to the activation table alone, included)', () => {
+  assert.ok(HIDDEN_ACTIVATIONS.includes('silu'), `the menu offers ${HIDDEN_ACTIVATIONS.join(', ')}`);
+  for (const activation of HIDDEN_ACTIVATIONS) {
+    for (const [loss, optimizer] of LOSSES.map((l, i) => [l, OPTIMIZERS[i % OPTIMIZERS.length]!] as const)) {
+      const s = initialState();
+      Object.assign(s.settings, { dataset: 'moons', activation, loss, optimizer });
+      assert.deepEqual(decodeState(encodeState(s)).settings, s.settings, `${activation}, ${loss}, ${optimizer}`);
+    }
+  }
 });

@@ -1,12 +1,12 @@
-import { modelLoss, noGrad, type Dense, type Optimizer, type Sequential } from 'backprop';
+import { modelLoss, noGrad, recordForward, TrainingDivergedError, type Dense, type RecordedPass, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
-import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, writeWeights } from './net.js';
+import { lossPoint, paramAt, readWeights, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { TrainingRun } from './run.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
-import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
+import type { Ledger } from 'backprop/explain';
 import { ledgerFor, loadExplain } from './explainer.js';
-import { runBackward, runForward, type Trace } from './trace.js';
 import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
 
@@ -30,16 +30,15 @@ const RESETTING: readonly (keyof Settings)[] = ['dataset', 'noise', 'trainRatio'
 export const FLOW_MS = 450;
 
 /**
- * The controller: owns the plain {@link AppState} and the objects derived from it (data, model,
- * optimizer, the traced pass), performs the actions the buttons ask for, and asks the view to
- * redraw. The views never touch the model.
+ * The controller: owns the plain {@link AppState} and the objects derived from it (the data and
+ * the training run — network, optimizer, the library's Trainer — and the recorded pass), performs
+ * the actions the buttons ask for, and asks the view to redraw. The views never touch the model.
  */
 export class App {
   state: AppState;
-  data!: PlayData;
-  model!: Sequential<Dense>;
-  opt!: Optimizer;
-  trace: Trace | null = null;
+  run!: TrainingRun;
+  /** The pass Forward recorded (the library's `recordForward`), stepped through by Backward. */
+  pass: RecordedPass | null = null;
   phase: Phase = 'none';
   lastUpdate: UpdateRecord | null = null;
   /** Bumped on every weight change (caches of heatmaps key on it). */
@@ -51,9 +50,9 @@ export class App {
   notice = '';
   /** The library's ledger for the selected parameter of the current pass (`key` = pass and parameter). */
   ledger: { key: string; value: Ledger | null } | null = null;
-  /** The ledger module's strings, once loaded. */
-  ledgerText: ((key: LedgerKey, vars?: Record<string, string | number>) => string) | null = null;
-  private traceId = 0;
+  private passId = 0;
+  private explain: Awaited<ReturnType<typeof loadExplain>> | null = null;
+  private ledgerHtmlCache: { ledger: Ledger; lang: string; html: string } | null = null;
   private worker: Worker | null = null;
   private flowTimer: ReturnType<typeof setTimeout> | null = null;
   /** Identity of the running Backward animation (a new one, or any other action, cancels it). */
@@ -72,38 +71,49 @@ export class App {
     return this.worker !== null;
   }
 
-  /** Derives data, model and optimizer from the state (after a load or a setting change). */
+  /** The data of the run. */
+  get data(): PlayData {
+    return this.run.data;
+  }
+
+  /** The network of the run. */
+  get model(): Sequential<Dense> {
+    return this.run.model;
+  }
+
+  /** Derives the data and the training run from the state (after a load or a setting change). */
   rebuild(): void {
     const s = this.state;
     if (s.settings.dataset === 'csv' && s.csv === null) {
       // NOTE: a link made with a CSV too large to travel in it: the settings arrive, the data does not.
       this.notice = tr(s.settings.lang, 'csvMissing');
       s.settings = { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.settings.lang };
-      Object.assign(s, { weights: null, optimizer: null, step: 0, history: [] });
+      Object.assign(s, { weights: null, optimizer: null, step: 0, position: null, history: [] });
     }
     try {
-      this.data = buildData(s.settings, s.csv);
+      const data = buildData(s.settings, s.csv);
       // NOTE: the menu shows the cost function in use (a CSV of three classes takes cross_entropy, not bce).
-      s.settings.loss = this.data.loss;
+      s.settings.loss = data.loss;
+      this.run = new TrainingRun(s.settings, data, s.weights, s.optimizer, s.step, s.position);
     } catch (e) {
       this.notice = e instanceof Error ? e.message : String(e);
-      s.settings = { ...SEED_SETTINGS, lang: s.settings.lang };
-      s.weights = null;
-      this.data = buildData(s.settings, null);
+      s.settings = { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.settings.lang };
+      Object.assign(s, { weights: null, optimizer: null, step: 0, position: null, history: [] });
+      this.run = new TrainingRun(s.settings, buildData(s.settings, null), null, null, 0);
     }
-    this.model = buildModel(s.settings, this.data, s.weights);
     const fresh = s.weights === null || JSON.stringify(readWeights(this.model)) !== JSON.stringify(s.weights);
     if (fresh) {
       s.optimizer = null;
       if (s.weights !== null) Object.assign(s, { step: 0, history: [] });
+      this.run.retrain(s.settings, null, s.step);
     }
     s.weights = readWeights(this.model);
-    this.opt = buildOptimizer(s.settings, this.model, s.optimizer);
-    this.trace = null;
+    s.position = this.run.trainer.position();
+    this.pass = null;
     this.phase = 'none';
     this.lastUpdate = null;
     this.version++;
-    if (s.history.length === 0) s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
+    if (s.history.length === 0) s.history.push(lossPoint(this.model, this.data, s.step));
   }
 
   /** Writes the state into the address bar (replacing, not adding, a history entry). */
@@ -135,9 +145,12 @@ export class App {
     s[key] = value;
     if (RESETTING.includes(key)) this.resetNetwork();
     else {
-      if (key === 'optimizer') this.state.optimizer = null;
-      else this.state.optimizer = this.opt.stateDict();
-      this.opt = buildOptimizer(s, this.model, this.state.optimizer);
+      // NOTE: the network keeps its weights; the optimizer (its buffers kept unless it is another one) and the batches follow the new settings.
+      this.state.optimizer = key === 'optimizer' ? null : this.run.optimizer.stateDict();
+      this.run.retrain(s, this.state.optimizer, this.state.step, this.state.position);
+      this.state.position = this.run.trainer.position();
+      // NOTE: another batch size means other rows for the next step than the recorded pass shows.
+      if (key === 'batch' && this.pass !== null) Object.assign(this, { pass: null, phase: 'none', lastUpdate: null });
     }
     this.writeUrl();
     this.redraw();
@@ -145,7 +158,7 @@ export class App {
 
   /** Fresh weights from the seed (or the notebook's), step 0, empty curve. */
   resetNetwork(): void {
-    Object.assign(this.state, { weights: null, optimizer: null, step: 0, history: [] });
+    Object.assign(this.state, { weights: null, optimizer: null, step: 0, position: null, history: [] });
     this.rebuild();
   }
 
@@ -156,22 +169,23 @@ export class App {
     this.redraw();
   }
 
+  /** Forward on the rows the next training step takes (the Trainer's next batch), with every z and a kept. */
   forward(): void {
     this.stop();
     this.stopFlow();
-    const { x, t } = stepBatch(this.data, this.state.settings, this.state.step);
-    this.trace = runForward(this.model, this.data.loss, x, t);
-    this.traceId++;
+    const { x, t } = this.run.nextBatch();
+    this.pass = recordForward(this.model, this.data.loss, x, t);
+    this.passId++;
     this.phase = 'forward';
     this.deltaFrom = Infinity;
     this.redraw();
   }
 
-  /** Backward through the traced pass; the deltas appear layer by layer from the output down. */
+  /** Backward through the recorded pass; the deltas appear layer by layer from the output down. */
   backward(animate = true): void {
     this.stop();
-    if (this.phase !== 'forward' || this.trace === null) this.forward();
-    runBackward(this.model, this.trace!);
+    if (this.phase !== 'forward' || this.pass === null) this.forward();
+    this.pass!.backward();
     this.phase = 'backward';
     const L = this.model.layers.length;
     if (!animate || this.reducedMotion) {
@@ -211,29 +225,47 @@ export class App {
     this.flowing = 0;
   }
 
-  /** One optimizer update from the gradients of the traced pass; records before/after for the ledger. */
+  /**
+   * The training step on the recorded pass's rows — the library's `Trainer.step()`, the step Play
+   * takes — recording every parameter before and after, its gradient, and the batch's cost before
+   * and after for the ledger. A step that makes the numbers NaN or infinite is refused with the
+   * library's diagnosis, and the weights stay.
+   */
   update(): void {
     this.stop();
-    if (this.phase !== 'backward' || this.trace === null) {
+    if (this.phase !== 'backward' || this.pass === null) {
       this.forward();
       this.backward(false);
     }
     this.stopFlow();
     this.deltaFrom = 1;
-    const trace = this.trace!;
+    const pass = this.pass!;
     const before = readWeights(this.model);
+    try {
+      this.run.step();
+    } catch (e) {
+      if (!(e instanceof TrainingDivergedError)) throw e;
+      // NOTE: the step is not taken: the last good weights, optimizer buffers and position come back.
+      this.notice = tr(this.state.settings.lang, 'diverged', { step: this.state.step + 1, msg: e.message });
+      writeWeights(this.model, this.state.weights!);
+      this.run.retrain(this.state.settings, this.state.optimizer, this.state.step, this.state.position);
+      this.pass = null;
+      this.phase = 'none';
+      this.redraw();
+      return;
+    }
     const grads = this.model.layers.map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
-    this.opt.step();
     const after = readWeights(this.model);
-    const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, trace.x, trace.t).item());
+    const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, pass.x, pass.t).item());
     const s = this.state;
-    s.step++;
+    s.step = this.run.steps;
+    s.position = this.run.trainer.position();
     s.weights = after;
-    s.optimizer = this.opt.stateDict();
-    s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
+    s.optimizer = this.run.optimizer.stateDict();
+    s.history.push(lossPoint(this.model, this.data, s.step));
     thin(s.history);
     const opt = s.settings.l2 > 0 ? `${s.settings.optimizer}, L2 λ = ${s.settings.l2}` : s.settings.optimizer;
-    this.lastUpdate = { before, after, grads, costBefore: trace.cost, costAfter, lr: s.settings.lr, optimizer: opt };
+    this.lastUpdate = { before, after, grads, costBefore: pass.cost, costAfter, lr: s.settings.lr, optimizer: opt };
     this.phase = 'updated';
     this.version++;
     this.writeUrl();
@@ -249,20 +281,19 @@ export class App {
   }
 
   /**
-   * Asks the library's `explain()` for the ledger of parameter `id` on the traced pass (with the
+   * Asks the library's `explain()` for the ledger of parameter `id` on the recorded pass (with the
    * weights the pass used, also after an Update); redraws when it arrives.
    */
   requestLedger(id: string): void {
-    const trace = this.trace;
-    if (trace === null || !trace.backwardDone) return;
-    const key = `${this.traceId}|${id}`;
+    const pass = this.pass;
+    if (pass === null || !pass.backwardDone) return;
+    const key = `${this.passId}|${id}`;
     if (this.ledger?.key === key) return;
     this.ledger = { key, value: null };
     const weights = this.phase === 'updated' && this.lastUpdate !== null ? this.lastUpdate.before : this.state.weights!;
-    const lang = (): 'en' | 'ko' => this.state.settings.lang;
-    Promise.all([ledgerFor(this.state.settings, this.data, weights, trace.x, trace.t, id), loadExplain()]).then(
+    Promise.all([ledgerFor(this.state.settings, this.data, weights, pass.x, pass.t, id), loadExplain()]).then(
       ([ledger, mod]) => {
-        this.ledgerText = (k, vars) => mod.message(lang(), k, vars);
+        this.explain = mod;
         if (this.ledger?.key !== key) return;
         this.ledger.value = ledger;
         this.redraw();
@@ -272,6 +303,26 @@ export class App {
         this.redraw();
       },
     );
+  }
+
+  /**
+   * The ledger of the selected parameter as the library's HTML (`renderHtml` with the compact
+   * sections for one parameter, in the page's language), or null while it is computed.
+   */
+  ledgerHtml(): string | null {
+    const ledger = this.ledger?.value ?? null;
+    if (ledger === null || this.explain === null) return null;
+    const lang = this.state.settings.lang;
+    const c = this.ledgerHtmlCache;
+    if (c !== null && c.ledger === ledger && c.lang === lang) return c.html;
+    const html = this.explain.renderHtml(ledger, { lang, sections: this.explain.PARAM_SECTIONS });
+    this.ledgerHtmlCache = { ledger, lang, html };
+    return html;
+  }
+
+  /** The library's stylesheet for its ledger HTML (`LEDGER_CSS`), once the ledger module is loaded. */
+  ledgerCss(): string | null {
+    return this.explain?.LEDGER_CSS ?? null;
   }
 
   /** Steps per frame while playing (applies to a running worker at once). */
@@ -301,15 +352,14 @@ export class App {
   /** Sets one weight or bias to a typed or dragged value. */
   edit(id: string, value: number): void {
     this.stop();
-    const m = /^(W|b)(\d+)\[(\d+)\](?:\[(\d+)\])?$/.exec(id);
-    if (m === null || !Number.isFinite(value)) return;
-    const layer = this.model.layers[+m[2]! - 1];
-    if (layer === undefined) return;
-    if (m[1] === 'W') layer.weight.data[+m[3]! * layer.inputs + +m[4]!] = value;
-    else layer.bias.data[+m[3]!] = value;
+    const p = paramAt(id, this.model.sizes);
+    if (p === null || !Number.isFinite(value)) return;
+    const layer = this.model.layers[p.layer - 1]!;
+    if (p.kind === 'weight') layer.weight.data[p.row! * layer.inputs + p.col!] = value;
+    else layer.bias.data[p.row!] = value;
     this.state.weights = readWeights(this.model);
     this.state.selected = id;
-    this.trace = null;
+    this.pass = null;
     this.phase = 'none';
     this.lastUpdate = null;
     this.version++;
@@ -329,18 +379,19 @@ export class App {
     this.worker = worker;
     this.rate = null;
     worker.onmessage = (ev: MessageEvent<FromWorker>) => this.fromWorker(worker, ev.data);
-    const job: ToWorker = { type: 'start', job: { settings: s.settings, csv: s.csv, weights: s.weights!, optimizer: this.opt.stateDict(), step: s.step } };
+    const job: ToWorker = { type: 'start', job: { settings: s.settings, csv: s.csv, weights: s.weights!, optimizer: this.run.optimizer.stateDict(), step: s.step, position: this.run.trainer.position() } };
     worker.postMessage(job);
     this.phase = 'playing';
-    this.trace = null;
+    this.pass = null;
     this.lastUpdate = null;
     this.redraw();
   }
 
   private fromWorker(worker: Worker, m: FromWorker): void {
     if (worker !== this.worker) return;
-    if (m.type === 'error') {
-      this.notice = m.message;
+    if (m.type !== 'progress') {
+      // NOTE: after a divergence the page keeps the worker's last report: the last good weights it received.
+      this.notice = m.type === 'diverged' ? tr(this.state.settings.lang, 'diverged', { step: m.step, msg: m.message }) : m.message;
       this.stop();
       return;
     }
@@ -355,6 +406,7 @@ export class App {
     }
     this.rate = { t: now, step: m.step };
     s.step = m.step;
+    s.position = m.position;
     s.history.push(m.point);
     thin(s.history);
     this.version++;
@@ -365,20 +417,21 @@ export class App {
 
   /**
    * Pauses training. The worker waits for the page after every chunk, so the page already holds
-   * its latest weights and optimizer state: the worker is simply ended and nothing is lost.
+   * its latest weights and optimizer state: the worker is simply ended, and the page's own run
+   * continues from that state (the next Step takes the rows the worker would have taken).
    */
   stop(): void {
     const w = this.worker;
     if (w === null) return;
     this.worker = null;
     w.terminate();
-    this.opt = buildOptimizer(this.state.settings, this.model, this.state.optimizer);
+    this.run.retrain(this.state.settings, this.state.optimizer, this.state.step, this.state.position);
     this.phase = 'none';
     this.writeUrl();
     this.redraw();
   }
 
-  /** The model file (the CLI's format) of the current network. */
+  /** The model file (the CLI's format, with a CSV's scaler in its preprocessing) of the current network. */
   modelFileText(): string {
     return modelFileText(this.model, this.data);
   }
@@ -387,7 +440,7 @@ export class App {
   importModel(text: string): void {
     this.stop();
     const { settings, weights } = readModelFile(text, this.state.settings, this.data);
-    Object.assign(this.state, { settings, weights, optimizer: null, step: 0, history: [] });
+    Object.assign(this.state, { settings, weights, optimizer: null, step: 0, position: null, history: [] });
     this.rebuild();
     this.writeUrl();
     this.redraw();

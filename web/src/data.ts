@@ -1,9 +1,13 @@
-import { parseCsv, Rng, SEED, splitIndices, synthetic, type ActivationName, type Dataset, type LossName } from 'backprop';
-import type { Settings, CsvSource } from './state.js';
+import {
+  datasetFromArrays, encodeFor, lossSpec, parseCsv, parseCsvRecords, scaleDataset, SEED, seedStream, split, Standardizer, synthetic,
+  type ActivationName, type Dataset, type FloatArray, type LossName,
+} from 'backprop';
+import type { CsvSource, Settings } from './state.js';
 
 /**
- * The numbers a run trains on, in flat row-major arrays (x: rows × inputs, t: rows × outputs),
- * split into a training and a test part, with what the output layer must be to fit them.
+ * The data a run trains on, split into a training and a test part (the library's `Dataset`s, as
+ * the `Trainer` takes them), with what the output layer must be to fit them. Derived from the
+ * settings exactly as `backprop train` derives its data from its flags (see {@link buildData}).
  */
 export interface PlayData {
   kind: 'seed' | 'plane' | 'table';
@@ -12,32 +16,30 @@ export interface PlayData {
   outputActivation: ActivationName;
   /** The loss actually used (a regression table cannot use bce / cross_entropy: mse instead). */
   loss: LossName;
-  xTrain: Float64Array;
-  tTrain: Float64Array;
-  nTrain: number;
-  xTest: Float64Array;
-  tTest: Float64Array;
-  nTest: number;
-  /** Class of each row (classification), for the points' colours. */
-  labelsTrain: Int32Array | null;
-  labelsTest: Int32Array | null;
+  /** The training rows (standardised, for a CSV). */
+  train: Dataset;
+  /** The held-out rows, scaled with the training rows' statistics (0 rows for the seed's one sample). */
+  test: Dataset;
+  /** A CSV's input standardiser, fitted on the training rows only (it goes into the model file); else null. */
+  scaler: Standardizer | null;
   /** Number of classes, 0 for regression. */
   classes: number;
   /** The plotted square [x0, x1, y0, y1] when there are exactly 2 inputs, else null. */
   domain: [number, number, number, number] | null;
+  /** The inputs' names as the page shows them. */
   featureNames: string[];
 }
 
-/** Distinct seeds for the distinct uses of `settings.seed` (data, split, init, shuffling). */
-export function rngFor(seed: number, purpose: 'data' | 'split' | 'init' | 'epoch', epoch = 0): Rng {
-  const k = { data: 0, split: 1, init: 2, epoch: 3 }[purpose];
-  return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) + k * 0x632be5ab + epoch * 0x85ebca6b) >>> 0);
-}
-
-/** Points per synthetic set (TensorFlow Playground's 500). */
+/** Points per synthetic set (TensorFlow Playground's 500, and `backprop train`'s default). */
 export const SYNTHETIC_SIZE = 500;
 
-/** Builds the training and test data described by `settings` (and the dropped CSV). */
+/**
+ * The training and test data described by `settings` (and the dropped CSV), drawn the way
+ * `backprop train --seed S --test (1 − share)` draws them, so that the same settings train the
+ * same weights in both: the synthetic points from the library's seed stream 2, two-class targets
+ * encoded for the output layer (`encodeFor`), a stratified split from a fresh stream 2, and a
+ * CSV's inputs standardised with statistics of the training rows only (`--scale standardize`).
+ */
 export function buildData(settings: Settings, csv: CsvSource | null): PlayData {
   if (settings.dataset === 'seed') return seedData(settings);
   if (settings.dataset === 'csv') {
@@ -45,22 +47,21 @@ export function buildData(settings: Settings, csv: CsvSource | null): PlayData {
     return tableData(settings, csv);
   }
   const loss = settings.loss;
-  const onehot = loss === 'cross_entropy';
-  const ds = synthetic(settings.dataset, { rng: rngFor(settings.seed, 'data'), size: SYNTHETIC_SIZE, noise: settings.noise, targets: onehot ? 'onehot' : 'binary' });
-  return splitData(ds, settings, {
-    kind: 'plane', outputActivation: onehot ? 'softmax' : 'sigmoid', loss, classes: 2,
+  const outputActivation = classifierOutput(loss);
+  const all = synthetic(settings.dataset, { rng: seedStream(settings.seed, 2), size: SYNTHETIC_SIZE, noise: settings.noise });
+  const { train, test } = splitByShare(encodeFor(all, outputActivation === 'softmax' ? 2 : 1, outputActivation), settings);
+  return {
+    kind: 'plane', inputs: 2, outputs: train.outputSize, outputActivation, loss, train, test, scaler: null, classes: 2,
     domain: [-6, 6, -6, 6], featureNames: ['x₁', 'x₂'],
-  });
+  };
 }
 
 /** The seed notebook's one sample: it is the whole training set, and there is no test set. */
 function seedData(settings: Settings): PlayData {
-  const x = Float64Array.from(SEED.input.flat());
-  const t = Float64Array.from(SEED.target.flat());
+  const train = datasetFromArrays(SEED.input, SEED.target, { task: 'regression', name: 'seed' });
   return {
-    kind: 'seed', inputs: 3, outputs: 2, outputActivation: 'sigmoid', loss: settings.loss === 'cross_entropy' ? 'sse' : settings.loss,
-    xTrain: x, tTrain: t, nTrain: 1, xTest: new Float64Array(0), tTest: new Float64Array(0), nTest: 0, labelsTrain: null, labelsTest: null, classes: 0,
-    domain: null, featureNames: ['x₁', 'x₂', 'x₃'],
+    kind: 'seed', inputs: 3, outputs: 2, outputActivation: 'sigmoid', loss: lossFits({ kind: 'seed', classes: 0 }, settings.loss) ? settings.loss : 'sse',
+    train, test: noRows(train), scaler: null, classes: 0, domain: null, featureNames: ['x₁', 'x₂', 'x₃'],
   };
 }
 
@@ -70,96 +71,84 @@ function seedData(settings: Settings): PlayData {
  * need softmax with cross_entropy (bce would treat them as independent yes/no questions).
  */
 export function lossFits(data: Pick<PlayData, 'kind' | 'classes'>, loss: LossName): boolean {
-  if (data.kind === 'seed') return loss !== 'cross_entropy';
-  if (data.kind === 'table' && data.classes === 0) return loss === 'mse' || loss === 'sse';
-  if (data.classes > 2) return loss !== 'bce';
+  // NOTE: read from the loss table's target rule: any number, numbers in [0, 1], or distributions.
+  const targets = lossSpec(loss).targets;
+  if (data.kind === 'seed') return targets !== 'distribution';
+  if (data.kind === 'table' && data.classes === 0) return targets === 'any';
+  if (data.classes > 2) return targets !== 'unit-interval';
   return true;
 }
 
-function tableData(settings: Settings, csv: CsvSource): PlayData {
-  const probe = parseCsv(csv.text, { target: csv.target, name: csv.name });
-  const classes = probe.task === 'classification' ? probe.classNames!.length : 0;
-  let loss = settings.loss;
-  let outputActivation: ActivationName;
-  let ds: Dataset;
-  if (!lossFits({ kind: 'table', classes }, loss)) loss = classes === 0 ? 'mse' : 'cross_entropy';
-  if (classes === 0) {
-    outputActivation = 'linear';
-    ds = probe;
-  } else {
-    const onehot = loss === 'cross_entropy' || classes > 2;
-    outputActivation = loss === 'cross_entropy' ? 'softmax' : 'sigmoid';
-    ds = parseCsv(csv.text, { target: csv.target, name: csv.name, encoding: onehot ? 'onehot' : 'binary' });
-  }
-  const x = standardize(ds.x, ds.rows, ds.inputSize);
-  const scaled: Dataset = { ...ds, x };
-  let domain: PlayData['domain'] = null;
-  if (ds.inputSize === 2) {
-    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let i = 0; i < ds.rows; i++) {
-      x0 = Math.min(x0, x[2 * i]!); x1 = Math.max(x1, x[2 * i]!);
-      y0 = Math.min(y0, x[2 * i + 1]!); y1 = Math.max(y1, x[2 * i + 1]!);
-    }
-    const m = 0.1 * Math.max(x1 - x0, y1 - y0, 1e-9);
-    domain = [x0 - m, x1 + m, y0 - m, y1 + m];
-  }
-  return splitData(scaled, settings, {
-    kind: 'table', outputActivation, loss, classes, domain,
-    featureNames: ds.featureNames ? [...ds.featureNames] : Array.from({ length: ds.inputSize }, (_, i) => `x${i + 1}`),
-  });
+/**
+ * The output activation of a classifier trained with `loss`: the one the library computes that
+ * loss on the logits of (its table's `onLogits`: softmax for cross_entropy, sigmoid for bce), else
+ * sigmoid (squared errors on probabilities).
+ */
+function classifierOutput(loss: LossName): ActivationName {
+  return (lossSpec(loss).onLogits?.activation ?? 'sigmoid') as ActivationName;
 }
 
-/** Each column shifted to mean 0 and scaled to standard deviation 1 (constant columns left at 0). */
-function standardize(x: Float64Array | Float32Array, rows: number, width: number): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let j = 0; j < width; j++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += x[i * width + j]!;
-    mean /= rows;
-    let v = 0;
-    for (let i = 0; i < rows; i++) v += (x[i * width + j]! - mean) ** 2;
-    const sd = Math.sqrt(v / rows) || 1;
-    for (let i = 0; i < rows; i++) out[i * width + j] = (x[i * width + j]! - mean) / sd;
-  }
-  return out;
-}
-
-type Head = Pick<PlayData, 'kind' | 'outputActivation' | 'loss' | 'classes' | 'domain' | 'featureNames'>;
-
-function splitData(ds: Dataset, settings: Settings, head: Head): PlayData {
-  const ratio = Math.min(0.9, Math.max(0.1, settings.trainRatio));
-  const idx = splitIndices(ds, { train: ratio, validation: 0, test: 1 - ratio }, rngFor(settings.seed, 'split'));
-  const take = (rows: Int32Array, src: Float64Array | Float32Array, w: number): Float64Array => {
-    const out = new Float64Array(rows.length * w);
-    rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
-    return out;
-  };
-  const labels = (rows: Int32Array): Int32Array | null => (ds.labels ? Int32Array.from(rows, (r) => ds.labels![r]!) : null);
-  return {
-    ...head, inputs: ds.inputSize, outputs: ds.outputSize,
-    xTrain: take(idx.train, ds.x, ds.inputSize), tTrain: take(idx.train, ds.y, ds.outputSize), nTrain: idx.train.length,
-    xTest: take(idx.test, ds.x, ds.inputSize), tTest: take(idx.test, ds.y, ds.outputSize), nTest: idx.test.length,
-    labelsTrain: labels(idx.train), labelsTest: labels(idx.test),
-  };
-}
+let header: { text: string; columns: string[] } | null = null;
 
 /**
- * The training rows of step `step` (from 0): the rows are shuffled once per epoch with a seeded
- * permutation, then cut into batches of `batch`. The same step gives the same rows on the page
- * and in the training worker, so stepping by hand and playing follow one trajectory.
+ * The column names of a CSV (its header, read by the library's CSV tokenizer as `parseCsv` reads
+ * it: the delimiter detected, quotes and a BOM handled), or none when its first line is malformed.
+ * The last text's answer is kept: the page asks on every frame.
  */
-export function batchRows(step: number, nTrain: number, batch: number, seed: number): Int32Array {
-  const size = Math.max(1, Math.min(batch, nTrain));
-  const perEpoch = Math.ceil(nTrain / size);
-  const epoch = Math.floor(step / perEpoch);
-  const j = step % perEpoch;
-  const order = nTrain === 1 ? Int32Array.of(0) : rngFor(seed, 'epoch', epoch).permutation(nTrain);
-  return order.subarray(j * size, Math.min(nTrain, (j + 1) * size));
+export function csvColumns(text: string): string[] {
+  if (header?.text !== text) {
+    const end = text.search(/\r?\n/);
+    let columns: string[] = [];
+    try {
+      columns = [...(parseCsvRecords(end < 0 ? text : text.slice(0, end))[0]?.fields ?? [])];
+    } catch {
+      // NOTE: an open quote; parseCsv says where when the data is built.
+    }
+    header = { text, columns };
+  }
+  return header.columns;
 }
 
-/** Copies rows `rows` of a flat array of width `w`. */
-export function gather(src: Float64Array, w: number, rows: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(rows.length * w);
-  for (let i = 0; i < rows.length; i++) out.set(src.subarray(rows[i]! * w, (rows[i]! + 1) * w), i * w);
-  return out;
+function tableData(settings: Settings, csv: CsvSource): PlayData {
+  const parsed = parseCsv(csv.text, { target: csv.target, name: csv.name });
+  const classes = parsed.task === 'classification' ? parsed.classNames!.length : 0;
+  let loss = settings.loss;
+  if (!lossFits({ kind: 'table', classes }, loss)) loss = classes === 0 ? 'mse' : 'cross_entropy';
+  const outputActivation: ActivationName = classes === 0 ? 'linear' : classifierOutput(loss);
+  const outputs = classes === 0 ? parsed.outputSize : outputActivation === 'softmax' || classes > 2 ? classes : 1;
+  const parts = splitByShare(encodeFor(parsed, outputs, outputActivation), settings);
+  // NOTE: the statistics come from the training rows alone; the test rows are scaled with them.
+  const scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
+  const train = scaleDataset(parts.train, { inputs: scaler });
+  const test = parts.test.rows === 0 ? parts.test : scaleDataset(parts.test, { inputs: scaler });
+  return {
+    kind: 'table', inputs: train.inputSize, outputs: train.outputSize, outputActivation, loss, train, test, scaler, classes,
+    domain: train.inputSize === 2 ? square([train.x, test.x]) : null,
+    featureNames: parsed.featureNames ? [...parsed.featureNames] : Array.from({ length: parsed.inputSize }, (_, i) => `x${i + 1}`),
+  };
+}
+
+/** The training share and the rest, as `backprop train --test (1 − share)` splits them (stratified, seed stream 2). */
+function splitByShare(ds: Dataset, settings: Settings): { train: Dataset; test: Dataset } {
+  const share = Math.min(0.9, Math.max(0.1, settings.trainRatio));
+  const test = 1 - share;
+  return split(ds, { train: 1 - test, validation: 0, test }, seedStream(settings.seed, 2));
+}
+
+/** `ds` with no rows (the seed preset's empty test set). */
+function noRows(ds: Dataset): Dataset {
+  return { ...ds, x: new Float64Array(0), y: new Float64Array(0), rows: 0, ...(ds.labels && { labels: new Int32Array(0) }) };
+}
+
+/** The square around every point of two-column data, with a 10 % margin. */
+function square(parts: FloatArray[]): [number, number, number, number] {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const x of parts) {
+    for (let i = 0; i < x.length; i += 2) {
+      x0 = Math.min(x0, x[i]!); x1 = Math.max(x1, x[i]!);
+      y0 = Math.min(y0, x[i + 1]!); y1 = Math.max(y1, x[i + 1]!);
+    }
+  }
+  const m = 0.1 * Math.max(x1 - x0, y1 - y0, 1e-9);
+  return [x0 - m, x1 + m, y0 - m, y1 + m];
 }

@@ -15,7 +15,7 @@ export function loadExplain(): Promise<ExplainModule> {
 
 /**
  * The library's ledger for one parameter: `explain()` run on a copy of the network with the
- * weights of the traced pass, on the traced batch, narrowed to `param` (e.g. `W2[0][0]`).
+ * weights of the recorded pass, on the pass's batch, narrowed to `param` (e.g. `W2[0][0]`).
  */
 export async function ledgerFor(settings: Settings, data: PlayData, weights: LayerWeights[], x: Tensor, t: Tensor, param: string): Promise<Ledger> {
   const { explain } = await loadExplain();

@@ -1,4 +1,4 @@
-import { activate, noGrad, Tensor, type Dense, type Sequential } from 'backprop';
+import { ACTIVATION_TABLE, forwardTrace, Tensor, type Sequential } from 'backprop';
 import type { PlayData } from './data.js';
 import type { FieldView } from './views/heatmap.js';
 
@@ -6,11 +6,12 @@ import type { FieldView } from './views/heatmap.js';
 export const GRID = 48;
 
 /**
- * Every neuron's activation over a GRID × GRID lattice of the plane (row 0 = top), mapped to
- * [−1, 1] for colouring: sigmoid/softmax outputs p → 2p − 1, tanh as is, unbounded ones divided
- * by their largest magnitude. Returns one field per neuron, per dense layer.
+ * Every neuron's output over a GRID × GRID lattice of the plane (row 0 = top), from the library's
+ * `forwardTrace`, mapped to [−1, 1] for colouring: an activation with a bounded range (its table
+ * entry's `range`: sigmoid and softmax [0, 1], tanh [−1, 1]) is stretched over it, an unbounded
+ * one divided by its largest magnitude. Returns one field per neuron, per layer.
  */
-export function neuronFields(model: Sequential<Dense>, data: PlayData): FieldView[][] {
+export function neuronFields(model: Sequential, data: PlayData): FieldView[][] {
   const [x0, x1, y0, y1] = data.domain!;
   const n = GRID;
   const xs = new Float64Array(n * n * 2);
@@ -21,30 +22,23 @@ export function neuronFields(model: Sequential<Dense>, data: PlayData): FieldVie
       xs[2 * k + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
     }
   }
-  return noGrad(() => {
-    let a = new Tensor(xs, [n * n, 2]);
-    const out: FieldView[][] = [];
-    for (const layer of model.layers) {
-      a = activate(layer.activation, layer.preActivation(a));
-      const units = layer.units;
-      const fields: FieldView[] = [];
-      for (let j = 0; j < units; j++) {
-        const values = new Float64Array(n * n);
-        let maxAbs = 1e-12;
-        for (let k = 0; k < n * n; k++) {
-          values[k] = a.data[k * units + j]!;
-          maxAbs = Math.max(maxAbs, Math.abs(values[k]!));
-        }
-        const act = layer.activation;
-        for (let k = 0; k < n * n; k++) {
-          const v = values[k]!;
-          values[k] = act === 'sigmoid' || act === 'softmax' ? 2 * v - 1 : act === 'tanh' ? v : v / maxAbs;
-        }
-        fields.push({ n, values });
+  return forwardTrace(model, new Tensor(xs, [n * n, 2])).map((trace) => {
+    const a = trace.output.data;
+    const units = trace.output.shape[1]!;
+    const act = model.layers[trace.index]!.endsWith;
+    const { low, high } = act === null ? {} : ACTIVATION_TABLE[act].range;
+    const fields: FieldView[] = [];
+    for (let j = 0; j < units; j++) {
+      const values = new Float64Array(n * n);
+      let maxAbs = 1e-12;
+      for (let k = 0; k < n * n; k++) maxAbs = Math.max(maxAbs, Math.abs(a[k * units + j]!));
+      for (let k = 0; k < n * n; k++) {
+        const v = a[k * units + j]!;
+        values[k] = low !== undefined && high !== undefined ? (2 * (v - low)) / (high - low) - 1 : v / maxAbs;
       }
-      out.push(fields);
+      fields.push({ n, values });
     }
-    return out;
+    return fields;
   });
 }
 

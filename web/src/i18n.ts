@@ -82,19 +82,6 @@ const en = {
   value: 'Value',
   editValue: 'Value of {p} (type to change)',
   gradient: 'Gradient ∂E/∂{p}',
-  chainRule: 'Chain rule',
-  perSample: 'Summed over the {n} samples of the batch:',
-  moreSamples: '… and {n} more samples',
-  deltaOf: 'δ of node {n}',
-  outputDelta: 'Output node {n}: δ = ∂E/∂y · f′(z) = {dEda} × {dadz} = {delta}',
-  fusedDelta: 'Output node {n} (cost and activation together): δ = (y − t) / {count} = ({y} − {t}) / {count} = {delta}',
-  softmaxDelta: 'Output node {n} (softmax): δ = Σₖ ∂E/∂yₖ · ∂yₖ/∂z = {delta}',
-  derivLoss: 'Cost {loss}: ∂E/∂y = {df}',
-  derivActivation: 'Activation {f}: f′(x) = {df} (mathjs: {raw})',
-  hiddenSum: 'Hidden node {n}: ∂E/∂a = Σₖ δₖ · wₖ = {terms} = {dEda}',
-  hiddenDelta: 'δ = ∂E/∂a · f′(z) = {dEda} × {dadz} = {delta}',
-  gradWeight: '∂E/∂{p} = δ{to} · a{from} = {delta} × {x} = {grad}',
-  gradBias: '∂E/∂{p} = δ{to} · 1 = {grad}',
   afterUpdate: 'Update: {p} ← {p} − η · ∂E/∂{p} = {before} − {lr} × {grad} = {after}',
   afterUpdateOther: 'Update ({opt}): {p} = {before} → {after}',
   newCost: 'Cost on this batch after updating every weight and bias: {before} → {after}',
@@ -105,11 +92,9 @@ const en = {
   'phase.updated': 'after Update',
   'phase.playing': 'training',
   importError: 'Could not read the model file: {msg}',
-  playNote: 'Training runs in a background worker; the page stays responsive.',
+  diverged: 'Training stopped at step {step}: the numbers became NaN or infinite, so the network keeps its last good weights. The library’s diagnosis: {msg}',
   legendPos: 'positive weight',
   legendNeg: 'negative weight',
-  neuronA: 'a',
-  neuronDelta: 'δ',
 };
 
 export type MessageKey = keyof typeof en;
@@ -195,19 +180,6 @@ const ko: Record<MessageKey, string> = {
   value: '값',
   editValue: '{p}의 값 (입력해서 바꾸기)',
   gradient: '기울기 ∂E/∂{p}',
-  chainRule: '연쇄 법칙',
-  perSample: '배치의 표본 {n}개에 대해 더한 값:',
-  moreSamples: '… 표본 {n}개 더',
-  deltaOf: '노드 {n}의 δ',
-  outputDelta: '출력 노드 {n}: δ = ∂E/∂y · f′(z) = {dEda} × {dadz} = {delta}',
-  fusedDelta: '출력 노드 {n} (비용 함수와 활성화 함수를 함께 미분): δ = (y − t) / {count} = ({y} − {t}) / {count} = {delta}',
-  softmaxDelta: '출력 노드 {n} (소프트맥스): δ = Σₖ ∂E/∂yₖ · ∂yₖ/∂z = {delta}',
-  derivLoss: '비용 함수 {loss}: ∂E/∂y = {df}',
-  derivActivation: '활성화 함수 {f}: f′(x) = {df} (mathjs: {raw})',
-  hiddenSum: '은닉 노드 {n}: ∂E/∂a = Σₖ δₖ · wₖ = {terms} = {dEda}',
-  hiddenDelta: 'δ = ∂E/∂a · f′(z) = {dEda} × {dadz} = {delta}',
-  gradWeight: '∂E/∂{p} = δ{to} · a{from} = {delta} × {x} = {grad}',
-  gradBias: '∂E/∂{p} = δ{to} · 1 = {grad}',
   afterUpdate: '수정: {p} ← {p} − η · ∂E/∂{p} = {before} − {lr} × {grad} = {after}',
   afterUpdateOther: '수정 ({opt}): {p} = {before} → {after}',
   newCost: '모든 가중치와 편향을 수정한 뒤 이 배치의 비용: {before} → {after}',
@@ -218,14 +190,17 @@ const ko: Record<MessageKey, string> = {
   'phase.updated': '수정 후',
   'phase.playing': '학습 중',
   importError: '모형 파일을 읽지 못했습니다: {msg}',
-  playNote: '학습은 백그라운드 워커에서 돌아가므로 페이지가 멈추지 않습니다.',
+  diverged: '학습이 {step}단계에서 멈췄습니다. 값이 NaN이나 무한대가 되어, 신경망은 마지막으로 정상이던 가중치를 그대로 둡니다. 라이브러리의 진단: {msg}',
   legendPos: '양수 가중치',
   legendNeg: '음수 가중치',
-  neuronA: 'a',
-  neuronDelta: 'δ',
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { en, ko };
+
+/** Whether the page has words for `key` (a loss added to the library's table has none yet). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
 
 /** The text of `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function tr(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {

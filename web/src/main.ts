@@ -1,6 +1,7 @@
 import './style.css';
 import { App } from './app.js';
-import { csvHeader, render, SPEEDS } from './render.js';
+import { csvColumns } from './data.js';
+import { render, SPEEDS } from './render.js';
 import type { Settings } from './state.js';
 import { tr } from './i18n.js';
 import { MAX_CSV_IN_LINK } from './url.js';
@@ -142,7 +143,7 @@ $<HTMLInputElement>('import-model').addEventListener('change', async (e) => {
 // CSV: a file chooser, or a file dropped anywhere on the page
 async function loadCsv(file: File): Promise<void> {
   const text = await file.text();
-  const header = csvHeader(text);
+  const header = csvColumns(text);
   app.state.csv = { name: file.name, text, target: header[header.length - 1] ?? '' };
   app.notice = text.length > MAX_CSV_IN_LINK ? tr(app.state.settings.lang, 'csvTooBig') : '';
   app.state.settings.dataset = 'seed';

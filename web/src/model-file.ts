@@ -1,11 +1,16 @@
-import { BackpropError, isLayerKind, parseModelFile, toModelFile, type Dense, type Sequential } from 'backprop';
+import { BackpropError, isLayerKind, parseModelFile, preprocessingOf, toModelFile, type Dense, type Sequential } from 'backprop';
 import type { PlayData } from './data.js';
 import { layerSizes, readWeights } from './net.js';
 import { HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_NEURONS, type LayerWeights, type Settings } from './state.js';
 
-/** The model file (the CLI's format, JSON) of the playground's network. */
+/**
+ * The model file (the CLI's format, JSON) of the playground's network, with the preprocessing
+ * `backprop train` saves for the same data: a CSV's input standardiser (fitted on the training
+ * rows), the names of its features, classes and target column — so `npx backprop predict` on raw
+ * inputs gives the outputs the page computes from its scaled ones.
+ */
 export function modelFileText(model: Sequential<Dense>, data: PlayData): string {
-  return JSON.stringify(toModelFile(model, data.loss), null, 1);
+  return JSON.stringify(toModelFile(model, data.loss, preprocessingOf(data.train, data.scaler ?? undefined)), null, 1);
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
-  createOptimizer, Dense, modelLoss, noGrad, predictLabels, seedNetwork, Sequential, Tensor,
-  type ActivationName, type Optimizer, type OptimizerState,
+  createOptimizer, Dense, evaluate, parseParamName, seedNetwork, seedStream, Sequential,
+  type ActivationName, type Dataset, type Metrics, type Optimizer, type OptimizerState, type ParamSelector,
 } from 'backprop';
-import { batchRows, gather, rngFor, type PlayData } from './data.js';
-import type { LayerWeights, Settings } from './state.js';
+import type { PlayData } from './data.js';
+import type { HistoryPoint, LayerWeights, Settings } from './state.js';
 
 /** Layer sizes, inputs first: [3, 2, 2] for the seed network. */
 export function layerSizes(settings: Settings, data: PlayData): number[] {
@@ -26,7 +26,8 @@ export function weightsFit(weights: LayerWeights[] | null, sizes: number[]): wei
 
 /**
  * The network for `settings`: from `weights` when they fit, else the seed notebook's weights
- * (seed preset) or fresh weights drawn from the seeded generator.
+ * (seed preset) or fresh weights drawn as `backprop train --layers … --seed S` draws them
+ * (`Sequential.mlp` with the library's seed stream 1 and its default initializers).
  */
 export function buildModel(settings: Settings, data: PlayData, weights: LayerWeights[] | null): Sequential<Dense> {
   const sizes = layerSizes(settings, data);
@@ -35,8 +36,26 @@ export function buildModel(settings: Settings, data: PlayData, weights: LayerWei
     return new Sequential(weights.map((l, i) => Dense.fromWeights(l.W.map((r) => [...r]), [...l.b], acts[i]!)));
   }
   if (data.kind === 'seed') return seedNetwork();
-  const rng = rngFor(settings.seed, 'init');
-  return new Sequential(sizes.slice(1).map((units, i) => Dense.create({ inputs: sizes[i]!, units, activation: acts[i]!, rng })));
+  return Sequential.mlp(sizes, { activation: acts[0]!, output: data.outputActivation, rng: seedStream(settings.seed, 1) });
+}
+
+/** The id of one weight or bias as the page writes it: `W2[0][0]` (layer from 1, row, column) or `b1[1]`. */
+export function paramId(p: ParamSelector): string {
+  return p.kind === 'weight' ? `W${p.layer}[${p.row}][${p.col}]` : `b${p.layer}[${p.row}]`;
+}
+
+/**
+ * The weight or bias that `id` (written as {@link paramId} writes it) names in a network of
+ * `sizes`, read by the library's `parseParamName`; null for anything else (a whole matrix, another
+ * spelling, a parameter outside the network) — e.g. a selection from a hand-edited link.
+ */
+export function paramAt(id: string, sizes: readonly number[]): ParamSelector | null {
+  try {
+    const p = parseParamName(id, sizes);
+    return p.row !== null && paramId(p) === id ? p : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The model's weights as plain nested arrays (W outputs × inputs). */
@@ -66,47 +85,14 @@ export function buildOptimizer(settings: Settings, model: Sequential, state: Opt
   return opt;
 }
 
-/** x and t of the rows used by training step `step`, as tensors. */
-export function stepBatch(data: PlayData, settings: Settings, step: number): { rows: Int32Array; x: Tensor; t: Tensor } {
-  const rows = batchRows(step, data.nTrain, settings.batch, settings.seed);
-  return {
-    rows,
-    x: new Tensor(gather(data.xTrain, data.inputs, rows), [rows.length, data.inputs]),
-    t: new Tensor(gather(data.tTrain, data.outputs, rows), [rows.length, data.outputs]),
-  };
+/** The library's measurements (`evaluate`: loss, and accuracy for classes) on the training and the test rows; null for no rows. */
+export function measure(model: Sequential, data: PlayData): { train: Metrics; test: Metrics | null } {
+  const at = (ds: Dataset): Metrics | null => (ds.rows === 0 ? null : evaluate(model, data.loss, ds));
+  return { train: at(data.train)!, test: at(data.test) };
 }
 
-/** One training step: the batch of `step`, E, backward, the optimizer's update. Returns E before the update. */
-export function trainStep(model: Sequential<Dense>, opt: Optimizer, data: PlayData, settings: Settings, step: number): number {
-  const { x, t } = stepBatch(data, settings, step);
-  opt.zeroGrad();
-  const E = modelLoss(model, data.loss, x, t);
-  const value = E.item();
-  E.backward();
-  opt.step();
-  return value;
-}
-
-/**
- * The share of rows whose predicted class (the library's `predictLabels`: the largest output, or
- * one output above ½) is the true one, on the training and the test set; null for regression or
- * an empty set.
- */
-export function accuracy(model: Sequential, data: PlayData): { train: number | null; test: number | null } {
-  const at = (x: Float64Array, labels: Int32Array | null, n: number): number | null => {
-    if (data.classes === 0 || labels === null || n === 0) return null;
-    const y = noGrad(() => model.forward(new Tensor(x, [n, data.inputs])));
-    const predicted = predictLabels(y.data, n, data.outputs, data.outputs === 1 ? 'binary' : 'onehot');
-    let right = 0;
-    for (let i = 0; i < n; i++) if (predicted[i] === labels[i]) right++;
-    return right / n;
-  };
-  return { train: at(data.xTrain, data.labelsTrain, data.nTrain), test: at(data.xTest, data.labelsTest, data.nTest) };
-}
-
-/** The loss over the whole training and test sets, without recording a graph. */
-export function evaluate(model: Sequential<Dense>, data: PlayData): { train: number; test: number } {
-  const at = (x: Float64Array, t: Float64Array, n: number): number =>
-    n === 0 ? NaN : noGrad(() => modelLoss(model, data.loss, new Tensor(x, [n, data.inputs]), new Tensor(t, [n, data.outputs])).item());
-  return { train: at(data.xTrain, data.tTrain, data.nTrain), test: at(data.xTest, data.tTest, data.nTest) };
+/** The loss curve's point of step `step`: the loss over the whole training and test sets (NaN without a test set). */
+export function lossPoint(model: Sequential, data: PlayData, step: number): HistoryPoint {
+  const m = measure(model, data);
+  return { step, train: m.train.loss, test: m.test?.loss ?? NaN };
 }

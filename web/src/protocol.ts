@@ -1,4 +1,4 @@
-import type { OptimizerState } from 'backprop';
+import type { OptimizerState, TrainerPosition } from 'backprop';
 import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
 
 /** Everything the worker needs to continue training exactly where the page is. */
@@ -8,6 +8,7 @@ export interface TrainJob {
   weights: LayerWeights[];
   optimizer: OptimizerState | null;
   step: number;
+  position: TrainerPosition | null;
 }
 
 /**
@@ -22,7 +23,12 @@ export type ToWorker =
   | { type: 'ack' }
   | { type: 'speed'; speed: number };
 
-/** Worker → page: weights, optimizer state and losses after a chunk of steps. */
+/**
+ * Worker → page: weights, optimizer state and losses after a chunk of steps; the library's
+ * diagnosis when step `step` made the numbers NaN or infinite (the page keeps the last progress);
+ * any other error.
+ */
 export type FromWorker =
-  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; point: HistoryPoint }
+  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint }
+  | { type: 'diverged'; step: number; message: string }
   | { type: 'error'; message: string };

@@ -1,10 +1,9 @@
-import { formatNumber, LOSSES, type LossName } from 'backprop';
+import { formatNumber, LOSS_FORMULAS, LOSSES, notebookWeightName, type Dataset, type LossName, type ParamSelector } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
-import { tr, type MessageKey } from './i18n.js';
-import { notebookName, paramExists, parseParamId, type ParamRef } from './names.js';
-import { lossFits } from './data.js';
-import { accuracy, layerSizes } from './net.js';
+import { hasMessage, tr, type MessageKey } from './i18n.js';
+import { csvColumns, lossFits } from './data.js';
+import { layerSizes, measure, paramAt, paramId } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
 import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from './views/heatmap.js';
@@ -19,7 +18,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 
 let paramsDrawnAt = 0;
 let fieldCache: { version: number; data: unknown; at: number; fields: FieldView[][]; urls: string[][] } | null = null;
-let accuracyCache: { version: number; data: unknown; at: number; value: ReturnType<typeof accuracy> } | null = null;
+let accuracyCache: { version: number; data: unknown; at: number; value: { train: number | null; test: number | null } } | null = null;
 
 /** Redraws the whole page from the app's state (the views are plain functions of it). */
 export function render(app: App): void {
@@ -48,18 +47,15 @@ export function render(app: App): void {
   $('phase').textContent = t(`phase.${app.phase}` as MessageKey);
 
   // Parameters as plain view data
-  const refTitle = (r: ParamRef, value: number): string => {
-    const id = r.kind === 'weight' ? `W${r.layer}[${r.row}][${r.col}]` : `b${r.layer}[${r.row}]`;
-    const nb = notebookName(sizes, r);
-    return `${t(r.kind)} ${nb !== null && app.data.kind === 'seed' ? `${nb} = ` : ''}${id} = ${formatNumber(value)}`;
+  // NOTE: the seed network's weights also carry the notebook's names (w41 = W2[0][0]).
+  const notebookName = (r: ParamSelector): string | null => (r.kind === 'weight' && app.data.kind === 'seed' ? notebookWeightName(sizes, r.layer, r.row!, r.col!) : null);
+  const paramView = (r: ParamSelector, value: number): ParamView => {
+    const nb = notebookName(r);
+    return { id: paramId(r), value, title: `${t(r.kind)} ${nb !== null ? `${nb} = ` : ''}${paramId(r)} = ${formatNumber(value)}` };
   };
   const weights: ParamView[][][] = app.model.layers.map((layer, l) =>
-    Array.from({ length: layer.units }, (_, r) => Array.from({ length: layer.inputs }, (_, c) => {
-      const value = layer.weight.data[r * layer.inputs + c]!;
-      return { id: `W${l + 1}[${r}][${c}]`, value, title: refTitle({ kind: 'weight', layer: l + 1, row: r, col: c }, value) };
-    })));
-  const biases: ParamView[][] = app.model.layers.map((layer, l) =>
-    Array.from(layer.bias.data, (value, r) => ({ id: `b${l + 1}[${r}]`, value, title: refTitle({ kind: 'bias', layer: l + 1, row: r, col: null }, value) })));
+    Array.from({ length: layer.units }, (_, r) => Array.from({ length: layer.inputs }, (_, c) => paramView({ kind: 'weight', layer: l + 1, row: r, col: c }, layer.weight.data[r * layer.inputs + c]!))));
+  const biases: ParamView[][] = app.model.layers.map((layer, l) => Array.from(layer.bias.data, (value, r) => paramView({ kind: 'bias', layer: l + 1, row: r, col: null }, value)));
 
   // Heatmaps (2-D data)
   const plane = app.data.domain !== null;
@@ -71,21 +67,21 @@ export function render(app: App): void {
   }
 
   // Nodes
-  const trace = app.trace;
+  const pass = app.pass;
   const nodes: NodeView[] = [];
   let id = 1;
   sizes.forEach((n, layer) => {
     for (let j = 0; j < n; j++) {
       let a: number | null = null;
       let delta: number | null = null;
-      if (trace !== null) {
-        a = layer === 0 ? trace.x.data[j]! : trace.as[layer - 1]!.data[j]!;
-        if (layer > 0 && trace.backwardDone) delta = trace.zs[layer - 1]!.grad?.data[j] ?? null;
+      if (pass !== null) {
+        a = layer === 0 ? pass.x.data[j]! : pass.layers[layer - 1]!.a.data[j]!;
+        if (layer > 0 && pass.backwardDone) delta = pass.layers[layer - 1]!.z.grad?.data[j] ?? null;
       } else if (layer === 0 && app.data.kind === 'seed') {
-        a = app.data.xTrain[j]!;
+        a = app.data.train.x[j]!;
       }
       const heat = plane && layer > 0 ? fieldCache!.urls[layer - 1]![j]! : null;
-      const target = layer === L && app.data.kind === 'seed' ? app.data.tTrain[j]! : null;
+      const target = layer === L && app.data.kind === 'seed' ? app.data.train.y[j]! : null;
       nodes.push({ layer, index: j, id: id++, a, delta, target, heat });
     }
   });
@@ -103,16 +99,17 @@ export function render(app: App): void {
 
   // Metrics
   const last = app.state.history[app.state.history.length - 1];
-  const cost = trace?.cost ?? app.lastUpdate?.costBefore ?? null;
+  const cost = pass?.cost ?? app.lastUpdate?.costBefore ?? null;
   $('cost').textContent = cost === null ? '–' : formatNumber(cost);
   $('cost-after').textContent = app.lastUpdate === null ? '–' : formatNumber(app.lastUpdate.costAfter);
   $('train-loss').textContent = last ? formatNumber(last.train) : '–';
-  const noTest = app.data.nTest === 0;
+  const noTest = app.data.test.rows === 0;
   $('test-loss').textContent = last && !noTest ? formatNumber(last.test) : '–';
   $('test-loss').title = noTest ? t('noTestSet') : '';
   // NOTE: like the heatmaps, recomputed at most every 100 ms while playing.
   if (accuracyCache === null || accuracyCache.data !== app.data || (accuracyCache.version !== app.version && (!app.playing || now - accuracyCache.at > 100))) {
-    accuracyCache = { version: app.version, data: app.data, at: now, value: accuracy(app.model, app.data) };
+    const m = measure(app.model, app.data);
+    accuracyCache = { version: app.version, data: app.data, at: now, value: { train: m.train.classification?.accuracy ?? null, test: m.test?.classification?.accuracy ?? null } };
   }
   const acc = accuracyCache.value;
   $('train-acc-box').hidden = acc.train === null;
@@ -129,31 +126,32 @@ export function render(app: App): void {
   if (plane) {
     const d = app.data;
     const points: PointView[] = [];
-    const push = (x: Float64Array, tt: Float64Array, labels: Int32Array | null, n: number, test: boolean): void => {
-      for (let i = 0; i < n; i++) points.push({ x: x[i * d.inputs]!, y: x[i * d.inputs + 1]!, label: labels ? labels[i]! : Math.tanh(tt[i * d.outputs]!), test });
+    const push = (ds: Dataset, test: boolean): void => {
+      for (let i = 0; i < ds.rows; i++) points.push({ x: ds.x[i * d.inputs]!, y: ds.x[i * d.inputs + 1]!, label: ds.labels ? ds.labels[i]! : Math.tanh(ds.y[i * d.outputs]!), test });
     };
-    push(d.xTrain, d.tTrain, d.labelsTrain, d.nTrain, false);
-    push(d.xTest, d.tTest, d.labelsTest, d.nTest, true);
+    push(d.train, false);
+    push(d.test, true);
     renderBoundary($<HTMLCanvasElement>('boundary-field'), $<HTMLCanvasElement>('boundary-points'), decisionField(fieldCache!.fields), d.domain!, points, d.classes, d);
   }
   renderChart($('chart'), app.state.history, { title: t('lossCurveLabel'), train: t('trainLoss'), test: noTest ? null : t('testLoss'), step: t('stepCount') });
 
   // Ledger
   const sel = app.state.selected;
-  const ref = sel === null ? null : parseParamId(sel);
-  const valid = ref !== null && paramExists(sizes, ref);
+  const ref = sel === null ? null : paramAt(sel, sizes);
+  const valid = ref !== null;
   const u = app.lastUpdate;
-  const haveGradients = valid && trace !== null && trace.backwardDone;
+  const haveGradients = valid && pass !== null && pass.backwardDone;
   if (haveGradients) app.requestLedger(sel!);
-  const pick = (w: { W: number[][]; b: number[] }[], r: ParamRef): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row]![r.col!]! : w[r.layer - 1]!.b[r.row]!);
-  const nb = valid ? notebookName(sizes, ref) : null;
+  const pick = (w: { W: number[][]; b: number[] }[], r: ParamSelector): number => (r.kind === 'weight' ? w[r.layer - 1]!.W[r.row!]![r.col!]! : w[r.layer - 1]!.b[r.row!]!);
+  const nb = valid ? notebookName(ref) : null;
   renderLedger($('ledger-body'), {
     selected: valid ? sel : null,
-    displayName: valid && nb !== null && app.data.kind === 'seed' ? nb : (sel ?? ''),
+    displayName: nb ?? sel ?? '',
     value: valid ? pick(app.state.weights!, ref) : null,
     haveGradients,
-    ledger: haveGradients ? (app.ledger?.value ?? null) : null,
-    ledgerText: app.ledgerText,
+    grad: haveGradients ? (app.ledger?.value?.params.find((q) => q.id === sel)?.grad ?? null) : null,
+    body: haveGradients ? app.ledgerHtml() : null,
+    css: app.ledgerCss(),
     update: valid && u !== null ? { before: pick(u.before, ref), after: pick(u.after, ref), grad: pick(u.grads, ref), costBefore: u.costBefore, costAfter: u.costAfter, lr: u.lr, optimizer: u.optimizer } : null,
     t,
   }, { edit: (pid, v) => app.edit(pid, v) });
@@ -173,7 +171,7 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   for (const id of ['noise', 'ratio']) $<HTMLInputElement>(id).disabled = seed || (id === 'noise' && s.dataset === 'csv');
   const csv = app.state.csv;
   const target = $<HTMLSelectElement>('csv-target');
-  const header = csv ? csvHeader(csv.text) : [];
+  const header = csv ? csvColumns(csv.text) : [];
   fillSelect(target, header.map((h) => [h, h]), csv?.target ?? '', () => false);
   target.disabled = csv === null;
   $('seed-note').hidden = !seed;
@@ -208,7 +206,7 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   });
   fillSelect($<HTMLSelectElement>('activation'), HIDDEN_ACTIVATIONS.map((a) => [a, a]), seed ? 'sigmoid' : s.activation, () => false);
   $<HTMLSelectElement>('activation').disabled = seed;
-  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, t(`loss.${l}` as MessageKey)]), s.loss, (l) => !lossFits(app.data, l as LossName));
+  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, lossLabel(l, t)]), s.loss, (l) => !lossFits(app.data, l as LossName));
   setValue('optimizer', s.optimizer);
   setValue('lr', String(s.lr));
   setValue('batch', String(s.batch));
@@ -219,6 +217,12 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   setValue('speed', String(speedIdx));
   $('speed-out').textContent = String(SPEEDS[speedIdx]);
   $('speed').setAttribute('aria-valuetext', `${SPEEDS[speedIdx]}`);
+}
+
+/** A cost function's name in the menu: the page's words, or the library's formula for a loss the page has no words for. */
+function lossLabel(loss: LossName, t: (key: MessageKey) => string): string {
+  const key = `loss.${loss}`;
+  return hasMessage(key) ? t(key) : `${loss}: ${LOSS_FORMULAS[loss]}`;
 }
 
 function setValue(id: string, value: string): void {
@@ -239,12 +243,6 @@ function fillSelect(el: HTMLSelectElement, options: [string, string][], value: s
     el.dataset.key = key;
   }
   if (el.value !== value) el.value = value;
-}
-
-/** The column names of a CSV's first line (quotes removed). */
-export function csvHeader(text: string): string[] {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')).filter((h) => h !== '');
 }
 
 /** 96.5 % */

@@ -1,4 +1,4 @@
-import { HIDDEN_ACTIVATIONS as LIBRARY_HIDDEN, type ActivationName, type LossName, type OptimizerName, type OptimizerState, type SyntheticName } from 'backprop';
+import { HIDDEN_ACTIVATIONS as LIBRARY_HIDDEN, type ActivationName, type LossName, type OptimizerName, type OptimizerState, type SyntheticName, type TrainerPosition } from 'backprop';
 
 /** The datasets offered: the seed notebook's single sample, the 2-D synthetic sets, or a dropped CSV. */
 export type DatasetChoice = 'seed' | SyntheticName | 'csv';
@@ -63,6 +63,8 @@ export interface AppState {
   optimizer: OptimizerState | null;
   /** Training steps taken (one step = one mini-batch). */
   step: number;
+  /** Where the library's Trainer is at `step` (its shuffling), or null when only the step is known. */
+  position: TrainerPosition | null;
   history: HistoryPoint[];
   csv: CsvSource | null;
   /** The weight or bias whose ledger is open: `W2[0][0]`, `b1[1]`, or null. */
@@ -82,7 +84,7 @@ export const SYNTHETIC_DEFAULTS: Omit<Settings, 'dataset' | 'lang' | 'seed'> = {
 };
 
 export function initialState(): AppState {
-  return { settings: { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden] }, weights: null, optimizer: null, step: 0, history: [], csv: null, selected: null };
+  return { settings: { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden] }, weights: null, optimizer: null, step: 0, position: null, history: [], csv: null, selected: null };
 }
 
 /** Max neurons per hidden layer and hidden layers. */

@@ -1,4 +1,4 @@
-import type { OptimizerState } from 'backprop';
+import { LOSSES, OPTIMIZERS, type LossName, type OptimizerName, type OptimizerState, type TrainerPosition } from 'backprop';
 import { DATASETS, HIDDEN_ACTIVATIONS, initialState, MAX_LAYERS, MAX_NEURONS, type AppState, type DatasetChoice, type HistoryPoint, type LayerWeights } from './state.js';
 
 /** Largest CSV (characters) carried inside a link. */
@@ -66,7 +66,8 @@ const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPreci
 
 /**
  * The state as a URL hash (`#v=1&data=xor&…&w=…`): settings as readable fields, weights and
- * optimizer buffers bit for bit, the loss curve to 6 digits, a small CSV verbatim.
+ * optimizer buffers bit for bit, the trainer's position (`pos=epoch.batch.rng words`), the loss
+ * curve to 6 digits, a small CSV verbatim.
  */
 export function encodeState(state: AppState): string {
   const s = state.settings;
@@ -86,6 +87,7 @@ export function encodeState(state: AppState): string {
   p.set('speed', String(s.speed));
   p.set('lang', s.lang);
   p.set('step', String(state.step));
+  if (state.position) p.set('pos', [state.position.epoch, state.position.batch, ...(state.position.rng ?? [])].join('.'));
   if (state.selected) p.set('sel', state.selected);
   if (state.weights) p.set('w', packWeights(state.weights));
   if (state.optimizer) p.set('o', packOptimizer(state.optimizer));
@@ -118,9 +120,9 @@ export function decodeState(hash: string): AppState {
   const act = p.get('act');
   if (act && (HIDDEN_ACTIVATIONS as readonly string[]).includes(act)) s.activation = act as typeof s.activation;
   const loss = p.get('loss');
-  if (loss === 'sse' || loss === 'mse' || loss === 'bce' || loss === 'cross_entropy') s.loss = loss;
+  if (loss !== null && (LOSSES as readonly string[]).includes(loss)) s.loss = loss as LossName;
   const opt = p.get('opt');
-  if (opt === 'sgd' || opt === 'rmsprop' || opt === 'adam' || opt === 'adamw') s.optimizer = opt;
+  if (opt !== null && (OPTIMIZERS as readonly string[]).includes(opt)) s.optimizer = opt as OptimizerName;
   s.lr = numIn('lr', 1e-6, 10, s.lr);
   s.batch = numIn('batch', 1, 1000, s.batch, true);
   s.seed = numIn('seed', 0, 0xffffffff, s.seed, true);
@@ -128,6 +130,7 @@ export function decodeState(hash: string): AppState {
   s.speed = numIn('speed', 1, 1000, s.speed, true);
   s.lang = p.get('lang') === 'ko' ? 'ko' : 'en';
   state.step = numIn('step', 0, Number.MAX_SAFE_INTEGER, 0, true);
+  state.position = readPosition(p.get('pos'));
   state.selected = p.get('sel');
   try {
     const w = p.get('w');
@@ -151,4 +154,12 @@ export function decodeState(hash: string): AppState {
   const csv = p.get('csv');
   if (csv !== null) state.csv = { text: csv, name: p.get('csvname') ?? 'data.csv', target: p.get('target') ?? '' };
   return state;
+}
+
+/** `epoch.batch` and the shuffling generator's four state words (or none): null when malformed. */
+function readPosition(text: string | null): TrainerPosition | null {
+  if (text === null) return null;
+  const v = text.split('.').map((x) => (x === '' ? NaN : Number(x)));
+  if (!(v.length === 2 || v.length === 6) || !v.every((x) => Number.isSafeInteger(x) && x >= 0) || v.slice(2).some((w) => w > 0xffffffff)) return null;
+  return { epoch: v[0]!, batch: v[1]!, rng: v.length === 6 ? (v.slice(2) as [number, number, number, number]) : null };
 }

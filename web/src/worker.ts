@@ -1,16 +1,12 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { initKernels, type Dense, type Optimizer, type Sequential } from 'backprop';
-import { buildData, type PlayData } from './data.js';
-import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
+import { initKernels, TrainingDivergedError } from 'backprop';
+import { buildData } from './data.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import type { Settings } from './state.js';
+import { TrainingRun } from './run.js';
 
-interface Run {
-  model: Sequential<Dense>;
-  opt: Optimizer;
-  data: PlayData;
-  settings: Settings;
-  step: number;
+interface Loop {
+  /** Null while the kernels load (the run is built after them, so its engine can use them). */
+  run: TrainingRun | null;
   speed: number;
   awaitingAck: boolean;
   running: boolean;
@@ -30,8 +26,9 @@ const ctx = self as unknown as WorkerScope;
 // their worker threads (shared memory; the page names their script first), elsewhere on this thread alone.
 let kernels: Promise<unknown> | null = null;
 const loadKernels = (workerUrl?: string): Promise<unknown> => (kernels ??= initKernels(workerUrl === undefined ? {} : { workerUrl }).catch(() => undefined));
-let run: Run | null = null;
+let loop: Loop | null = null;
 const post = (m: FromWorker): void => ctx.postMessage(m);
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
@@ -39,25 +36,33 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
     if (m.type === 'kernels') {
       void loadKernels(m.workerUrl);
     } else if (m.type === 'start') {
-      const { settings, csv, weights, optimizer, step } = m.job;
-      const data = buildData(settings, csv);
-      const model = buildModel(settings, data, weights);
-      run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
-      void loadKernels().then(() => setTimeout(chunk, 0));
+      const { settings, csv, weights, optimizer, step, position } = m.job;
+      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      void loadKernels().then(() => {
+        if (loop !== started) return;
+        try {
+          started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
+        } catch (e) {
+          started.running = false;
+          post({ type: 'error', message: messageOf(e) });
+          return;
+        }
+        setTimeout(chunk, 0);
+      });
     } else if (m.type === 'ack') {
-      if (run !== null && run.awaitingAck) {
-        run.awaitingAck = false;
-        if (run.sincePost >= run.speed) setTimeout(chunk, 0);
+      if (loop !== null && loop.awaitingAck) {
+        loop.awaitingAck = false;
+        if (loop.sincePost >= loop.speed) setTimeout(chunk, 0);
       }
     } else if (m.type === 'speed') {
-      if (run !== null) {
-        const idle = run.sincePost >= run.speed;
-        run.speed = m.speed;
+      if (loop !== null) {
+        const idle = loop.sincePost >= loop.speed;
+        loop.speed = m.speed;
         if (idle) setTimeout(chunk, 0);
       }
     }
   } catch (e) {
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', message: messageOf(e) });
   }
 };
 
@@ -68,26 +73,25 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
  * Every report is a consistent snapshot: Pause keeps the last one the page received.
  */
 function chunk(): void {
-  const r = run;
-  if (r === null || !r.running) return;
+  const l = loop;
+  if (l === null || l.run === null || !l.running) return;
+  const run = l.run;
   try {
     const t0 = performance.now();
-    while (r.sincePost < r.speed && performance.now() - t0 < 30) {
-      trainStep(r.model, r.opt, r.data, r.settings, r.step);
-      r.step++;
-      r.sincePost++;
+    while (l.sincePost < l.speed && performance.now() - t0 < 30) {
+      run.step();
+      l.sincePost++;
     }
-    if (!r.awaitingAck && r.sincePost > 0 && (r.sincePost >= r.speed || performance.now() - r.lastPost > 50)) {
-      const { train, test } = evaluate(r.model, r.data);
-      post({ type: 'progress', weights: readWeights(r.model), optimizer: r.opt.stateDict(), step: r.step, point: { step: r.step, train, test } });
-      r.awaitingAck = true;
-      r.sincePost = 0;
-      r.lastPost = performance.now();
+    if (!l.awaitingAck && l.sincePost > 0 && (l.sincePost >= l.speed || performance.now() - l.lastPost > 50)) {
+      post({ type: 'progress', ...run.snapshot(), point: run.point() });
+      l.awaitingAck = true;
+      l.sincePost = 0;
+      l.lastPost = performance.now();
     }
     // NOTE: with `speed` steps done and the page still drawing, the worker idles until the ack.
-    if (r.sincePost < r.speed) setTimeout(chunk, 0);
+    if (l.sincePost < l.speed) setTimeout(chunk, 0);
   } catch (e) {
-    r.running = false;
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    l.running = false;
+    post(e instanceof TrainingDivergedError ? { type: 'diverged', step: run.steps + 1, message: e.message } : { type: 'error', message: messageOf(e) });
   }
 }

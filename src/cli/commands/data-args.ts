@@ -1,6 +1,6 @@
 import { BackpropError } from '../../errors.js';
 import type { CsvOptions, MissingPolicy } from '../../data/csv.js';
-import { withClassNames, withTargetEncoding, type Dataset, type Task, type TargetEncoding } from '../../data/dataset.js';
+import { encodeFor, withClassNames, type Dataset, type Task } from '../../data/dataset.js';
 import { DATA_NAMES, isCsvPath, loadData, type LoadedData } from '../../data/load.node.js';
 import { split } from '../../data/split.js';
 import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
@@ -9,7 +9,7 @@ import type { PreprocessingFile } from '../../io/model-file.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { FlagSpec, ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { Rng } from '../../tensor/rng.js';
+import { seedStream, type Rng } from '../../tensor/rng.js';
 
 /** Flags that choose and shape the data, shared by `train` and `eval`. */
 export const DATA_FLAGS: Record<string, FlagSpec> = {
@@ -161,17 +161,9 @@ function delimiterArg(raw: string, command: string): string {
   return raw;
 }
 
-/** The target encoding a network with `outputs` outputs and output activation `act` needs for two classes. */
-export function encodingFor(ds: Dataset, outputs: number, act: string): TargetEncoding | null {
-  if (ds.task !== 'classification' || ds.classNames?.length !== 2 || outputs !== 1) return null;
-  return act === 'tanh' ? 'sign' : 'binary';
-}
-
-/** Rewrites two-class targets for a one-output network (0/1, or ±1 for tanh); other data unchanged. */
-export function encodeFor(ds: Dataset, outputs: number, act: string): Dataset {
-  const enc = encodingFor(ds, outputs, act);
-  return enc ? withTargetEncoding(ds, enc) : ds;
-}
+// NOTE: the target encoding and the seed streams are the library's (the playground uses them too).
+export { encodeFor, encodingFor } from '../../data/dataset.js';
+export { seedStream } from '../../tensor/rng.js';
 
 /** Train / validation / test parts by the --validation and --test fractions (seeded, stratified). */
 export function splitByFlags(f: ParsedArgs['flags'], data: Dataset, heldOut: Dataset | undefined, rng: Rng, command: string): { train: Dataset; validation?: Dataset; test?: Dataset } {
@@ -201,11 +193,3 @@ export function scaled(ds: Dataset, inputs: Scaler | undefined): Dataset {
 
 /** The names a model keeps from its training data. */
 export type DataNames = Pick<Dataset, 'featureNames' | 'classNames' | 'targetColumns'>;
-
-/**
- * The Rng of one purpose derived from --seed: stream 0 shuffles (exactly `new Rng(seed)`, as the
- * first `backprop train` did), 1 draws initial weights, 2 generates and splits the data.
- */
-export function seedStream(seed: number, stream: 0 | 1 | 2): Rng {
-  return new Rng(stream === 0 ? seed : (seed ^ Math.imul(stream, 0x9e3779b9)) >>> 0);
-}

@@ -2,8 +2,7 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import type { Scaler } from '../../data/scale.js';
-import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
+import { parseModelFile, preprocessingOf, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
 import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
 import { LOSSES, type LossName } from '../../nn/losses.js';
@@ -106,7 +105,7 @@ export const train: Command = {
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
     const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
     const { names, train: trainSet, validation, test, scaler, read } = await trainingParts(f, io, seed, shape, check);
-    const preprocessing = preprocessingOf(base, names, scaler);
+    const preprocessing = preprocessingOf(names, scaler, base);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
@@ -248,16 +247,6 @@ function listNames(names: readonly string[]): string {
 
 function loadedPreprocessing(positional: string, resume: TrainingState | undefined, io: CliIo): PreprocessingFile | undefined {
   return resume ? (resume.model.preprocessing ?? undefined) : loadModelArg(positional, io).preprocessing;
-}
-
-/** The model's preprocessing: the scaler's statistics, feature and class names. */
-function preprocessingOf(base: PreprocessingFile | undefined, data: DataNames, scaler: Scaler | undefined): PreprocessingFile | undefined {
-  const p: PreprocessingFile = { ...(base ?? {}) };
-  if (scaler) p.inputs = { ...scaler.toJSON() };
-  if (data.featureNames) p.featureNames = [...data.featureNames];
-  if (data.classNames) p.classNames = [...data.classNames];
-  if (data.targetColumns) p.targetColumns = [...data.targetColumns];
-  return Object.keys(p).length > 0 ? p : undefined;
 }
 
 function savedFlags(f: ParsedArgs['flags']): Record<string, string | number | boolean> {

@@ -50,7 +50,8 @@ function nextKind(ledger: Ledger, layer: number, tr: Tr): string {
   return next === undefined || next.kind === 'dense' ? '' : next.kind === 'activation' ? next.activation : tr(`kind_${next.kind}`);
 }
 
-function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
+/** How δ of one neuron is formed for sample `n`: ∂E/∂a (from the cost, or summed over the paths) and δ = ∂E/∂a · f′(z), or the fused or softmax form. */
+export function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
   const s = nr.samples[n]!;
   const id = nr.node;
   const d = nt.delta(id);

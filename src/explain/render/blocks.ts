@@ -3,6 +3,7 @@ import { LOSS_TABLE } from '../../nn/losses.js';
 import { message, type Lang, type MessageKey } from '../locales/index.js';
 import type { Ledger, LedgerLayer, SymbolicActivation, SymbolicLoss } from '../types.js';
 import { backwardBlocks, checkBlocks, paramLabel, updateBlocks } from './blocks-backward.js';
+import { chainBlocks } from './blocks-chain.js';
 import { outputSymbol, stepBlocks } from './blocks-steps.js';
 import { cat, Notation, same, type Block, type Math2 } from './notation.js';
 
@@ -18,11 +19,25 @@ export interface RenderOptions {
   sectionHeadings?: boolean;
 }
 
-/** The sections of a rendered ledger, in reading order. */
-export type LedgerSection = 'header' | 'forward' | 'cost' | 'symbolic' | 'backward' | 'update' | 'checks';
+/**
+ * The sections of a rendered ledger, in reading order. `chain` is the compact account of the
+ * chosen parameters' gradients (see {@link PARAM_SECTIONS}); `backward` is the full one.
+ */
+export type LedgerSection = 'header' | 'forward' | 'cost' | 'symbolic' | 'backward' | 'chain' | 'update' | 'checks';
 
-/** Every section, in reading order. */
+/** The sections of the whole ledger, in reading order (the renderers' default). */
 export const LEDGER_SECTIONS: readonly LedgerSection[] = ['header', 'forward', 'cost', 'symbolic', 'backward', 'update', 'checks'];
+
+/**
+ * The compact set for one parameter — its chain rule and the checks — what a panel beside a
+ * network shows for the weight a learner clicked (the playground's ledger panel).
+ *
+ * @example
+ * ```ts
+ * renderHtml(explain(seedNetwork(), x, t, { param: 'w41' }), { sections: PARAM_SECTIONS, lang: 'ko' });
+ * ```
+ */
+export const PARAM_SECTIONS: readonly LedgerSection[] = ['chain', 'checks'];
 
 /** Translator bound to one language. */
 export type Tr = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;
@@ -50,6 +65,7 @@ export function ledgerBlocks(ledger: Ledger, options: RenderOptions = {}): Block
   if (want.has('cost')) cost(ledger, tr, nt, out);
   if (want.has('symbolic') && all) symbolic(ledger, tr, nt, out);
   if (want.has('backward')) backwardBlocks(ledger, tr, nt, out);
+  if (want.has('chain')) chainBlocks(ledger, tr, nt, out);
   if (want.has('update')) updateBlocks(ledger, tr, nt, out);
   if (want.has('checks')) checkBlocks(ledger, tr, nt, out);
   return options.sectionHeadings === false ? out.filter((b) => !(b.kind === 'heading' && b.level <= 2)) : out;
