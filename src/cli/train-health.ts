@@ -37,10 +37,9 @@ export class TrainHealth {
     });
   }
 
-  /** Prints what a divergence says about the run's health (before the error line). */
+  /** Prints what a divergence says about the run's health (before the error line), through the monitor's onDiagnosis. */
   diverged(e: unknown): void {
-    if (!(e instanceof TrainingDivergedError)) return;
-    for (const d of this.monitor.diverged(e)) this.io.stdout(formatHealth(d, this.lang));
+    if (e instanceof TrainingDivergedError) this.monitor.diverged(e);
   }
 
   /** The `--health` table, when asked for. */

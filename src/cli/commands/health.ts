@@ -26,8 +26,8 @@ export const healthCommand: Command = {
     },
   },
   examples: [
-    'npx backprop health scratch/iris.json --data iris  # after the second train example',
-    'npx backprop health scratch/houses.json --data test/fixtures/health/houses.csv --target price  # a model trained on unscaled inputs',
+    'npx backprop health examples/xor-model.json --data xor  # an untrained 2-4-1 network, every layer measured',
+    'npx backprop health examples/xor-model.json --data xor --lang ko --rows 100',
   ],
   run(args, io) {
     const f = args.flags;

@@ -126,17 +126,18 @@ export function histogram(arrays: readonly ArrayLike<number>[], bins: number): H
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       const v = a[i]!;
+      if (v - v !== 0) continue;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
   }
-  if (!(lo <= hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  if (!(lo <= hi)) return null;
   const counts = new Array<number>(bins).fill(0);
   const scale = hi > lo ? bins / (hi - lo) : 0;
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       const v = a[i]!;
-      if (!(v >= lo && v <= hi)) continue;
+      if (!(v >= lo && v <= hi)) continue; // NaN and ±∞ fail this test
       const k = Math.min(bins - 1, Math.floor((v - lo) * scale));
       counts[k]!++;
     }

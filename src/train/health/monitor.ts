@@ -3,6 +3,7 @@ import type { Dataset } from '../../data/dataset.js';
 import type { LossName } from '../../functions/losses/index.js';
 import { LOSS_TABLE } from '../../functions/losses/index.js';
 import type { Sequential } from '../../nn/sequential.js';
+import { formatNumber } from '../../tensor/format.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { BatchLogs, Callback, TrainContext } from '../callbacks.js';
 import type { TrainingDivergedError } from '../diagnose.js';
@@ -10,7 +11,7 @@ import type { StepTrace } from '../engine.js';
 import type { EpochLogs } from '../history.js';
 import { healthBaseline, UNSCALED, type HealthBaseline } from './baseline.js';
 import { measureLayers, snapshotParameters } from './measure.js';
-import { checkRules, epochRules, trendSpan, type Finding } from './rules.js';
+import { checkRules, epochRules, HEALTH_THRESHOLDS, lossTrend, trendSpan, type Finding } from './rules.js';
 import type { HealthCheck, HealthCode, HealthDiagnosis } from './types.js';
 
 /** Options of {@link HealthMonitor}. */
@@ -161,7 +162,11 @@ export class HealthMonitor implements Callback {
     this.losses.push({ step: check.step, loss: check.loss });
     const keepFrom = check.step - 2 * trendSpan(ctx);
     while (this.losses.length > 0 && this.losses[0]!.step <= keepFrom) this.losses.shift();
-    const findings = checkRules({ check, losses: this.losses, startNorm: this.startNorm, count: this.count, raised: new Set(this.raised.keys()) }, ctx);
+    // NOTE: "the targets do not follow from the inputs" is withdrawn once the loss falls well below
+    // the chance level: a slow start, not a hopeless run (underfitting may follow).
+    const trend = lossTrend(this.losses, check.step, ctx);
+    if (trend.recent !== null && trend.recent < (1 - 2 * HEALTH_THRESHOLDS.chanceBand) * ctx.baseline.chance) this.raised.delete('labels-unlearnable');
+    const findings = checkRules({ check, losses: this.losses, startNorm: this.startNorm, count: this.count, raised: new Set(this.raised.keys()), trend }, ctx);
     const held = new Set(findings.map((f) => f.code));
     for (const code of [...this.streaks.keys()]) if (!held.has(code)) this.streaks.delete(code);
     const now: HealthDiagnosis[] = [];
@@ -196,7 +201,7 @@ export class HealthMonitor implements Callback {
   endEpoch(logs: EpochLogs, epochs: readonly EpochLogs[]): HealthDiagnosis[] {
     const now: HealthDiagnosis[] = [];
     if (this.baseline !== null) {
-      for (const f of epochRules(epochs, this.baseline, this.rows, new Set(this.raised.keys()))) {
+      for (const f of epochRules(epochs, { baseline: this.baseline, batches: this.batches }, this.rows, new Set(this.raised.keys()))) {
         const d = this.raise(f, this.latest?.step ?? 0, logs.epoch);
         if (d !== null) now.push(d);
       }
@@ -219,7 +224,7 @@ export class HealthMonitor implements Callback {
     }
     const finding: Finding = {
       code: 'exploding-gradients', score: 0.95, symptom: null, layers: d.layer === null ? [] : [d.layer],
-      evidence: { diverged: 1, what: d.what, value: String(d.value), epoch: d.epoch, batch: d.batch, batches: d.batches, layer: d.layer === null ? 0 : d.layer + 1, where: d.where },
+      evidence: { diverged: 1, what: d.what, value: formatNumber(d.value), epoch: d.epoch, batch: d.batch, batches: d.batches, layer: d.layer === null ? 0 : d.layer + 1, where: d.where },
     };
     const known = this.raised.get('exploding-gradients');
     if (known) this.raised.delete('exploding-gradients');

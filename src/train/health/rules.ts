@@ -210,16 +210,20 @@ export function checkRules(input: RuleInput, ctx: RuleContext): Finding[] {
 
 /**
  * The causes judged per epoch from the history (training and validation loss): overfitting —
- * validation loss risen 20 % above its best of 5 or more epochs ago while the training loss kept
- * falling — and underfitting — after 10 epochs, a training loss still above half the chance level
- * that fell less than 2 % over the last 5, when no other cause (`raised`) explains it.
+ * validation loss risen 20 % above its best of W or more epochs ago while the training loss kept
+ * falling — and underfitting — after 2W epochs, a training loss still above half the chance level
+ * that fell less than 2 % over the last W, when no other cause (`raised`) explains it. W is 5
+ * epochs, or more when epochs are short: as many as span a trend's steps (see {@link trendSpan}).
  *
  * @example
  * ```ts
- * epochRules(history.epochs, baseline, trainRows).map((f) => f.code);   // e.g. ['overfitting']
+ * epochRules(history.epochs, { baseline, batches: 10 }, trainRows).map((f) => f.code);   // e.g. ['overfitting']
  * ```
  */
-export function epochRules(epochs: readonly EpochLogs[], baseline: HealthBaseline, rows: number, raised: ReadonlySet<HealthCode> = new Set()): Finding[] {
+export function epochRules(epochs: readonly EpochLogs[], ctx: RuleContext, rows: number, raised: ReadonlySet<HealthCode> = new Set()): Finding[] {
+  const baseline = ctx.baseline;
+  // NOTE: windows of epochs long enough to span a trend's steps (one epoch may be one step).
+  const w = Math.max(5, Math.ceil(trendSpan(ctx) / ctx.batches));
   const out: Finding[] = [];
   const e = epochs[epochs.length - 1];
   if (e === undefined) return out;
@@ -228,21 +232,21 @@ export function epochRules(epochs: readonly EpochLogs[], baseline: HealthBaselin
   const chance = baseline.chance;
   let best: EpochLogs | null = null;
   for (const x of epochs) if (x.valLoss !== undefined && Number.isFinite(x.valLoss) && (best === null || x.valLoss < best.valLoss!)) best = x;
-  if (best !== null && e.valLoss !== undefined && e.epoch - best.epoch >= 5 && e.valLoss > 1.2 * best.valLoss! && e.loss < best.loss) {
+  if (best !== null && e.valLoss !== undefined && e.epoch - best.epoch >= w && e.valLoss > 1.2 * best.valLoss! && e.loss < best.loss) {
     out.push({
       code: 'overfitting', score: 0.6, symptom: null, layers: [],
       evidence: { bestEpoch: best.epoch, bestVal: best.valLoss!, val: e.valLoss, train: e.loss, trainAtBest: best.loss },
     });
   }
-  const back = epochs[epochs.length - 6];
+  const back = epochs[epochs.length - 1 - w];
   // NOTE: underfitting is what is left when no cause was found: a named cause explains a flat loss better.
   const named = [...raised].some((c) => c !== 'overfitting' && c !== 'underfitting');
-  if (!named && epochs.length >= 10 && back !== undefined) {
+  if (!named && epochs.length >= 2 * w && back !== undefined) {
     const loss = e.loss / perRow;
     const before = back.loss / perRow;
     const valHigh = e.valLoss === undefined || e.valLoss / perRow >= 0.5 * chance;
     if (loss >= 0.5 * chance && loss > (1 - 0.02) * before && valHigh) {
-      out.push({ code: 'underfitting', score: 0.4, symptom: null, layers: [], evidence: { loss, chance, epochs: 5, ...(e.valLoss !== undefined && { val: e.valLoss / perRow }) } });
+      out.push({ code: 'underfitting', score: 0.4, symptom: null, layers: [], evidence: { loss, chance, epochs: w, ...(e.valLoss !== undefined && { val: e.valLoss / perRow }) } });
     }
   }
   return out;

@@ -39,7 +39,7 @@ export const healthEn = {
   'vanishing-gradients.advice': 'use relu (with He initialisation) instead of sigmoid in the hidden layers, fewer layers, or Adam',
   'labels-unlearnable.title': 'the targets do not follow from the inputs',
   'labels-unlearnable.finding': 'the gradients and the updates look healthy, yet the network does no better than a guess',
-  'labels-unlearnable.advice': "check that the target column is the right one and that each row's target belongs to its inputs (shuffling one without the other breaks this), and that the output layer and the loss fit the targets",
+  'labels-unlearnable.advice': "check that the target column is the right one and that each row's target belongs to its inputs (shuffling one without the other breaks this), and that the output layer and the loss fit the targets; if all that holds, the network may be too small for the pattern",
   'overfitting.title': 'overfitting',
   'overfitting.finding': 'the validation loss rose from {bestVal} (epoch {bestEpoch}) to {val} while the training loss fell to {train}',
   'overfitting.advice': 'stop earlier (--early-stopping), add data, or use a smaller network or weight decay',

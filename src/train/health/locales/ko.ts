@@ -38,7 +38,7 @@ export const healthKo: Record<HealthKey, string> = {
   'vanishing-gradients.advice': '은닉층에 sigmoid 대신 relu(He 초기화)를 쓰거나, 층을 줄이거나, Adam을 쓰세요',
   'labels-unlearnable.title': '목표값이 입력값에서 나오지 않습니다',
   'labels-unlearnable.finding': '기울기와 가중치 수정은 건강해 보이는데, 신경망이 추측보다 나아지지 않습니다',
-  'labels-unlearnable.advice': '목표 열이 맞는지, 각 행의 목표값이 그 행의 입력값과 짝이 맞는지(한쪽만 섞으면 깨집니다), 출력층과 비용 함수가 목표값에 맞는지 확인하세요',
+  'labels-unlearnable.advice': '목표 열이 맞는지, 각 행의 목표값이 그 행의 입력값과 짝이 맞는지(한쪽만 섞으면 깨집니다), 출력층과 비용 함수가 목표값에 맞는지 확인하세요. 모두 맞다면 신경망이 그 패턴에 비해 너무 작을 수 있습니다',
   'overfitting.title': '과적합',
   'overfitting.finding': '학습 비용은 {train}까지 줄었는데 검증 비용은 {bestVal}({bestEpoch}번째 에포크)에서 {val}(으)로 올랐습니다',
   'overfitting.advice': '일찍 멈추거나(--early-stopping), 데이터를 늘리거나, 더 작은 신경망이나 가중치 감쇠를 쓰세요',
