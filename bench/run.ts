@@ -86,6 +86,7 @@ function jobs(): Job[] {
     if (hasTorch) list.push({ peer: 'pytorch', workload: w, cmd: PY, args: py('torch'), env });
   }
   for (const s of ['scaling-batch', 'scaling-width', 'scaling-n']) list.push({ peer: 'backprop', workload: s, ...tsx('backprop.ts', '--workload', s) });
+  list.push({ peer: 'backprop', workload: 'health', ...tsx('health.ts') });
   return only ? list.filter((j) => only.includes(j.workload) || only.includes(j.peer)) : list;
 }
 
@@ -204,6 +205,7 @@ const table = [
   'median [min–max] over the repetitions; (r×) = peer / backprop (for µs and s/epoch, r > 1 means backprop is faster; for GFLOP/s, r < 1 does)',
   ...lines,
   ...(viaFit ? [`W2 backprop through fit() (its per-step checks included): ${fmt(viaFit.median)} [${fmt(viaFit.min)}–${fmt(viaFit.max)}] s/epoch, acc ${(100 * viaFit.accuracy).toFixed(1)} %`] : []),
+  ...healthLine(get('backprop', 'health')),
   ...verdicts,
   `load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}`,
   ...notes.map((n) => `note: ${n}`),
@@ -242,6 +244,13 @@ writeFileSync(join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
 
 const plotted = plot(scaling, `backprop ${out.date.slice(0, 16)} · ${machine.cores} × ${machine.cpu} · Node ${machine.node} · ${quick ? 'quick' : 'full'} run · load ${loadBefore[0]!.toFixed(1)}`);
 console.error(`bench: ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench/results.json${plotted ? ' and bench/scaling.svg' : ''}`);
+
+/** The training-health checks' cost per W2 epoch (bench/health.ts), as a line under the table. */
+function healthLine(m: Measurement | undefined): string[] {
+  if (!m) return [];
+  const x = m.extra as { offSecondsPerEpoch: Figure; onSecondsPerEpoch: Figure; sharePercent: number; checksPerEpoch: number };
+  return [`training-health checks on W2 through fit(): ${fmt(m.figure.median)} [${fmt(m.figure.min)}–${fmt(m.figure.max)}] ms per epoch inside the monitor (${x.checksPerEpoch.toFixed(1)} checks), ${x.sharePercent.toFixed(1)} % of an epoch; epochs with / without: ${fmt(x.onSecondsPerEpoch.median)} / ${fmt(x.offSecondsPerEpoch.median)} s`];
+}
 
 /** Writes bench/scaling.svg from the scaling results; false when there are none. */
 function plot(scaling: Record<string, unknown>, caption: string): boolean {

@@ -20,7 +20,11 @@ export interface HealthOptions {
   every?: number;
   /** Checks in a row a cause must hold before it is reported; default 3. */
   patience?: number;
-  /** Bins of each check's histograms of weights, outputs and gradients; default 20, 0 for none. */
+  /**
+   * Bins of the histograms of weights, outputs and gradients; default 20, 0 for none. They are
+   * taken at each epoch's last check (kept in the history), and at every check when `onCheck` is
+   * given (to draw them live).
+   */
   bins?: number;
   /** Called once per cause, the moment it has held for `patience` checks (or an epoch rule holds). */
   onDiagnosis?(diagnosis: HealthDiagnosis, monitor: HealthMonitor): void;
@@ -152,7 +156,7 @@ export class HealthMonitor implements Callback {
       loss: this.lossSum / this.lossCount,
       gradNorm: logs.gradNorm,
       lr: logs.lr,
-      layers: measureLayers(step.model, step.lastTrace(), { before: this.haveBefore ? this.before : null, bins: this.bins }),
+      layers: measureLayers(step.model, step.lastTrace(), { before: this.haveBefore ? this.before : null, bins: logs.batch === logs.batches || this.onCheck ? this.bins : 0 }),
     };
     this.lossSum = 0;
     this.lossCount = 0;
