@@ -3,12 +3,14 @@ import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
+import { SEED_SETTINGS, type AppState, type LayerWeights, type Settings } from './state.js';
 import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
 import { ledgerFor, loadExplain } from './explainer.js';
 import { runBackward, runForward, type Trace } from './trace.js';
 import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
+import { batchesOf, feedStep, playTrain, PlayHealth, type HealthView } from './health.js';
+import { withPreset } from './presets.js';
 
 /** Where the hand-stepping is: what the last button did. */
 export type Phase = 'none' | 'forward' | 'backward' | 'updated' | 'playing';
@@ -61,6 +63,9 @@ export class App {
   private lastHash = '';
   private lastUrlWrite = 0;
   private rate: { t: number; step: number } | null = null;
+  /** The training-health checks' latest view (from the worker while playing, else from the steps made here). */
+  health: HealthView | null = null;
+  private pageHealth: PlayHealth | null = null;
 
   /** `redraw(after)` draws on the next frame, then calls `after` (once the new state is on screen). */
   constructor(hash: string, private readonly redraw: (after?: () => void) => void, private readonly reducedMotion: boolean) {
@@ -102,6 +107,8 @@ export class App {
     this.trace = null;
     this.phase = 'none';
     this.lastUpdate = null;
+    this.health = null;
+    this.pageHealth = null;
     this.version++;
     if (s.history.length === 0) s.history.push({ step: s.step, ...evaluate(this.model, this.data) });
   }
@@ -127,11 +134,7 @@ export class App {
   change<K extends keyof Settings>(key: K, value: Settings[K]): void {
     this.stop();
     const s = this.state.settings;
-    if (key === 'dataset' && value !== s.dataset) {
-      const to = value as Settings['dataset'];
-      if (to === 'seed') Object.assign(s, { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.lang, seed: s.seed });
-      else if (s.dataset === 'seed') Object.assign(s, { ...SYNTHETIC_DEFAULTS, hidden: [...SYNTHETIC_DEFAULTS.hidden] });
-    }
+    if (key === 'dataset' && value !== s.dataset) Object.assign(s, withPreset(s, value as Settings['dataset']));
     s[key] = value;
     if (RESETTING.includes(key)) this.resetNetwork();
     else {
@@ -224,6 +227,9 @@ export class App {
     const before = readWeights(this.model);
     const grads = this.model.layers.map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
     this.opt.step();
+    this.pageHealth ??= new PlayHealth(this.model, playTrain(this.data), this.data.loss, batchesOf(this.data, this.state.settings.batch));
+    feedStep(this.pageHealth, this.model, this.data, this.state.settings.batch, this.state.settings.lr, this.state.step, trace.cost, () => trace.x);
+    this.health = this.pageHealth.view();
     const after = readWeights(this.model);
     const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, trace.x, trace.t).item());
     const s = this.state;
@@ -272,6 +278,12 @@ export class App {
         this.redraw();
       },
     );
+  }
+
+  /** From a health warning: the ledger of the weight that shows the problem, on the next batch. */
+  showLedger(id: string): void {
+    this.select(id);
+    this.backward(false);
   }
 
   /** Steps per frame while playing (applies to a running worker at once). */
@@ -355,6 +367,8 @@ export class App {
     }
     this.rate = { t: now, step: m.step };
     s.step = m.step;
+    this.health = m.health ?? this.health;
+    this.pageHealth = null;
     s.history.push(m.point);
     thin(s.history);
     this.version++;

@@ -1,4 +1,5 @@
 import type { OptimizerState } from 'backprop';
+import type { HealthView } from './health.js';
 import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
 
 /** Everything the worker needs to continue training exactly where the page is. */
@@ -20,7 +21,7 @@ export type ToWorker =
   | { type: 'ack' }
   | { type: 'speed'; speed: number };
 
-/** Worker → page: weights, optimizer state and losses after a chunk of steps. */
+/** Worker → page: weights, optimizer state and losses after a chunk of steps, and the training-health checks. */
 export type FromWorker =
-  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; point: HistoryPoint }
+  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; point: HistoryPoint; health: HealthView | null }
   | { type: 'error'; message: string };

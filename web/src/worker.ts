@@ -1,7 +1,8 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
 import type { Dense, Optimizer, Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
-import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
+import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, trainStep } from './net.js';
+import { batchesOf, feedStep, playTrain, PlayHealth } from './health.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { Settings } from './state.js';
 
@@ -17,6 +18,7 @@ interface Run {
   /** Steps taken since the last report. */
   sincePost: number;
   lastPost: number;
+  health: PlayHealth;
 }
 
 /** The parts of the worker's global scope used here (the DOM and WebWorker libs clash in one program). */
@@ -36,7 +38,8 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       const { settings, csv, weights, optimizer, step } = m.job;
       const data = buildData(settings, csv);
       const model = buildModel(settings, data, weights);
-      run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      const health = new PlayHealth(model, playTrain(data), data.loss, batchesOf(data, settings.batch));
+      run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health };
       setTimeout(chunk, 0);
     } else if (m.type === 'ack') {
       if (run !== null && run.awaitingAck) {
@@ -67,13 +70,15 @@ function chunk(): void {
   try {
     const t0 = performance.now();
     while (r.sincePost < r.speed && performance.now() - t0 < 30) {
-      trainStep(r.model, r.opt, r.data, r.settings, r.step);
+      const loss = trainStep(r.model, r.opt, r.data, r.settings, r.step);
+      const done = r.step;
+      feedStep(r.health, r.model, r.data, r.settings.batch, r.settings.lr, done, loss, () => stepBatch(r.data, r.settings, done).x);
       r.step++;
       r.sincePost++;
     }
     if (!r.awaitingAck && r.sincePost > 0 && (r.sincePost >= r.speed || performance.now() - r.lastPost > 50)) {
       const { train, test } = evaluate(r.model, r.data);
-      post({ type: 'progress', weights: readWeights(r.model), optimizer: r.opt.stateDict(), step: r.step, point: { step: r.step, train, test } });
+      post({ type: 'progress', weights: readWeights(r.model), optimizer: r.opt.stateDict(), step: r.step, point: { step: r.step, train, test }, health: r.health.view() });
       r.awaitingAck = true;
       r.sincePost = 0;
       r.lastPost = performance.now();

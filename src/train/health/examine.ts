@@ -3,12 +3,11 @@ import type { Dataset } from '../../data/dataset.js';
 import type { LossName } from '../../functions/losses/index.js';
 import type { Sequential } from '../../nn/sequential.js';
 import { recordForward } from '../../nn/trace.js';
-import { allocate } from '../../tensor/dtype.js';
-import { Tensor } from '../../tensor/tensor.js';
 import { gradNorm } from '../clip.js';
 import { healthBaseline, type HealthBaseline } from './baseline.js';
 import { measureLayers } from './measure.js';
 import { checkRules, HEALTH_THRESHOLDS } from './rules.js';
+import { sampleBoth } from './sample.js';
 import type { HealthCheck, HealthDiagnosis } from './types.js';
 
 /** Options of {@link examineModel}. */
@@ -50,28 +49,19 @@ export function examineModel(model: Sequential, data: Dataset, options: ExamineO
   if (data.inputSize !== model.inputSize || data.outputSize !== model.outputSize) {
     throw new BackpropError('shape', `health: the model takes ${model.inputSize} inputs and gives ${model.outputSize} outputs, the data has ${data.inputSize} and ${data.outputSize}`);
   }
-  const want = Math.max(1, Math.min(data.rows, options.rows ?? 512));
-  const stride = data.rows / want;
-  const dtype = model.dtype;
-  const x = allocate(dtype, want * data.inputSize);
-  const t = allocate(dtype, want * data.outputSize);
-  for (let k = 0; k < want; k++) {
-    const r = Math.floor(k * stride);
-    x.set(data.x.subarray(r * data.inputSize, (r + 1) * data.inputSize), k * data.inputSize);
-    t.set(data.y.subarray(r * data.outputSize, (r + 1) * data.outputSize), k * data.outputSize);
-  }
+  const { x, t, rows: want } = sampleBoth(data, options.rows ?? 512, model.dtype);
   const baseline = healthBaseline(data, options.loss);
   const training = model.training;
   model.eval();
   try {
-    const pass = recordForward(model, options.loss, new Tensor(x, [want, data.inputSize]), new Tensor(t, [want, data.outputSize]));
+    const pass = recordForward(model, options.loss, x, t);
     pass.backward();
     const trace = pass.layers.map((l) => ({ index: l.index, z: l.z, a: l.a, delta: l.z.grad }));
     const loss = baseline.loss === 'sse' ? pass.cost / want : pass.cost;
     const check: HealthCheck = { step: 0, epoch: 0, loss, gradNorm: gradNorm(model.parameters()), lr: NaN, layers: measureLayers(model, trace, { bins: options.bins ?? 20 }) };
     const chance = baseline.chance;
     const atChance = Math.abs(loss - chance) <= HEALTH_THRESHOLDS.chanceBand * chance;
-    const trend = { recent: loss, stalled: true, atChance, high: loss >= 0.5 * chance, falling: false, span: 0 };
+    const trend = { recent: loss, stalled: true, atChance: chance > 0 && atChance, high: chance > 0 && loss >= 0.5 * chance, falling: false, span: 0 };
     const findings = checkRules({ check, losses: [], startNorm: NaN, count: 1, trend }, { baseline, batches: 1 });
     // NOTE: one look has no trend: the symptom is the chance level or nothing.
     const diagnoses = findings.map((f) => ({ ...f, symptom: atChance ? ('chance' as const) : null, step: 0, epoch: 0 })).sort((a, b) => b.score - a.score);

@@ -1,6 +1,7 @@
 import { ACTIVATION_TABLE, type ActivationName } from '../../functions/activations/index.js';
 import { sumOfSquares } from '../../kernels/elementwise.js';
 import type { Sequential } from '../../nn/sequential.js';
+import { forwardTrace } from '../../nn/trace.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { StepTrace } from '../engine.js';
@@ -255,6 +256,31 @@ export function measureLayers(model: Sequential, trace: StepTrace | null, option
     }
     return h;
   });
+}
+
+/**
+ * Judges again, on the rows `x` (more than a batch), the layers whose share of dead or saturated
+ * units reached `threshold` on the batch: a unit counts only when it is stuck on every one of these
+ * rows too. A small batch can miss the few samples a unit answers to; the training rows do not.
+ * Updates `layers` in place.
+ *
+ * @example
+ * ```ts
+ * confirmStuck(model, measureLayers(model, trainer.lastTrace()), sampleRows(data, 256), 0.5);
+ * ```
+ */
+export function confirmStuck(model: Sequential, layers: LayerHealth[], x: Tensor, threshold: number): void {
+  const flagged = layers.filter((l) => Math.max(l.dead, l.saturated) >= threshold);
+  if (flagged.length === 0) return;
+  const trace = forwardTrace(model, x);
+  const rows = x.shape[0]!;
+  for (const l of flagged) {
+    const t = trace[l.index]!;
+    const z = t.values.z ?? t.output;
+    const test = l.dead > 0 ? 'dead' : 'saturated';
+    l.stuckUnits = stuckUnits(l.activation!, test, z.data, t.output.data, rows, l.units);
+    l[test] = l.stuckUnits.length / l.units;
+  }
 }
 
 /** n / d, 0 when both are 0, and Infinity when only d is. */

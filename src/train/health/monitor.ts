@@ -5,13 +5,15 @@ import { LOSS_TABLE } from '../../functions/losses/index.js';
 import type { Sequential } from '../../nn/sequential.js';
 import { formatNumber } from '../../tensor/format.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { BatchLogs, Callback, TrainContext } from '../callbacks.js';
 import type { TrainingDivergedError } from '../diagnose.js';
 import type { StepTrace } from '../engine.js';
 import type { EpochLogs } from '../history.js';
 import { healthBaseline, UNSCALED, type HealthBaseline } from './baseline.js';
-import { measureLayers, snapshotParameters } from './measure.js';
-import { checkRules, epochRules, HEALTH_THRESHOLDS, lossTrend, trendSpan, type Finding } from './rules.js';
+import { confirmStuck, measureLayers, snapshotParameters } from './measure.js';
+import { sampleRows } from './sample.js';
+import { checkRules, epochRules, HEALTH_THRESHOLDS, trendSpan, type Finding } from './rules.js';
 import type { HealthCheck, HealthCode, HealthDiagnosis } from './types.js';
 
 /** Options of {@link HealthMonitor}. */
@@ -56,7 +58,7 @@ export interface HealthStep {
  * weights, histograms — see {@link measureLayers}), judges the causes of trouble from them and
  * from the loss (see `checkRules`), and reports a cause once it has held for `patience` checks in
  * a row — through `onDiagnosis` at that moment, and in {@link HealthMonitor.report}, most likely
- * first. Each epoch's last check and the diagnoses so far go into the history entry
+ * first, until it has not held for two trend spans (then it moves to `resolved`). Each epoch's last check and the diagnoses so far go into the history entry
  * (`EpochLogs.health`), and with it into checkpoints; a resumed run keeps what was reported.
  * Put it before a checkpoint callback in the list, so that the checkpoint holds the epoch's check.
  *
@@ -87,6 +89,8 @@ export class HealthMonitor implements Callback {
   private readonly onCheck: HealthOptions['onCheck'];
   private batches = 1;
   private rows = 1;
+  private data: Dataset | null = null;
+  private sample: Tensor | null = null;
   private perSample = false;
   private count = 0;
   private startNorm = Infinity;
@@ -96,6 +100,9 @@ export class HealthMonitor implements Callback {
   private haveBefore = false;
   private readonly streaks = new Map<HealthCode, number>();
   private readonly raised = new Map<HealthCode, HealthDiagnosis>();
+  private readonly lastHeld = new Map<HealthCode, number>();
+  /** Causes reported earlier in the run that no longer hold (oldest first). */
+  readonly resolved: HealthDiagnosis[] = [];
 
   constructor(options: HealthOptions = {}) {
     const { every, patience = 3, bins = 20 } = options;
@@ -118,6 +125,8 @@ export class HealthMonitor implements Callback {
   /** Sets up for a run: the baseline from its training data, the check interval from its epoch. */
   begin(run: HealthRun): void {
     this.baseline = healthBaseline(run.data, run.loss);
+    this.data = run.data;
+    this.sample = null;
     this.batches = run.batches;
     this.rows = run.data.rows;
     this.perSample = LOSS_TABLE[run.loss].reduction === 'sum';
@@ -158,6 +167,9 @@ export class HealthMonitor implements Callback {
       lr: logs.lr,
       layers: measureLayers(step.model, step.lastTrace(), { before: this.haveBefore ? this.before : null, bins: logs.batch === logs.batches || this.onCheck ? this.bins : 0 }),
     };
+    // NOTE: units stuck on the whole batch are judged again on up to 256 training rows before a rule sees them.
+    this.sample ??= sampleRows(this.data!, 256, step.model.dtype);
+    confirmStuck(step.model, check.layers, this.sample, HEALTH_THRESHOLDS.stuckUnits);
     this.lossSum = 0;
     this.lossCount = 0;
     this.latest = check;
@@ -166,11 +178,16 @@ export class HealthMonitor implements Callback {
     this.losses.push({ step: check.step, loss: check.loss });
     const keepFrom = check.step - 2 * trendSpan(ctx);
     while (this.losses.length > 0 && this.losses[0]!.step <= keepFrom) this.losses.shift();
-    // NOTE: "the targets do not follow from the inputs" is withdrawn once the loss falls well below
-    // the chance level: a slow start, not a hopeless run (underfitting may follow).
-    const trend = lossTrend(this.losses, check.step, ctx);
-    if (trend.recent !== null && trend.recent < (1 - 2 * HEALTH_THRESHOLDS.chanceBand) * ctx.baseline.chance) this.raised.delete('labels-unlearnable');
-    const findings = checkRules({ check, losses: this.losses, startNorm: this.startNorm, count: this.count, raised: new Set(this.raised.keys()), trend }, ctx);
+    const findings = checkRules({ check, losses: this.losses, startNorm: this.startNorm, count: this.count, raised: new Set(this.raised.keys()) }, ctx);
+    for (const f of findings) this.lastHeld.set(f.code, check.step);
+    // NOTE: a cause that has not held for two trend spans is over (a slow start, a transient): it
+    // leaves the report for `resolved`.
+    for (const [code, d] of this.raised) {
+      if (check.step - (this.lastHeld.get(code) ?? d.step) > 2 * trendSpan(ctx)) {
+        this.raised.delete(code);
+        this.resolved.push(d);
+      }
+    }
     const held = new Set(findings.map((f) => f.code));
     for (const code of [...this.streaks.keys()]) if (!held.has(code)) this.streaks.delete(code);
     const now: HealthDiagnosis[] = [];
@@ -206,6 +223,7 @@ export class HealthMonitor implements Callback {
     const now: HealthDiagnosis[] = [];
     if (this.baseline !== null) {
       for (const f of epochRules(epochs, { baseline: this.baseline, batches: this.batches }, this.rows, new Set(this.raised.keys()))) {
+        this.lastHeld.set(f.code, this.latest?.step ?? 0);
         const d = this.raise(f, this.latest?.step ?? 0, logs.epoch);
         if (d !== null) now.push(d);
       }
@@ -237,7 +255,7 @@ export class HealthMonitor implements Callback {
     return now;
   }
 
-  /** Every cause raised so far, most likely first (ties: the earlier first). */
+  /** The causes raised that still hold (see {@link resolved} for those that stopped), most likely first (ties: the earlier first). */
   report(): HealthDiagnosis[] {
     return [...this.raised.values()].sort((a, b) => b.score - a.score || a.step - b.step);
   }

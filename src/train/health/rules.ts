@@ -79,8 +79,9 @@ export function lossTrend(losses: readonly { step: number; loss: number }[], ste
   return {
     recent,
     stalled,
-    atChance: stalled && recent !== null && Math.abs(recent - chance) <= HEALTH_THRESHOLDS.chanceBand * chance,
-    high: recent !== null && recent >= 0.5 * chance,
+    // NOTE: constant targets (one sample, as the seed notebook's) have a chance level of 0: nothing is high there.
+    atChance: stalled && chance > 0 && recent !== null && Math.abs(recent - chance) <= HEALTH_THRESHOLDS.chanceBand * chance,
+    high: chance > 0 && recent !== null && recent >= 0.5 * chance,
     falling: recent !== null && before !== null && recent < 0.9 * before,
     span,
   };
@@ -139,11 +140,11 @@ export function checkRules(input: RuleInput, ctx: RuleContext): Finding[] {
   const updates = withParams.map((l) => l.updateRatio).filter((u): u is number => u !== null);
   const maxUpdate = updates.length > 0 ? Math.max(...updates) : null;
 
-  // Unscaled inputs: large |x| with a first layer that dies or saturates, or a loss that does not fall.
+  // Unscaled inputs: large |x| and a high loss, with a first layer that dies or saturates or a loss that does not fall.
   const b = ctx.baseline;
   const firstStuck = first !== null ? Math.max(first.dead, first.saturated) : 0;
   let unscaled = false;
-  if (b.inputMaxAbs > UNSCALED && (firstStuck >= HEALTH_THRESHOLDS.stuckUnits || (trend.high && trend.stalled))) {
+  if (b.inputMaxAbs > UNSCALED && trend.high && (firstStuck >= HEALTH_THRESHOLDS.stuckUnits || trend.stalled)) {
     unscaled = true;
     add('unscaled-inputs', 0.97, first ? [first.index] : [], { column: b.inputColumn, maxAbs: b.inputMaxAbs, percent: Math.round(100 * firstStuck) });
   }
@@ -176,11 +177,12 @@ export function checkRules(input: RuleInput, ctx: RuleContext): Finding[] {
     }
   }
 
-  // Dead and saturated units.
-  if (dead !== null && dead.dead >= HEALTH_THRESHOLDS.stuckUnits) {
+  // Dead and saturated units — a cause while the loss is still high: a trained classifier's tanh
+  // units often saturate on every sample (they act as steps), and a few idle ReLUs cost nothing.
+  if (trend.high && dead !== null && dead.dead >= HEALTH_THRESHOLDS.stuckUnits) {
     add('dead-units', 0.5 + 0.4 * dead.dead + (trend.atChance && dead.dead >= HEALTH_THRESHOLDS.deadLayer ? 0.05 : 0), [dead.index], unitEvidence(dead, 'dead'));
   }
-  if (saturated !== null && saturated.saturated >= HEALTH_THRESHOLDS.stuckUnits) {
+  if (trend.high && saturated !== null && saturated.saturated >= HEALTH_THRESHOLDS.stuckUnits) {
     add('saturated-units', 0.5 + 0.35 * saturated.saturated + (trend.atChance && saturated.saturated >= HEALTH_THRESHOLDS.deadLayer ? 0.05 : 0), [saturated.index], unitEvidence(saturated, 'saturated'));
   }
 
@@ -210,8 +212,8 @@ export function checkRules(input: RuleInput, ctx: RuleContext): Finding[] {
 
 /**
  * The causes judged per epoch from the history (training and validation loss): overfitting —
- * validation loss risen 20 % above its best of W or more epochs ago while the training loss kept
- * falling — and underfitting — after 2W epochs, a training loss still above half the chance level
+ * validation loss risen 20 % above its best of W or more epochs ago (and by a twentieth of the
+ * chance level) while the training loss kept falling — and underfitting — after 2W epochs, a training loss still above half the chance level
  * that fell less than 2 % over the last W, when no other cause (`raised`) explains it. W is 5
  * epochs, or more when epochs are short: as many as span a trend's steps (see {@link trendSpan}).
  *
@@ -232,7 +234,9 @@ export function epochRules(epochs: readonly EpochLogs[], ctx: RuleContext, rows:
   const chance = baseline.chance;
   let best: EpochLogs | null = null;
   for (const x of epochs) if (x.valLoss !== undefined && Number.isFinite(x.valLoss) && (best === null || x.valLoss < best.valLoss!)) best = x;
-  if (best !== null && e.valLoss !== undefined && e.epoch - best.epoch >= w && e.valLoss > 1.2 * best.valLoss! && e.loss < best.loss) {
+  // NOTE: a rise that matters: 20 % above the best and by a twentieth of the chance level (0.0074 →
+  // 0.0093 on a circle learnt to perfection is noise, 0.36 → 0.44 is not).
+  if (best !== null && e.valLoss !== undefined && e.epoch - best.epoch >= w && e.valLoss > 1.2 * best.valLoss! && e.valLoss - best.valLoss! > 0.05 * chance * perRow && e.loss < best.loss) {
     out.push({
       code: 'overfitting', score: 0.6, symptom: null, layers: [],
       evidence: { bestEpoch: best.epoch, bestVal: best.valLoss!, val: e.valLoss, train: e.loss, trainAtBest: best.loss },
@@ -245,7 +249,7 @@ export function epochRules(epochs: readonly EpochLogs[], ctx: RuleContext, rows:
     const loss = e.loss / perRow;
     const before = back.loss / perRow;
     const valHigh = e.valLoss === undefined || e.valLoss / perRow >= 0.5 * chance;
-    if (loss >= 0.5 * chance && loss > (1 - 0.02) * before && valHigh) {
+    if (chance > 0 && loss >= 0.5 * chance && loss > (1 - 0.02) * before && valHigh) {
       out.push({ code: 'underfitting', score: 0.4, symptom: null, layers: [], evidence: { loss, chance, epochs: w, ...(e.valLoss !== undefined && { val: e.valLoss / perRow }) } });
     }
   }
