@@ -11,7 +11,7 @@ import { evaluate, type Metrics } from '../../train/metrics.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import { percent } from '../progress.js';
-import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
+import { DATA_FLAGS, encodeFor, modelContext, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
 /** `backprop eval MODEL.json --data …` — loss, accuracy, per-class precision/recall, confusion matrix (or MSE, R²). */
 export const evalCommand: Command = {
@@ -31,13 +31,13 @@ export const evalCommand: Command = {
     'npx backprop eval scratch/iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
     'npx backprop eval scratch/mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
   ],
-  run(args, io) {
+  async run(args, io) {
     const f = args.flags;
     const path = args.positionals[0]!;
     const loaded = loadModelArg(path, io);
     const { model, loss: fileLoss } = loaded;
     const loss = (f.loss as LossName | undefined) ?? fileLoss;
-    const { part, ds, scaler } = chosenRows(f, io, loaded, path, 'eval');
+    const { part, ds, scaler } = await chosenRows(f, io, loaded, path, 'eval');
     validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
     const m = evaluate(model, loss, ds);
     if (f.json === true) {
@@ -55,11 +55,11 @@ export const evalCommand: Command = {
  * the flags (the same --seed as train gives the same rows), the part asked for (default: the test
  * part when there is one, else all rows), scaled with the model's saved statistics.
  */
-export function chosenRows(f: ParsedArgs['flags'], io: CliIo, loaded: LoadedModel, path: string, command: string): { part: string; ds: Dataset; scaler: Scaler | undefined } {
+export async function chosenRows(f: ParsedArgs['flags'], io: CliIo, loaded: LoadedModel, path: string, command: string): Promise<{ part: string; ds: Dataset; scaler: Scaler | undefined }> {
   const { model, preprocessing } = loaded;
   const seed = (f.seed as number | undefined) ?? 0;
   const outAct = model.outputActivation;
-  const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), command);
+  const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), command, modelContext(model.dtype, preprocessing));
   const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), command);
   const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');
   const chosen: Dataset | undefined = part === 'all' ? (heldOut ? undefined : encodeFor(data, model.outputSize, outAct)) : part === 'train' ? parts.train : part === 'validation' ? parts.validation : parts.test;

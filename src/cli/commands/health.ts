@@ -29,14 +29,14 @@ export const healthCommand: Command = {
     'npx backprop health examples/xor-model.json --data xor  # an untrained 2-4-1 network, every layer measured',
     'npx backprop health examples/xor-model.json --data xor --lang ko --rows 100',
   ],
-  run(args, io) {
+  async run(args, io) {
     const f = args.flags;
     const path = args.positionals[0]!;
     const loaded = loadModelArg(path, io);
     const { model } = loaded;
     const loss = (f.loss as LossName | undefined) ?? loaded.loss;
     const lang: HealthLang = f.lang === 'ko' ? 'ko' : 'en';
-    const { part, ds, scaler } = chosenRows(f, io, loaded, path, 'health');
+    const { part, ds, scaler } = await chosenRows(f, io, loaded, path, 'health');
     validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
     const h = examineModel(model, ds, { loss, ...(f.rows !== undefined && { rows: f.rows as number }) });
     if (f.json === true) {
