@@ -47,8 +47,13 @@ test('train --lang ko: the diagnosis in Korean; standardised, the same data rais
 test('train with 10 sigmoid layers: vanishing gradients; --plot adds the gradient-flow and update-ratio panels', async () => {
   const io = memoryIo();
   const layers = ['4', ...Array<string>(10).fill('16'), '3'].join(',');
-  assert.equal(await main(['train', '--data', 'iris', '--layers', layers, '--activation', 'sigmoid', '--scale', 'standardize', '--epochs', '5', '--out', 's.json', '--plot', 's.svg'], io), 0, io.err);
+  assert.equal(await main(['train', '--data', 'iris', '--layers', layers, '--activation', 'sigmoid', '--scale', 'standardize', '--epochs', '5', '--out', 's.json', '--plot', 's.svg', '--health'], io), 0, io.err);
   assert.match(io.out, /diagnosis \(epoch 1, step 3\): vanishing gradients\n {2}the gradient next to the weights \(‖∂E\/∂W‖\/‖W‖\) falls from \S+ at the output layer to \S+ at layer 1: [5-9] orders of magnitude/);
+  const table = io.out.split('\n').filter((l) => /^ +\d+ {2}dense/.test(l));
+  assert.equal(table.length, 11, io.out);
+  assert.match(table[0]!, /^ {3}1 {2}dense 4→16, sigmoid/);
+  assert.match(table[10]!, /^ {2}11 {2}dense 16→3, softmax/);
+  assert.equal(new Set(table.map((l) => l.length)).size, 1, 'the columns line up past layer 9');
   const svg = io.files.get('s.svg')!;
   assert.match(svg, /gradient flow: ‖∂E\/∂W‖ \/ ‖W‖ per layer/);
   assert.match(svg, /update ratio: ‖ΔW‖ \/ ‖W‖ per step/);

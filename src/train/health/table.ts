@@ -19,8 +19,9 @@ const num = (v: number | null): string => {
  */
 export function healthTable(check: HealthCheck, diagnoses: readonly HealthDiagnosis[], lang: HealthLang, title = healthMessage(lang, 'table.title', { step: check.step })): string {
   const head = [healthMessage(lang, 'table.layer'), healthMessage(lang, 'table.act'), healthMessage(lang, 'table.stuck'), healthMessage(lang, 'table.grad'), healthMessage(lang, 'table.update')];
+  const iw = String(check.layers.length).length;
   const rows = check.layers.map((l) => [
-    `${l.index + 1}  ${l.describe}`,
+    `${String(l.index + 1).padStart(iw)}  ${l.describe}`,
     l.actMean === null ? '–' : `${num(l.actMean)} ± ${num(l.actStd)}`,
     l.dead > 0 || l.saturated > 0 ? `${l.stuckUnits.length}/${l.units} ${healthMessage(lang, l.dead > 0 ? 'table.dead' : 'table.saturated')}` : '0',
     num(l.gradRatio),
