@@ -32,17 +32,17 @@ async function open(hash = ''): Promise<Page> {
 
 const text = async (page: Page, sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').trim();
 
-/** Plays until `ready` holds in the page (or `ms` pass), then pauses; returns the seconds it took. */
-async function playUntil(page: Page, ready: string, ms: number): Promise<number> {
+/** Plays until `ready` (an expression) is truthy in the page (or `ms` pass), then pauses; its value and the seconds it took. */
+async function playUntil(page: Page, ready: string, ms: number): Promise<{ seconds: number; value: unknown }> {
   const t0 = Date.now();
   await page.click('#btn-play');
   try {
-    await page.waitForFunction(ready, undefined, { timeout: ms, polling: 100 });
+    const handle = await page.waitForFunction(ready, undefined, { timeout: ms, polling: 100 });
+    return { seconds: (Date.now() - t0) / 1000, value: await handle.jsonValue() };
   } finally {
     await page.click('#btn-play');
     await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
   }
-  return (Date.now() - t0) / 1000;
 }
 
 before(async () => {
@@ -58,21 +58,24 @@ after(async () => {
   await server?.close();
 });
 
-test('every preset reaches the loss stated under the menu within 20 s of Play, and raises no health diagnosis', { timeout: 240_000 }, async () => {
+test('every preset reaches the loss stated under the menu within its stated steps, at its own speed within 20 s of Play, and raises no health diagnosis', { timeout: 240_000 }, async () => {
   const page = await open();
   for (const [dataset, preset] of Object.entries(PRESETS)) {
     await page.selectOption('#dataset', dataset === 'seed' ? 'xor' : 'seed');
     await page.selectOption('#dataset', dataset);
-    assert.match(await text(page, '#preset-note'), new RegExp(`below ${preset.target} in about`), dataset);
-    await page.locator('#speed').fill('9');
+    assert.match(await text(page, '#preset-note'), new RegExp(`below ${preset.target} in about ${preset.steps.toLocaleString('en')} steps`), dataset);
     // The seed notebook's one sample has no test set: its stated figure is the training cost.
     const box = dataset === 'seed' ? 'train-loss' : 'test-loss';
-    const seconds = await playUntil(page, `Number(document.getElementById('${box}')?.textContent) < ${preset.target}`, 20_000);
+    const reached = `Number(document.getElementById('${box}')?.textContent) < ${preset.target} && Number(document.getElementById('step-count')?.textContent)`;
+    const { seconds, value } = await playUntil(page, reached, 20_000);
+    console.log(`# ${dataset}: below ${preset.target} at step ${String(value)} (stated: about ${preset.steps}), ${seconds.toFixed(1)} s after Play at ${preset.settings.speed} steps a frame`);
+    // NOTE: the page shows the loss of each report from the worker, which comes every `speed` steps
+    // (or 50 ms): the step it is first seen below the target is at most that many past where it fell.
+    assert.ok(typeof value === 'number' && value <= preset.steps + preset.settings.speed!, `${dataset}: step ${String(value)}`);
     assert.ok(seconds < 20, `${dataset}: ${seconds} s`);
     const body = await text(page, '#health-body');
     assert.equal(await page.locator('#health-body li.warning').count(), 0, `${dataset}: ${body}`);
     assert.match(body, /No problem found \(last check at step \d+\)/, dataset);
-    console.log(`# ${dataset}: ${seconds.toFixed(1)} s, step ${await text(page, '#step-count')}`);
     if (dataset === 'spiral') await page.screenshot({ path: join(shots, 'spiral-preset.png') });
   }
   assert.deepEqual(problems, []);
@@ -85,7 +88,10 @@ test('a healthy network: the panel shows each layer\'s histograms and no warning
   await playUntil(page, "Number(document.getElementById('test-loss')?.textContent) < 0.05", 20_000);
   assert.equal(await page.locator('#health-body .health-layer').count(), 3);
   assert.equal(await page.locator('#health-body svg.hist').count(), 9, 'weights, outputs and gradients of each layer');
-  assert.equal(await page.locator('svg.network g.node.stuck').count(), 0);
+  assert.equal(await page.locator('#health-body li.warning').count(), 0, await text(page, '#health-body'));
+  assert.match(await text(page, '#health-body'), /No problem found \(last check at step \d+\)/);
+  // NOTE: a unit may be greyed all the same (a tanh unit at ±1 on every row of a learnt XOR is a
+  // fact, not a problem): where Play pauses decides, so the count is not asserted here.
   await page.locator('#health').screenshot({ path: join(shots, 'healthy-panel.png') });
   await page.screenshot({ path: join(shots, 'healthy.png'), fullPage: true });
   await page.close();

@@ -3,7 +3,7 @@ import type { Lang } from './state.js';
 /** The health panel's and the presets' words (the diagnoses themselves come from the library, en and ko). */
 const en = {
   healthTitle: 'Training health',
-  healthIntro: 'Checked about ten times an epoch while training: each layer’s weights, outputs and gradients, and what may stop the network from learning.',
+  healthIntro: 'Checked every 25 steps while playing (and at each epoch’s end), and after every step made by hand: each layer’s weights, outputs and gradients, and what may stop the network from learning.',
   healthWaiting: 'Press Play or Step: the checks start with training.',
   healthFine: 'No problem found (last check at step {step}).',
   healthChecked: 'Last check at step {step}.',
@@ -29,7 +29,7 @@ export type HealthUiKey = keyof typeof en;
 
 const ko: Record<HealthUiKey, string> = {
   healthTitle: '학습 상태',
-  healthIntro: '학습하는 동안 에포크마다 열 번쯤 점검합니다: 층마다 가중치, 출력값, 기울기, 그리고 신경망의 학습을 막을 수 있는 것.',
+  healthIntro: '학습하는 동안에는 25단계마다(그리고 에포크가 끝날 때마다), 한 단계씩 직접 진행할 때는 단계마다 점검합니다: 층마다 가중치, 출력값, 기울기, 그리고 신경망의 학습을 막을 수 있는 것.',
   healthWaiting: '재생이나 단계를 누르세요: 점검은 학습과 함께 시작합니다.',
   healthFine: '문제를 찾지 못했습니다 (마지막 점검: {step}단계).',
   healthChecked: '마지막 점검: {step}단계.',

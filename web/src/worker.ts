@@ -2,7 +2,7 @@
 import type { Dense, Optimizer, Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, trainStep } from './net.js';
-import { batchesOf, feedStep, playTrain, PlayHealth } from './health.js';
+import { batchesOf, feedStep, playTrain, PLAY_CHECK_EVERY, PlayHealth } from './health.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { Settings } from './state.js';
 
@@ -38,7 +38,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       const { settings, csv, weights, optimizer, step } = m.job;
       const data = buildData(settings, csv);
       const model = buildModel(settings, data, weights);
-      const health = new PlayHealth(model, playTrain(data), data.loss, batchesOf(data, settings.batch));
+      const health = new PlayHealth(model, playTrain(data), data.loss, batchesOf(data, settings.batch), PLAY_CHECK_EVERY);
       run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health };
       setTimeout(chunk, 0);
     } else if (m.type === 'ack') {

@@ -2,7 +2,7 @@ import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
 import { scalerFromJSON, type Scaler } from '../../data/scale.js';
 import type { LoadedModel } from '../../io/model-file.js';
-import type { ParsedArgs } from '../args.js';
+import type { FlagSpec, ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { validateForModel } from '../../data/validate.js';
 import { LOSSES, type LossName } from '../../nn/losses.js';
@@ -20,9 +20,7 @@ export const evalCommand: Command = {
   spec: {
     positionals: [{ name: 'MODEL.json', help: 'a trained model file (its saved preprocessing is applied to the data)' }],
     flags: {
-      ...DATA_FLAGS,
-      seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
-      part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+      ...CHOSEN_ROWS_FLAGS,
       loss: { type: 'string', choices: LOSSES, help: "loss to report (default: the model file's)" },
       json: { type: 'boolean', help: 'print one JSON object with every figure' },
     },
@@ -48,6 +46,13 @@ export const evalCommand: Command = {
     io.stdout(report(m));
     return 0;
   },
+};
+
+/** The flags {@link chosenRows} reads: the data, its split and the part. */
+export const CHOSEN_ROWS_FLAGS: Record<string, FlagSpec> = {
+  ...DATA_FLAGS,
+  seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
+  part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
 };
 
 /**

@@ -6,8 +6,7 @@ import { healthTable } from '../../train/health/table.js';
 import { formatHealth, healthMessage, type HealthLang } from '../../train/health/words.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
-import { chosenRows } from './eval.js';
-import { DATA_FLAGS } from './data-args.js';
+import { chosenRows, CHOSEN_ROWS_FLAGS } from './eval.js';
 
 /** `backprop health MODEL.json --data …` — why a trained model does (not) work: every layer examined on data, and the diagnoses. */
 export const healthCommand: Command = {
@@ -16,9 +15,7 @@ export const healthCommand: Command = {
   spec: {
     positionals: [{ name: 'MODEL.json', help: 'a trained model file (its saved preprocessing is applied to the data)' }],
     flags: {
-      ...DATA_FLAGS,
-      seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
-      part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+      ...CHOSEN_ROWS_FLAGS,
       loss: { type: 'string', choices: LOSSES, help: "loss (default: the model file's)" },
       rows: { type: 'int', value: 'N', min: 1, help: 'rows examined, evenly spaced through the part (default 512)' },
       lang: { type: 'string', choices: ['en', 'ko'], help: 'language (default en)' },
