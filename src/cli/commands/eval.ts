@@ -13,6 +13,13 @@ import { loadModelArg } from '../inputs.js';
 import { percent } from '../progress.js';
 import { DATA_FLAGS, encodeFor, modelContext, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
+/** The flags {@link chosenRows} reads: the data, its split and the part. */
+export const CHOSEN_ROWS_FLAGS: Record<string, FlagSpec> = {
+  ...DATA_FLAGS,
+  seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
+  part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+};
+
 /** `backprop eval MODEL.json --data …` — loss, accuracy, per-class precision/recall, confusion matrix (or MSE, R²). */
 export const evalCommand: Command = {
   name: 'eval',
@@ -46,13 +53,6 @@ export const evalCommand: Command = {
     io.stdout(report(m));
     return 0;
   },
-};
-
-/** The flags {@link chosenRows} reads: the data, its split and the part. */
-export const CHOSEN_ROWS_FLAGS: Record<string, FlagSpec> = {
-  ...DATA_FLAGS,
-  seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
-  part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
 };
 
 /**
