@@ -3,8 +3,8 @@ import { SYNTHETIC_DEFAULTS, type DatasetChoice, type Settings } from './state.j
 /**
  * What choosing a dataset sets up: a network and training settings that learn it, and the test
  * loss they reach (the training cost for the seed notebook's one sample) within `steps` steps —
- * stated on the page, and checked for every preset in test/browser/health.test.ts (within 20 s of
- * Play in Chromium).
+ * stated on the page, and checked for every preset in test/browser/health.test.ts (in Chromium, at
+ * the preset's speed).
  */
 export interface Preset {
   settings: Partial<Omit<Settings, 'dataset' | 'lang' | 'seed'>>;
