@@ -150,6 +150,7 @@ function jobs(): Job[] {
   if (existsSync(CHROMIUM)) list.push({ peer: 'browser', workload: 'W6', ...tsx('browser.ts') });
   else notes.push(`W6 skipped: no ${CHROMIUM} (Debian package chromium)`);
   for (const s of ['scaling-batch', 'scaling-width', 'scaling-n']) list.push({ peer: 'backprop', workload: s, ...tsx('backprop.ts', '--workload', s) });
+  list.push({ peer: 'backprop', workload: 'health', ...tsx('health.ts') });
   return only ? list.filter((j) => only.includes(j.workload) || only.includes(j.peer)) : list;
 }
 
@@ -339,6 +340,7 @@ const table = [
   'median [min–max] over the repetitions; (r×) = peer / backprop (for µs, s and s/epoch, r > 1 means backprop is faster; for GFLOP/s, r < 1 does); a peer\'s figure is its best configuration',
   ...lines,
   ...(stepLoop ? [`W2 backprop's bare loop (lossAndGrad + Adam.step, no fit): ${fmt(stepLoop.median)} [${fmt(stepLoop.min)}–${fmt(stepLoop.max)}] s/epoch`] : []),
+  ...healthLine(get('backprop', 'health')),
   ...(w2 && normW2 ? [`W2 with batch norm + dropout 0.2 through fit: ${fmt(normW2.median)} [${fmt(normW2.min)}–${fmt(normW2.max)}] s/epoch, acc ${(100 * normW2.accuracy).toFixed(1)} %, ${fmt(normW2.median / w2.figure.median)}× the plain network (target ≤ 1.5×: ${normW2.median / w2.figure.median <= 1.5 ? 'met' : 'not met'}; engine: ${normW2.engine})`] : []),
   '',
   ...verdicts,
@@ -399,6 +401,13 @@ const svg = join(outDir, 'scaling.svg');
 const plotted = plot(scaling, svg, `backprop ${out.date.slice(0, 16)} · ${machine.cores} × ${machine.cpu} · Node ${machine.node} · ${quick ? 'quick' : 'full'} run · load ${loadBefore[0]!.toFixed(1)}`);
 const rel = (p: string): string => p.slice(root.length + 1);
 console.error(`bench: ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${rel(join(outDir, 'results.json'))}${plotted ? ` and ${rel(svg)}` : ''}${record ? '' : ' (the tracked bench/results.json changes only with --record)'}`);
+
+/** The training-health checks' cost per W2 epoch (bench/health.ts), as a line under the table. */
+function healthLine(m: Measurement | undefined): string[] {
+  if (!m) return [];
+  const x = m.extra as { offSecondsPerEpoch: Figure; onSecondsPerEpoch: Figure; sharePercent: number; checksPerEpoch: number };
+  return [`training-health checks on W2 through fit(): ${fmt(m.figure.median)} [${fmt(m.figure.min)}–${fmt(m.figure.max)}] ms per epoch inside the monitor (${x.checksPerEpoch.toFixed(1)} checks), ${x.sharePercent.toFixed(1)} % of an epoch; epochs with / without: ${fmt(x.onSecondsPerEpoch.median)} / ${fmt(x.offSecondsPerEpoch.median)} s`];
+}
 
 /** Writes the scaling figures as an SVG to `file`; false when there are none. */
 function plot(scaling: Record<string, unknown>, file: string, caption: string): boolean {

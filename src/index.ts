@@ -104,6 +104,12 @@ export { TrainingDivergedError, describeDiagnosis, type Diagnosis } from './trai
 export { checkpointCallback, serializeCheckpoint, parseCheckpoint, CHECKPOINT_FILE, type CheckpointOptions } from './train/checkpoint.js';
 export { parseTrainingState, type TrainingState, type EarlyStoppingState } from './train/state.js';
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';
+export {
+  HealthMonitor, examineModel, measureLayers, snapshotParameters, healthBaseline, describeHealth, formatHealth, healthMessage, healthPanels, healthTable,
+  HEALTH_CODES, HEALTH_THRESHOLDS,
+  type HealthOptions, type HealthRun, type HealthStep, type ModelHealth, type ExamineOptions, type LayerHealth, type Histogram, type MeasureOptions,
+  type HealthBaseline, type HealthCheck, type HealthCode, type HealthDiagnosis, type HealthSymptom, type EpochHealth, type HealthLang, type HealthWords,
+} from './train/health/index.js';
 export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
 // Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.

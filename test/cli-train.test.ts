@@ -85,13 +85,14 @@ test('on a terminal the progress bar shows epoch, batch, loss, accuracy, samples
   assert.equal([...plain.out.matchAll(/^epoch \d +loss/gm)].length, 3);
 });
 
-test('--plot writes an SVG with a loss and an accuracy panel; --early-stopping reports why it stopped', async () => {
+test('--plot writes an SVG with a loss and an accuracy panel (and the health panels); --early-stopping reports why it stopped', async () => {
   const io = memoryIo();
   assert.equal(await main(['train', '--data', 'moons', '--noise', '0.1', '--layers', '2,8,2', '--epochs', '400', '--optimizer', 'sgd', '--lr', '2', '--validation', '0.3', '--early-stopping', '--patience', '3', '--plot', 'p.svg', '--out', 'm.json'], io), 0, io.err);
   const svg = io.files.get('p.svg')!;
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.equal((svg.match(/<polyline /g) ?? []).length, 4);
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 8, 'loss and accuracy (train, validation), then gradient flow and update ratio (2 layers each)');
   assert.match(svg, />accuracy</);
+  assert.match(svg, />gradient flow: ‖∂E\/∂W‖ \/ ‖W‖ per layer</);
   assert.match(io.out, /early stopping: valLoss did not improve for 3 epochs .*; the model holds the weights of epoch \d+/);
 });
 

@@ -3,6 +3,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Metrics } from './metrics.js';
 import type { EpochLogs, History } from './history.js';
 import type { TrainingState } from './state.js';
+import type { Trainer } from './trainer.js';
 
 /** What a callback sees after each optimizer step. */
 export interface BatchLogs {
@@ -31,6 +32,8 @@ export interface TrainContext {
   readonly model: Sequential;
   readonly optimizer: Optimizer;
   readonly history: History;
+  /** The {@link Trainer} taking the steps: its data, its loss, and `lastTrace()` (the last step's z, a and δ per layer). */
+  readonly trainer: Trainer;
   /** Total epochs planned. */
   readonly epochs: number;
   /** Batches per epoch. */

@@ -121,6 +121,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
     model,
     optimizer,
     history,
+    trainer,
     epochs,
     batches: trainer.batches,
     rows: trainer.rows,

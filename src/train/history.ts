@@ -1,4 +1,6 @@
 import { BackpropError } from '../errors.js';
+import { parseEpochHealth } from './health/json.js';
+import type { EpochHealth } from './health/types.js';
 
 /**
  * The numbers recorded at the end of one epoch. Training-set figures are measured on all training
@@ -27,10 +29,12 @@ export interface EpochLogs {
   valRecall?: number;
   valMse?: number;
   valR2?: number;
+  /** The training-health checks' last measurements of the epoch and their diagnoses (see `HealthMonitor`). */
+  health?: EpochHealth;
 }
 
 /** The name of a number in {@link EpochLogs}. */
-export type MetricName = Exclude<keyof EpochLogs, 'epoch'>;
+export type MetricName = Exclude<keyof EpochLogs, 'epoch' | 'health'>;
 
 /** Every metric name, in display order. */
 export const METRIC_NAMES: readonly MetricName[] = [
@@ -104,7 +108,7 @@ export class History {
     return best;
   }
 
-  /** Plain data for JSON (checkpoints, the playground's state). */
+  /** Plain data for JSON (checkpoints, the playground's state); a `health` entry is shared, not copied. */
   toJSON(): EpochLogs[] {
     return this.epochs.map((e) => ({ ...e }));
   }
@@ -116,11 +120,14 @@ export class History {
       if (typeof e !== 'object' || e === null) throw new BackpropError('value', `${where}[${i}]: expected an object`);
       const rec = e as Record<string, unknown>;
       for (const [k, v] of Object.entries(rec)) {
+        if (k === 'health') continue;
         if (k !== 'epoch' && !(METRIC_NAMES as readonly string[]).includes(k)) throw new BackpropError('value', `${where}[${i}].${k}: unknown metric`);
         if (typeof v !== 'number') throw new BackpropError('value', `${where}[${i}].${k}: expected a number, got ${JSON.stringify(v)}`);
       }
       if (!Number.isInteger(rec.epoch)) throw new BackpropError('value', `${where}[${i}].epoch: expected an integer`);
-      return { ...rec } as unknown as EpochLogs;
+      const out = { ...rec } as unknown as EpochLogs;
+      if (rec.health !== undefined) out.health = parseEpochHealth(rec.health, `${where}[${i}].health`);
+      return out;
     });
     return new History(epochs);
   }

@@ -1,10 +1,21 @@
 import { formatNumber } from '../tensor/format.js';
 import { metricMode, type History, type MetricName } from './history.js';
 
-/** One panel of {@link historySvg}: a title and the metrics drawn in it. */
+/**
+ * One panel of {@link historySvg}: a title and the series drawn in it — a metric of the history by
+ * name, or one value per epoch given as `values` — on a linear or a logarithmic (`log`) y axis,
+ * with an optional dashed reference line.
+ */
 export interface PlotPanel {
   title: string;
-  metrics: { name: MetricName; label: string; color: string; dashed?: boolean }[];
+  metrics: { name?: MetricName; values?: readonly number[]; label: string; color: string; dashed?: boolean }[];
+  log?: boolean;
+  reference?: { value: number; label: string };
+}
+
+/** A series' values, one per epoch (NaN where missing). */
+function seriesOf(s: PlotPanel['metrics'][number], history: History): number[] {
+  return s.values ? [...s.values] : s.name ? history.series(s.name) : [];
 }
 
 /**
@@ -42,7 +53,7 @@ export function defaultPanels(history: History): PlotPanel[] {
       ],
     });
   }
-  return panels.map((p) => ({ ...p, metrics: p.metrics.filter((m) => history.has(m.name)) })).filter((p) => p.metrics.length > 0);
+  return panels.map((p) => ({ ...p, metrics: p.metrics.filter((m) => history.has(m.name!)) })).filter((p) => p.metrics.length > 0);
 }
 
 /**
@@ -54,19 +65,22 @@ export function defaultPanels(history: History): PlotPanel[] {
  * const svg = historySvg(result.history, { title: 'iris, 4-8-3' });
  * ```
  */
-export function historySvg(history: History, options: { title?: string; panels?: PlotPanel[]; panelWidth?: number; height?: number } = {}): string {
+export function historySvg(history: History, options: { title?: string; panels?: PlotPanel[]; panelWidth?: number; height?: number; columns?: number } = {}): string {
   const panels = options.panels ?? defaultPanels(history);
   const pw = options.panelWidth ?? 420;
   const h = options.height ?? 300;
   const top = options.title ? 40 : 16;
-  const width = Math.max(1, panels.length) * pw;
-  const epochs = history.series('loss').map((_, i) => history.epochs[i]!.epoch);
+  const columns = Math.max(1, Math.min(panels.length, options.columns ?? panels.length));
+  const rows = Math.max(1, Math.ceil(panels.length / columns));
+  const width = columns * pw;
+  const height = rows * h + top;
+  const epochs = history.epochs.map((e) => e.epoch);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h + top}" viewBox="0 0 ${width} ${h + top}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
   ];
   if (options.title) out.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`);
-  panels.forEach((panel, k) => out.push(drawPanel(panel, history, epochs, k * pw, top, pw, h)));
+  panels.forEach((panel, k) => out.push(drawPanel(panel, history, epochs, (k % columns) * pw, top + Math.floor(k / columns) * h, pw, h)));
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
@@ -77,14 +91,18 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   const pr = x0 + w - m.right;
   const pt = y0 + m.top;
   const pb = y0 + h - m.bottom;
-  const values = panel.metrics.flatMap((s) => history.series(s.name).filter(Number.isFinite));
+  // NOTE: a log panel draws log10 of the values (positive ones only) and labels its ticks 10ᵏ.
+  const tf = (v: number): number => (panel.log ? (v > 0 ? Math.log10(v) : NaN) : v);
+  const series = panel.metrics.map((s) => seriesOf(s, history).map(tf));
+  const values = series.flat().filter(Number.isFinite);
+  if (panel.reference && Number.isFinite(tf(panel.reference.value))) values.push(tf(panel.reference.value));
   let lo = Math.min(...values);
   let hi = Math.max(...values);
   if (!(hi > lo)) {
     hi = (Number.isFinite(hi) ? hi : 0) + 0.5;
     lo = (Number.isFinite(lo) ? lo : 0) - 0.5;
   }
-  const yt = niceTicks(lo, hi, 5);
+  const yt = panel.log ? logTicks(lo, hi) : niceTicks(lo, hi, 5);
   lo = Math.min(lo, yt[0]!);
   hi = Math.max(hi, yt[yt.length - 1]!);
   const e0 = epochs[0] ?? 1;
@@ -95,7 +113,7 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   for (const t of yt) {
     const y = sy(t).toFixed(1);
     parts.push(`<line x1="${pl}" x2="${pr}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${pl - 6}" y="${y}" dy="4" text-anchor="end" fill="#444">${escapeXml(formatNumber(t, 4))}</text>`);
+    parts.push(`<text x="${pl - 6}" y="${y}" dy="4" text-anchor="end" fill="#444">${escapeXml(panel.log ? formatNumber(10 ** t, 1) : formatNumber(t, 4))}</text>`);
   }
   for (const t of niceTicks(e0, e1, 6).filter((t) => Number.isInteger(t) && t >= e0 && t <= e1)) {
     const x = sx(t).toFixed(1);
@@ -104,11 +122,16 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   }
   parts.push(`<rect x="${pl}" y="${pt}" width="${pr - pl}" height="${pb - pt}" fill="none" stroke="#444"/>`);
   parts.push(`<text x="${(pl + pr) / 2}" y="${pb + 34}" text-anchor="middle" fill="#444">epoch</text>`);
-  const legendAtBottom = panel.metrics.every((s) => metricMode(s.name) === 'max');
+  if (panel.reference && Number.isFinite(tf(panel.reference.value))) {
+    const y = sy(tf(panel.reference.value)).toFixed(1);
+    parts.push(`<line x1="${pl}" x2="${pr}" y1="${y}" y2="${y}" stroke="#888" stroke-dasharray="4 4"/>`);
+    parts.push(`<text x="${pl + 4}" y="${y}" dy="-4" fill="#666">${escapeXml(panel.reference.label)}</text>`);
+  }
+  const legendAtBottom = panel.metrics.every((s) => s.name !== undefined && metricMode(s.name) === 'max');
   const boxTop = legendAtBottom ? pb - 22 - (panel.metrics.length - 1) * 16 : pt + 2;
   const legend = [`<rect x="${pr - 116}" y="${boxTop}" width="112" height="${panel.metrics.length * 16 + 4}" fill="white" fill-opacity="0.85"/>`];
   panel.metrics.forEach((s, i) => {
-    const ys = history.series(s.name);
+    const ys = series[i]!;
     const pts = ys.map((v, j) => (Number.isFinite(v) ? `${sx(epochs[j]!).toFixed(1)},${sy(v).toFixed(1)}` : null)).filter((p): p is string => p !== null);
     const dash = s.dashed ? ' stroke-dasharray="6 3"' : '';
     if (pts.length === 1) parts.push(`<circle cx="${pts[0]!.split(',')[0]}" cy="${pts[0]!.split(',')[1]}" r="3" fill="${s.color}"/>`);
@@ -119,6 +142,17 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   });
   parts.push(...legend, '</g>');
   return parts.join('\n');
+}
+
+/** Ticks at the whole powers of ten covering [lo, hi] (in log10 units), at most about six. */
+function logTicks(lo: number, hi: number): number[] {
+  const a = Math.floor(lo);
+  const b = Math.ceil(hi);
+  const step = Math.max(1, Math.ceil((b - a) / 6));
+  const out: number[] = [];
+  for (let t = a; t <= b; t += step) out.push(t);
+  if (out[out.length - 1]! < hi) out.push(out[out.length - 1]! + step);
+  return out;
 }
 
 /**

@@ -1,14 +1,16 @@
-import { modelLoss, noGrad, recordForward, TrainingDivergedError, type Dense, type RecordedPass, type Sequential } from 'backprop';
+import { modelLoss, noGrad, recordForward, TrainingDivergedError, type BatchLogs, type Dense, type RecordedPass, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
 import { lossPoint, paramAt, readWeights, writeWeights } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingRun } from './run.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
-import type { Ledger } from 'backprop/explain';
+import type { Ledger, MessageKey as LedgerKey } from 'backprop/explain';
 import { ledgerFor, loadExplain } from './explainer.js';
 import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
+import { PlayHealth, type HealthView } from './health.js';
+import { withPreset } from './presets.js';
 
 /** Where the hand-stepping is: what the last button did. */
 export type Phase = 'none' | 'forward' | 'backward' | 'updated' | 'playing';
@@ -60,6 +62,9 @@ export class App {
   private lastHash = '';
   private lastUrlWrite = 0;
   private rate: { t: number; step: number } | null = null;
+  /** The training-health checks' latest view (from the worker while playing, else from the steps made here). */
+  health: HealthView | null = null;
+  private pageHealth: PlayHealth | null = null;
 
   /** `redraw(after)` draws on the next frame, then calls `after` (once the new state is on screen). */
   constructor(hash: string, private readonly redraw: (after?: () => void) => void, private readonly reducedMotion: boolean) {
@@ -112,6 +117,8 @@ export class App {
     this.pass = null;
     this.phase = 'none';
     this.lastUpdate = null;
+    this.health = null;
+    this.pageHealth = null;
     this.version++;
     if (s.history.length === 0) s.history.push(lossPoint(this.model, this.data, s.step));
   }
@@ -137,11 +144,7 @@ export class App {
   change<K extends keyof Settings>(key: K, value: Settings[K]): void {
     this.stop();
     const s = this.state.settings;
-    if (key === 'dataset' && value !== s.dataset) {
-      const to = value as Settings['dataset'];
-      if (to === 'seed') Object.assign(s, { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.lang, seed: s.seed });
-      else if (s.dataset === 'seed') Object.assign(s, { ...SYNTHETIC_DEFAULTS, hidden: [...SYNTHETIC_DEFAULTS.hidden] });
-    }
+    if (key === 'dataset' && value !== s.dataset) Object.assign(s, withPreset(s, value as Settings['dataset']));
     s[key] = value;
     if (RESETTING.includes(key)) this.resetNetwork();
     else {
@@ -241,8 +244,9 @@ export class App {
     this.deltaFrom = 1;
     const pass = this.pass!;
     const before = readWeights(this.model);
+    let logs: BatchLogs;
     try {
-      this.run.step();
+      logs = this.run.step();
     } catch (e) {
       if (!(e instanceof TrainingDivergedError)) throw e;
       // NOTE: the step is not taken: the last good weights, optimizer buffers and position come back.
@@ -255,6 +259,9 @@ export class App {
       return;
     }
     const grads = this.model.layers.map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
+    this.pageHealth ??= new PlayHealth(this.run);
+    this.pageHealth.afterStep(this.run, logs);
+    this.health = this.pageHealth.view();
     const after = readWeights(this.model);
     const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, pass.x, pass.t).item());
     const s = this.state;
@@ -323,6 +330,12 @@ export class App {
   /** The library's stylesheet for its ledger HTML (`LEDGER_CSS`), once the ledger module is loaded. */
   ledgerCss(): string | null {
     return this.explain?.LEDGER_CSS ?? null;
+  }
+
+  /** From a health warning: the ledger of the weight that shows the problem, on the next batch. */
+  showLedger(id: string): void {
+    this.select(id);
+    this.backward(false);
   }
 
   /** Steps per frame while playing (applies to a running worker at once). */
@@ -407,6 +420,8 @@ export class App {
     this.rate = { t: now, step: m.step };
     s.step = m.step;
     s.position = m.position;
+    this.health = m.health ?? this.health;
+    this.pageHealth = null;
     s.history.push(m.point);
     thin(s.history);
     this.version++;

@@ -1,4 +1,5 @@
 import type { OptimizerState, TrainerPosition } from 'backprop';
+import type { HealthView } from './health.js';
 import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
 
 /** Everything the worker needs to continue training exactly where the page is. */
@@ -24,11 +25,12 @@ export type ToWorker =
   | { type: 'speed'; speed: number };
 
 /**
- * Worker → page: weights, optimizer state and losses after a chunk of steps; the library's
+ * Worker → page: weights, optimizer state, losses and the training-health checks after a chunk of
+ * steps; the library's
  * diagnosis when step `step` made the numbers NaN or infinite (the page keeps the last progress);
  * any other error.
  */
 export type FromWorker =
-  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint }
+  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint; health: HealthView | null }
   | { type: 'diverged'; step: number; message: string }
   | { type: 'error'; message: string };

@@ -10,6 +10,7 @@ import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from '
 import { renderLedger } from './views/ledger.js';
 import { renderNetwork, type NetworkView, type NodeView, type ParamView } from './views/network.js';
 import { renderParams } from './views/params.js';
+import { renderHealthParts } from './health-render.js';
 
 /** Steps per frame offered by the speed slider. */
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
@@ -90,6 +91,7 @@ export function render(app: App): void {
     sizes, layerTitles: titles, nodes, weights, biases, selected: app.state.selected,
     deltaFrom: app.deltaFrom, flowing: app.flowing, ariaLabel: t('diagramLabel'),
   };
+  renderHealthParts(app, view);
   renderNetwork($('diagram'), view, { select: (pid) => app.select(pid), drag: (pid, v) => app.edit(pid, v) });
   // NOTE: while playing, the tables (up to a few hundred buttons) are redrawn at most 4 times a second.
   if (!app.playing || now - paramsDrawnAt > 250) {

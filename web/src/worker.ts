@@ -1,6 +1,7 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
 import { initKernels, TrainingDivergedError } from 'backprop';
 import { buildData } from './data.js';
+import { PLAY_CHECK_EVERY, PlayHealth } from './health.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingRun } from './run.js';
 
@@ -13,6 +14,8 @@ interface Loop {
   /** Steps taken since the last report. */
   sincePost: number;
   lastPost: number;
+  /** The training-health checks of the run (every PLAY_CHECK_EVERY steps and at each epoch's end); null until the run is built. */
+  health: PlayHealth | null;
 }
 
 /** The parts of the worker's global scope used here (the DOM and WebWorker libs clash in one program). */
@@ -37,11 +40,12 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       void loadKernels(m.workerUrl);
     } else if (m.type === 'start') {
       const { settings, csv, weights, optimizer, step, position } = m.job;
-      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health: null };
       void loadKernels().then(() => {
         if (loop !== started) return;
         try {
           started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
+          started.health = new PlayHealth(started.run, PLAY_CHECK_EVERY);
         } catch (e) {
           started.running = false;
           post({ type: 'error', message: messageOf(e) });
@@ -79,11 +83,12 @@ function chunk(): void {
   try {
     const t0 = performance.now();
     while (l.sincePost < l.speed && performance.now() - t0 < 30) {
-      run.step();
+      const logs = run.step();
+      l.health?.afterStep(run, logs);
       l.sincePost++;
     }
     if (!l.awaitingAck && l.sincePost > 0 && (l.sincePost >= l.speed || performance.now() - l.lastPost > 50)) {
-      post({ type: 'progress', ...run.snapshot(), point: run.point() });
+      post({ type: 'progress', ...run.snapshot(), point: run.point(), health: l.health?.view() ?? null });
       l.awaitingAck = true;
       l.sincePost = 0;
       l.lastPost = performance.now();

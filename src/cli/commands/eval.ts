@@ -1,6 +1,9 @@
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import { scalerFromJSON } from '../../data/scale.js';
+import { scalerFromJSON, type Scaler } from '../../data/scale.js';
+import type { LoadedModel } from '../../io/model-file.js';
+import type { FlagSpec, ParsedArgs } from '../args.js';
+import type { CliIo } from '../io.js';
 import { validateForModel } from '../../data/validate.js';
 import { LOSSES, type LossName } from '../../nn/losses.js';
 import { formatNumber } from '../../tensor/format.js';
@@ -10,6 +13,13 @@ import { loadModelArg } from '../inputs.js';
 import { percent } from '../progress.js';
 import { DATA_FLAGS, encodeFor, modelContext, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
+/** The flags {@link chosenRows} reads: the data, its split and the part. */
+export const CHOSEN_ROWS_FLAGS: Record<string, FlagSpec> = {
+  ...DATA_FLAGS,
+  seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
+  part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+};
+
 /** `backprop eval MODEL.json --data …` — loss, accuracy, per-class precision/recall, confusion matrix (or MSE, R²). */
 export const evalCommand: Command = {
   name: 'eval',
@@ -17,9 +27,7 @@ export const evalCommand: Command = {
   spec: {
     positionals: [{ name: 'MODEL.json', help: 'a trained model file (its saved preprocessing is applied to the data)' }],
     flags: {
-      ...DATA_FLAGS,
-      seed: { type: 'int', value: 'S', min: 0, help: 'seed of the data and split — the one given to train gives the same rows (default 0)' },
-      part: { type: 'string', choices: ['all', 'train', 'validation', 'test'], help: 'which rows (default: test when there is a test part, else all)' },
+      ...CHOSEN_ROWS_FLAGS,
       loss: { type: 'string', choices: LOSSES, help: "loss to report (default: the model file's)" },
       json: { type: 'boolean', help: 'print one JSON object with every figure' },
     },
@@ -31,20 +39,11 @@ export const evalCommand: Command = {
   async run(args, io) {
     const f = args.flags;
     const path = args.positionals[0]!;
-    const { model, loss: fileLoss, preprocessing } = loadModelArg(path, io);
+    const loaded = loadModelArg(path, io);
+    const { model, loss: fileLoss } = loaded;
     const loss = (f.loss as LossName | undefined) ?? fileLoss;
-    const seed = (f.seed as number | undefined) ?? 0;
-    const outAct = model.outputActivation;
-    const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), 'eval', modelContext(model.dtype, preprocessing));
-    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'eval');
-    const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');
-    const chosen: Dataset | undefined = part === 'all' ? (heldOut ? undefined : encodeFor(data, model.outputSize, outAct)) : part === 'train' ? parts.train : part === 'validation' ? parts.validation : parts.test;
-    if (!chosen) {
-      throw new BackpropError('argument', part === 'all' ? 'eval: --part all is not available for mnist (train: the 8,000 training digits, test: the 2,000 held-out ones)' : `eval: --part ${part} needs --${part} F to split the data as train did`);
-    }
-    const scaler = preprocessing?.inputs ? scalerFromJSON(preprocessing.inputs, `${path}: preprocessing.inputs`) : undefined;
-    const ds = scaled(chosen, scaler);
-    validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: outAct, loss });
+    const { part, ds, scaler } = await chosenRows(f, io, loaded, path, 'eval');
+    validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
     const m = evaluate(model, loss, ds);
     if (f.json === true) {
       io.stdout(JSON.stringify({ part, rows: m.rows, loss: m.loss, ...m.classification, ...m.regression }) + '\n');
@@ -55,6 +54,26 @@ export const evalCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The rows a trained model is judged on, as `eval` and `health` choose them: the data and split of
+ * the flags (the same --seed as train gives the same rows), the part asked for (default: the test
+ * part when there is one, else all rows), scaled with the model's saved statistics.
+ */
+export async function chosenRows(f: ParsedArgs['flags'], io: CliIo, loaded: LoadedModel, path: string, command: string): Promise<{ part: string; ds: Dataset; scaler: Scaler | undefined }> {
+  const { model, preprocessing } = loaded;
+  const seed = (f.seed as number | undefined) ?? 0;
+  const outAct = model.outputActivation;
+  const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), command, modelContext(model.dtype, preprocessing));
+  const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), command);
+  const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');
+  const chosen: Dataset | undefined = part === 'all' ? (heldOut ? undefined : encodeFor(data, model.outputSize, outAct)) : part === 'train' ? parts.train : part === 'validation' ? parts.validation : parts.test;
+  if (!chosen) {
+    throw new BackpropError('argument', part === 'all' ? `${command}: --part all is not available for mnist (train: the 8,000 training digits, test: the 2,000 held-out ones)` : `${command}: --part ${part} needs --${part} F to split the data as train did`);
+  }
+  const scaler = preprocessing?.inputs ? scalerFromJSON(preprocessing.inputs, `${path}: preprocessing.inputs`) : undefined;
+  return { part, ds: scaled(chosen, scaler), scaler };
+}
 
 /** The metrics as text: loss and accuracy, a per-class table and the confusion matrix (or MSE and R²). */
 export function report(m: Metrics): string {

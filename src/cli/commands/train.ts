@@ -24,12 +24,13 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
+import { HEALTH_FLAGS, HEALTH_RESUMABLE, TrainHealth } from '../train-health.js';
 import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 import { blockOptions, describeExtras, LAYER_FLAGS, penaltyFlags } from './layer-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
-const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics'];
+const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics', ...HEALTH_RESUMABLE];
 /** Flags not saved in a checkpoint's settings (they name this invocation's files). */
 const UNSAVED = ['out', 'resume', 'plot'];
 
@@ -71,7 +72,8 @@ export const train: Command = {
       checkpoint: { type: 'string', value: 'DIR', help: 'write DIR/checkpoint.json (weights, optimizer, Rng, history) atomically' },
       'checkpoint-every': { type: 'int', value: 'N', min: 1, help: 'epochs between checkpoints (default 1)' },
       resume: { type: 'string', value: 'DIR', help: 'continue from DIR/checkpoint.json with its settings (--epochs, --checkpoint may change)' },
-      plot: { type: 'string', value: 'FILE.svg', help: 'write the loss/accuracy curves as an SVG picture' },
+      plot: { type: 'string', value: 'FILE.svg', help: 'write the loss/accuracy curves, gradient flow and update ratios as an SVG picture' },
+      ...HEALTH_FLAGS,
     },
   },
   examples: [
@@ -126,8 +128,10 @@ export const train: Command = {
       `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}${describeExtras(f)}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
       `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
-    // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
-    const callbacks: Callback[] = [{ onTrainBegin: () => io.stdout(header) }, progress];
+    const health = new TrainHealth(f, io, progress);
+    // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone;
+    // the health checks run before a checkpoint is written, so that it holds the epoch's check.
+    const callbacks: Callback[] = [{ onTrainBegin: () => io.stdout(header) }, progress, health.monitor];
     if (f.checkpoint !== undefined) {
       const dir = String(f.checkpoint);
       callbacks.push(
@@ -166,6 +170,8 @@ export const train: Command = {
         settings: { flags: savedFlags(f), ...(positional !== undefined && { model: positional }) },
       });
     } catch (e) {
+      progress.clear();
+      health.diverged(e);
       if (e instanceof TrainingDivergedError) {
         const kept = f.checkpoint !== undefined && e.history.length > 0 ? `; the last checkpoint in ${String(f.checkpoint)} holds epoch ${e.history.last!.epoch}` : '';
         throw new BackpropError('numeric', `${e.message.replace(/; the model keeps the last good weights.*$/, '')}; ${String(f.out)} was not written${kept}`);
@@ -178,12 +184,13 @@ export const train: Command = {
     io.stdout(summary('train', result.train));
     if (result.validation) io.stdout(summary('validation', result.validation));
     if (test) io.stdout(summary('test', evaluate(model, loss, test)));
+    health.finish();
     if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, (io.columns > 0 ? io.columns : 80) - 14))));
     // NOTE: the model first: it is what the run is for; a plot that cannot be written then loses nothing.
     io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
     io.stdout(`saved ${String(f.out)}\n`);
     if (f.plot !== undefined) {
-      io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
+      io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}`, ...health.plotPanels(result.history) }));
       io.stdout(`plot ${String(f.plot)}\n`);
     }
     return 0;

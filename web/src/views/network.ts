@@ -11,6 +11,8 @@ export interface NodeView {
   target: number | null;
   /** A small heatmap of this neuron over the plane (data URL), for 2-D data. */
   heat: string | null;
+  /** Dead or saturated on the whole batch at the last health check: drawn greyed. */
+  stuck?: boolean;
 }
 
 /** One weight or bias as drawn. */
@@ -35,6 +37,9 @@ export interface NetworkView {
   /** Dense layer (from 1) whose weights carry the flowing gradient right now, or 0. */
   flowing: number;
   ariaLabel: string;
+  /** Health warnings: layers (from 1) marked where gradients vanish, and the tooltips of the marks. */
+  warnLayers?: number[];
+  marks?: { stuck: string; vanishing: string };
 }
 
 export interface NetworkHandlers {
@@ -60,7 +65,15 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
     const y = 46 + (rows - n) * ROW_H * 0.5 + index * ROW_H + ROW_H / 2 - 10;
     return [x, y];
   };
-  v.layerTitles.forEach((t, l) => root.append(svg('text', { x: pos(l, 0)[0], y: 16, class: 'layer-title', 'text-anchor': 'middle' }, t)));
+  v.layerTitles.forEach((t, l) => {
+    root.append(svg('text', { x: pos(l, 0)[0], y: 16, class: 'layer-title', 'text-anchor': 'middle' }, t));
+    if (v.warnLayers?.includes(l)) {
+      root.append(svg('rect', { x: pos(l, 0)[0] - R - 10, y: 22, width: 2 * R + 20, height: height - 26, rx: 6, class: 'warn-band' }));
+      const mark = svg('text', { x: pos(l, 0)[0], y: 34, class: 'warn-mark', 'text-anchor': 'middle', 'data-warn-layer': l }, '⚠ ∇ → 0');
+      mark.append(svg('title', {}, v.marks?.vanishing ?? ''));
+      root.append(mark);
+    }
+  });
   let maxW = 1e-9;
   for (const layer of v.weights) for (const row of layer) for (const p of row) maxW = Math.max(maxW, Math.abs(p.value));
   const edges = svg('g', { class: 'edges' });
@@ -84,7 +97,8 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
   const nodes = svg('g', { class: 'nodes' });
   for (const n of v.nodes) {
     const [x, y] = pos(n.layer, n.index);
-    const g = svg('g', { class: `node${n.layer === 0 ? ' input' : ''}`, 'data-node': n.id });
+    const g = svg('g', { class: `node${n.layer === 0 ? ' input' : ''}${n.stuck ? ' stuck' : ''}`, 'data-node': n.id });
+    if (n.stuck) g.append(svg('title', {}, v.marks?.stuck ?? ''));
     if (n.heat) {
       g.append(svg('image', { href: n.heat, x: x - R, y: y - R, width: 2 * R, height: 2 * R, preserveAspectRatio: 'none', class: 'heat' }));
       g.append(svg('rect', { x: x - R, y: y - R, width: 2 * R, height: 2 * R, class: 'frame' }));
