@@ -1,3 +1,5 @@
+import { displayLedger } from '../display/ledger.js';
+import { withDisplay } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { activate } from '../nn/activations.js';
@@ -72,7 +74,7 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   const { params, biasSums, chain } = buildParams(run.layers.map((l) => l.layer), layers, sizes, selector);
   const update = buildUpdate(model, loss, x, t, lr, run.cost, params, selector !== null);
   const symbolic = buildSymbolic(run, layers, loss, rows(t));
-  return {
+  return withDisplay<Ledger>({
     format: 'backprop-ledger',
     version: 1,
     network: { sizes, activations: run.layers.map((l) => l.layer.activation), loss, fused: run.fused, batch: N, dtype: model.dtype, naming },
@@ -88,7 +90,7 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
     update,
     checks: { chain, paths: pathsCheck(layers), symbolic: Math.max(symbolic.loss.maxDiff, ...symbolic.activations.map((a) => a.maxDiff)) },
     focus: selector === null ? null : params.map((p) => p.id),
-  };
+  }, displayLedger);
 }
 
 function toTensor(v: Tensor | number[][], model: Sequential, what: string, cols: number): Tensor {
