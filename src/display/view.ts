@@ -46,7 +46,16 @@ export function registerViewer(viewer: Viewer): void {
   viewers.push(viewer);
 }
 
-/** What {@link view} returns: a fixed {@link MediaBundle} that shows itself in a notebook. */
+/**
+ * What {@link view} returns: a fixed {@link MediaBundle} that shows itself in a notebook.
+ *
+ * @example
+ * ```ts
+ * const v = view(seedNetwork(), { lang: 'ko' });
+ * v.bundle['text/html'];   // '<div class="bp-model"><svg …'
+ * String(v);               // the text form: '신경망 3-2-2 · 매개변수 14개 · float64 …'
+ * ```
+ */
 export class View implements Displayable {
   constructor(readonly bundle: MediaBundle) {}
 
