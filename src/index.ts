@@ -100,7 +100,7 @@ export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
 // Notebook displays: every object shows itself (Symbol.for('Jupyter.display')); `view` for options;
 // the representations are pure functions, for any front end.
-export { view, View, type ViewOptions } from './display/view.js';
+export { view, show, View, type ViewOptions } from './display/view.js';
 export { JUPYTER_DISPLAY, type MediaBundle, type Displayable } from './display/protocol.js';
 export { liveProgress, progressBundle, type ProgressState } from './display/progress.js';
 export { type DisplayFn } from './display/jupyter.js';

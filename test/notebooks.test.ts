@@ -75,7 +75,7 @@ test('the committed notebooks hold exactly the outputs a fresh run gives (traini
     const at = want.findIndex((c, i) => JSON.stringify(c) !== JSON.stringify(have[i]));
     if (at >= 0) {
       const show = (c: unknown): string => (JSON.stringify(c) ?? 'no such cell').slice(0, 600);
-      assert.fail(`notebooks/${n}: cell ${at} differs from a fresh run — run \`npm run notebook -- --execute\` and commit the result.\ncommitted: ${show(have[at])}\nfresh:     ${show(want[at])}`);
+      assert.fail(`notebooks/${n}: cell ${at} differs from a fresh run of the built dist/ — run \`npm run build\` if src/ changed, then \`npm run notebook -- --execute\`, and commit the result.\ncommitted: ${show(have[at])}\nfresh:     ${show(want[at])}`);
     }
     assert.equal(have.length, want.length, `notebooks/${n}: ${have.length} cells committed, ${want.length} run`);
   }

@@ -5,12 +5,14 @@ Usage: python3 execute.py [--timeout S] IN.ipynb OUT.ipynb [IN OUT ...]
 Every notebook runs in its own kernel (the one its metadata names), all of them at once, each with
 the notebook's folder as its working directory. Exits 1 if a notebook could not be executed.
 
-Deno's kernel (2.x) can publish a cell's execute_result after it has reported the cell idle: the
-result is sent from JavaScript, asynchronously, and the message leaves only when the kernel next
-runs its event loop. nbclient stops listening to a cell at idle and would drop it (seen on about one
-cell in six on a loaded machine). So this client keeps every executed cell's message id, files a
-late message under the cell it belongs to, and after the last cell runs one silent no-op to flush
-whatever is still pending.
+Deno's kernel (2.9) publishes on iopub from a queue it drains concurrently, stamping each message
+with the request being handled when the message leaves, not when it was made. So an output can
+leave after its cell reported idle — under that cell's id, or, once the next request has arrived,
+under the next cell's (seen in Jupyter Notebook's Run All; a cell's last value is the most exposed,
+as the kernel formats it after the cell has run). This client therefore follows each code cell with
+a silent request that displays a sentinel through the same queue, and waits for the sentinel: every
+output made by the cell has left by then, and whatever arrives under the sentinel's request, or late
+under the cell's own, is filed under the cell.
 """
 import asyncio
 import os
@@ -22,7 +24,11 @@ from nbclient.exceptions import CellExecutionComplete
 from nbclient.util import ensure_async
 
 
-class LateOutputClient(NotebookClient):
+SENTINEL = 'backprop:sync'
+SENTINEL_CODE = 'await Deno.jupyter.display({ "text/plain": "%s" }, { raw: true })' % SENTINEL
+
+
+class SyncedClient(NotebookClient):
     def __init__(self, nb, **kw):
         super().__init__(nb, **kw)
         self.cells_by_msg = {}
@@ -42,29 +48,28 @@ class LateOutputClient(NotebookClient):
 
     def file_late(self, msg, owner):
         if owner in self.cells_by_msg and msg['msg_type'] not in ('status', 'execute_input'):
-            late_cell, index = self.cells_by_msg[owner]
-            try:
-                self.process_message(msg, late_cell, index)
-            except CellExecutionComplete:
-                pass
+            cell, index = self.cells_by_msg[owner]
+            self.process_message(msg, cell, index)
 
-    async def flush(self):
-        msg_id = await ensure_async(self.kc.execute('undefined', silent=True, store_history=False))
-        while True:
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if cell.cell_type == 'code' and cell.source.strip():
+            await self.sync(cell, cell_index)
+        return cell
+
+    async def sync(self, cell, cell_index):
+        msg_id = await ensure_async(self.kc.execute(SENTINEL_CODE, silent=True, store_history=False))
+        self.cells_by_msg[msg_id] = (cell, cell_index)
+        sentinel = idle = False
+        while not (sentinel and idle):
             msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=self.timeout))
-            owner = msg['parent_header'].get('msg_id')
-            if owner == msg_id:
-                if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
-                    break
+            owner, kind = msg['parent_header'].get('msg_id'), msg['msg_type']
+            if owner == msg_id and kind == 'status':
+                idle = idle or msg['content']['execution_state'] == 'idle'
+            elif kind == 'display_data' and msg['content']['data'].get('text/plain') == SENTINEL:
+                sentinel = True
             else:
                 self.file_late(msg, owner)
-        # Anything published while the no-op ran has arrived by now; take it without waiting.
-        while True:
-            try:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=0.2))
-            except Exception:
-                return
-            self.file_late(msg, msg['parent_header'].get('msg_id'))
 
     async def run(self):
         self.reset_execution_trackers()
@@ -74,14 +79,13 @@ class LateOutputClient(NotebookClient):
                 self.nb.metadata['language_info'] = info['content']['language_info']
             for index, cell in enumerate(self.nb.cells):
                 await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
-            await self.flush()
         return self.nb
 
 
 async def execute(src, dst, timeout):
     nb = nbformat.read(src, as_version=4)
     folder = os.path.dirname(os.path.abspath(src))
-    client = LateOutputClient(nb, timeout=timeout, record_timing=False, resources={'metadata': {'path': folder}})
+    client = SyncedClient(nb, timeout=timeout, record_timing=False, resources={'metadata': {'path': folder}})
     try:
         await client.run()
     finally:

@@ -8,14 +8,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOTEBOOKS, installKernel, kernelEnv, pythonWithNbclient, root } from './jupyter.js';
 
-const NEEDS_JUPYTER = 'npm run notebook needs Jupyter: install it with `sudo apt install jupyter-notebook python3-nbclient` (Debian, Ubuntu) or `pip install notebook`, then run npm run notebook again.';
-
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
 }
 
 const args = process.argv.slice(2);
+const execute = args[0] === '--execute';
+const python = execute ? pythonWithNbclient() : null;
+if (execute && python === null) fail('npm run notebook -- --execute needs nbclient: install it with `sudo apt install python3-nbclient` (Debian, Ubuntu) or `pip install nbclient`.');
+if (!execute && spawnSync('jupyter', ['notebook', '--version'], { stdio: 'ignore' }).status !== 0) {
+  fail('npm run notebook needs Jupyter: install it with `sudo apt install jupyter-notebook` (Debian, Ubuntu) or `pip install notebook`, then run npm run notebook again.');
+}
 if (!existsSync(join(root, 'dist/index.js'))) fail('The notebooks import the built library from dist/: run npm install first (it builds dist/).');
 let jupyterPath: string;
 try {
@@ -24,16 +28,15 @@ try {
   fail(`Could not register the Deno kernel: ${(e as Error).message}. Run npm install (it installs Deno from npm).`);
 }
 
-if (args[0] === '--execute') {
-  const python = pythonWithNbclient();
-  if (python === null) fail('npm run notebook -- --execute needs nbclient: install it with `sudo apt install python3-nbclient` (Debian, Ubuntu) or `pip install nbclient`.');
+if (python !== null) {
   const paths = NOTEBOOKS.flatMap((n) => [join(root, 'notebooks', n), join(root, 'notebooks', n)]);
   const r = spawnSync(python, [join(root, 'scripts/notebook/execute.py'), ...paths], { stdio: 'inherit', env: kernelEnv(jupyterPath) });
   if (r.status === 0) console.log(`Executed and saved ${NOTEBOOKS.map((n) => `notebooks/${n}`).join(', ')}.`);
   process.exit(r.status ?? 1);
 }
 
-if (spawnSync('jupyter', ['notebook', '--version'], { stdio: 'ignore' }).status !== 0) fail(NEEDS_JUPYTER);
-const jupyter = spawn('jupyter', ['notebook', `--notebook-dir=${join(root, 'notebooks')}`, ...args], { stdio: 'inherit', env: kernelEnv(jupyterPath) });
+// NOTE: Jupyter refuses to run as root without --allow-root; in a container root is the usual user.
+const asRoot = process.getuid?.() === 0 && !args.includes('--allow-root') ? ['--allow-root'] : [];
+const jupyter = spawn('jupyter', ['notebook', `--notebook-dir=${join(root, 'notebooks')}`, ...asRoot, ...args], { stdio: 'inherit', env: kernelEnv(jupyterPath) });
 jupyter.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => jupyter.kill(signal));

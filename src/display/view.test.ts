@@ -21,7 +21,7 @@ import { metricsBundle } from './metrics.js';
 import { modelBundle } from './model.js';
 import { JUPYTER_DISPLAY, type Displayable } from './protocol.js';
 import { tensorBundle } from './tensor.js';
-import { View, view } from './view.js';
+import { View, show, view } from './view.js';
 
 const seedData = () => datasetFromArrays([[1, 2, 3]], [[0.5, 0.1]]);
 const seedLedger = () => explain(seedNetwork(), SEED.input.map((r) => [...r]), SEED.target.map((r) => [...r]), { lr: SEED.lr });
@@ -63,6 +63,19 @@ test('view() takes options — the language first — and returns a View that sh
   assert.throws(() => view({ a: 1 }), /^BackpropError: view: cannot show an object with keys a; expected a Tensor, a Sequential, a History, a Dataset, metrics from evaluate\(\) or a ledger from explain\(\)$/);
   assert.throws(() => view(new Map()), /cannot show a Map/);
   assert.throws(() => view('text'), /cannot show a string/);
+});
+
+test('show() outside a notebook prints the text form (in a notebook it is a display of its own)', async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => void lines.push(s);
+  try {
+    await show(seedNetwork(), { lang: 'ko' });
+    await view(tensor([1, 2])).show();
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(lines, [modelBundle(seedNetwork(), { lang: 'ko' })['text/plain'], 'tensor([1, 2], dtype=float64)']);
 });
 
 test('a ledger shows as Markdown with LaTeX in the learner\'s language (headings under the notebook\'s), or as HTML', () => {

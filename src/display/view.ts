@@ -100,6 +100,20 @@ export function view(x: unknown, options: ViewOptions = {}): View {
   throw new BackpropError('value', `view: cannot show ${describe(x)}; expected a Tensor, a Sequential, a History, a Dataset, metrics from evaluate() or a ledger from explain()`);
 }
 
+/**
+ * Shows `x` now, as {@link view} draws it: in a notebook a display of its own (so a cell can show
+ * several things, each under the cell that made it), elsewhere its text on the console.
+ *
+ * @example
+ * ```ts
+ * await show(seedNetwork(), { lang: 'ko' });   // the drawing and the table, in Korean
+ * await show(tensor([[1, 2]]));
+ * ```
+ */
+export function show(x: unknown, options: ViewOptions = {}): Promise<void> {
+  return view(x, options).show();
+}
+
 function isDataset(x: unknown): x is Dataset {
   const d = x as Partial<Dataset> | null;
   return typeof d === 'object' && d !== null && d.x instanceof Float64Array && d.y instanceof Float64Array && typeof d.rows === 'number' && typeof d.inputSize === 'number';
