@@ -56,7 +56,7 @@ export function tensorHtml(t: Tensor, options: TensorViewOptions = {}): string {
       });
       return `<tr><th style="${grey};text-align:right;border:0">${label}</th>${tds.join('')}</tr>`;
     });
-    return `<table style="border-collapse:collapse;font-family:${STYLE.mono};font-variant-numeric:tabular-nums;margin:2px 0">${head}${body.join('')}</table>`;
+    return `<table style="border-collapse:collapse;font-family:${STYLE.mono};font-size:13px;font-variant-numeric:tabular-nums;margin:2px 0">${head}${body.join('')}</table>`;
   };
   const parts: string[] = [];
   for (const b of blocks) {
