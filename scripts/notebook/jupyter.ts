@@ -1,8 +1,9 @@
 // What `npm run notebook` and the notebook tests share: the Deno binary that npm installed, the
-// Deno kernel registered in a folder of our own (never the user's Jupyter folders), a Python that
-// has nbclient, and how two notebooks are compared with their run-dependent values masked.
+// Deno kernel registered in a folder of our own (never the user's Jupyter folders), the notebooks
+// trusted there, a Python that has nbclient, and how two notebooks are compared with their
+// run-dependent values masked.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,40 @@ export function installKernel(dataHome: string): string {
   const r = spawnSync(denoBinary(), ['jupyter', '--install', '--force'], { env: { ...process.env, XDG_DATA_HOME: dataHome, NO_COLOR: '1' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`deno jupyter --install failed: ${(r.stderr || r.error?.message || '').trim()}`);
   return join(dataHome, 'jupyter');
+}
+
+/**
+ * The Jupyter options that keep notebook signatures (Jupyter's "trust") in `dir`, beside our
+ * kernel, instead of the user's data folder. Give them to the server; {@link trustNotebooks}
+ * uses them. (Not `data_dir`: `jupyter trust` overrides that one with its own.)
+ */
+export function notaryOptions(dir: string): string[] {
+  return [`--NotebookNotary.db_file=${join(dir, 'nbsignatures.db')}`, `--NotebookNotary.secret_file=${join(dir, 'notebook_secret')}`];
+}
+
+/**
+ * Trusts the clone's own notebooks for a server started with {@link notaryOptions}`(dir)`, as
+ * `jupyter trust` does. An untrusted notebook's saved outputs are sanitized when it opens: inline
+ * styles and SVG are dropped, so the network drawings and aligned tables would show as loose text
+ * until the learner runs every cell. Returns whether it worked (it needs nbformat, which every
+ * Jupyter has, in the Python that runs `jupyter`).
+ */
+export function trustNotebooks(dir: string, paths: readonly string[]): boolean {
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync(jupyterPython(), ['-m', 'nbformat.sign', ...notaryOptions(dir), ...paths], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** The Python of the `jupyter` command on PATH (its `#!` line), else `python3`. */
+function jupyterPython(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(process.platform === 'win32' ? ';' : ':')) {
+    const script = join(dir, 'jupyter');
+    if (!dir || !existsSync(script)) continue;
+    const line = readFileSync(script, 'utf8').slice(0, 200).split('\n')[0]!;
+    const python = line.startsWith('#!') ? line.slice(2).trim() : '';
+    return python && !python.includes(' ') && existsSync(python) ? python : 'python3';
+  }
+  return 'python3';
 }
 
 /** A Python 3 that can import nbclient (Debian's python3-nbclient), or null. */
@@ -84,7 +119,8 @@ export function comparable(nb: Notebook): unknown[] {
 }
 
 function maskOutput(o: Output): unknown {
-  const data = o.data ? Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, joined(v)])) : undefined;
+  // NOTE: a MIME bundle's order means nothing; nbformat writes it sorted, a notebook page as it came.
+  const data = o.data ? Object.fromEntries(Object.entries(o.data).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, joined(v)])) : undefined;
   if (data && String(data['text/html'] ?? '').includes('class="bp-progress"')) {
     data['text/html'] = String(data['text/html']).replace(/(<span class="bp-varies">)[^<]*(<\/span>)/g, '$1…$2');
     data['text/plain'] = String(data['text/plain'] ?? '').replace(/\([^()\n]*\)$/, '(…)');

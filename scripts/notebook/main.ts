@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NOTEBOOKS, installKernel, kernelEnv, pythonWithNbclient, root } from './jupyter.js';
+import { NOTEBOOKS, installKernel, kernelEnv, notaryOptions, pythonWithNbclient, root, trustNotebooks } from './jupyter.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -21,9 +21,10 @@ if (!execute && spawnSync('jupyter', ['notebook', '--version'], { stdio: 'ignore
   fail('npm run notebook needs Jupyter: install it with `sudo apt install jupyter-notebook` (Debian, Ubuntu) or `pip install notebook`, then run npm run notebook again.');
 }
 if (!existsSync(join(root, 'dist/index.js'))) fail('The notebooks import the built library from dist/: run npm install first (it builds dist/).');
+const cache = join(root, 'node_modules/.cache/backprop-jupyter');
 let jupyterPath: string;
 try {
-  jupyterPath = installKernel(join(root, 'node_modules/.cache/backprop-jupyter'));
+  jupyterPath = installKernel(cache);
 } catch (e) {
   fail(`Could not register the Deno kernel: ${(e as Error).message}. Run npm install (it installs Deno from npm).`);
 }
@@ -37,6 +38,10 @@ if (python !== null) {
 
 // NOTE: Jupyter refuses to run as root without --allow-root; in a container root is the usual user.
 const asRoot = process.getuid?.() === 0 && !args.includes('--allow-root') ? ['--allow-root'] : [];
-const jupyter = spawn('jupyter', ['notebook', `--notebook-dir=${join(root, 'notebooks')}`, ...asRoot, ...args], { stdio: 'inherit', env: kernelEnv(jupyterPath) });
+const notary = join(cache, 'notary');
+if (!trustNotebooks(notary, NOTEBOOKS.map((n) => join(root, 'notebooks', n)))) {
+  console.error('Could not mark the notebooks as trusted: until you run their cells, Jupyter shows their saved drawings as plain text.');
+}
+const jupyter = spawn('jupyter', ['notebook', `--notebook-dir=${join(root, 'notebooks')}`, ...notaryOptions(notary), ...asRoot, ...args], { stdio: 'inherit', env: kernelEnv(jupyterPath) });
 jupyter.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => jupyter.kill(signal));
