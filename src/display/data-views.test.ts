@@ -44,6 +44,19 @@ test('a dataset shows its size, classes, each input\'s statistics and first samp
   assert.deepEqual(dots(datasetBundle(reg)['text/html']!), ['rgb(245,147,34)', 'rgb(127,133,112)', 'rgb(8,119,189)'], 'regression: orange (low) to blue (high)');
 });
 
+test('a wide dataset elides its middle inputs, as pandas does, instead of leaving them all out', () => {
+  const wide = (inputs: number): ReturnType<typeof datasetFromArrays> =>
+    datasetFromArrays([0, 1, 2].map((r) => Array.from({ length: inputs }, (_, j) => r * 1000 + j)), [[0], [1], [0]], { task: 'classification' });
+  const text = datasetBundle(wide(13))['text/plain'];
+  assert.match(text, /^# +x1 +x2 +x3 +x4 +x5 +x6 +… +x12 +x13 +class$/m, 'the first six inputs, a gap, the last two');
+  assert.match(text, /^1 +1000 +1001 +1002 +1003 +1004 +1005 +… +1011 +1012 +1$/m);
+  const c = cells(datasetBundle(wide(13))['text/html']!);
+  assert.deepEqual(c.slice(c.indexOf('x13'), c.indexOf('x13') + 5), ['x13', '1012', '816.5', '12', '2012'], 'thirteen inputs: every statistic listed');
+  const pixels = cells(datasetBundle(wide(784))['text/html']!);
+  assert.deepEqual(pixels.slice(pixels.indexOf('x8'), pixels.indexOf('x8') + 12), ['x8', '1007', '816.5', '7', '2007', '…', '', '', '', '', 'x783', '1782'], '784 inputs: eight, a gap, the last two');
+  assert.equal(pixels.filter((x) => /^x\d+$/.test(x)).length, 10 + 8, 'ten rows of statistics, eight columns of samples');
+});
+
 test('metrics show the loss, the accuracy and the confusion matrix with recall per row and precision per column', () => {
   const m = classificationMetrics(Int32Array.from([0, 0, 1, 1, 1, 2]), Int32Array.from([0, 1, 1, 1, 2, 2]), ['a', 'b', 'c']);
   const b = metricsBundle(m);

@@ -21,8 +21,10 @@ export interface DatasetViewOptions {
 
 /** Class colours: the playground's orange and blue for the first two, then Tableau's. */
 const PALETTE = [STYLE.neg, STYLE.pos, '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-/** Inputs beyond which the per-input tables are left out (MNIST's 784 pixels). */
-const MAX_COLUMNS = 12;
+/** Input columns listed in the first samples; beyond, the first 6 and the last 2 around a `…` (as pandas elides). */
+const MAX_COLUMNS = 8;
+/** Inputs listed in the statistics; beyond, the first 8 and the last 2 around a `…` row (MNIST's 784 pixels). */
+const MAX_STAT_ROWS = 20;
 /** Dots drawn at most (every k-th sample beyond). */
 const MAX_DOTS = 2000;
 
@@ -60,15 +62,14 @@ export function datasetBundle(ds: Dataset, options: DatasetViewOptions = {}): Me
 function summaryTables(ds: Dataset, names: readonly string[], n: number, lang: Lang): { html: string[]; text: string[] } {
   const parts: string[] = [];
   const text: string[] = [];
-  const wide = ds.inputSize > MAX_COLUMNS;
-  // The first samples: inputs, then the class or the targets.
-  const inputCols = wide ? [] : names.map((_, j) => j);
+  // The first samples: inputs (the middle ones elided, -1), then the class or the targets.
+  const inputCols = elide(ds.inputSize, MAX_COLUMNS, 6);
   const classes = ds.task === 'classification' && ds.labels && ds.classNames ? { labels: ds.labels, names: ds.classNames } : null;
   const targetHead = classes ? [t(lang, 'colClass')] : (ds.targetNames ?? Array.from({ length: ds.outputSize }, (_, k) => `${t(lang, 'colTarget')} ${k + 1}`));
-  const head = ['#', ...inputCols.map((j) => names[j]!), ...targetHead];
+  const head = ['#', ...inputCols.map((j) => (j < 0 ? '…' : names[j]!)), ...targetHead];
   const rows = Array.from({ length: n }, (_, i) => [
     String(i),
-    ...inputCols.map((j) => formatNumber(ds.x[i * ds.inputSize + j]!, 6)),
+    ...inputCols.map((j) => (j < 0 ? '…' : formatNumber(ds.x[i * ds.inputSize + j]!, 6))),
     ...(classes ? [classes.names[classes.labels[i]!]!] : Array.from({ length: ds.outputSize }, (_, k) => formatNumber(ds.y[i * ds.outputSize + k]!, 6))),
   ]);
   const numeric = head.map((_, c) => c < 1 + inputCols.length || !classes);
@@ -78,15 +79,21 @@ function summaryTables(ds: Dataset, names: readonly string[], n: number, lang: L
     parts.push(htmlTable([t(lang, 'colClass'), t(lang, 'colCount')], shown, { numeric: [false, true], caption: t(lang, 'classes') }));
     text.push(textTable([t(lang, 'colClass'), t(lang, 'colCount')], classes.names.map((c, k) => [c, String(counts[k])]), [false, true]));
   }
-  if (!wide && ds.rows > 0) {
+  if (ds.rows > 0) {
     const s = columnStats(ds.x, ds.inputSize);
     const statHead = [t(lang, 'colFeature'), t(lang, 'colMean'), t(lang, 'colStd'), t(lang, 'colMin'), t(lang, 'colMax')];
-    const statRows = names.map((nm, j) => [nm, ...[s.mean[j]!, s.std[j]!, s.min[j]!, s.max[j]!].map((v) => formatNumber(v, 4))]);
+    const statRows = elide(ds.inputSize, MAX_STAT_ROWS, 8).map((j) => (j < 0 ? ['…', '', '', '', ''] : [names[j]!, ...[s.mean[j]!, s.std[j]!, s.min[j]!, s.max[j]!].map((v) => formatNumber(v, 4))]));
     parts.push(htmlTable(statHead, statRows, { numeric: [false, true, true, true, true] }));
   }
   parts.push(htmlTable(head, rows, { numeric, caption: t(lang, 'firstRows', { n }) }));
   text.push(textTable(head, rows, numeric));
   return { html: parts, text };
+}
+
+/** `0 … n-1`, or past `max` the first `head`, a -1 for the gap and the last 2. */
+function elide(n: number, max: number, head: number): number[] {
+  const all = Array.from({ length: n }, (_, j) => j);
+  return n <= max ? all : [...all.slice(0, head), -1, n - 2, n - 1];
 }
 
 /** The display method of every dataset (`makeDataset` gives it; see `withDisplay`). */

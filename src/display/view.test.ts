@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../autograd/fluent.js';
 import { datasetFromArrays } from '../data/arrays.js';
+import { makeDataset } from '../data/dataset.js';
 import { iris } from '../data/iris.js';
 import { explain } from '../explain/trace.js';
 import { activationDerivative } from '../explain/symbolic.js';
@@ -57,6 +58,8 @@ test('view() takes options — the language first — and returns a View that sh
   assert.deepEqual(view(iris(), { features: [2, 3] }).bundle, datasetBundle(iris(), { features: [2, 3] }));
   const m = evaluate(model, 'sse', seedData());
   assert.deepEqual(view(m, { lang: 'ko' }).bundle, metricsBundle(m, { lang: 'ko' }));
+  const f32 = makeDataset({ x: Float32Array.from([1, 2, 3, 4]), y: Float32Array.from([0, 1]), rows: 2, inputSize: 2, outputSize: 1, task: 'regression' });
+  assert.deepEqual(view(f32, { lang: 'ko', summary: false }).bundle, datasetBundle(f32, { lang: 'ko', summary: false }), 'a float32 dataset (--dtype float32) takes its options too');
   const custom = { [JUPYTER_DISPLAY]: () => ({ 'text/plain': 'mine' }) };
   assert.equal(String(view(custom)), 'mine', 'anything with its own display method');
   assert.throws(() => view(model, { lang: 'fr' as never }), /expected one of en, ko, got "fr"/);

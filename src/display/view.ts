@@ -116,7 +116,7 @@ export function show(x: unknown, options: ViewOptions = {}): Promise<void> {
 
 function isDataset(x: unknown): x is Dataset {
   const d = x as Partial<Dataset> | null;
-  return typeof d === 'object' && d !== null && d.x instanceof Float64Array && d.y instanceof Float64Array && typeof d.rows === 'number' && typeof d.inputSize === 'number';
+  return typeof d === 'object' && d !== null && (d.x instanceof Float64Array || d.x instanceof Float32Array) && (d.y instanceof Float64Array || d.y instanceof Float32Array) && typeof d.rows === 'number' && typeof d.inputSize === 'number';
 }
 
 function isMetrics(x: unknown): x is Metrics | ClassificationMetrics {
