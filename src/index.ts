@@ -112,6 +112,20 @@ export {
 } from './train/health/index.js';
 export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
+// Notebook displays: every object shows itself (Symbol.for('Jupyter.display')); `view` for options;
+// the representations are pure functions, for any front end.
+export { view, show, View, type ViewOptions } from './display/view.js';
+export { JUPYTER_DISPLAY, type MediaBundle, type Displayable } from './display/protocol.js';
+export { liveProgress, progressBundle, type ProgressState } from './display/progress.js';
+export { type DisplayFn } from './display/jupyter.js';
+export { tensorBundle, tensorHtml, type TensorViewOptions } from './display/tensor.js';
+export { modelBundle, modelSummary, type LayerSummary } from './display/model.js';
+export { networkSvg, type NetworkViewOptions } from './display/network.js';
+export { historyBundle } from './display/history.js';
+export { datasetBundle, scatterSvg, type DatasetViewOptions } from './display/dataset.js';
+export { metricsBundle } from './display/metrics.js';
+export { alignedNumbers } from './display/numbers.js';
+
 // Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.
 export { whyNotFused } from './fused/stack.js';
 

@@ -166,6 +166,7 @@ const NOT_RUN: [RegExp, string][] = [
   [/^npm (install|ci)\b/, 'what CI does before the tests'],
   [/^npm test\b/, 'this very suite'],
   [/^npm run (playground|dev:web|build|build:web|build:wasm|bench|docs)\b|^npx backprop playground\b/, 'builds (npm ci runs them) and servers (test/docs-cli-help.test.ts serves the playground)'],
+  [/^npm run notebook\b|^npx tsx scripts\/notebook\//, 'Jupyter, a server, a browser (test/notebooks.test.ts executes every notebook with the same kernel)'],
 ];
 
 /** What a line does, whatever its comment: lines that differ only in their comment run once. */

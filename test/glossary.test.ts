@@ -1,6 +1,7 @@
 // One Korean word per idea: src/explain/locales/glossary.md names the word to use for each idea and
 // the variants not to use; no variant may appear anywhere a reader sees Korean (the READMEs, docs/,
-// the ledger's, the CLI's and the playground's strings), and every chosen word is in use.
+// the ledger's, the CLI's, the playground's and the notebook displays' strings, the Korean notebook
+// with its outputs), and every chosen word is in use.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ function glossary(): { idea: string; use: string; avoid: string[] }[] {
 function koreanSources(): string[] {
   const cliLocales = readdirSync(join(root, 'src/cli/locales')).filter((f) => f.endsWith('-ko.ts')).map((f) => `src/cli/locales/${f}`);
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
-  return ['README.ko.md', ...docs, 'src/explain/locales/ko.ts', 'src/train/health/locales/ko.ts', ...cliLocales, 'web/src/i18n.ts', 'web/src/health-i18n.ts', 'web/index.html'];
+  return ['README.ko.md', ...docs, 'src/explain/locales/ko.ts', 'src/train/health/locales/ko.ts', ...cliLocales, 'web/src/i18n.ts', 'web/src/health-i18n.ts', 'web/index.html', 'src/display/locales/ko.ts', 'notebooks/seed-ko.ipynb'];
 }
 
 test('the glossary names one Korean word per idea, and the variants it replaces', () => {

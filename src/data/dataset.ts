@@ -1,3 +1,5 @@
+import { displayDataset } from '../display/dataset.js';
+import { withDisplay } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import { allocate, dtypeOfArray, type FloatArray } from '../tensor/dtype.js';
 
@@ -102,7 +104,7 @@ export function makeDataset(init: DatasetInit): Dataset {
     if (init.labels || init.classNames || init.targetEncoding) {
       throw new BackpropError('data', `${where}: a regression dataset has no labels, classNames or targetEncoding`);
     }
-    return { ...init, rows };
+    return withDisplay<Dataset>({ ...init, rows }, displayDataset);
   }
   if (task !== 'classification') {
     throw new BackpropError('data', `${where}: expected task "classification" or "regression", got ${JSON.stringify(task)}`);
@@ -130,7 +132,7 @@ export function makeDataset(init: DatasetInit): Dataset {
       }
     }
   }
-  return { ...init, rows };
+  return withDisplay<Dataset>({ ...init, rows }, displayDataset);
 }
 
 /** The target number in column `column` for class `label` under `encoding`. */

@@ -41,26 +41,25 @@ export function columnStats(data: Float64Array | Float32Array, width: number): C
     throw new BackpropError('data', `columnStats: expected at least one row of ${width} columns, got ${data.length} numbers`);
   }
   const n = data.length / width;
-  const stats: ColumnStats = { mean: [], std: [], min: [], max: [] };
-  for (let j = 0; j < width; j++) {
-    let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = j; i < data.length; i += width) {
-      const v = data[i]!;
-      sum += v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  // NOTE: row by row, every column at once: a column at a time strides through memory (MNIST's
+  // 784 columns × 60,000 rows took 10 s); each column still adds its rows in order, so the same bits.
+  const sum = new Float64Array(width);
+  const lo = new Float64Array(width).fill(Infinity);
+  const hi = new Float64Array(width).fill(-Infinity);
+  for (let i = 0; i < data.length; i += width) {
+    for (let j = 0; j < width; j++) {
+      const v = data[i + j]!;
+      sum[j] += v;
+      if (v < lo[j]!) lo[j] = v;
+      if (v > hi[j]!) hi[j] = v;
     }
-    const m = sum / n;
-    let sq = 0;
-    for (let i = j; i < data.length; i += width) sq += (data[i]! - m) ** 2;
-    stats.mean.push(m);
-    stats.std.push(Math.sqrt(sq / n));
-    stats.min.push(lo);
-    stats.max.push(hi);
   }
-  return stats;
+  const mean = Array.from(sum, (s) => s / n);
+  const sq = new Float64Array(width);
+  for (let i = 0; i < data.length; i += width) {
+    for (let j = 0; j < width; j++) sq[j] += (data[i + j]! - mean[j]!) ** 2;
+  }
+  return { mean, std: Array.from(sq, (q) => Math.sqrt(q / n)), min: Array.from(lo), max: Array.from(hi) };
 }
 
 /**

@@ -13,5 +13,6 @@ export { renderText, type TextRenderOptions } from './render/text.js';
 export { renderMarkdown } from './render/markdown.js';
 export { renderHtml, escapeHtml, LEDGER_CSS, type HtmlRenderOptions } from './render/html.js';
 export { renderJson } from './render/json.js';
+export { ledgerBundle, symbolicBundle } from '../display/ledger.js';
 export { LANGS, LOCALES, message, checkLang, type Lang, type MessageKey } from './locales/index.js';
 export type * from './types.js';

@@ -1,3 +1,5 @@
+import { displayLedger } from '../display/ledger.js';
+import { withDisplay } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { activate } from '../nn/activations.js';
@@ -118,7 +120,7 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
       focus: selector === null ? null : params.map((p) => p.id),
     };
     if (penalty !== undefined) ledger.penalty = penaltyOf(model, penalty, run.dataCost);
-    return ledger;
+    return withDisplay<Ledger>(ledger, displayLedger);
   });
 }
 

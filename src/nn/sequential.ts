@@ -1,3 +1,5 @@
+import { modelBundle } from '../display/model.js';
+import { JUPYTER_DISPLAY, type MediaBundle } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
@@ -185,6 +187,11 @@ export class Sequential<L extends Layer = Layer> extends Module {
       if (why !== null) return `layer ${i} (${this.layers[i]!.kind}): ${why}`;
     }
     return null;
+  }
+
+  /** How a notebook shows it: the network drawn and its summary table (`view` for options). */
+  [JUPYTER_DISPLAY](): MediaBundle {
+    return modelBundle(this);
   }
 
   /** A deep copy (own buffers, no gradients). */

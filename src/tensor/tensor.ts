@@ -1,5 +1,7 @@
 import { BackpropError } from '../errors.js';
 import { allocate, dtypeOfArray, type DType, type FloatArray } from './dtype.js';
+import { tensorBundle } from '../display/tensor.js';
+import { JUPYTER_DISPLAY, type MediaBundle } from '../display/protocol.js';
 import { formatTensor } from './format.js';
 import { shapeToString, sizeOf, stridesOf, type Shape } from './shape.js';
 
@@ -187,5 +189,10 @@ export class Tensor {
    */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /** How a notebook shows it: an HTML table, numbers aligned as numpy prints them (`view` for options). */
+  [JUPYTER_DISPLAY](): MediaBundle {
+    return tensorBundle(this);
   }
 }

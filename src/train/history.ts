@@ -1,3 +1,5 @@
+import { historyBundle } from '../display/history.js';
+import { JUPYTER_DISPLAY, type MediaBundle } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import { parseEpochHealth } from './health/json.js';
 import type { EpochHealth } from './health/types.js';
@@ -106,6 +108,11 @@ export class History {
       if (best === undefined || (mode === 'min' ? v < best.value : v > best.value)) best = { epoch: e.epoch, value: v };
     }
     return best;
+  }
+
+  /** How a notebook shows it: the loss and accuracy curves (`view` for options). */
+  [JUPYTER_DISPLAY](): MediaBundle {
+    return historyBundle(this);
   }
 
   /** Plain data for JSON (checkpoints, the playground's state); a `health` entry is shared, not copied. */

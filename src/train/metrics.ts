@@ -1,3 +1,5 @@
+import { displayMetrics } from '../display/metrics.js';
+import { withDisplay } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import type { Dataset, TargetEncoding } from '../data/dataset.js';
@@ -200,6 +202,6 @@ export function evaluate(model: Sequential, loss: LossName, data: Dataset | Tens
     } else {
       metrics.regression = regressionMetrics(y, td.t.data, ds.rows, ds.outputSize);
     }
-    return metrics;
+    return withDisplay(metrics, displayMetrics);
   }));
 }

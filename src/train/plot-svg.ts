@@ -58,14 +58,15 @@ export function defaultPanels(history: History): PlotPanel[] {
 
 /**
  * The training curves as a standalone SVG document (no scripts, no external resources): one panel
- * per metric group side by side, epochs on x, nice-number ticks on y, a legend per panel.
+ * per metric group side by side, epochs on x (labelled `xLabel`, default `epoch`), nice-number
+ * ticks on y, a legend per panel.
  *
  * @example
  * ```ts
  * const svg = historySvg(result.history, { title: 'iris, 4-8-3' });
  * ```
  */
-export function historySvg(history: History, options: { title?: string; panels?: PlotPanel[]; panelWidth?: number; height?: number; columns?: number } = {}): string {
+export function historySvg(history: History, options: { title?: string; panels?: PlotPanel[]; panelWidth?: number; height?: number; columns?: number; xLabel?: string } = {}): string {
   const panels = options.panels ?? defaultPanels(history);
   const pw = options.panelWidth ?? 420;
   const h = options.height ?? 300;
@@ -80,12 +81,12 @@ export function historySvg(history: History, options: { title?: string; panels?:
     `<rect width="100%" height="100%" fill="white"/>`,
   ];
   if (options.title) out.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`);
-  panels.forEach((panel, k) => out.push(drawPanel(panel, history, epochs, (k % columns) * pw, top + Math.floor(k / columns) * h, pw, h)));
+  panels.forEach((panel, k) => out.push(drawPanel(panel, history, epochs, (k % columns) * pw, top + Math.floor(k / columns) * h, pw, h, options.xLabel ?? 'epoch')));
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
 
-function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: number, y0: number, w: number, h: number): string {
+function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: number, y0: number, w: number, h: number, xLabel: string): string {
   const m = { left: 58, right: 16, top: 26, bottom: 40 };
   const pl = x0 + m.left;
   const pr = x0 + w - m.right;
@@ -121,7 +122,7 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
     parts.push(`<text x="${x}" y="${pb + 17}" text-anchor="middle" fill="#444">${t}</text>`);
   }
   parts.push(`<rect x="${pl}" y="${pt}" width="${pr - pl}" height="${pb - pt}" fill="none" stroke="#444"/>`);
-  parts.push(`<text x="${(pl + pr) / 2}" y="${pb + 34}" text-anchor="middle" fill="#444">epoch</text>`);
+  parts.push(`<text x="${(pl + pr) / 2}" y="${pb + 34}" text-anchor="middle" fill="#444">${escapeXml(xLabel)}</text>`);
   if (panel.reference && Number.isFinite(tf(panel.reference.value))) {
     const y = sy(tf(panel.reference.value)).toFixed(1);
     parts.push(`<line x1="${pl}" x2="${pr}" y1="${y}" y2="${y}" stroke="#888" stroke-dasharray="4 4"/>`);

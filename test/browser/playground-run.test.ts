@@ -68,7 +68,7 @@ test('a run restarted from a snapshot mid-epoch (weights, optimizer state, step,
     // the page's Forward / Backward / Update on the next rows: the recorded pass's gradients are the ones applied
     const { x, t } = resumed.nextBatch();
     // NOTE: typed through dist/ (the root tsconfig's view of web/src), the same classes at run time.
-    const pass = lib.recordForward(resumed.model as unknown as Parameters<typeof lib.recordForward>[0], resumed.data.loss, x, t);
+    const pass = lib.recordForward(resumed.model as unknown as Parameters<typeof lib.recordForward>[0], resumed.data.loss, x as unknown as Parameters<typeof lib.recordForward>[2], t as unknown as Parameters<typeof lib.recordForward>[3]);
     pass.backward();
     const shown = resumed.model.parameters().map((p) => Array.from(p.grad!.data));
     const logs = resumed.step();
@@ -136,7 +136,7 @@ test('a dropped CSV (iris) is standardised with the training rows only, trains a
   const io = memoryIo({ files: { 'page.json': exported } });
   assert.equal(await main(['predict', 'page.json', '--input', JSON.stringify(rawRows), '--json'], io), 0, io.err);
   const predicted = JSON.parse(io.out) as { outputs: number[][]; classes: string[] };
-  const pageOutputs = lib.noGrad(() => run.model.forward(new lib.Tensor(scaledRaw, [raw.rows, 4]))).to2D();
+  const pageOutputs = lib.noGrad(() => run.model.forward(new lib.Tensor(scaledRaw, [raw.rows, 4]) as unknown as Parameters<typeof run.model.forward>[0])).to2D();
   assert.deepEqual(predicted.outputs, pageOutputs);
   const right = predicted.classes.filter((c, i) => c === raw.classNames![raw.labels![i]!]).length;
   assert.ok(right / raw.rows > 0.8, `${right} of ${raw.rows} flowers classified right after 3 epochs`);
