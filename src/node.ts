@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { writeFileAtomic } from './io/atomic-write.node.js';
 import { readFileChecked } from './io/read-checked.node.js';
 import type { CliIo } from './cli/io.js';
+import { stdinLines } from './cli/line-input.node.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
 import type { LossName } from './nn/losses.js';
 import type { Sequential } from './nn/sequential.js';
@@ -68,5 +69,6 @@ export function nodeIo(): CliIo {
     columns: process.stdout.columns ?? 80,
     env: process.env,
     now: () => performance.now(),
+    openLines: stdinLines,
   };
 }

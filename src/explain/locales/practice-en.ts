@@ -20,6 +20,7 @@ export const practiceEn = {
   paramWeight: '{name} = {matrix} = {value} is the weight from node {from} to node {to}.',
   paramBias: '{name} = {value} is the bias of node {to}.',
   tolerance: 'Three significant digits are enough (answers within {pct} % count as right).',
+  toleranceUpdated: 'Give the new value to four significant digits or more: the step you take, η·∂E/∂{name}, must be right within {pct} %.',
   whatGradient: '∂E/∂{name}',
   whatUpdated: '{name} after the update',
   verdictRight: 'Right: {what} = {right} (your answer {answer}).',

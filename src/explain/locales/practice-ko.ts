@@ -18,6 +18,7 @@ export const practiceKo: Readonly<Record<PracticeKey, string>> = {
   paramWeight: '{name} = {matrix} = {value}: 노드 {from}에서 나와 노드 {to}에 들어가는 가중치.',
   paramBias: '{name} = {value}: 노드 {to}의 편향.',
   tolerance: '유효숫자 세 자리면 충분합니다(맞는 값과 {pct} % 안으로 차이 나면 맞은 것으로 칩니다).',
+  toleranceUpdated: '수정한 값을 유효숫자 네 자리 이상으로 쓰세요: 수정 폭 η·∂E/∂{name} 값이 {pct} % 안으로 맞아야 합니다.',
   whatGradient: '∂E/∂{name}',
   whatUpdated: '수정 후의 {name}',
   verdictRight: '맞았습니다: {what} = {right} (답 {answer}).',

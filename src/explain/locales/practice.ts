@@ -22,7 +22,16 @@ export function practiceMessage(lang: Lang, key: PracticeKey, params: Readonly<R
   });
 }
 
-/** A small count in words (`two`, `두`), or its digits from eleven on. */
+/**
+ * A small count in words (`two`, `두`), or its digits from eleven on.
+ *
+ * @example
+ * ```ts
+ * numberWord('en', 2);    // 'two'
+ * numberWord('ko', 3);    // '세'
+ * numberWord('en', 12);   // '12'
+ * ```
+ */
 export function numberWord(lang: Lang, n: number): string {
   const words = PRACTICE_LOCALES[lang].numbers.split('|');
   return Number.isInteger(n) && n >= 0 && n < words.length ? words[n]! : String(n);

@@ -18,12 +18,27 @@ export interface PracticeRenderOptions {
   digits?: number;
 }
 
-/** The name a learner reads: the notebook's `w41` when the ledger uses it, else the matrix name. */
+/**
+ * The name a learner reads: the notebook's `w41` when the ledger uses it, else the matrix name.
+ *
+ * @example
+ * ```ts
+ * const ledger = explain(seedNetwork(), SEED.input, SEED.target);
+ * paramName(ledger, ledger.params.find((p) => p.id === 'W2[0][0]')!);   // 'w41'
+ * ```
+ */
 export function paramName(ledger: Ledger, p: LedgerParam): string {
   return ledger.network.naming === 'notebook' && p.notebook !== null ? p.notebook : p.id;
 }
 
-/** What the question asks for, in words: `∂E/∂w41` or `w41 after the update`. */
+/**
+ * What the question asks for, in words: `∂E/∂w41` or `w41 after the update`.
+ *
+ * @example
+ * ```ts
+ * questionWhat(ledger, { param: 'W2[0][0]', ask: 'updated' }, 'ko');   // '수정 후의 w41'
+ * ```
+ */
 export function questionWhat(ledger: Ledger, question: Question, lang: Lang = 'en'): string {
   const name = paramName(ledger, paramOf(ledger, question.param));
   return practiceMessage(lang, question.ask === 'gradient' ? 'whatGradient' : 'whatUpdated', { name });
@@ -63,7 +78,15 @@ export function exerciseBlocks(ex: Exercise, ledger: Ledger, options: PracticeRe
   return out;
 }
 
-/** The question alone: which parameter, where it sits, what to compute, how close is close enough. */
+/**
+ * The question alone: which parameter, where it sits, what to compute, how close is close enough.
+ *
+ * @example
+ * ```ts
+ * renderBlocksText(questionBlocks(ledger, { param: 'W2[0][0]', ask: 'gradient' }));
+ * // 'w41 = W2[0][0] = 0.7 is the weight from node 4 to node 6.\nCompute ∂E/∂w41, …'
+ * ```
+ */
 export function questionBlocks(ledger: Ledger, question: Question, options: PracticeRenderOptions = {}): Block[] {
   const lang = options.lang ?? 'en';
   const tr = (key: PracticeKey, params?: Record<string, string | number>): string => practiceMessage(lang, key, params);
@@ -75,16 +98,33 @@ export function questionBlocks(ledger: Ledger, question: Question, options: Prac
   return [
     { kind: 'para', text: where },
     { kind: 'para', text: ask },
-    { kind: 'para', text: tr('tolerance', { pct: ANSWER_TOLERANCE * 100 }) },
+    { kind: 'para', text: question.ask === 'gradient' ? tr('tolerance', { pct: ANSWER_TOLERANCE * 100 }) : tr('toleranceUpdated', { name, pct: ANSWER_TOLERANCE * 100 }) },
   ];
 }
 
-/** A mistake's name in `lang`, with its figures (`the sum of the two neurons’ bias gradients`). */
+/**
+ * A mistake's name in `lang`, with its figures.
+ *
+ * @example
+ * ```ts
+ * const d = diagnose(ledger, { param: 'b2[0]', ask: 'gradient' }, 0.16377596);
+ * mistakeName(d.mistake!);         // 'the sum of the two neurons’ bias gradients'
+ * mistakeName(d.mistake!, 'ko');   // '두 뉴런의 편향 기울기를 더한 값'
+ * ```
+ */
 export function mistakeName(m: Candidate, lang: Lang = 'en', digits = 8): string {
   return practiceMessage(lang, `${m.id}.name`, figures(m, lang, digits));
 }
 
-/** A mistake's explanation in `lang`, with its figures. */
+/**
+ * A mistake's explanation in `lang`, with its figures.
+ *
+ * @example
+ * ```ts
+ * mistakeWhy(diagnose(ledger, { param: 'W2[0][0]', ask: 'gradient' }, 0.0809).mistake!);
+ * // 'The cost is E = ½·Σ(y − t)², so ∂E/∂y = y − t: the ½ cancels the 2 of the square. …'
+ * ```
+ */
 export function mistakeWhy(m: Candidate, lang: Lang = 'en', digits = 8): string {
   const key: PracticeKey = m.variant === 'fused' ? 'activation-derivative-left-out.whyFused' : `${m.id}.why`;
   return practiceMessage(lang, key, figures(m, lang, digits));

@@ -7,7 +7,7 @@ import { Rng } from '../../tensor/rng.js';
 import { explain } from '../trace.js';
 import type { Ledger } from '../types.js';
 import { practiceCandidates } from './candidates.js';
-import { distinguishable } from './diagnose.js';
+import { distinguishable, gradientSpace } from './diagnose.js';
 import { paramOf } from './read.js';
 import type { Question } from './types.js';
 
@@ -63,7 +63,15 @@ const PLANS: Readonly<Record<Level, LevelPlan>> = {
 const RATES = [0.1, 0.2, 0.5] as const;
 const ATTEMPTS = 2000;
 
-/** Throws unless `level` is 1 … 5. */
+/**
+ * Throws unless `level` is 1 … 5.
+ *
+ * @example
+ * ```ts
+ * checkLevel(3);   // 3
+ * checkLevel(6);   // throws BackpropError: practice: the level must be one of 1, 2, 3, 4, 5, got 6
+ * ```
+ */
 export function checkLevel(level: unknown): Level {
   if (typeof level === 'number' && (LEVELS as readonly number[]).includes(level)) return level as Level;
   throw new BackpropError('argument', `practice: the level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
@@ -72,9 +80,9 @@ export function checkLevel(level: unknown): Level {
 /**
  * A new exercise of `level`, drawn from `seed` with the library's {@link Rng} (same seed, same
  * exercise, in Node and in a browser). Networks are drawn until the question can be graded without
- * doubt: its gradient is not tiny, and the right value and every mistake's value (and, for an
- * updated weight, the value before the update) lie apart — two mistakes giving the same number
- * would make the diagnosis a guess.
+ * doubt: its gradient is not tiny, and the right value and every mistake's value lie apart (for an
+ * updated weight, the steps they imply) — two mistakes giving the same number would make the
+ * diagnosis a guess.
  *
  * @example
  * ```ts
@@ -93,7 +101,8 @@ export function makeExercise(level: Level, seed: number): Exercise {
     const p = paramOf(ledger, ex.question.param);
     if (Math.abs(p.grad) < 1e-3) continue;
     const c = practiceCandidates(ledger, ex.question);
-    if (distinguishable(c.mistakes.map((m) => m.value), c.right, ex.question.ask === 'updated' ? [p.value] : [])) return ex;
+    const g = gradientSpace(ledger, ex.question);
+    if (distinguishable(c.mistakes.map((m) => g(m.value)), g(c.right))) return ex;
   }
   throw new BackpropError('unsupported', `practice: no exercise of level ${level} could be drawn from seed ${seed} in ${ATTEMPTS} attempts`);
 }

@@ -4,10 +4,10 @@
  * diagnose.ts compares an answer with the right value and those numbers; exercise.ts draws small
  * networks where no two of them coincide; blocks.ts words it all in the locale's language.
  */
-export { MISTAKES, MISTAKE_IDS, type Mistake, type MistakeContext, type MistakeValue } from './catalogue.js';
-export { practiceCandidates, sameNumber } from './candidates.js';
+export { MISTAKE_IDS } from './catalogue.js';
+export { practiceCandidates } from './candidates.js';
 export { checkAnswer } from './check.js';
-export { ANSWER_TOLERANCE, diagnose, distinguishable, withinTolerance } from './diagnose.js';
+export { ANSWER_TOLERANCE, diagnose } from './diagnose.js';
 export { checkLevel, exerciseLedger, exerciseModel, LEVELS, makeExercise, type Exercise, type Level } from './exercise.js';
 export { exerciseBlocks, feedbackBlocks, mistakeName, mistakeWhy, paramName, questionBlocks, questionWhat, type PracticeRenderOptions } from './blocks.js';
 export { diagnosisReport, type DiagnosisReport } from './report.js';
