@@ -25,7 +25,7 @@ function koreanSources(): string[] {
   const cliLocales = readdirSync(join(root, 'src/cli/locales')).filter((f) => f.endsWith('-ko.ts')).map((f) => `src/cli/locales/${f}`);
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
   const ledgerLocales = readdirSync(join(root, 'src/explain/locales')).filter((f) => /(^|-)ko\.ts$/.test(f)).map((f) => `src/explain/locales/${f}`);
-  return ['README.ko.md', ...docs, ...ledgerLocales, ...cliLocales, 'web/src/i18n.ts', 'web/index.html'];
+  return ['README.ko.md', ...docs, ...ledgerLocales, ...cliLocales, 'web/src/i18n.ts', 'web/index.html', 'web/src/practice/i18n.ts', 'web/practice.html'];
 }
 
 test('the glossary names one Korean word per idea, and the variants it replaces', () => {
