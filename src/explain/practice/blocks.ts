@@ -46,7 +46,8 @@ export function questionWhat(ledger: Ledger, question: Question, lang: Lang = 'e
 
 /**
  * The exercise as blocks for the ledger's renderers: the network and its naming, every weight,
- * the forward pass and the cost worked out (the ledger's own sections), then the question.
+ * the forward pass and the cost worked out (the ledger's own sections), then the question (unless
+ * `question` is false: a page that shows the question elsewhere).
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export function questionWhat(ledger: Ledger, question: Question, lang: Lang = 'e
  * console.log(renderBlocksText(exerciseBlocks(ex, exerciseLedger(ex), { lang: 'ko' })));
  * ```
  */
-export function exerciseBlocks(ex: Exercise, ledger: Ledger, options: PracticeRenderOptions = {}): Block[] {
+export function exerciseBlocks(ex: Exercise, ledger: Ledger, options: PracticeRenderOptions & { question?: boolean } = {}): Block[] {
   const lang = options.lang ?? 'en';
   const tr = (key: PracticeKey, params?: Record<string, string | number>): string => practiceMessage(lang, key, params);
   const nt = new Notation(ledger, options.digits ?? 8);
@@ -73,6 +74,7 @@ export function exerciseBlocks(ex: Exercise, ledger: Ledger, options: PracticeRe
     ],
   });
   out.push(...ledgerBlocks(ledger, { lang, digits: options.digits, sections: ['forward', 'cost'] }));
+  if (options.question === false) return out;
   out.push({ kind: 'heading', level: 2, text: tr('question') });
   out.push(...questionBlocks(ledger, ex.question, options));
   return out;
