@@ -197,6 +197,10 @@ test('the generator: same seed, same exercise; levels ask what they say; no two 
     assert.equal(makeExercise(4, seed).input.length, 2);
     assert.equal(makeExercise(4, seed).network.loss, 'mse');
     assert.deepEqual(makeExercise(5, seed).network.activations.at(-1), 'softmax');
+    for (const level of LEVELS) {
+      const ledger = exerciseLedger(makeExercise(level, seed));
+      assert.ok(ledger.layers.every((l) => l.z.every((row) => row.every((z) => Math.abs(z) > 1e-9))), `level ${level} seed ${seed}: no net input cancels to rounding noise`);
+    }
   }
   assert.throws(() => makeExercise(6 as 1, 1), /level must be one of 1, 2, 3, 4, 5/);
   assert.throws(() => makeExercise(1, -1), /seed must be a whole number/);

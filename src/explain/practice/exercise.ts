@@ -99,7 +99,8 @@ export function makeExercise(level: Level, seed: number): Exercise {
     const ex = draw(PLANS[level], level, seed, rng);
     const ledger = exerciseLedger(ex);
     const p = paramOf(ledger, ex.question.param);
-    if (Math.abs(p.grad) < 1e-3) continue;
+    // NOTE: a net input that cancels to 0 shows as rounding noise (−8.3e−17), and sits on relu's kink: draw again.
+    if (Math.abs(p.grad) < 1e-3 || ledger.layers.some((l) => l.z.some((row) => row.some((z) => Math.abs(z) < 1e-9)))) continue;
     const c = practiceCandidates(ledger, ex.question);
     const g = gradientSpace(ledger, ex.question);
     if (distinguishable(c.mistakes.map((m) => g(m.value)), g(c.right))) return ex;
