@@ -65,10 +65,12 @@ export {
 } from './io/state-dict.js';
 export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
 
-export { type Dataset } from './data/dataset.js';
+export { type Dataset, datasetDType } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
 export { split, splitIndices, type SplitFractions, type SplitOptions, type SplitIndices } from './data/split.js';
-export { parseCsv, type CsvOptions } from './data/csv.js';
+export { parseCsv, readCsv, type CsvOptions, type MissingPolicy } from './data/csv.js';
+export { readIdx, idxDataset, FASHION_MNIST_CLASSES, type IdxArray, type IdxOptions } from './data/idx.js';
+export type { DataNotice } from './data/notice.js';
 export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arrays.js';
 export { iris, IRIS_FEATURES } from './data/iris.js';
 export { mnistSplit, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from './io/atomic-write.node.js';
 import { readFileChecked } from './io/read-checked.node.js';
+import { fileChunks } from './data/files.node.js';
 import type { CliIo } from './cli/io.js';
 import { stdinLines } from './cli/line-input.node.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
@@ -20,7 +21,8 @@ export { DEFAULT_MAX_FILE_BYTES, maxFileBytes, readFileChecked } from './io/read
 export type { CliIo } from './cli/io.js';
 export { loadMnist } from './data/mnist.node.js';
 export { readCsvFile } from './data/csv.node.js';
-export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './data/load.node.js';
+export { loadData, dataLimit, DATA_NAMES, IDX_SETS, type LoadDataOptions, type LoadedData } from './data/load.node.js';
+export { fileChunks };
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 
 /**
@@ -63,6 +65,7 @@ export function nodeIo(): CliIo {
     stderr: (t) => void process.stderr.write(t),
     readText: (p) => readFileChecked(p).toString('utf8'),
     readBytes: (p) => new Uint8Array(readFileChecked(p)),
+    readChunks: fileChunks,
     writeAtomic: writeFileAtomic,
     exists: (p) => existsSync(p),
     isTTY: process.stdout.isTTY === true,

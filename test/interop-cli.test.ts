@@ -151,7 +151,7 @@ const torchFile = join(interop, 'torch-4-8-3-tanh-softmax-f32.safetensors');
 const softmaxFirst = writeModel('softmax-first.json', randomModel([2, 3, 2], ['softmax', 'tanh'], new Rng(3)));
 const badCases: [string, string[], RegExp, Record<string, string>?][] = [
   ['export without --format', ['export', seedModel, '--out', 'OUT'], /export: missing --format safetensors\|onnx/],
-  ['export to an unknown format', ['export', seedModel, '--format', 'pt', '--out', 'OUT'], /--format must be one of safetensors, onnx, got "pt"/],
+  ['export to an unknown format', ['export', seedModel, '--format', 'pt', '--out', 'OUT'], /--format must be one of safetensors, onnx, pytorch, got "pt"/],
   ['export without --out', ['export', seedModel, '--format', 'onnx'], /export: missing --out FILE/],
   ['export --dtype with onnx', ['export', seedModel, '--format', 'onnx', '--dtype', 'F64', '--out', 'OUT'], /--dtype applies to safetensors only/],
   ['export --opset 12', ['export', seedModel, '--format', 'onnx', '--opset', '12', '--out', 'OUT'], /--opset must be ≥ 13, got 12/],

@@ -11,6 +11,11 @@ export interface CliIo {
   readText(path: string): string;
   /** Reads a binary file; throws BackpropError('io') with the path when it cannot. */
   readBytes(path: string): Uint8Array;
+  /**
+   * A file's bytes in chunks, for the streaming data readers (CSV, IDX); the file is never held
+   * whole. Throws BackpropError('io') with the path when it cannot be read.
+   */
+  readChunks(path: string): AsyncIterable<Uint8Array>;
   /** Writes a file atomically (temporary file, then rename); throws BackpropError('io'). */
   writeAtomic(path: string, data: string | Uint8Array): void;
   /** True when the path exists. */

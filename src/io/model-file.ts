@@ -41,6 +41,8 @@ export interface PreprocessingFile {
   featureNames?: string[];
   /** Class names for classification outputs, in output order. */
   classNames?: string[];
+  /** The column(s) the targets were read from (CSV data): what `eval` reads by default. */
+  targetColumns?: string[];
 }
 
 /**
@@ -151,6 +153,17 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   if (json.preprocessing !== undefined) {
     if (!isPlainObject(json.preprocessing)) fail('preprocessing', `expected an object, got ${describe(json.preprocessing)}`);
     result.preprocessing = json.preprocessing as PreprocessingFile;
+    for (const key of ['featureNames', 'classNames', 'targetColumns'] as const) {
+      const v = (json.preprocessing as Record<string, unknown>)[key];
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string'))) fail(`preprocessing.${key}`, `expected a non-empty array of strings, got ${describe(v)}`);
+    }
+    const classes = result.preprocessing.classNames?.length;
+    const outputs = result.model.outputSize;
+    if (classes !== undefined && classes !== outputs && !(outputs === 1 && classes === 2)) {
+      fail('preprocessing.classNames', `expected ${outputs === 1 ? 2 : outputs} class names for ${outputs} output${outputs > 1 ? 's' : ''}, got ${classes}`);
+    }
+    const features = result.preprocessing.featureNames?.length;
+    if (features !== undefined && features !== result.model.inputSize) fail('preprocessing.featureNames', `expected ${result.model.inputSize} names (one per input), got ${features}`);
   }
   return result;
 }

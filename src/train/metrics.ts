@@ -149,7 +149,7 @@ export interface TensorData {
 }
 
 /**
- * Converts a dataset's flat arrays to tensors of `dtype` (float64 data is shared, not copied).
+ * Converts a dataset's flat arrays to tensors of `dtype` (data already of that type is shared, not copied).
  *
  * @example
  * ```ts
@@ -158,8 +158,8 @@ export interface TensorData {
  * ```
  */
 export function toTensorData(ds: Dataset, dtype: DType): TensorData {
-  const conv = (a: Float64Array): FloatArray => {
-    if (dtype === 'float64') return a;
+  const conv = (a: FloatArray): FloatArray => {
+    if ((a instanceof Float64Array ? 'float64' : 'float32') === dtype) return a;
     const out = allocate(dtype, a.length);
     out.set(a);
     return out;

@@ -110,7 +110,7 @@ function tableData(settings: Settings, csv: CsvSource): PlayData {
 }
 
 /** Each column shifted to mean 0 and scaled to standard deviation 1 (constant columns left at 0). */
-function standardize(x: Float64Array, rows: number, width: number): Float64Array {
+function standardize(x: Float64Array | Float32Array, rows: number, width: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let j = 0; j < width; j++) {
     let mean = 0;
@@ -129,7 +129,7 @@ type Head = Pick<PlayData, 'kind' | 'outputActivation' | 'loss' | 'classes' | 'd
 function splitData(ds: Dataset, settings: Settings, head: Head): PlayData {
   const ratio = Math.min(0.9, Math.max(0.1, settings.trainRatio));
   const idx = splitIndices(ds, { train: ratio, validation: 0, test: 1 - ratio }, rngFor(settings.seed, 'split'));
-  const take = (rows: Int32Array, src: Float64Array, w: number): Float64Array => {
+  const take = (rows: Int32Array, src: Float64Array | Float32Array, w: number): Float64Array => {
     const out = new Float64Array(rows.length * w);
     rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
     return out;

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
+import type { Scaler } from '../../data/scale.js';
 import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
 import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
@@ -26,7 +26,7 @@ import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
 import { DATA_NAMES } from '../../data/load.node.js';
-import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
+import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
 const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
@@ -44,6 +44,7 @@ export const train: Command = {
     positionals: [{ name: 'MODEL.json', help: 'the model file to start from (or give --layers instead)', optional: true }],
     flags: {
       ...DATA_FLAGS,
+      ...SEPARATE_DATA_FLAGS,
       out: { type: 'string', value: 'FILE', help: 'where to write the trained model (with its preprocessing)' },
       layers: { type: 'string', value: 'N,N,…', help: 'a new network by layer sizes, inputs first, e.g. 784,128,64,10' },
       activation: { type: 'string', choices: ACTIVATIONS, help: 'hidden activation of --layers (default relu)' },
@@ -97,17 +98,12 @@ export const train: Command = {
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
-    const outAct = model.outputActivation;
-    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
-    if (f.layers !== undefined) checkLayersFit(model.sizes, encodeFor(data, model.outputSize, outAct));
-    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
-    let scaler: Scaler | undefined;
-    if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
-    if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
-    const trainSet = scaled(parts.train, scaler);
-    const validation = parts.validation && scaled(parts.validation, scaler);
-    const test = parts.test && scaled(parts.test, scaler);
-    const preprocessing = preprocessingOf(positional ? loadedPreprocessing(positional, resume, io) : undefined, data, scaler);
+    const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
+    const outputActivation = model.outputActivation;
+    const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
+    const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
+    const { names, train: trainSet, validation, test, scaler, read } = await trainingParts(f, io, seed, shape, check);
+    const preprocessing = preprocessingOf(base, names, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
@@ -124,6 +120,7 @@ export const train: Command = {
 
     const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
     const header =
+      read +
       `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
       `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
@@ -247,11 +244,12 @@ function loadedPreprocessing(positional: string, resume: TrainingState | undefin
 }
 
 /** The model's preprocessing: the scaler's statistics, feature and class names. */
-function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, scaler: Scaler | undefined): PreprocessingFile | undefined {
+function preprocessingOf(base: PreprocessingFile | undefined, data: DataNames, scaler: Scaler | undefined): PreprocessingFile | undefined {
   const p: PreprocessingFile = { ...(base ?? {}) };
   if (scaler) p.inputs = { ...scaler.toJSON() };
   if (data.featureNames) p.featureNames = [...data.featureNames];
   if (data.classNames) p.classNames = [...data.classNames];
+  if (data.targetColumns) p.targetColumns = [...data.targetColumns];
   return Object.keys(p).length > 0 ? p : undefined;
 }
 
