@@ -4,8 +4,7 @@ import { SEED, seedNetwork } from '../../nn/seed.js';
 import { tensor } from '../../tensor/create.js';
 import type { Command } from '../command.js';
 import { loadModelArg, matrixArg } from '../inputs.js';
-import { practiceCliEn } from '../locales/practice-en.js';
-import { practiceCliKo } from '../locales/practice-ko.js';
+import { practiceCliText } from '../locales/practice.js';
 
 /**
  * `backprop check [MODEL.json] [--input X --target T] --param NAME --answer X [--updated] [--lr X]
@@ -59,7 +58,7 @@ export const check: Command = {
     // NOTE: a name covering several parameters (b2) was graded against each: say which one the verdict is about.
     const graded = ledger.params.find((p) => p.id === d.question.param)!;
     const plain = name.trim().replace(/^b(?=[wb]\d)/, '');
-    const head = plain === graded.id || plain === graded.notebook ? '' : `${(lang === 'ko' ? practiceCliKo : practiceCliEn).forParam.replace('{param}', graded.id)}\n`;
+    const head = plain === graded.id || plain === graded.notebook ? '' : `${practiceCliText(lang)('forParam', { param: graded.id })}\n`;
     io.stdout(head + lib.renderBlocksText(lib.feedbackBlocks(ledger, d, { lang }), { color: io.isTTY && io.env.NO_COLOR === undefined }));
     return 0;
   },

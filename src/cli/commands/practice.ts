@@ -2,8 +2,7 @@ import { BackpropError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { INVOKE } from '../command.js';
 import type { CliIo } from '../io.js';
-import { practiceCliEn, type PracticeCliKey } from '../locales/practice-en.js';
-import { practiceCliKo } from '../locales/practice-ko.js';
+import { practiceCliText } from '../locales/practice.js';
 
 type Explain = typeof import('../../explain/index.js');
 type Lang = 'en' | 'ko';
@@ -42,7 +41,7 @@ export const practice: Command = {
     const ex = lib.makeExercise(level, seed);
     const ledger = lib.exerciseLedger(ex);
     const again = `${INVOKE} practice${lang === 'ko' ? ' --lang ko' : ''} --level ${level} --seed ${seed}`;
-    const say = cliText(lang);
+    const say = practiceCliText(lang);
     if (answer !== undefined) {
       const d = lib.diagnose(ledger, ex.question, answer);
       if (json) io.stdout(JSON.stringify({ exercise: ex, ...lib.diagnosisReport(ledger, d, { lang }) }, null, 1) + '\n');
@@ -61,14 +60,9 @@ export const practice: Command = {
   },
 };
 
-function cliText(lang: Lang): (key: PracticeCliKey, vars?: Record<string, string>) => string {
-  const s = lang === 'ko' ? practiceCliKo : practiceCliEn;
-  return (key, vars = {}) => s[key].replace(/\{(\w+)\}/g, (whole, k: string) => vars[k] ?? whole);
-}
-
 /** The terminal session: an exercise, an answer, its grading, the score; then the next seed. */
 async function interactive(lib: Explain, io: CliIo, o: { lang: Lang; level: ReturnType<Explain['checkLevel']>; seed: number; color: boolean }): Promise<number> {
-  const say = cliText(o.lang);
+  const say = practiceCliText(o.lang);
   const lines = io.openLines!();
   const score = { right: 0, total: 0 };
   const bye = (): number => {

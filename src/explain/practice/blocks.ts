@@ -7,7 +7,7 @@ import type { Ledger, LedgerParam } from '../types.js';
 import { ANSWER_TOLERANCE } from './diagnose.js';
 import type { Exercise } from './exercise.js';
 import { ledgerLines } from './lines.js';
-import { paramOf } from './read.js';
+import { layerWeights, paramOf } from './read.js';
 import type { Candidate, Diagnosis, Question } from './types.js';
 
 /** Options of the practice renderings. */
@@ -67,7 +67,7 @@ export function exerciseBlocks(ex: Exercise, ledger: Ledger, options: PracticeRe
     lines: [
       { lhs: same('x'), rhs: nt.matrix(ledger.input) },
       { lhs: same('t'), rhs: nt.matrix(ledger.target) },
-      ...ledger.layers.flatMap((ly) => [
+      ...layerWeights(ledger).flatMap((ly) => [
         { lhs: { text: `W${ly.layer}`, tex: `W^{(${ly.layer})}` }, rhs: nt.matrix(ly.weight) },
         { lhs: { text: `b${ly.layer}`, tex: `b^{(${ly.layer})}` }, rhs: nt.matrix([ly.bias]) },
       ]),

@@ -1,7 +1,7 @@
 import { ACTIVATION_TABLE } from '../../functions/activations/index.js';
 import { LOSS_TABLE, lossCount, type LossName } from '../../functions/losses/index.js';
 import type { Ledger, LedgerParam } from '../types.js';
-import { batchShape, biasSumOf, layerInfo, neuronAt, nodeOf, sourceOf, type NeuronNumbers } from './read.js';
+import { batchShape, biasSumOf, layerInfo, neuronAt, nodeOf, outputLayerOf, sourceOf, type NeuronNumbers } from './read.js';
 import type { DetailValue, LedgerRef, MistakeId } from './types.js';
 
 /** What a mistake sees: the ledger, the asked parameter, and the shape of the batch. */
@@ -59,7 +59,7 @@ function ownLines(c: MistakeContext, ...kinds: ('dEda' | 'dadz' | 'delta')[]): L
 
 /** Refs of the output layer's error for the first sample (∂E/∂y, or δ at an output folded into the loss). */
 function errorLines(c: MistakeContext): LedgerRef[] {
-  const L = c.ledger.layers.length;
+  const L = outputLayerOf(c.ledger);
   const info = layerInfo(c.ledger, L);
   const kind = info.deltaRule === 'fused' ? 'delta' : 'dEda';
   const rows = c.p.layer === L ? [c.p.row] : range(info.units);

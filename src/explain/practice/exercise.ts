@@ -8,7 +8,7 @@ import { explain } from '../trace.js';
 import type { Ledger } from '../types.js';
 import { practiceCandidates } from './candidates.js';
 import { distinguishable, gradientSpace } from './diagnose.js';
-import { paramOf } from './read.js';
+import { netInputs, paramOf } from './read.js';
 import type { Question } from './types.js';
 
 /** The five levels: an output weight; an output bias; a hidden weight; a batch of two with mse; softmax with cross-entropy. */
@@ -100,7 +100,7 @@ export function makeExercise(level: Level, seed: number): Exercise {
     const ledger = exerciseLedger(ex);
     const p = paramOf(ledger, ex.question.param);
     // NOTE: a net input that cancels to 0 shows as rounding noise (−8.3e−17), and sits on relu's kink: draw again.
-    if (Math.abs(p.grad) < 1e-3 || ledger.layers.some((l) => l.z.some((row) => row.some((z) => Math.abs(z) < 1e-9)))) continue;
+    if (Math.abs(p.grad) < 1e-3 || netInputs(ledger).some((z) => Math.abs(z) < 1e-9)) continue;
     const c = practiceCandidates(ledger, ex.question);
     const g = gradientSpace(ledger, ex.question);
     if (distinguishable(c.mistakes.map((m) => g(m.value)), g(c.right))) return ex;

@@ -67,3 +67,18 @@ export function biasSumOf(ledger: Ledger, layer: number): { perNeuron: readonly 
   if (b === undefined) throw new BackpropError('value', `practice: the ledger has no bias sums for layer ${layer}`);
   return b;
 }
+
+/** Every layer's weights (outputs × inputs) and biases, from layer 1. */
+export function layerWeights(ledger: Ledger): { layer: number; weight: readonly (readonly number[])[]; bias: readonly number[] }[] {
+  return ledger.layers.map((ly) => ({ layer: ly.layer, weight: ly.weight, bias: ly.bias }));
+}
+
+/** Every net input z of every layer and sample. */
+export function netInputs(ledger: Ledger): number[] {
+  return ledger.layers.flatMap((ly) => ly.z.flat());
+}
+
+/** The output layer's number (from 1). */
+export function outputLayerOf(ledger: Ledger): number {
+  return ledger.layers.length;
+}

@@ -1,15 +1,12 @@
-import type { Exercise, Ledger } from 'backprop/explain';
+import type { Ledger } from 'backprop/explain';
 import type { NetworkView, NodeView, ParamView } from '../views/network.js';
 import { short, svg } from '../views/svg.js';
 
 /** What the diagram of an exercise shows: the forward values, and δ once the answer is in. */
 export interface ExerciseDiagram {
-  ex: Exercise;
   ledger: Ledger;
   /** The asked parameter's matrix name (`W2[0][0]`), dashed in the diagram. */
   asked: string;
-  /** The learner's name of it (`w41`). */
-  askedName: string;
   /** Answered: every δ is shown, and the asked value. */
   revealed: boolean;
   /** The asked value once revealed (the gradient or the updated weight). */

@@ -118,7 +118,7 @@ class PracticePage {
     const value = ex.question.ask === 'gradient' ? p.grad : p.after;
     const titles = ledger.network.sizes.map((_, l, all) => (l === 0 ? t('input') : l === all.length - 1 ? t('outputLayer') : t('hiddenLayer', { n: l })));
     const diagram = $('diagram');
-    renderNetwork(diagram, exerciseNetworkView({ ex, ledger, asked: p.id, askedName: name, revealed: d !== null, value, titles, ariaLabel: t('diagramLabel') }), {
+    renderNetwork(diagram, exerciseNetworkView({ ledger, asked: p.id, revealed: d !== null, value, titles, ariaLabel: t('diagramLabel') }), {
       select: () => $('answer').focus(),
       drag: () => undefined,
     });
