@@ -11,6 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
 import type { LineInput } from '../src/cli/io.js';
 import { exerciseLedger, makeExercise, practiceCandidates, type MistakeId } from '../src/explain/index.js';
+import { backward } from '../src/autograd/engine.js';
+import { Dense } from '../src/nn/dense.js';
+import { modelLoss } from '../src/nn/losses.js';
+import { Sequential } from '../src/nn/sequential.js';
+import { toModelFile } from '../src/io/model-file.js';
+import { tensor } from '../src/tensor/create.js';
+import { Rng } from '../src/tensor/rng.js';
 import { memoryIo } from './helpers/cli-io.js';
 import { seedExpected } from './helpers/seed.js';
 
@@ -162,6 +169,23 @@ test('check grades a hand calculation on the seed network by default, or on a mo
   assert.match(file.out, /^Right: w41 after the update = 0\.67976054/m);
   const slip = await run(['check', '--param', 'W2[0][0]', '--updated', '--lr', '0.1', '--answer', String(0.7 + 0.1 * E.notebook.bw41)]);
   assert.match(slip.out, /the update with the wrong sign/);
+});
+
+test('check on a network too large for a whole ledger (5,834 parameters): the ledger is narrowed to the parameter', async () => {
+  const rng = new Rng(3);
+  const model = new Sequential([Dense.create({ inputs: 80, units: 64, activation: 'tanh', rng }), Dense.create({ inputs: 64, units: 10, activation: 'sigmoid', rng })]);
+  const x = [Array.from({ length: 80 }, (_, i) => (i % 7) / 7)];
+  const t = [Array.from({ length: 10 }, (_, i) => (i === 3 ? 1 : 0))];
+  model.zeroGrad();
+  backward(modelLoss(model, 'sse', tensor(x), tensor(t)));
+  const g = model.layers[1]!.weight.grad!.data[3 * 64 + 5]!;
+  const files = { 'big.json': JSON.stringify(toModelFile(model, 'sse')) };
+  const args = ['check', 'big.json', '--input', JSON.stringify(x), '--target', JSON.stringify(t), '--param', 'W2[3][5]'];
+  const right = await run([...args, '--answer', String(g)], { files });
+  assert.equal(right.status, 0, right.err);
+  assert.match(right.out, /^Right: ∂E\/∂W2\[3\]\[5\] = /m);
+  const twice = await run([...args, '--answer', String(2 * g)], { files });
+  assert.match(twice.out, /the cost without ½/);
 });
 
 test('bad input: one line, status 2', async () => {
