@@ -124,6 +124,8 @@ test('a wrong answer is named as its mistake (the library’s words), δ and the
   assert.equal(await page.inputValue('#answer'), '');
   await answer(page, second.right.toPrecision(6));
   assert.match(await text(page, '#verdict'), /^Right: /);
+  const label = second.ex.question.ask === 'gradient' ? `∂E/∂${second.name} =` : `${second.name} →`;
+  assert.equal(await text(page, '#asked-label'), `${label} ${Number(second.right.toPrecision(4))}`);
   assert.equal(await text(page, '#score'), '1 / 2');
   assert.match(page.url(), /#level=1&seed=5&lang=en&score=1-2&answer=/);
   await page.screenshot({ path: join(shots, 'practice-right.png'), fullPage: true });

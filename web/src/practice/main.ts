@@ -114,7 +114,6 @@ class PracticePage {
     const d: Diagnosis | null = s.answer === null ? null : lib.diagnose(ledger, ex.question, s.answer);
     const p = ledger.params.find((q) => q.id === ex.question.param)!;
     const name = lib.paramName(ledger, p);
-    const what = lib.questionWhat(ledger, ex.question, s.lang);
     const value = ex.question.ask === 'gradient' ? p.grad : p.after;
     const titles = ledger.network.sizes.map((_, l, all) => (l === 0 ? t('input') : l === all.length - 1 ? t('outputLayer') : t('hiddenLayer', { n: l })));
     const diagram = $('diagram');
@@ -122,7 +121,8 @@ class PracticePage {
       select: () => $('answer').focus(),
       drag: () => undefined,
     });
-    labelAsked(diagram, p.id, `${what} = ${d === null ? '?' : short(value)}`);
+    // NOTE: the label sits between two neurons: ∂E/∂w41 for a gradient, w41 → for an updated weight, then ? or the value.
+    labelAsked(diagram, p.id, `${ex.question.ask === 'gradient' ? `∂E/∂${name} =` : `${name} →`} ${d === null ? '?' : short(value)}`);
     // NOTE: every string of these fragments is escaped by the library's HTML renderer.
     $('given-body').innerHTML = lib.renderBlocksHtml(lib.exerciseBlocks(ex, ledger, { lang: s.lang, question: false }).filter((b) => !(b.kind === 'heading' && b.level === 1)), { lang: s.lang });
     $('question').innerHTML = lib.renderBlocksHtml(lib.questionBlocks(ledger, ex.question, { lang: s.lang }), { lang: s.lang });
