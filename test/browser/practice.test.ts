@@ -51,6 +51,21 @@ async function answer(page: Page, value: string): Promise<void> {
   await page.waitForSelector('#verdict');
 }
 
+/** Throws unless the asked parameter's label lies clear of every neuron, its number, δ and target in the diagram. */
+async function labelClear(page: Page, where: string): Promise<void> {
+  // NOTE: no named function inside evaluate: tsx would wrap it in a helper the page does not have.
+  const hits = await page.evaluate(() => {
+    const l = document.querySelector<SVGTextElement>('#asked-label')!.getBBox();
+    return [...document.querySelectorAll<SVGGraphicsElement>('svg.network g.node > *')]
+      .filter((el) => {
+        const b = el.getBBox();
+        return !(l.x + l.width <= b.x || b.x + b.width <= l.x || l.y + l.height <= b.y || b.y + b.height <= l.y);
+      })
+      .map((el) => `${el.tagName}.${el.getAttribute('class')} ${el.textContent ?? ''}`.trim());
+  });
+  assert.deepEqual(hits, [], `${where}: the label ${await text(page, '#asked-label')} covers these`);
+}
+
 async function axeSerious(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
   const violations = await page.evaluate(async () => {
@@ -91,6 +106,7 @@ test('the exercise of the URL: the library’s network and question, the asked w
   assert.doesNotMatch(given, /Backward pass|δ\d/);
   assert.equal(await text(page, '#feedback'), '');
   assert.equal(await text(page, '#score'), '0 / 0');
+  await labelClear(page, 'level 1 seed 3, asked');
   await page.screenshot({ path: join(shots, 'practice-question.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -116,6 +132,7 @@ test('a wrong answer is named as its mistake (the library’s words), δ and the
   await page.click('#revealed summary');
   assert.match(await text(page, '#revealed'), /Backward pass/);
   assert.match(page.url(), /#level=1&seed=4&lang=en&score=0-1&answer=/);
+  await labelClear(page, 'level 1 seed 4, answered');
   await page.screenshot({ path: join(shots, 'practice-mistake.png'), fullPage: true });
   // The next exercise: seed 5, the field empty again; a right answer.
   await page.click('#next');
@@ -128,6 +145,7 @@ test('a wrong answer is named as its mistake (the library’s words), δ and the
   assert.equal(await text(page, '#asked-label'), `${label} ${Number(second.right.toPrecision(4))}`);
   assert.equal(await text(page, '#score'), '1 / 2');
   assert.match(page.url(), /#level=1&seed=5&lang=en&score=1-2&answer=/);
+  await labelClear(page, 'level 1 seed 5, answered');
   await page.screenshot({ path: join(shots, 'practice-right.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -168,11 +186,13 @@ test('in Korean: the seed-like bias question answered with the sum of both bias 
   assert.match(verdict, /원본 노트북의 bb2/);
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(wide <= 1, `the page scrolls sideways by ${wide} px`);
+  await labelClear(page, `level 2 seed ${seed}, phone`);
   await page.screenshot({ path: join(shots, 'practice-korean-phone.png'), fullPage: true });
   assert.deepEqual(await axeSerious(page), []);
   await phone.close();
   const desk = await open(`practice.html#level=2&seed=${seed}&lang=ko`);
   await answer(desk, sum.value.toPrecision(5));
+  await labelClear(desk, `level 2 seed ${seed}, answered`);
   await desk.screenshot({ path: join(shots, 'practice-korean.png'), fullPage: true });
   assert.deepEqual(await axeSerious(desk), []);
   assert.deepEqual(problems, []);

@@ -40,24 +40,46 @@ export function exerciseNetworkView(d: ExerciseDiagram): NetworkView {
   return { sizes, layerTitles: d.titles, nodes, weights, biases, selected: d.asked, deltaFrom: d.revealed ? 1 : Infinity, flowing: 0, ariaLabel: d.ariaLabel };
 }
 
-/** Writes `label` beside the asked connection (at its middle) or bias in a drawn diagram. */
-export function labelAsked(host: HTMLElement, asked: string, label: string): void {
+/** The label's font size (px, as in practice.css), its line height, and the smallest it is shrunk to. */
+const LABEL_PX = 11;
+const LINE = 12;
+const LABEL_MIN_PX = 8;
+
+/**
+ * Writes `head value` (`∂E/∂w41 = ?`, `w41 → 0.6915`) beside the asked parameter of a drawn
+ * diagram: above the middle of its wire, or to the left of its bias square. When one line is wider
+ * than the room between the two columns of neurons, the value goes on a second line below the
+ * head (the label grows upward); what is still too wide is shrunk, down to 8 px, so the label
+ * never covers a neuron or its number.
+ */
+export function labelAsked(host: HTMLElement, asked: string, head: string, value: string): void {
   const root = host.querySelector('svg');
   const g = host.querySelector(`[data-param="${CSS.escape(asked)}"]`);
   if (root === null || g === null) return;
-  let x: number;
-  let y: number;
-  const wire = g.querySelector<SVGPathElement>('path.wire');
+  const ends = (path: SVGPathElement | null): number[] | null => {
+    const m = /M([-\d.]+),([-\d.]+) L([-\d.]+),([-\d.]+)/.exec(path?.getAttribute('d') ?? '');
+    return m === null ? null : m.slice(1, 5).map(Number);
+  };
+  const wire = ends(g.querySelector<SVGPathElement>('path.wire'));
+  let at: { x: number; y: number; anchor: 'middle' | 'end'; room: number };
   if (wire !== null) {
-    const m = /M([-\d.]+),([-\d.]+) L([-\d.]+),([-\d.]+)/.exec(wire.getAttribute('d') ?? '');
-    if (m === null) return;
-    x = (+m[1]! + +m[3]!) / 2;
-    y = (+m[2]! + +m[4]!) / 2 - 6;
+    const [x1, y1, x2, y2] = wire as [number, number, number, number];
+    // NOTE: the wire runs from the edge of one circle to the edge of the next: its horizontal span is the room.
+    at = { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, anchor: 'middle', room: x2 - x1 - 6 };
   } else {
     const rect = g.querySelector('rect');
-    if (rect === null) return;
-    x = +rect.getAttribute('x')! - 4;
-    y = +rect.getAttribute('y')! - 4;
+    // NOTE: any wire into the same layer starts at the edge of a neuron of the column before.
+    const into = ends(root.querySelector<SVGPathElement>(`[data-param^="${CSS.escape(asked.replace(/^b(\d+)\[.*$/, 'W$1['))}"] path.wire`));
+    if (rect === null || into === null) return;
+    const x = +rect.getAttribute('x')! - 3;
+    at = { x, y: +rect.getAttribute('y')! + 9, anchor: 'end', room: x - into[0]! - 6 };
   }
-  root.append(svg('text', { x, y, class: 'asked-label', 'text-anchor': 'middle', id: 'asked-label' }, label));
+  const text = svg('text', { x: at.x, y: at.y, class: 'asked-label', 'text-anchor': at.anchor, id: 'asked-label' }, `${head} ${value}`);
+  root.append(text);
+  if (text.getBBox().width > at.room) {
+    text.setAttribute('y', String(at.y - LINE));
+    text.replaceChildren(svg('tspan', {}, `${head} `), svg('tspan', { x: at.x, dy: LINE }, value));
+  }
+  const width = text.getBBox().width;
+  if (width > at.room) text.style.fontSize = `${Math.max(LABEL_MIN_PX, (LABEL_PX * at.room) / width).toFixed(1)}px`;
 }

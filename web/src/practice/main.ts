@@ -122,7 +122,7 @@ class PracticePage {
       drag: () => undefined,
     });
     // NOTE: the label sits between two neurons: ∂E/∂w41 for a gradient, w41 → for an updated weight, then ? or the value.
-    labelAsked(diagram, p.id, `${ex.question.ask === 'gradient' ? `∂E/∂${name} =` : `${name} →`} ${d === null ? '?' : short(value)}`);
+    labelAsked(diagram, p.id, ex.question.ask === 'gradient' ? `∂E/∂${name} =` : `${name} →`, d === null ? '?' : short(value));
     // NOTE: every string of these fragments is escaped by the library's HTML renderer.
     $('given-body').innerHTML = lib.renderBlocksHtml(lib.exerciseBlocks(ex, ledger, { lang: s.lang, question: false }).filter((b) => !(b.kind === 'heading' && b.level === 1)), { lang: s.lang });
     $('question').innerHTML = lib.renderBlocksHtml(lib.questionBlocks(ledger, ex.question, { lang: s.lang }), { lang: s.lang });
