@@ -115,8 +115,10 @@ function ptySession(args: string[], answers: string[], prompt: string, next: str
       child.kill();
       reject(new Error(`the session did not finish:\n${raw}`));
     }, 120_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      raw += chunk.toString('utf8');
+    // NOTE: one decoder for the whole stream: a Korean character split across two chunks would otherwise become U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      raw += chunk;
       const prompts = raw.split(prompt).length - 1 + raw.split(next).length - 1;
       while (asked < prompts && step < answers.length) {
         asked++;
@@ -142,6 +144,7 @@ test('a Korean session in a pseudo-terminal: one right and two wrong answers, ea
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'session-ko.txt'), transcript);
   assert.equal(status, 0, transcript);
+  assert.doesNotMatch(transcript, /\uFFFD/, 'every character of the session arrives whole');
   assert.match(transcript, /연습 문제 · 단계 1: 출력층 가중치 · 시드 3/);
   assert.match(transcript, /맞았습니다: ∂E\/∂w\d+ = /);
   assert.match(transcript, /틀렸습니다\. .* — 비용 함수의 ½을 뺌 \(2배\)\./);
