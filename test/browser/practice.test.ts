@@ -5,13 +5,14 @@
 // phone-sized screen, the link from the playground, and axe-core's rules. Screenshots go to
 // test-artifacts/practice/.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
 import { exerciseLedger, makeExercise, mistakeName, practiceCandidates, type MistakeId } from '../../src/explain/index.js';
 import { formatNumber } from '../../src/index.js';
+import { axeSerious } from './axe.js';
 import { ensureWebBuilt, root, webDist } from './build.js';
 
 const shots = join(root, 'test-artifacts/practice');
@@ -64,16 +65,6 @@ async function labelClear(page: Page, where: string): Promise<void> {
       .map((el) => `${el.tagName}.${el.getAttribute('class')} ${el.textContent ?? ''}`.trim());
   });
   assert.deepEqual(hits, [], `${where}: the label ${await text(page, '#asked-label')} covers these`);
-}
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.where.join(', ')}`);
 }
 
 before(async () => {
