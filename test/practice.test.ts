@@ -52,6 +52,7 @@ test('seed network: every mistake’s value is the hand calculation with that sl
     'mean-added': [bw41 / 2],
     'error-sign-reversed': [-bw41],
     'carried-net-input': [d6 * g[0]!],
+    'carried-network-input': [d6 * E.input[0]![0]!],
     'carried-own-output': [d6 * y[0]!],
   };
   assert.deepEqual(Object.keys(byId(w41)).sort(), Object.keys(expected).sort());
@@ -106,7 +107,7 @@ test('an answer that matches no mistake says so and shows the whole ledger', () 
   const d = diagnose(ledger, { param: 'W2[0][0]', ask: 'gradient' }, 0.5);
   assert.equal(d.verdict, 'unknown');
   const text = renderBlocksText(feedbackBlocks(ledger, d));
-  assert.match(text, /0\.5 matches none of the 7 mistakes this exercise knows\. The right value: ∂E\/∂w41 = 0\.04047892\./);
+  assert.match(text, /0\.5 matches none of the 8 mistakes this exercise knows\. The right value: ∂E\/∂w41 = 0\.04047892\./);
   for (const heading of ['Forward pass', 'Cost', 'Backward pass', 'Update', 'Checks']) assert.match(text, new RegExp(heading), heading);
 });
 
@@ -176,7 +177,7 @@ test('every level, many seeds, both questions: each mistake’s value is the han
   }
   // Each level trains its own steps, and every mistake of the catalogue is met at some level.
   const expectAt: Record<number, MistakeId[]> = {
-    1: ['activation-derivative-left-out', 'derivative-at-output', 'cost-without-half', 'mean-added', 'error-sign-reversed', 'carried-net-input', 'carried-own-output'],
+    1: ['activation-derivative-left-out', 'derivative-at-output', 'cost-without-half', 'mean-added', 'error-sign-reversed', 'carried-net-input', 'carried-network-input', 'carried-own-output'],
     2: ['bias-sum', 'bias-times-input'],
     3: ['one-path-only', 'paths-multiplied', 'sigmoid-derivative-elsewhere'],
     4: ['one-sample-only', 'mean-left-out', 'mean-over-samples-only', 'square-derivative-without-two'],

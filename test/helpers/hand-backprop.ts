@@ -133,6 +133,7 @@ export function handMistakes(ex: Exercise): Map<MistakeId, number[]> {
   add('error-sign-reversed', receivingFused || fused ? -handGrad(ex) : handGrad(ex, { dEdy: sign }));
   if (kind === 'W') {
     if (layer === 2) add('carried-net-input', handGrad(ex, { carried: (fw) => fw.z1[col]! }));
+    if (layer === 2 && col < ex.input[0]!.length) add('carried-network-input', handGrad(ex, { carried: (fw) => fw.x[col]! }));
     add('carried-own-output', handGrad(ex, { carried: (fw) => (layer === 2 ? fw.y[row]! : fw.a1[row]!) }));
   }
   if (layer === 1) {

@@ -55,6 +55,8 @@ export const practiceEn = {
   'error-sign-reversed.why': 'The error is output minus target, y − t. Writing t − y flips the sign of every gradient, and an update made with it would climb the cost.',
   'carried-net-input.name': 'the net input z{from} carried instead of the output a{from}',
   'carried-net-input.why': 'A weight carries what its source neuron sends on: a{from} = {a}, after the activation. z{from} = {z} is the value before it.',
+  'carried-network-input.name': 'the network’s input x{input} carried instead of the output a{from}',
+  'carried-network-input.why': 'A weight after the first layer carries the output of the neuron it leaves, a{from} = {a}; the network’s input x{input} = {x} reaches that weight only through the layers before. ∂z/∂w = x holds for the first layer alone.',
   'carried-own-output.name': 'the receiving neuron’s own output a{to} carried',
   'carried-own-output.why': '∂z{to}/∂w is the value coming in through the weight, {x} from node {from}, not the output a{to} = {a} of the neuron it feeds.',
   'one-path-only.name': 'only the path through node {via}',

@@ -193,6 +193,19 @@ export const MISTAKES: readonly Mistake[] = [
     },
   },
   {
+    id: 'carried-network-input',
+    stage: 'gradient',
+    values(c) {
+      const src = sourceOf(c.p);
+      const xs = c.ledger.input;
+      if (src === null || src.layer === 0 || src.row >= xs[0]!.length) return [];
+      // NOTE: the textbook's ∂z/∂w = x read literally: the network's input at the source neuron's position, where the layer before sends a.
+      const value = gradWith(c, (n) => c.p.contributions[n]!.delta, (n) => xs[n]![src.row]!);
+      const lines: LedgerRef[] = [...range(c.N).map((n): LedgerRef => ({ kind: 'value', layer: src.layer, row: src.row, sample: n })), { kind: 'grad' }];
+      return [{ value, detail: { from: c.p.from!, input: src.row + 1, x: xs[0]![src.row]!, a: neuronAt(c.ledger, src.layer, src.row, 0).a }, lines }];
+    },
+  },
+  {
     id: 'carried-own-output',
     stage: 'gradient',
     values(c) {

@@ -14,6 +14,7 @@ export type MistakeId =
   | 'mean-over-samples-only'
   | 'error-sign-reversed'
   | 'carried-net-input'
+  | 'carried-network-input'
   | 'carried-own-output'
   | 'one-path-only'
   | 'paths-multiplied'
