@@ -54,7 +54,7 @@ export const practiceKo: Readonly<Record<PracticeKey, string>> = {
   'carried-net-input.name': '출력 a{from} 대신 순입력 z{from} 사용',
   'carried-net-input.why': '가중치가 나르는 값은 출발 뉴런이 활성화 함수를 거쳐 내보내는 a{from} = {a}입니다. 활성화 함수를 거치기 전의 값은 z{from} = {z}입니다.',
   'carried-network-input.name': '출력 a{from} 대신 신경망의 입력 x{input} 사용',
-  'carried-network-input.why': '첫 층 다음의 가중치는 출발 뉴런의 출력 a{from} = {a}를 나릅니다. 신경망의 입력 x{input} = {x}는 앞 층들을 거쳐서만 이 가중치에 닿습니다. ∂z/∂w = x는 첫 층에서만 맞습니다.',
+  'carried-network-input.why': '첫 층 다음의 가중치가 나르는 값은 출발 뉴런의 출력 a{from} = {a}입니다. 신경망의 입력 x{input} = {x}에서 온 값은 앞 층들을 거쳐서만 이 가중치에 닿습니다. ∂z/∂w = x는 첫 층에서만 맞습니다.',
   'carried-own-output.name': '받는 뉴런 자신의 출력 a{to} 사용',
   'carried-own-output.why': '∂z{to}/∂w는 그 가중치를 거쳐 들어오는 값, 곧 노드 {from}에서 오는 {x}입니다. 가중치가 들어가는 뉴런의 출력(a{to} = {a})을 곱하면 안 됩니다.',
   'one-path-only.name': '경로 하나만 씀 (노드 {via} 경유)',
