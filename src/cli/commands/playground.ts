@@ -76,6 +76,9 @@ export function serveStatic(root: string, port = 0, host = '127.0.0.1'): Promise
       'Content-Length': body.length,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      // NOTE: cross-origin isolation, so the training worker's kernels get shared memory and threads.
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   });

@@ -29,7 +29,7 @@ import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
-const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
+const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics'];
 /** Flags not saved in a checkpoint's settings (they name this invocation's files). */
 const UNSAVED = ['out', 'resume', 'plot'];
 
@@ -59,6 +59,7 @@ export const train: Command = {
       epochs: { type: 'int', value: 'E', min: 1, help: 'passes over the data (default 100)' },
       'batch-size': { type: 'int', value: 'B', min: 1, help: 'samples per step (default: all rows with a MODEL.json, 32 with --layers)' },
       'no-shuffle': { type: 'boolean', help: 'take the samples in order every epoch' },
+      'exact-metrics': { type: 'boolean', help: "measure loss and accuracy on all training rows after each epoch (an extra pass; default: the figures of the epoch's batches)" },
       seed: { type: 'int', value: 'S', min: 0, help: 'seed of shuffling, initial weights and data (default 0)' },
       dtype: { type: 'string', choices: ['float64', 'float32'], help: "precision (default: the model file's; float64 with --layers)" },
       scale: { type: 'string', choices: ['standardize', 'minmax'], help: 'scale the inputs (statistics of the training rows, saved in the model)' },
@@ -151,6 +152,7 @@ export const train: Command = {
         epochs,
         batchSize,
         shuffle: f['no-shuffle'] !== true,
+        ...(f['exact-metrics'] === true && { trainMetrics: true }),
         rng: seedStream(seed, 0),
         callbacks,
         ...(validation && { validation }),
