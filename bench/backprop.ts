@@ -12,7 +12,7 @@ import { WasmArena } from '../src/kernels/wasm-arena.js';
 import { backward } from '../src/autograd/engine.js';
 import { modelLoss } from '../src/nn/losses.js';
 import { seedNetwork, SEED } from '../src/nn/seed.js';
-import { Sequential } from '../src/nn/sequential.js';
+import { Sequential, type MlpBlockOptions } from '../src/nn/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -157,11 +157,14 @@ async function w2(): Promise<void> {
   const { seconds, accuracy: acc } = await fitMnist(epochs);
   const data = mnistF32();
   const loop = trainMnist(data, [784, 128, 64, 10], 64, quick ? 2 : 3, 1);
+  // Issue 19's figure: the same network with batch norm and dropout 0.2 after each hidden layer, through fit.
+  const norm = await fitMnist(quick ? 2 : 3, { batchNorm: true, dropout: 0.2 });
   emit({
     peer: 'backprop', workload: 'W2', unit: 's/epoch', figure: summarize(seconds),
     extra: {
       accuracy: acc, epochsTrained: epochs + 1, dtype: 'float32', kernels: info, how: 'fit (trainMetrics: false, the default)',
       stepLoop: { ...summarize(loop.times), accuracy: loop.accuracy, meanPhasesMsPerEpoch: loop.phases },
+      batchNormDropout: { ...summarize(norm.seconds), accuracy: norm.accuracy, engine: norm.engine },
     },
   });
 }
@@ -170,10 +173,11 @@ async function w2(): Promise<void> {
  * The W2 network trained by `fit` — the loop users call, with its per-step checks (gradient norm,
  * finite weights, last good weights kept) and running metrics — for the same batch size and
  * optimizer, on the library's split in its own order: s/epoch of each epoch after one untimed one.
+ * With `blocks`, batch norm / dropout after each hidden dense layer, and which engine trained it.
  */
-async function fitMnist(epochs: number): Promise<{ seconds: number[]; accuracy: number }> {
+async function fitMnist(epochs: number, blocks?: MlpBlockOptions): Promise<{ seconds: number[]; accuracy: number; engine: string }> {
   const { train, test } = loadMnist();
-  const model = mnistModel([784, 128, 64, 10], 1);
+  const model = blocks ? Sequential.mlp([784, 128, 64, 10], { activation: 'relu', output: 'softmax', rng: new Rng(1), dtype: 'float32', ...blocks }) : mnistModel([784, 128, 64, 10], 1);
   const seconds: number[] = [];
   let t0 = 0;
   await fit(model, train, {
@@ -181,7 +185,7 @@ async function fitMnist(epochs: number): Promise<{ seconds: number[]; accuracy: 
     // NOTE: performance.now() rather than logs.seconds (whole milliseconds of Date.now()).
     callbacks: [{ onEpochBegin: () => void (t0 = performance.now()), onEpochEnd: () => void seconds.push((performance.now() - t0) / 1000) }],
   });
-  return { seconds: seconds.slice(1), accuracy: evaluate(model, 'cross_entropy', test).classification!.accuracy };
+  return { seconds: seconds.slice(1), accuracy: evaluate(model, 'cross_entropy', test).classification!.accuracy, engine: model.whyNotFused() ?? 'fused' };
 }
 
 /**

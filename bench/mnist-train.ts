@@ -1,6 +1,7 @@
 // MNIST 784-128-64-10 (ReLU, softmax, cross-entropy, Adam, float32) on the fixed 8,000 / 2,000 split:
 // held-out accuracy after each epoch and seconds per epoch.
 // Usage: node --import tsx bench/mnist-train.ts [EPOCHS=20] [BATCH=32] [LR=0.001] [SEED=1] [SCHEDULE=none, e.g. cosine] [WEIGHT_DECAY=0 (AdamW when > 0)]
+//        [--batch-norm] [--dropout P] (batch norm after each hidden dense layer, dropout after its activation)
 import { loadMnist } from '../src/data/mnist.node.js';
 import { Sequential } from '../src/nn/sequential.js';
 import { Adam } from '../src/optim/adam.js';
@@ -10,11 +11,16 @@ import { fit } from '../src/train/fit.js';
 import { evaluate } from '../src/train/metrics.js';
 import { parseSchedule } from '../src/train/schedules.js';
 
-const [epochs = 20, batchSize = 32, lr = 0.001, seed = 1] = process.argv.slice(2, 6).map(Number);
-const scheduleSpec = process.argv[6] && process.argv[6] !== 'none' ? process.argv[6] : undefined;
-const weightDecay = Number(process.argv[7] ?? 0);
+const flagAt = process.argv.indexOf('--dropout');
+const dropout = flagAt > 0 ? Number(process.argv[flagAt + 1]) : 0;
+const batchNorm = process.argv.includes('--batch-norm');
+const argv = process.argv.filter((a, i) => a !== '--batch-norm' && (flagAt < 0 || (i !== flagAt && i !== flagAt + 1)));
+const [epochs = 20, batchSize = 32, lr = 0.001, seed = 1] = argv.slice(2, 6).map(Number);
+const scheduleSpec = argv[6] && argv[6] !== 'none' ? argv[6] : undefined;
+const weightDecay = Number(argv[7] ?? 0);
 const { train, test } = loadMnist();
-const model = Sequential.mlp([784, 128, 64, 10], { activation: 'relu', output: 'softmax', rng: new Rng(seed), dtype: 'float32' });
+const model = Sequential.mlp([784, 128, 64, 10], { activation: 'relu', output: 'softmax', rng: new Rng(seed), dtype: 'float32', batchNorm, dropout });
+console.log(`${model.layers.map((l) => l.describe()).join(' → ')}; engine: ${model.whyNotFused() ?? 'fused'}`);
 const optimizer = weightDecay > 0 ? new AdamW(model.parameters(), { lr, weightDecay }) : new Adam(model.parameters(), { lr });
 const seconds: number[] = [];
 let best = { epoch: 0, accuracy: 0 };
@@ -39,4 +45,4 @@ await fit(model, train, {
 });
 const final = evaluate(model, 'cross_entropy', test).classification!.accuracy;
 const mean = seconds.reduce((s, v) => s + v, 0) / seconds.length;
-console.log(`final held-out accuracy ${(100 * final).toFixed(2)} % after ${epochs} epochs (best ${(100 * best.accuracy).toFixed(2)} % at epoch ${best.epoch}); ${mean.toFixed(2)} s per epoch (batch ${batchSize}, η ${lr}, seed ${seed}, schedule ${scheduleSpec ?? 'none'}, ${weightDecay > 0 ? `AdamW weight decay ${weightDecay}` : 'Adam'})`);
+console.log(`final held-out accuracy ${(100 * final).toFixed(2)} % after ${epochs} epochs (best ${(100 * best.accuracy).toFixed(2)} % at epoch ${best.epoch}); ${mean.toFixed(2)} s per epoch (batch ${batchSize}, η ${lr}, seed ${seed}, schedule ${scheduleSpec ?? 'none'}${batchNorm ? ', batch norm' : ''}${dropout > 0 ? `, dropout ${dropout}` : ''}, ${weightDecay > 0 ? `AdamW weight decay ${weightDecay}` : 'Adam'})`);

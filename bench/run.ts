@@ -6,7 +6,7 @@
 //
 //   W1  seed network 3-2-2 sigmoid, ½·SSE, SGD lr 0.5: one step (forward + backward + update), µs
 //   W2  MNIST 784-128-64-10 ReLU/softmax/CE, Adam 1e-3, batch 64, float32, 8,000 digits: s per epoch
-//       (backprop: through fit, the loop users run)
+//       (backprop: through fit, the loop users run; beside it the same with batch norm + dropout 0.2)
 //   W3  float32 matmul n = 512: GFLOP/s
 //   W4  the CLI end to end (train, eval) on Fashion-MNIST from IDX and CSV vs PyTorch, scikit-learn (bench/w4.ts)
 //   W5  scikit-learn's digits 64-128-64-10, Adam 1e-3, batch 32, 50 epochs, float32: s for the 50
@@ -333,10 +333,13 @@ const roundLines = rounds < 2 ? [] : WORKLOADS.flatMap((w) => peers.flatMap((p) 
 }));
 
 const stepLoop = get('backprop', 'W2')?.extra?.stepLoop as Figure | undefined;
+const w2 = get('backprop', 'W2');
+const normW2 = w2?.extra?.batchNormDropout as (Figure & { accuracy: number; engine: string }) | undefined;
 const table = [
   'median [min–max] over the repetitions; (r×) = peer / backprop (for µs, s and s/epoch, r > 1 means backprop is faster; for GFLOP/s, r < 1 does); a peer\'s figure is its best configuration',
   ...lines,
   ...(stepLoop ? [`W2 backprop's bare loop (lossAndGrad + Adam.step, no fit): ${fmt(stepLoop.median)} [${fmt(stepLoop.min)}–${fmt(stepLoop.max)}] s/epoch`] : []),
+  ...(w2 && normW2 ? [`W2 with batch norm + dropout 0.2 through fit: ${fmt(normW2.median)} [${fmt(normW2.min)}–${fmt(normW2.max)}] s/epoch, acc ${(100 * normW2.accuracy).toFixed(1)} %, ${fmt(normW2.median / w2.figure.median)}× the plain network (target ≤ 1.5×: ${normW2.median / w2.figure.median <= 1.5 ? 'met' : 'not met'}; engine: ${normW2.engine})`] : []),
   '',
   ...verdicts,
   '',

@@ -32,7 +32,13 @@ export { Module } from './nn/module.js';
 export { Layer } from './nn/layer.js';
 export { isLayerKind, type AnyLayer, type LayerKindName, type LayerOfKind } from './nn/layer-kinds.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
-export { Sequential } from './nn/sequential.js';
+export { Sequential, type MlpOptions, type MlpBlockOptions } from './nn/sequential.js';
+export { Activation } from './nn/activation-layer.js';
+export { BatchNorm1d, type BatchNormOptions } from './nn/batch-norm.js';
+export { LayerNorm, type LayerNormOptions } from './nn/layer-norm.js';
+export { Dropout, type DropoutOptions } from './nn/dropout.js';
+export { PENALTIES, PENALTY_TABLE, penaltyTerm, type Penalty, type PenaltyName, type PenaltySpec } from './nn/penalty.js';
+export { batchNorm, layerNorm, dropout, moments, type Moments } from './autograd/ops/norm.js';
 export {
   ACTIVATIONS, ACTIVATION_FORMULAS, ACTIVATION_TABLE, HIDDEN_ACTIVATIONS, activate, activationSpec,
   type ActivationName, type ActivationSpec,

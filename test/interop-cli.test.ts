@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { main, nodeIo, type CliIo } from '../src/node.js';
-import { ACTIVATIONS, decodeSafetensors, noGrad, parseModelFile, Rng, tensor, type ActivationName, type ModelFile } from '../src/index.js';
+import { ACTIVATIONS, decodeSafetensors, noGrad, parseModelFile, Rng, tensor, type ActivationName } from '../src/index.js';
+import type { DenseModelFile as ModelFile } from '../src/io/test-util.js';
 import { maxAbsDiff, randomMatrix, randomModel, referenceForward } from '../src/io/test-util.js';
 import { seedExpected } from './helpers/seed.js';
 

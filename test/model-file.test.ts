@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BackpropError, parseModelFile, toModelFile } from '../src/index.js';
+import { BackpropError, parseModelFile, toModelFile, type DenseLayerFile } from '../src/index.js';
 import { loadModel, saveModel } from '../src/node.js';
 
 const seedFile = {
@@ -29,7 +29,7 @@ test('layers given by inputs/units are drawn from the top-level seed, reproducib
   const b = toModelFile(parseModelFile(spec).model, 'mse');
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, toModelFile(parseModelFile({ ...spec, seed: 6 }).model, 'mse'));
-  assert.equal(a.layers[0]!.weights!.length, 3);
+  assert.equal((a.layers[0] as DenseLayerFile).weights!.length, 3);
 });
 
 const bad: [string, unknown, RegExp][] = [

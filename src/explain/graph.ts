@@ -1,13 +1,19 @@
 import { BackpropError } from '../errors.js';
 import { backward } from '../autograd/engine.js';
 import { isGradEnabled, noGrad, type GradNode } from '../autograd/node.js';
+import { add } from '../autograd/ops/arith.js';
+import type { Activation } from '../nn/activation-layer.js';
+import type { BatchNorm1d } from '../nn/batch-norm.js';
 import type { Dense } from '../nn/dense.js';
+import type { Dropout } from '../nn/dropout.js';
+import type { LayerNorm } from '../nn/layer-norm.js';
+import { checkPenalty, penaltyTerm, type Penalty } from '../nn/penalty.js';
 import type { Layer } from '../nn/layer.js';
 import type { LayerKindName, LayerOfKind } from '../nn/layer-kinds.js';
 import { isFused, LOSS_TABLE, modelLoss, type LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ACTIVATION_TABLE } from '../nn/activations.js';
+import { ACTIVATION_TABLE, type ActivationName } from '../nn/activations.js';
 
 /** What the engine recorded for one dense layer during the traced run. */
 export interface TracedLayer {
@@ -24,10 +30,51 @@ export interface TracedLayer {
   jacobian: number[][][] | null;
 }
 
+/** An activation layer of its own in the traced run: its input z and output a (both retained). */
+export interface TracedActivation {
+  kind: 'activation';
+  index: number;
+  layer: Activation;
+  /** The net input the activation is applied to (the previous layer's output). */
+  input: Tensor;
+  /** a = f(z); null at a fused output (the loss took the logits). */
+  output: Tensor | null;
+  local: Float64Array | null;
+  jacobian: number[][][] | null;
+}
+
+/** A normalisation layer in the traced run: its input x and output y, both with retained gradients. */
+export interface TracedNorm<K extends 'batch_norm' | 'layer_norm' = 'batch_norm' | 'layer_norm'> {
+  kind: K;
+  index: number;
+  layer: K extends 'batch_norm' ? BatchNorm1d : LayerNorm;
+  input: Tensor;
+  output: Tensor;
+}
+
+/** Dropout in the traced run: input, output and the 0/1 mask it applied (null: the identity, eval mode or p = 0). */
+export interface TracedDropout {
+  kind: 'dropout';
+  index: number;
+  layer: Dropout;
+  input: Tensor;
+  output: Tensor;
+  mask: Uint8Array | null;
+}
+
+/** One layer of the traced run, whatever its kind (a dense layer's record is its {@link TracedLayer}). */
+export type TracedStep = { kind: 'dense'; index: number; dense: TracedLayer } | TracedActivation | TracedNorm<'batch_norm'> | TracedNorm<'layer_norm'> | TracedDropout;
+
 /** The result of one traced forward and backward pass. */
 export interface TracedRun {
+  /** The dense layers, in order. */
   layers: TracedLayer[];
+  /** Every layer, in order. */
+  steps: TracedStep[];
+  /** E, the penalty included. */
   cost: number;
+  /** The loss alone (E without the penalty). */
+  dataCost: number;
   fused: boolean;
 }
 
@@ -35,34 +82,41 @@ export interface TracedRun {
 const LOSS_OPS: ReadonlySet<string> = new Set(Object.values(LOSS_TABLE).flatMap((s) => [s.name, ...(s.onLogits ? [s.onLogits.op] : [])]));
 
 /**
- * Runs the engine once — `modelLoss(model, loss, x, t)` then `backward` — after walking the
- * recorded graph from the loss back to the input to find each layer's z and a, marking them
+ * Runs the engine once — `modelLoss(model, loss, x, t)` (plus the penalty's term when given) then
+ * `backward` — after walking the recorded graph from the loss back to the input to find each
+ * layer's values (a dense layer's z and a, a normalisation's input and output, …), marking them
  * `retainGrad`, and asking each activation op's recorded backward for its local derivative
  * f′(z). Afterwards every parameter of `model` holds ∂E/∂p in `.grad` (earlier gradients are
- * cleared first) and the traced z and a hold δ = ∂E/∂z and ∂E/∂a.
+ * cleared first) and the traced values hold their ∂E/∂(value).
+ *
+ * Runs in the model's mode: in training mode batch norm uses (and tracks) the batch's statistics
+ * and dropout draws its masks, as a training step does.
  *
  * Throws when gradients are switched off ({@link noGrad}) or the graph does not have the shape
- * of a dense network (which would mean the engine changed under the ledger).
+ * the layers promise (which would mean the engine changed under the ledger).
  */
-export function traceRun(model: Sequential, loss: LossName, x: Tensor, t: Tensor): TracedRun {
+export function traceRun(model: Sequential, loss: LossName, x: Tensor, t: Tensor, penalty?: Penalty): TracedRun {
   if (!isGradEnabled()) throw new BackpropError('autograd', 'explain: gradients are switched off (called inside noGrad); the ledger needs the recorded graph');
   model.zeroGrad();
-  const E = modelLoss(model, loss, x, t);
+  const data = modelLoss(model, loss, x, t);
+  const E = checkPenalty(penalty, 'explain') ? add(data, penaltyTerm(model, penalty!)) : data;
   const L = model.layers.length;
   const fused = isFused(loss, model.outputActivation);
-  const lossNode = expectNode(E, (op) => LOSS_OPS.has(op), 'a loss op');
+  const out = model.outputLayerIndex();
+  const lossNode = expectNode(data, (op) => LOSS_OPS.has(op), 'a loss op');
   let cur = lossNode.inputs[0]!;
-  const traced: TracedLayer[] = new Array(L);
+  const steps: TracedStep[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
     const layer = model.layers[l]!;
     const tracer = LEDGER_TRACERS[layer.kind as LayerKindName] as LayerTracer<Layer>;
-    const { record, input } = tracer(layer, cur, l, l === L - 1 && fused);
-    traced[l] = record;
+    const { step, input } = tracer(layer, cur, l, l === out && fused);
+    steps[l] = step;
     cur = input;
   }
   const cost = E.data[0]!;
+  const dataCost = data.data[0]!;
   backward(E);
-  return { layers: traced, cost, fused };
+  return { layers: steps.flatMap((s) => (s.kind === 'dense' ? [s.dense] : [])), steps, cost, dataCost, fused };
 }
 
 /**
@@ -70,7 +124,7 @@ export function traceRun(model: Sequential, loss: LossName, x: Tensor, t: Tensor
  * to the tensor that fed it, and marks them `retainGrad`. `fusedOutput`: the layer is the output
  * layer and its activation is folded into the loss (`out` is then its net input z).
  */
-type LayerTracer<L extends Layer> = (layer: L, out: Tensor, index: number, fusedOutput: boolean) => { record: TracedLayer; input: Tensor };
+type LayerTracer<L extends Layer> = (layer: L, out: Tensor, index: number, fusedOutput: boolean) => { step: TracedStep; input: Tensor };
 
 /** A dense layer: [activation ←] add ← matmul(input, W), with the layer's own W and b. */
 const traceDense: LayerTracer<Dense> = (layer, out, l, fusedOutput) => {
@@ -95,17 +149,56 @@ const traceDense: LayerTracer<Dense> = (layer, out, l, fusedOutput) => {
   const input = mm.inputs[0]!;
   z.retainsGrad = true;
   if (a !== null) a.retainsGrad = true;
-  const { local, jacobian } = localDerivatives(layer, z, a);
-  return { record: { layer, input, z, a, local, jacobian }, input };
+  const { local, jacobian } = localDerivatives(layer.activation, z, a);
+  return { step: { kind: 'dense', index: l, dense: { layer, input, z, a, local, jacobian } }, input };
+};
+
+/** An activation layer: the activation's op (none for linear), from its input. */
+const traceActivation: LayerTracer<Activation> = (layer, out, l, fusedOutput) => {
+  let input = out;
+  let output: Tensor | null = null;
+  if (!fusedOutput) {
+    output = out;
+    if (layer.activation !== 'linear') input = expectNode(out, (op) => op === layer.activation, `activation ${layer.activation} of layer ${l + 1}`).inputs[0]!;
+    output.retainsGrad = true;
+  }
+  input.retainsGrad = true;
+  const { local, jacobian } = localDerivatives(layer.activation, input, output);
+  return { step: { kind: 'activation', index: l, layer, input, output, local, jacobian }, input };
+};
+
+/** A normalisation layer: its one op (`batch_norm` / `layer_norm`), with the layer's own γ. */
+function traceNorm<K extends 'batch_norm' | 'layer_norm'>(kind: K): LayerTracer<K extends 'batch_norm' ? BatchNorm1d : LayerNorm> {
+  return (layer, out, l) => {
+    const node = expectNode(out, (op) => op === kind, `${kind} of layer ${l + 1}`);
+    if (layer.weight !== null && node.inputs[1] !== layer.weight) throw new BackpropError('autograd', `explain: the recorded graph of layer ${l + 1} does not use that layer's γ`);
+    const input = node.inputs[0]!;
+    input.retainsGrad = true;
+    out.retainsGrad = true;
+    return { step: { kind, index: l, layer, input, output: out } as TracedStep, input };
+  };
+}
+
+/** Dropout: its `dropout` op in training mode, nothing (the identity) otherwise. */
+const traceDropout: LayerTracer<Dropout> = (layer, out, l) => {
+  const active = layer.training && layer.p > 0;
+  const input = active ? expectNode(out, (op) => op === 'dropout', `dropout of layer ${l + 1}`).inputs[0]! : out;
+  input.retainsGrad = true;
+  out.retainsGrad = true;
+  return { step: { kind: 'dropout', index: l, layer, input, output: out, mask: active ? layer.lastMask : null }, input };
 };
 
 /**
  * How the ledger finds each kind of layer in the recorded graph. Complete over the layer kinds
  * (a kind without its entry does not compile); what the ledger then shows of a layer is built
- * from its {@link TracedLayer}.
+ * from its {@link TracedStep}.
  */
 export const LEDGER_TRACERS: { readonly [K in LayerKindName]: LayerTracer<LayerOfKind<K>> } = {
   dense: traceDense,
+  activation: traceActivation,
+  batch_norm: traceNorm('batch_norm'),
+  layer_norm: traceNorm('layer_norm'),
+  dropout: traceDropout,
 };
 
 function expectNode(t: Tensor, ok: (op: string) => boolean, what: string): GradNode {
@@ -117,12 +210,12 @@ function expectNode(t: Tensor, ok: (op: string) => boolean, what: string): GradN
 }
 
 /** f′(z) from the op's own backward (called with a gradient of ones), or softmax's Jacobian. */
-function localDerivatives(layer: Dense, z: Tensor, a: Tensor | null): { local: Float64Array | null; jacobian: number[][][] | null } {
+function localDerivatives(activation: ActivationName, z: Tensor, a: Tensor | null): { local: Float64Array | null; jacobian: number[][][] | null } {
   if (a === null) return { local: null, jacobian: null };
   if (a === z) return { local: new Float64Array(z.size).fill(1), jacobian: null };
   const node = a.gradFn as GradNode;
   const run = (g: Tensor): Tensor => noGrad(() => node.backward!(g)[0]!);
-  if (ACTIVATION_TABLE[layer.activation].form === 'elementwise') {
+  if (ACTIVATION_TABLE[activation].form === 'elementwise') {
     const ones = new Tensor(a.data.slice().fill(1), a.shape);
     return { local: Float64Array.from(run(ones).data), jacobian: null };
   }

@@ -2,6 +2,8 @@ import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { modelLoss, type LossName } from '../nn/losses.js';
 import type { Dense } from '../nn/dense.js';
+import type { Dropout } from '../nn/dropout.js';
+import { applyPenalty, penalizedParameters, type Penalty } from '../nn/penalty.js';
 import type { Sequential } from '../nn/sequential.js';
 import { SGD } from '../optim/sgd.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -16,9 +18,11 @@ import type { LedgerBiasSum, LedgerLayer, LedgerParam, LedgerUpdate } from './ty
  */
 export function buildParams(
   dense: readonly Dense[],
+  inputs: readonly (readonly (readonly number[])[])[],
   layers: readonly LedgerLayer[],
   sizes: readonly number[],
   selector: ParamSelector | null,
+  penalty?: { readonly p: Penalty; readonly params: ReadonlySet<Tensor> },
 ): { params: LedgerParam[]; biasSums: LedgerBiasSum[]; chain: number } {
   const params: LedgerParam[] = [];
   const biasSums: LedgerBiasSum[] = [];
@@ -28,8 +32,8 @@ export function buildParams(
     const gw = layer.weight.grad;
     const gb = layer.bias.grad;
     if (gw === null || gb === null) throw new BackpropError('autograd', `explain: the engine left no gradient on the parameters of layer ${l + 1}`);
-    const inputs = l === 0 ? null : layers[l - 1]!.a;
-    const xOf = (n: number, j: number): number => (inputs === null ? inputRow(layers, n, j) : inputs[n]![j]!);
+    const xs = inputs[l]!;
+    const xOf = (n: number, j: number): number => xs[n]![j]!;
     const U = layer.units;
     const I = layer.inputs;
     const N = ly.delta.length;
@@ -41,7 +45,11 @@ export function buildParams(
       for (const { kind, col } of entries) {
         const all = chainAll(N, (n) => ly.delta[n]![i]!, (n) => (col === null ? 1 : xOf(n, col)));
         const grad = kind === 'weight' ? gw.data[i * I + col!]! : gb.data[i]!;
-        chain = Math.max(chain, Math.abs(all.sum - grad));
+        const tensor = kind === 'weight' ? layer.weight : layer.bias;
+        const w = kind === 'weight' ? ly.weight[i]![col!]! : ly.bias[i]!;
+        // NOTE: the penalty's part of the gradient, λ₁·sign(w) + λ₂·w, beside the chain rule's Σ δ·x.
+        const extra = penalty?.params.has(tensor) ? (penalty.p.l1 ?? 0) * Math.sign(w) + (penalty.p.l2 ?? 0) * w : undefined;
+        chain = Math.max(chain, Math.abs(all.sum + (extra ?? 0) - grad));
         if (selector !== null && !selects(selector, kind, layerNo, i, col)) continue;
         const weight = kind === 'weight';
         params.push({
@@ -56,6 +64,7 @@ export function buildParams(
           to: nodeId(sizes, layerNo, i),
           value: weight ? ly.weight[i]![col!]! : ly.bias[i]!,
           grad,
+          ...(extra !== undefined && { penalty: extra }),
           after: NaN,
           contributions: all.items,
           chainSum: all.sum,
@@ -66,11 +75,6 @@ export function buildParams(
     biasSums.push({ layer: layerNo, perNeuron, sum: perNeuron.reduce((a, b) => a + b, 0), notebook: notebookBiasSumName(layerNo) });
   });
   return { params, biasSums, chain };
-}
-
-/** The batch input x[n][j] (stored as the first layer's terms). */
-function inputRow(layers: readonly LedgerLayer[], n: number, j: number): number {
-  return layers[0]!.neurons[0]!.samples[n]!.terms[j]!.x;
 }
 
 function chainAll(N: number, delta: (n: number) => number, x: (n: number) => number): { items: LedgerParam['contributions']; sum: number } {
@@ -91,7 +95,23 @@ function chainAll(N: number, delta: (n: number) => number, x: (n: number) => num
  * cost and output after the step (recomputed by the engine). When the ledger is narrowed
  * (`focused`), also the cost after updating only those parameters, the others left as they were.
  */
-export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[], focused = false): LedgerUpdate {
+export function buildUpdate(
+  model: Sequential,
+  loss: LossName,
+  x: Tensor,
+  t: Tensor,
+  lr: number,
+  costBefore: number,
+  params: LedgerParam[],
+  focused = false,
+  penalty?: Penalty,
+  masks: ReadonlyMap<number, Uint8Array> = new Map(),
+): LedgerUpdate {
+  // NOTE: the copies take the step with the same dropout masks, so "after" differs from "before" by the update alone.
+  const cost = (m: Sequential): number => {
+    for (const [i, mask] of masks) (m.layers[i] as Dropout).setMask(mask);
+    return modelLoss(m, loss, x, t).item() + (penalty === undefined ? 0 : applyPenalty(penalizedParameters(m, penalty), penalty, false));
+  };
   const copy = model.clone();
   const mine = model.parameters();
   const theirs = copy.parameters();
@@ -105,12 +125,10 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
   const tensorOf = (p: LedgerParam): Tensor => after.get(p.engine.slice(0, p.engine.indexOf('[')))!;
   for (const p of params) p.after = p.kind === 'weight' ? tensorOf(p).get(p.row, p.col!) : tensorOf(p).get(p.row);
   const { costAfter, outputAfter } = noGrad(() => {
+    const costAfter = cost(copy);
     const y = copy.forward(x);
     const k = y.shape[1]!;
-    return {
-      costAfter: modelLoss(copy, loss, x, t).item(),
-      outputAfter: Array.from({ length: y.shape[0]! }, (_, r) => Array.from(y.data.subarray(r * k, (r + 1) * k))),
-    };
+    return { costAfter, outputAfter: Array.from({ length: y.shape[0]! }, (_, r) => Array.from(y.data.subarray(r * k, (r + 1) * k))) };
   });
   const update: LedgerUpdate = { lr, costBefore, costAfter, outputAfter, parameterCount: model.parameterCount() };
   if (focused) {
@@ -121,7 +139,7 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
       const t = untouched.get(p.engine.slice(0, p.engine.indexOf('[')))!;
       t.data[p.kind === 'weight' ? p.row * t.shape[1]! + p.col! : p.row] = p.after;
     }
-    update.costAfterFocusOnly = noGrad(() => modelLoss(only, loss, x, t).item());
+    update.costAfterFocusOnly = noGrad(() => cost(only));
   }
   return update;
 }

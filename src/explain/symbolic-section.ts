@@ -2,7 +2,7 @@ import { ACTIVATION_TABLE, type ActivationName } from '../nn/activations.js';
 import { lossCount, type LossName } from '../nn/losses.js';
 import type { TracedRun } from './graph.js';
 import { activationDerivative, lossDerivative, softmaxDerivative, type LossPoint } from './symbolic.js';
-import type { LedgerLayer, LedgerSymbolic, SymbolicActivation } from './types.js';
+import type { LedgerLayer, LedgerStep, LedgerSymbolic, SymbolicActivation } from './types.js';
 
 /** At most this many points per derivative are checked and shown. */
 const MAX_POINTS = 6;
@@ -12,23 +12,33 @@ const MAX_POINTS = 6;
  * loss, differentiated by mathjs and checked at the z (and y, t) the forward pass produced
  * against the engine's own local derivatives.
  */
-export function buildSymbolic(run: TracedRun, layers: readonly LedgerLayer[], loss: LossName, target: readonly (readonly number[])[]): LedgerSymbolic {
+export function buildSymbolic(run: TracedRun, layers: readonly LedgerLayer[], steps: readonly LedgerStep[], loss: LossName, target: readonly (readonly number[])[]): LedgerSymbolic {
   const N = target.length;
+  // NOTE: every place an activation is applied, in network order: a dense layer's, or an activation layer's own.
+  const users: { activation: ActivationName; z: number[][]; dadz: number[][] | null; jacobian: number[][][] | null }[] = steps.flatMap((st) => {
+    if (st.kind === 'dense') {
+      const ly = layers[st.layer - 1]!;
+      return [{ activation: ly.activation, z: ly.z, dadz: ly.dadz, jacobian: run.layers[st.layer - 1]!.jacobian }];
+    }
+    if (st.kind === 'activation') {
+      const traced = run.steps[st.index]!;
+      return [{ activation: st.activation, z: st.input, dadz: st.dadz, jacobian: traced.kind === 'activation' ? traced.jacobian : null }];
+    }
+    return [];
+  });
   const seen = new Set<ActivationName>();
   const activations: SymbolicActivation[] = [];
-  for (const ly of layers) {
-    if (seen.has(ly.activation)) continue;
-    seen.add(ly.activation);
-    const users = layers.filter((l) => l.activation === ly.activation);
-    if (ACTIVATION_TABLE[ly.activation].form === 'rowwise') {
-      const tr = run.layers[ly.layer - 1]!;
-      const J = tr.jacobian === null ? null : tr.jacobian[0]![0]!;
-      activations.push(softmaxDerivative(ly.z[0]!, J));
+  for (const u0 of users) {
+    if (seen.has(u0.activation)) continue;
+    seen.add(u0.activation);
+    if (ACTIVATION_TABLE[u0.activation].form === 'rowwise') {
+      const J = u0.jacobian === null ? null : u0.jacobian[0]![0]!;
+      activations.push(softmaxDerivative(u0.z[0]!, J));
       continue;
     }
     const zs: number[] = [];
     const engine: (number | null)[] = [];
-    for (const u of users) {
+    for (const u of users.filter((v) => v.activation === u0.activation)) {
       u.z.forEach((row, n) =>
         row.forEach((z, i) => {
           zs.push(z);
@@ -36,7 +46,7 @@ export function buildSymbolic(run: TracedRun, layers: readonly LedgerLayer[], lo
         }),
       );
     }
-    activations.push(activationDerivative(ly.activation as Exclude<ActivationName, 'softmax'>, zs.slice(0, MAX_POINTS), engine.slice(0, MAX_POINTS)));
+    activations.push(activationDerivative(u0.activation as Exclude<ActivationName, 'softmax'>, zs.slice(0, MAX_POINTS), engine.slice(0, MAX_POINTS)));
   }
   const out = layers[layers.length - 1]!;
   const K = out.bias.length;

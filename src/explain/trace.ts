@@ -1,15 +1,20 @@
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { activate } from '../nn/activations.js';
-import { LOSS_TABLE, modelLoss, type LossName } from '../nn/losses.js';
+import { BatchNorm1d } from '../nn/batch-norm.js';
+import { Dense } from '../nn/dense.js';
+import { LOSS_TABLE, lossFromLogits, type LossName } from '../nn/losses.js';
+import { checkPenalty, PENALTY_TABLE, penalizedParameters, type Penalty } from '../nn/penalty.js';
 import type { Sequential } from '../nn/sequential.js';
 import { shapeToString } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { traceRun, type TracedRun } from './graph.js';
 import { nodeId, numberNodes, parseParamName } from './names.js';
 import { buildParams, buildUpdate } from './params.js';
+import { buildSteps, normParams, type RunningBefore } from './steps.js';
 import { buildSymbolic } from './symbolic-section.js';
-import type { DeltaRule, Ledger, LedgerLayer, LedgerNaming, LedgerNeuron } from './types.js';
+import type { DeltaRule, Ledger, LedgerLayer, LedgerNaming, LedgerNeuron, LedgerPenalty, LedgerStep } from './types.js';
+import { rows, rowsOf } from './values.js';
 
 /** Settings of {@link explain}. */
 export interface ExplainOptions {
@@ -23,6 +28,14 @@ export interface ExplainOptions {
   param?: string;
   /** Refuse networks with more scalar parameters than this (unless `param` narrows); default 5000. */
   maxParameters?: number;
+  /** L1/L2 penalties added to the cost (their λ·w terms then show in each weight's gradient). */
+  penalty?: Penalty;
+  /**
+   * `train` (default): the step as training takes it — batch norm with the batch's statistics
+   * (and their running averages updated), dropout with a fresh mask; `eval`: the running
+   * statistics, no dropout. The model's mode, running statistics and generators are left as they were.
+   */
+  mode?: 'train' | 'eval';
 }
 
 /**
@@ -54,6 +67,9 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   if (x.shape[0] !== t.shape[0]) {
     throw new BackpropError('shape', `explain: input has ${x.shape[0]} samples but target has ${t.shape[0]}`);
   }
+  if (!(model.layers[model.layers.length - 1] instanceof Dense)) {
+    throw new BackpropError('unsupported', `explain: the network must end with a dense layer (it ends with ${model.layers[model.layers.length - 1]!.describe()})`);
+  }
   const sizes = model.sizes;
   const selector = options.param === undefined ? null : parseParamName(options.param, sizes);
   const maxParameters = options.maxParameters ?? 5000;
@@ -64,31 +80,56 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
     );
   }
   const naming: LedgerNaming = options.naming === 'matrix' || options.naming === 'notebook' ? options.naming : sizes.reduce((a, b) => a + b, 0) <= 99 ? 'notebook' : 'matrix';
+  const penalty = checkPenalty(options.penalty, 'explain') ? options.penalty! : undefined;
+  // NOTE: a training step changes batch norm's running statistics and dropout's generator; the
+  // ledger shows those changes but leaves the model as it found it (only .grad is set).
+  return model.preservingState(() => {
+    model.train(options.mode !== 'eval');
+    const running: RunningBefore = new Map(model.layers.flatMap((l, i) => (l instanceof BatchNorm1d ? [[i, { mean: Array.from(l.runningMean.data), variance: Array.from(l.runningVar.data), batches: l.numBatchesTracked.data[0]! }] as const] : [])));
+    const run = traceRun(model, loss, x, t, penalty);
+    const layers = buildLayers(run, t);
+    const { steps, check: stepCheck } = buildSteps(run, running);
+    const N = x.shape[0]!;
+    const output = layers[layers.length - 1]!.a;
+    const penalised = penalty === undefined ? undefined : { p: penalty, params: new Set(penalizedParameters(model, penalty)) };
+    const { params, biasSums, chain } = buildParams(run.layers.map((l) => l.layer), run.layers.map((l) => rows(l.input)), layers, sizes, selector, penalised);
+    const norm = selector === null ? normParams(steps, run, sizes) : { params: [], chain: 0 };
+    params.push(...norm.params);
+    const masks = new Map(run.steps.flatMap((s) => (s.kind === 'dropout' && s.mask !== null ? [[s.index, s.mask] as const] : [])));
+    const update = buildUpdate(model, loss, x, t, lr, run.cost, params, selector !== null, penalty, masks);
+    const symbolic = buildSymbolic(run, layers, steps, loss, rows(t));
+    const mixed = steps.some((s) => s.kind !== 'dense');
+    const ledger: Ledger = {
+      format: 'backprop-ledger',
+      version: 1,
+      network: { sizes, activations: run.layers.map((l) => l.layer.activation), loss, fused: run.fused, batch: N, dtype: model.dtype, naming },
+      input: rows(x),
+      target: rows(t),
+      nodes: numberNodes(sizes),
+      layers,
+      steps,
+      output,
+      cost: { loss, value: run.cost, perSample: perSampleCost(model, loss, layers[layers.length - 1]!, t) },
+      symbolic,
+      params,
+      biasSums,
+      update,
+      checks: { chain: Math.max(chain, norm.chain), paths: Math.max(pathsCheck(layers), stepPathsCheck(steps, layers)), symbolic: Math.max(symbolic.loss.maxDiff, ...symbolic.activations.map((a) => a.maxDiff)), ...(mixed && { steps: stepCheck }) },
+      focus: selector === null ? null : params.map((p) => p.id),
+    };
+    if (penalty !== undefined) ledger.penalty = penaltyOf(model, penalty, run.dataCost);
+    return ledger;
+  });
+}
 
-  const run = traceRun(model, loss, x, t);
-  const layers = buildLayers(run, sizes, t);
-  const N = x.shape[0]!;
-  const output = layers[layers.length - 1]!.a;
-  const { params, biasSums, chain } = buildParams(run.layers.map((l) => l.layer), layers, sizes, selector);
-  const update = buildUpdate(model, loss, x, t, lr, run.cost, params, selector !== null);
-  const symbolic = buildSymbolic(run, layers, loss, rows(t));
-  return {
-    format: 'backprop-ledger',
-    version: 1,
-    network: { sizes, activations: run.layers.map((l) => l.layer.activation), loss, fused: run.fused, batch: N, dtype: model.dtype, naming },
-    input: rows(x),
-    target: rows(t),
-    nodes: numberNodes(sizes),
-    layers,
-    output,
-    cost: { loss, value: run.cost, perSample: perSampleCost(model, loss, x, t) },
-    symbolic,
-    params,
-    biasSums,
-    update,
-    checks: { chain, paths: pathsCheck(layers), symbolic: Math.max(symbolic.loss.maxDiff, ...symbolic.activations.map((a) => a.maxDiff)) },
-    focus: selector === null ? null : params.map((p) => p.id),
-  };
+/** The penalty's sums over the penalised weights, and its value. */
+function penaltyOf(model: Sequential, p: Penalty, loss: number): LedgerPenalty {
+  const weights = penalizedParameters(model, p);
+  const sumAbs = weights.reduce((s, w) => s + PENALTY_TABLE.l1.value(w.data), 0);
+  const halfSumSquares = weights.reduce((s, w) => s + PENALTY_TABLE.l2.value(w.data), 0);
+  const l1 = p.l1 ?? 0;
+  const l2 = p.l2 ?? 0;
+  return { l1, l2, sumAbs, halfSumSquares, value: l1 * sumAbs + l2 * halfSumSquares, loss };
 }
 
 function toTensor(v: Tensor | number[][], model: Sequential, what: string, cols: number): Tensor {
@@ -99,18 +140,11 @@ function toTensor(v: Tensor | number[][], model: Sequential, what: string, cols:
   return t.dtype === model.dtype ? t : t.astype(model.dtype);
 }
 
-/** Rows of a 2-D tensor as float64 numbers. */
-export function rows(t: Tensor): number[][] {
-  const [n, k] = [t.shape[0]!, t.shape[1]!];
-  return Array.from({ length: n }, (_, r) => Array.from(t.data.subarray(r * k, (r + 1) * k)));
-}
-
-function rowsOf(data: ArrayLike<number>, n: number, k: number): number[][] {
-  return Array.from({ length: n }, (_, r) => Array.from({ length: k }, (_, c) => data[r * k + c]!));
-}
-
-function buildLayers(run: TracedRun, sizes: readonly number[], t: Tensor): LedgerLayer[] {
+function buildLayers(run: TracedRun, t: Tensor): LedgerLayer[] {
   const L = run.layers.length;
+  const sizes = [run.layers[0]!.layer.inputs, ...run.layers.map((l) => l.layer.units)];
+  // NOTE: a dense layer followed by another kind of layer gets its ∂E/∂a from that layer, not by paths.
+  const denseNext = run.steps.flatMap((s, i) => (s.kind === 'dense' ? [run.steps[i + 1]?.kind ?? 'dense'] : [])).map((k) => k === 'dense');
   const out: LedgerLayer[] = [];
   for (let l = 0; l < L; l++) {
     const tr = run.layers[l]!;
@@ -122,7 +156,7 @@ function buildLayers(run: TracedRun, sizes: readonly number[], t: Tensor): Ledge
     if (tr.z.grad === null || (tr.a !== null && tr.a.grad === null)) {
       throw new BackpropError('autograd', `explain: the engine left no gradient on z or a of layer ${l + 1}`);
     }
-    const deltaRule: DeltaRule = !last ? 'hidden' : tr.a === null ? 'fused' : layer.activation === 'softmax' ? 'softmax' : 'output';
+    const deltaRule: DeltaRule = !last ? (denseNext[l] ? 'hidden' : 'next') : tr.a === null ? 'fused' : layer.activation === 'softmax' ? 'softmax' : 'output';
     out.push({
       layer: l + 1,
       activation: layer.activation,
@@ -163,7 +197,7 @@ function buildNeurons(run: TracedRun, layers: LedgerLayer[], l: number, sizes: r
         dadz: ly.dadz === null ? null : ly.dadz[n]![i]!,
         delta: ly.delta[n]![i]!,
       };
-      if (next !== undefined) {
+      if (next !== undefined && ly.deltaRule === 'hidden') {
         s.paths = next.bias.map((_, k) => {
           const d = next.delta[n]![k]!;
           const w = next.weight[k]![i]!;
@@ -183,16 +217,37 @@ function buildNeurons(run: TracedRun, layers: LedgerLayer[], l: number, sizes: r
   }));
 }
 
-/** Each sample's share of the cost, computed by the engine one row at a time. */
-function perSampleCost(model: Sequential, loss: LossName, x: Tensor, t: Tensor): number[] {
-  const N = x.shape[0]!;
+/**
+ * Each sample's share of the cost, computed by the engine one row at a time from the output
+ * layer's net inputs of the batch (a row on its own through batch norm or dropout would be another
+ * computation).
+ */
+function perSampleCost(model: Sequential, loss: LossName, out: LedgerLayer, t: Tensor): number[] {
+  const N = out.z.length;
   const scale = LOSS_TABLE[loss].reduction === 'sum' ? 1 : 1 / N;
-  return noGrad(() => Array.from({ length: N }, (_, n) => scale * modelLoss(model, loss, sliceRow(x, n), sliceRow(t, n)).item()));
+  const act = model.outputActivation;
+  return noGrad(() => out.z.map((z, n) => scale * lossFromLogits(loss, act, new Tensor(Float64Array.from(z), [1, z.length]).astype(t.dtype), sliceRow(t, n)).item()));
 }
 
 function sliceRow(t: Tensor, n: number): Tensor {
   const k = t.shape[1]!;
   return new Tensor(t.data.slice(n * k, (n + 1) * k), [1, k]);
+}
+
+/** max |Σₖ δₖ·wₖⱼ − ∂E/∂aⱼ| over the layers of other kinds that feed a dense layer. */
+function stepPathsCheck(steps: readonly LedgerStep[], layers: readonly LedgerLayer[]): number {
+  let m = 0;
+  steps.forEach((st, i) => {
+    const next = steps[i + 1];
+    if (st.kind === 'dense' || next?.kind !== 'dense') return;
+    const ly = layers[next.layer - 1]!;
+    st.dEdOutput.forEach((row, n) => row.forEach((g, j) => {
+      let sum = 0;
+      for (let k = 0; k < ly.weight.length; k++) sum += ly.delta[n]![k]! * ly.weight[k]![j]!;
+      m = Math.max(m, Math.abs(sum - g));
+    }));
+  });
+  return m;
 }
 
 /** max |Σ paths − ∂E/∂a| over hidden neurons and samples. */

@@ -25,6 +25,11 @@ export interface Ledger {
   nodes: LedgerNode[];
   /** One entry per dense layer: the forward numbers and, per neuron, its δ. */
   layers: LedgerLayer[];
+  /**
+   * Every layer of the network in order, whatever its kind: a dense layer as a reference to its
+   * entry of `layers`, the others (activation, batch norm, layer norm, dropout) with their numbers.
+   */
+  steps: LedgerStep[];
   /** The network's output y (after the output activation), N × outputs. */
   output: number[][];
   cost: LedgerCost;
@@ -36,6 +41,8 @@ export interface Ledger {
   biasSums: LedgerBiasSum[];
   update: LedgerUpdate;
   checks: LedgerChecks;
+  /** The L1/L2 penalty added to the cost, when there is one. */
+  penalty?: LedgerPenalty;
   /** Parameter ids the ledger was narrowed to (`--param`), or null for all. */
   focus: string[] | null;
 }
@@ -95,9 +102,10 @@ export interface LedgerLayer {
 
 /**
  * `output`: δ = ∂E/∂a ⊙ f′(z); `fused`: δ = (y − t)/count; `softmax`: δ = Jᵀ·∂E/∂a;
- * `hidden`: δ = (δ_next·W_next) ⊙ f′(z).
+ * `hidden`: δ = (δ_next·W_next) ⊙ f′(z); `next`: δ = ∂E/∂a ⊙ f′(z) with ∂E/∂a from the layer
+ * after, which is not a dense layer (batch norm, dropout, …: see {@link Ledger.steps}).
  */
-export type DeltaRule = 'output' | 'fused' | 'softmax' | 'hidden';
+export type DeltaRule = 'output' | 'fused' | 'softmax' | 'hidden' | 'next';
 
 /** One neuron with its numbers for every sample. */
 export interface LedgerNeuron {
@@ -143,21 +151,27 @@ export interface LedgerParam {
   engine: string;
   /** The seed notebook's style (`w41`), or null for biases. */
   notebook: string | null;
-  kind: 'weight' | 'bias';
+  /** `gamma` and `beta` are a normalisation layer's scale γ and shift β (PyTorch's `weight`, `bias`). */
+  kind: 'weight' | 'bias' | 'gamma' | 'beta';
+  /** The dense layer (from 1); for γ and β, the dense layer whose block the normalisation is in. */
   layer: number;
   row: number;
   /** Column (weights only). */
   col: number | null;
-  /** Source node (weights) — null for a bias, whose input is the constant 1. */
+  /** Source node (weights) — null for a bias, whose input is the constant 1, and for γ and β. */
   from: number | null;
   /** The neuron it feeds. */
   to: number;
   value: number;
   /** ∂E/∂p, the parameter's `.grad` after the engine's backward. */
   grad: number;
+  /** The penalty's part of `grad` (λ₁·sign(w) + λ₂·w), when a penalty applies to this parameter. */
+  penalty?: number;
+  /** For γ and β: the position of their normalisation layer in the network (from 0). */
+  step?: number;
   /** Value after w ← w − η·∂E/∂w (from the engine's SGD step). */
   after: number;
-  /** Per sample: δ of the neuron it feeds times its input (1 for a bias). */
+  /** Per sample: δ of the neuron it feeds times its input (1 for a bias); for γ: ∂E/∂u times x̂, for β: ∂E/∂u times 1. */
   contributions: { sample: number; delta: number; x: number; product: number }[];
   /** Σ contributions (equals `grad` up to rounding). */
   chainSum: number;
@@ -195,6 +209,109 @@ export interface LedgerChecks {
   paths: number;
   /** max disagreement of symbolic and engine derivatives at the points used. */
   symbolic: number;
+  /**
+   * max |by hand − engine| over the other layer kinds' backward passes (batch norm's derivation
+   * through x̂, σ² and μ, dropout's mask, an activation's f′); present when the network has them.
+   */
+  steps?: number;
+}
+
+/** The L1/L2 penalty of the cost: E = loss + l1·Σ|w| + (l2/2)·Σw² over the dense weights. */
+export interface LedgerPenalty {
+  l1: number;
+  l2: number;
+  /** Σ|w| and ½·Σw² over the penalised weights. */
+  sumAbs: number;
+  halfSumSquares: number;
+  /** l1·Σ|w| + (l2/2)·Σw². */
+  value: number;
+  /** The loss alone (E without the penalty). */
+  loss: number;
+}
+
+/** One layer of the network, of any kind, in order (see {@link Ledger.steps}). */
+export type LedgerStep = LedgerDenseStep | LedgerActivationStep | LedgerNormStep | LedgerDropoutStep;
+
+/** A dense layer: its numbers are `ledger.layers[layer - 1]`. */
+export interface LedgerDenseStep {
+  kind: 'dense';
+  /** Position in the network, from 0. */
+  index: number;
+  /** The dense layer's number, from 1 (W1, b1 …). */
+  layer: number;
+}
+
+/** What every other kind of layer holds: its place, and its values in and out with their gradients. */
+export interface LedgerStepValues {
+  /** Position in the network, from 0. */
+  index: number;
+  /** The dense layer before it (its features are that layer's neurons), 0 when it works on the inputs. */
+  block: number;
+  /** N × F: what comes in, what goes out, and the engine's ∂E/∂ of each. */
+  input: number[][];
+  output: number[][];
+  dEdInput: number[][];
+  dEdOutput: number[][];
+}
+
+/** An activation layer of its own: a = f(z). */
+export interface LedgerActivationStep extends LedgerStepValues {
+  kind: 'activation';
+  activation: ActivationName;
+  /** f′(z) from the op's backward (null for softmax). */
+  dadz: number[][] | null;
+}
+
+/**
+ * Batch norm (statistics per feature over the batch) or layer norm (per sample over its features):
+ * x̂ = (x − μ)/√(σ² + ε), u = γ·x̂ + β.
+ */
+export interface LedgerNormStep extends LedgerStepValues {
+  kind: 'batch_norm' | 'layer_norm';
+  eps: number;
+  /** Batch norm in training mode: the batch's statistics (false: the running ones, eval mode). */
+  batchStatistics: boolean;
+  /** The mean and biased variance used, one per group (per feature for batch norm, per sample for layer norm). */
+  mean: number[];
+  variance: number[];
+  /** x̂, N × F. */
+  xhat: number[][];
+  /** γ and β (null without affine). */
+  gamma: number[] | null;
+  beta: number[] | null;
+  /**
+   * The backward pass by hand, per group: ∂E/∂x̂ = ∂E/∂u·γ; with the batch's statistics
+   * ∂E/∂σ² = Σ ∂E/∂x̂·(x − μ)·(−½)(σ² + ε)^(−3/2), ∂E/∂μ = Σ ∂E/∂x̂·(−1/√(σ² + ε)) + ∂E/∂σ²·Σ −2(x − μ)/n,
+   * ∂E/∂x = ∂E/∂x̂/√(σ² + ε) + ∂E/∂σ²·2(x − μ)/n + ∂E/∂μ/n (n values per group); with fixed
+   * statistics ∂E/∂x = ∂E/∂x̂/√(σ² + ε). `dx` is checked against the engine's `dEdInput`.
+   */
+  derivation: { dxhat: number[][]; dvar: number[]; dmu: number[]; dx: number[][] };
+  /** Batch norm in training mode: the running statistics before and after this batch. */
+  running: LedgerRunning | null;
+}
+
+/** Batch norm's running statistics through one training batch. */
+export interface LedgerRunning {
+  /** The weight m of the batch: momentum, or 1/num_batches_tracked (cumulative average). */
+  factor: number;
+  /** The batch's unbiased variance, σ²·N/(N − 1). */
+  unbiased: number[];
+  meanBefore: number[];
+  varBefore: number[];
+  meanAfter: number[];
+  varAfter: number[];
+  /** num_batches_tracked after the batch. */
+  batches: number;
+}
+
+/** Dropout: a = m·h/(1 − p), m ∈ {0, 1} drawn per unit and sample. */
+export interface LedgerDropoutStep extends LedgerStepValues {
+  kind: 'dropout';
+  p: number;
+  /** 1/(1 − p). */
+  scale: number;
+  /** N × F, 1 = kept, 0 = dropped; null in eval mode (the identity). */
+  mask: number[][] | null;
 }
 
 /** A formula in plain text and in LaTeX. */

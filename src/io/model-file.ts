@@ -27,6 +27,47 @@ export interface DenseLayerFile {
   init?: InitializerName;
 }
 
+/** An activation as a layer of its own (after a normalisation): `{ "type": "activation", "activation": "relu" }`. */
+export interface ActivationLayerFile {
+  type: 'activation';
+  activation: ActivationName;
+  /** Only for a first layer (otherwise the width of the layer before). */
+  features?: number;
+}
+
+/** Batch normalisation (PyTorch's `BatchNorm1d` names; every field optional, PyTorch's defaults). */
+export interface BatchNormLayerFile {
+  type: 'batch_norm';
+  features?: number;
+  eps?: number;
+  /** null: a cumulative average. */
+  momentum?: number | null;
+  affine?: boolean;
+  /** γ and β, one per feature. */
+  weight?: number[];
+  bias?: number[];
+  running_mean?: number[];
+  running_var?: number[];
+  num_batches_tracked?: number;
+}
+
+/** Layer normalisation (PyTorch's `LayerNorm` names). */
+export interface LayerNormLayerFile {
+  type: 'layer_norm';
+  features?: number;
+  eps?: number;
+  elementwise_affine?: boolean;
+  weight?: number[];
+  bias?: number[];
+}
+
+/** Dropout: `{ "type": "dropout", "p": 0.2 }`. */
+export interface DropoutLayerFile {
+  type: 'dropout';
+  p?: number;
+  features?: number;
+}
+
 /** Saved statistics of a scaler, applied to raw inputs (or targets) before the network. */
 export interface ScalerFile {
   type: 'standardize' | 'minmax';
@@ -77,7 +118,7 @@ export interface LoadedModel {
 export { MAX_PARAMETERS } from './limits.js';
 
 /** One layer of a model file: `{ "type": KIND, … }` with the kind's fields (see src/io/layers). */
-export type LayerFile = DenseLayerFile;
+export type LayerFile = DenseLayerFile | ActivationLayerFile | BatchNormLayerFile | LayerNormLayerFile | DropoutLayerFile;
 
 function isLayerKindName(v: unknown): v is LayerKindName {
   return typeof v === 'string' && Object.hasOwn(LAYER_CODECS, v);

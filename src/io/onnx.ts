@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import { codecOf } from './layers/index.js';
 import type { ModelFile } from './model-file.js';
 import { ProtoWriter } from './protobuf.js';
-import { formatModelSpec, parseForExport, SPEC_METADATA_KEY } from './state-dict.js';
+import { formatModelSpec, parseForExport, specOf, SPEC_METADATA_KEY } from './state-dict.js';
 
 /**
  * ONNX export of a model file: a pure `Uint8Array` encoder (runs in a browser), float32.
@@ -87,7 +87,7 @@ export function modelFileToOnnx(file: ModelFile, options: OnnxExportOptions = {}
     for (const t of graph.initializers) if (!initializers.some((u) => u.name === t.name)) initializers.push({ name: t.name, dims: [...t.dims], values: t.values });
     current = graph.output;
   });
-  const spec = formatModelSpec({ sizes: model.sizes, activations: model.layers.map((l) => l.endsWith ?? 'linear'), loss });
+  const spec = formatModelSpec(specOf(model, loss));
   return encodeModel({
     opset,
     graphName: options.graphName ?? 'backprop',

@@ -1,9 +1,9 @@
 import { BackpropError } from '../errors.js';
 import { isFused, type LossName } from '../nn/losses.js';
-import type { ActivationName } from '../nn/activations.js';
-import { ACTIVATION_TABLE } from '../functions/activations/index.js';
+import { isLayerKind } from '../nn/layer-kinds.js';
 import { lossSpec } from '../functions/losses/index.js';
 import type { ModelFile } from './model-file.js';
+import { parseForExport, torchSequential } from './state-dict.js';
 
 /** How the exported script trains: what `backprop train` was told (the model file does not keep it). */
 export interface TrainingSettings {
@@ -73,15 +73,13 @@ function optimizerLine(s: TrainingSettings): string {
  */
 export function pytorchScript(file: ModelFile, s: TrainingSettings): string {
   if (file.preprocessing?.targets) throw new BackpropError('unsupported', 'export --format pytorch: models with scaled targets (preprocessing.targets) are not supported');
-  const acts = file.layers.map((l) => l.activation as ActivationName);
-  const sizes = [layerInputs(file.layers[0]!), ...file.layers.map(layerUnits)];
-  const modules: string[] = [];
-  acts.forEach((a, i) => {
-    modules.push(`nn.Linear(${sizes[i]}, ${sizes[i + 1]})`);
-    const module = ACTIVATION_TABLE[a].torch.module;
-    if (module) modules.push(module);
-  });
-  const out = acts[acts.length - 1]!;
+  // NOTE: the modules are those the safetensors' state-dict names were made for (each layer kind's codec says which).
+  const { model } = parseForExport(file);
+  const modules = torchSequential(model).map((m) => m.module);
+  const sizes = model.sizes;
+  const acts = file.layers.map((l) => ('activation' in l ? l.activation : l.type));
+  const random = model.layers.some((l) => isLayerKind(l, 'dropout') && l.p > 0);
+  const out = model.outputActivation;
   const fused = isFused(file.loss, out);
   const plainLoss = `${lossSpec(file.loss).torch('y', 't')}  # ${file.loss} in backprop's convention (the README's loss table)`;
   const classes = file.preprocessing?.classNames?.length ?? 0;
@@ -97,7 +95,7 @@ export function pytorchScript(file: ModelFile, s: TrainingSettings): string {
 
 Network ${sizes.join('-')} (${acts.join(', ')}), loss ${file.loss} in backprop's convention, ${s.optimizer}.
 Weights: model.safetensors (state_dict names); columns, classes and input scaling: preprocessing.json.
-With --no-shuffle the steps are backprop's (\`train --no-shuffle\`), to float64 rounding.
+${random ? "Dropout draws its masks from PyTorch's generator, so the steps differ from backprop's." : "With --no-shuffle the steps are backprop's (`train --no-shuffle`), to float64 rounding."}
 """
 import argparse, csv, gzip, json, os, struct
 
@@ -199,12 +197,4 @@ def main():
 if __name__ == "__main__":
     main()
 `;
-}
-
-function layerInputs(l: ModelFile['layers'][number]): number {
-  return 'weights' in l && Array.isArray(l.weights) ? l.weights[0]!.length : (l as { inputs: number }).inputs;
-}
-
-function layerUnits(l: ModelFile['layers'][number]): number {
-  return 'weights' in l && Array.isArray(l.weights) ? l.weights.length : (l as { units: number }).units;
 }

@@ -10,6 +10,7 @@ import { randomModel } from './test-util.js';
 import { Rng } from '../tensor/rng.js';
 import { BackpropError } from '../errors.js';
 import type { ActivationName } from '../nn/activations.js';
+import type { DenseLayerFile } from './model-file.js';
 
 interface Tally { tried: number; decoded: number; refused: number; unclean: string[] }
 
@@ -177,7 +178,7 @@ test('fuzz: the importer on mutated files and the spec parser on random strings 
     const bytes = ms.reduce(mutate, file);
     classify(t, () => safetensorsToModelFile(bytes, spec ?? undefined), (model) => {
       assert.ok(model.layers.length > 0);
-      for (const l of model.layers) assert.ok(l.weights!.every((r) => r.length === l.weights![0]!.length && r.every(Number.isFinite)));
+      for (const l of model.layers as DenseLayerFile[]) assert.ok(l.weights!.every((r) => r.length === l.weights![0]!.length && r.every(Number.isFinite)));
     });
   }), { numRuns: 1500, seed: 10 });
   report('importer', t);

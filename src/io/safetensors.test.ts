@@ -86,12 +86,25 @@ for (const [what, bytes, message] of hostile) {
   });
 }
 
-test('refuses a valid F16/BF16/I64 tensor as unsupported, naming it', () => {
-  for (const dtype of ['F16', 'BF16', 'I64']) {
-    const size = dtype === 'I64' ? 8 : 2;
+test('refuses a valid F16/BF16/U8 tensor as unsupported, naming it', () => {
+  for (const dtype of ['F16', 'BF16', 'U8']) {
+    const size = dtype === 'U8' ? 1 : 2;
     const bytes = handMade({ h: { dtype, shape: [2], data_offsets: [0, 2 * size] } }, new Uint8Array(2 * size));
     assert.throws(() => decodeSafetensors(bytes), (e: unknown) => e instanceof BackpropError && e.code === 'unsupported' && new RegExp(`tensor "h" has dtype ${dtype}`).test(e.message));
   }
+});
+
+test('I64 tensors (PyTorch\'s num_batches_tracked) both ways, exact to 2^53; larger values refused', () => {
+  const raw = new Uint8Array(16);
+  new DataView(raw.buffer).setBigInt64(0, 12345n, true);
+  new DataView(raw.buffer).setBigInt64(8, -7n, true);
+  const t = decodeSafetensors(handMade({ n: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, raw)).tensors.get('n')!;
+  assert.deepEqual([t.dtype, [...t.data]], ['I64', [12345, -7]]);
+  const back = decodeSafetensors(encodeSafetensors(new Map([['n', t], ['w', { dtype: 'F32', shape: [1], data: new Float32Array([0.5]) }]])));
+  assert.deepEqual([...back.tensors.get('n')!.data], [12345, -7]);
+  new DataView(raw.buffer).setBigInt64(0, 2n ** 60n, true);
+  assert.throws(() => decodeSafetensors(handMade({ n: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, raw)), /beyond 2\^53/);
+  assert.throws(() => encodeSafetensors(new Map([['n', { dtype: 'I64', shape: [1], data: new Float64Array([0.5]) }]])), /an I64 tensor holds integers/);
 });
 
 test('size limits are applied before parsing', () => {

@@ -16,8 +16,9 @@ import { BackpropError } from '../errors.js';
  * one `"__metadata__"` object of string → string. The ranges must tile the data buffer exactly:
  * no overlap, no hole, nothing after the last one.
  *
- * This module reads and writes `F32` and `F64`; other dtypes of the format (F16, BF16, I64, …) are
- * recognised and refused with an `unsupported` error.
+ * This module reads and writes `F32` and `F64`, and `I64` for integer tensors (PyTorch saves batch
+ * norm's `num_batches_tracked` as one), held in a `Float64Array` (exact up to 2⁵³); other dtypes of
+ * the format (F16, BF16, U8, …) are recognised and refused with an `unsupported` error.
  *
  * @example
  * ```ts
@@ -27,15 +28,15 @@ import { BackpropError } from '../errors.js';
  * @module
  */
 
-/** The element types this module reads and writes. */
-export type SafetensorsDtype = 'F32' | 'F64';
+/** The element types this module reads and writes (I64: integers, in a Float64Array). */
+export type SafetensorsDtype = 'F32' | 'F64' | 'I64';
 
 /** One tensor: its element type, its shape, and its elements in row-major order. */
 export interface SafetensorsTensor {
   readonly dtype: SafetensorsDtype;
   /** Non-negative integer dimensions; `[]` is a scalar (one element). */
   readonly shape: readonly number[];
-  /** `Float32Array` for `F32`, `Float64Array` for `F64`; length = product of `shape`. */
+  /** `Float32Array` for `F32`, `Float64Array` for `F64` and `I64`; length = product of `shape`. */
   readonly data: Float32Array | Float64Array;
 }
 
@@ -160,8 +161,8 @@ export function decodeSafetensors(bytes: Uint8Array, options: SafetensorsReadOpt
 
   const tensors = new Map<string, SafetensorsTensor>();
   for (const e of entries) {
-    if (e.dtype !== 'F32' && e.dtype !== 'F64') {
-      throw new BackpropError('unsupported', `safetensors: tensor "${e.name}" has dtype ${e.dtype}; only F32 and F64 are supported`);
+    if (e.dtype !== 'F32' && e.dtype !== 'F64' && e.dtype !== 'I64') {
+      throw new BackpropError('unsupported', `safetensors: tensor "${e.name}" has dtype ${e.dtype}; only F32, F64 and I64 are supported`);
     }
     const count = (e.end - e.begin) / DTYPE_BYTES[e.dtype]!;
     const at = dataStart + e.begin;
@@ -170,9 +171,17 @@ export function decodeSafetensors(bytes: Uint8Array, options: SafetensorsReadOpt
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(at + 4 * i, true);
       data = out;
-    } else {
+    } else if (e.dtype === 'F64') {
       const out = new Float64Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat64(at + 8 * i, true);
+      data = out;
+    } else {
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = view.getBigInt64(at + 8 * i, true);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) bad(`tensor "${e.name}": the I64 value ${v} at ${i} is beyond 2^53, too large to hold exactly`);
+        out[i] = Number(v);
+      }
       data = out;
     }
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
@@ -307,9 +316,10 @@ export function encodeSafetensors(
     if (name.length === 0 || name === METADATA_KEY || FORBIDDEN_NAMES.has(name)) bad(`cannot write a tensor named "${name}"`);
     const size = DTYPE_BYTES[t.dtype];
     const expectedArray = t.dtype === 'F32' ? Float32Array : Float64Array;
-    if (size === undefined || !(t.data instanceof expectedArray)) {
+    if (size === undefined || !(t.data instanceof expectedArray) || (t.dtype !== 'F32' && t.dtype !== 'F64' && t.dtype !== 'I64')) {
       bad(`tensor "${name}": dtype ${String(t.dtype)} needs a ${expectedArray.name}`);
     }
+    if (t.dtype === 'I64' && !t.data.every((v) => Number.isSafeInteger(v))) bad(`tensor "${name}": an I64 tensor holds integers (up to 2^53), got ${t.data.find((v) => !Number.isSafeInteger(v))}`);
     const count = t.shape.reduce((a, d) => {
       if (!isIndex(d)) bad(`tensor "${name}": shape must hold non-negative integers, got [${t.shape.join(', ')}]`);
       return a * d;
@@ -337,6 +347,8 @@ export function encodeSafetensors(
   for (const [, t] of order) {
     if (t.dtype === 'F32') {
       for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i]!, true);
+    } else if (t.dtype === 'I64') {
+      for (let i = 0; i < t.data.length; i++, at += 8) view.setBigInt64(at, BigInt(t.data[i]!), true);
     } else {
       for (let i = 0; i < t.data.length; i++, at += 8) view.setFloat64(at, t.data[i]!, true);
     }

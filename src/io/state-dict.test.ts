@@ -8,7 +8,7 @@ import { encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 import { randomModel } from './test-util.js';
 import { Rng } from '../tensor/rng.js';
 import { BackpropError } from '../errors.js';
-import type { ModelFile } from './model-file.js';
+import type { DenseLayerFile, ModelFile } from './model-file.js';
 
 const seed: ModelFile = {
   format: 'backprop-model', version: 1, dtype: 'float64', loss: 'sse',
@@ -53,7 +53,7 @@ test('round trip through safetensors bytes: F64 exact, F32 rounded to float32, s
   assert.deepEqual(safetensorsToModelFile(modelFileToSafetensors(model)), model);
   const f32 = safetensorsToModelFile(modelFileToSafetensors(model, { dtype: 'F32' }));
   assert.equal(f32.dtype, 'float32');
-  assert.deepEqual(f32.layers[1]!.weights, model.layers[1]!.weights!.map((r) => r.map(Math.fround)));
+  assert.deepEqual((f32.layers[1] as DenseLayerFile).weights, (model.layers[1] as DenseLayerFile).weights!.map((r) => r.map(Math.fround)));
   assert.deepEqual([...modelFileToStateDict(model).tensors.keys()], ['0.weight', '0.bias', '2.weight', '2.bias', '3.weight', '3.bias']);
 });
 
@@ -70,10 +70,11 @@ test('import from a PyTorch-style state dict: explicit spec, prefixes, missing b
   const model = stateDictToModelFile(tensors, '2-3-1:relu,linear');
   assert.equal(model.dtype, 'float32');
   assert.equal(model.loss, 'mse');
-  assert.deepEqual(model.layers.map((l) => l.activation), ['relu', 'linear']);
-  assert.deepEqual(model.layers[0]!.weights, [[0, 0.25], [0.5, 0.75], [1, 1.25]]);
-  assert.deepEqual(model.layers[1]!.weights, [[0.5, -0.25, 2]]);
-  assert.deepEqual(model.layers[1]!.bias, [0]);
+  const layers = model.layers as DenseLayerFile[];
+  assert.deepEqual(layers.map((l) => l.activation), ['relu', 'linear']);
+  assert.deepEqual(layers[0]!.weights, [[0, 0.25], [0.5, 0.75], [1, 1.25]]);
+  assert.deepEqual(layers[1]!.weights, [[0.5, -0.25, 2]]);
+  assert.deepEqual(layers[1]!.bias, [0]);
 });
 
 test('import refuses specs that disagree with the tensors, naming what and where', () => {
@@ -106,6 +107,6 @@ test('export refuses a layer without weights or with non-finite numbers', () => 
   const sized = { ...seed, layers: [{ type: 'dense', activation: 'relu', inputs: 3, units: 2 }] } as ModelFile;
   assert.throws(() => modelFileToStateDict(sized), isError('model-file', /layers\[0\]: expected weights and bias/));
   const nan = structuredClone(seed);
-  nan.layers[1]!.weights![0]![1] = NaN;
+  (nan.layers[1] as DenseLayerFile).weights![0]![1] = NaN;
   assert.throws(() => modelFileToStateDict(nan), isError('model-file', /layers\[1\]\.weights\[0\]\[1\]: expected a finite number, got NaN/));
 });

@@ -3,9 +3,10 @@ import { ACTIVATION_TABLE, ACTIVATIONS, type ActivationName } from '../nn/activa
 import { LOSSES, type LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { codecOf, LAYER_CODECS } from './layers/index.js';
+import { codecOf, LAYER_CODECS, type LayerCodec } from './layers/index.js';
+import type { Layer } from '../nn/layer.js';
 import { isPlainObject } from './json-checks.js';
-import { parseModelFile, type LoadedModel, type ModelFile } from './model-file.js';
+import { parseModelFile, toModelFile, type LayerFile, type LoadedModel, type ModelFile } from './model-file.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { SafetensorsDtype, SafetensorsReadOptions, SafetensorsTensor } from './safetensors.js';
 
@@ -33,13 +34,33 @@ import type { SafetensorsDtype, SafetensorsReadOptions, SafetensorsTensor } from
 
 /** What a weights-only file does not say: each layer's activation, optionally sizes and loss. */
 export interface ModelSpec {
-  /** Layer widths from input to output (`[3, 2, 2]`); when given, checked against the tensors. */
+  /** Layer widths from input to output (`[3, 2, 2]`, at the dense layers); when given, checked against the tensors. */
   readonly sizes?: readonly number[];
-  /** One activation per dense layer. */
+  /** One activation per dense layer (and per activation layer, when `layers` is given). */
   readonly activations: readonly ActivationName[];
   /** The model file's loss; `mse` when not given. */
   readonly loss?: LossName;
+  /**
+   * Every layer in order, when the network has layers besides dense ones: an activation name is a
+   * dense layer where the file has a `Linear`'s tensors at its index and an activation layer of its
+   * own where it has none; `batch_norm(…)`, `layer_norm(…)` and `dropout(p)` are those layers.
+   */
+  readonly layers?: readonly SpecLayer[];
 }
+
+/** One layer of a {@link ModelSpec}'s `layers`: its model-file entry without the tensors. */
+export type SpecLayer =
+  | { readonly type: 'activation'; readonly activation: ActivationName }
+  | { readonly type: 'batch_norm'; readonly eps?: number; readonly momentum?: number | null; readonly affine?: boolean }
+  | { readonly type: 'layer_norm'; readonly eps?: number; readonly elementwise_affine?: boolean }
+  | { readonly type: 'dropout'; readonly p?: number };
+
+/** The kinds a spec names besides activations, with their settings (the first one may be given bare). */
+const SPEC_KINDS: Readonly<Record<'batch_norm' | 'layer_norm' | 'dropout', readonly string[]>> = {
+  batch_norm: ['eps', 'momentum', 'affine'],
+  layer_norm: ['eps', 'elementwise_affine'],
+  dropout: ['p'],
+};
 
 /** The `__metadata__` key under which {@link modelFileToSafetensors} stores the spec. */
 export const SPEC_METADATA_KEY = 'backprop.spec';
@@ -57,7 +78,7 @@ export const SPEC_METADATA_KEY = 'backprop.spec';
  */
 export function parseModelSpec(text: string): ModelSpec {
   const where = `spec ${JSON.stringify(text)}`;
-  const parts = text.trim().split(':').map((p) => p.trim());
+  const parts = splitTop(text.trim(), ':').map((p) => p.trim());
   let sizes: number[] | undefined;
   if (parts.length > 1 && /^\d+(\s*-\s*\d+)+$/.test(parts[0]!)) {
     sizes = parts.shift()!.split('-').map((s) => Number(s.trim()));
@@ -68,13 +89,9 @@ export function parseModelSpec(text: string): ModelSpec {
   if (parts.length < 1 || parts.length > 2 || parts[0] === '') {
     throw new BackpropError('argument', `${where}: expected [SIZES:]ACTIVATIONS[:LOSS], e.g. "3-2-2:sigmoid,sigmoid:sse"`);
   }
-  const activations = parts[0]!.split(',').map((a, i) => {
-    const name = a.trim();
-    if (!(ACTIVATIONS as readonly string[]).includes(name)) {
-      throw new BackpropError('argument', `${where}: activation ${i + 1} is ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
-    }
-    return name as ActivationName;
-  });
+  const layers = splitTop(parts[0]!, ',').map((a, i) => specLayer(a.trim(), i, where));
+  const activations = layers.flatMap((l) => (l.type === 'activation' ? [l.activation] : []));
+  const plain = layers.every((l) => l.type === 'activation');
   let loss: LossName | undefined;
   if (parts.length === 2) {
     if (!(LOSSES as readonly string[]).includes(parts[1]!)) {
@@ -82,15 +99,78 @@ export function parseModelSpec(text: string): ModelSpec {
     }
     loss = parts[1] as LossName;
   }
-  if (sizes !== undefined && sizes.length !== activations.length + 1) {
+  if (plain && sizes !== undefined && sizes.length !== activations.length + 1) {
     throw new BackpropError('argument', `${where}: ${sizes.length} sizes describe ${sizes.length - 1} layers but ${activations.length} activations were given`);
   }
-  return { ...(sizes ? { sizes } : {}), activations, ...(loss ? { loss } : {}) };
+  return { ...(sizes ? { sizes } : {}), activations, ...(loss ? { loss } : {}), ...(plain ? {} : { layers }) };
 }
 
-/** The inverse of {@link parseModelSpec}: `"3-2-2:sigmoid,sigmoid:sse"`. */
+/** `text` split at `sep` outside parentheses. */
+function splitTop(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === sep && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** One token of a spec's layer list: an activation name, or `batch_norm(…)`, `layer_norm(…)`, `dropout(p)`. */
+function specLayer(token: string, i: number, where: string): SpecLayer {
+  const m = /^([a-z_]+)(?:\((.*)\))?$/.exec(token);
+  const name = m?.[1] ?? token;
+  if (m !== null && m[2] === undefined && (ACTIVATIONS as readonly string[]).includes(name)) return { type: 'activation', activation: name as ActivationName };
+  if (m === null || !Object.hasOwn(SPEC_KINDS, name)) {
+    throw new BackpropError('argument', `${where}: activation ${i + 1} is ${JSON.stringify(token)}; expected one of ${ACTIVATIONS.join(', ')}, or a layer: batch_norm, layer_norm, dropout(P)`);
+  }
+  const kind = name as keyof typeof SPEC_KINDS;
+  const keys = SPEC_KINDS[kind];
+  const out: Record<string, number | boolean | null> = {};
+  for (const [k, arg] of (m[2] ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '').entries()) {
+    const [key, raw] = arg.includes('=') ? arg.split('=').map((x) => x.trim()) as [string, string] : [k === 0 ? keys[0]! : '', arg];
+    if (!keys.includes(key)) throw new BackpropError('argument', `${where}: ${kind} takes ${keys.join(', ')}, got ${JSON.stringify(arg)}`);
+    const value = raw === 'none' ? null : raw === 'true' ? true : raw === 'false' ? false : Number(raw);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new BackpropError('argument', `${where}: ${kind}'s ${key} must be a number, got ${JSON.stringify(raw)}`);
+    out[key] = value;
+  }
+  return { type: kind, ...out } as SpecLayer;
+}
+
+/**
+ * The spec of a model: its sizes, activations and loss, and — when it has layers besides dense
+ * ones — every layer in order with the settings that differ from PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * formatModelSpec(specOf(Sequential.mlp([4, 8, 3], { batchNorm: true, dropout: 0.2, output: 'softmax', rng }), 'cross_entropy'));
+ * // '4-8-3:linear,batch_norm,relu,dropout(0.2),softmax:cross_entropy'
+ * ```
+ */
+export function specOf(model: Sequential, loss: LossName): ModelSpec {
+  const layers = model.layers.map((l) => codecOf(l).specEntry(l) as unknown as SpecLayer);
+  const activations = layers.flatMap((l) => (l.type === 'activation' ? [l.activation] : []));
+  return model.layers.every((l) => l.kind === 'dense') ? { sizes: model.sizes, activations, loss } : { sizes: model.sizes, activations, loss, layers };
+}
+
+/** The inverse of {@link parseModelSpec}: `"3-2-2:sigmoid,sigmoid:sse"`, `"4-8-3:linear,batch_norm,relu,dropout(0.2),softmax"`. */
 export function formatModelSpec(spec: ModelSpec): string {
-  return [spec.sizes?.join('-'), spec.activations.join(','), spec.loss].filter((p) => p !== undefined).join(':');
+  const list = spec.layers === undefined ? spec.activations.join(',') : spec.layers.map(formatLayer).join(',');
+  return [spec.sizes?.join('-'), list, spec.loss].filter((p) => p !== undefined).join(':');
+}
+
+function formatLayer(l: SpecLayer): string {
+  if (l.type === 'activation') return l.activation;
+  const { type, ...rest } = l;
+  const args = Object.entries(rest).map(([k, v]) => (type === 'dropout' ? String(v) : `${k}=${v === null ? 'none' : String(v)}`));
+  return args.length === 0 ? type : `${type}(${args.join(',')})`;
 }
 
 /**
@@ -119,6 +199,8 @@ export interface TorchSequentialModule {
   readonly module: string;
   /** Its state-dict tensors by local name (`weight`, `bias`, `running_mean`, …). */
   readonly tensors: readonly (readonly [string, Tensor])[];
+  /** The local names PyTorch keeps as int64 (`num_batches_tracked`). */
+  readonly integers?: readonly string[];
 }
 
 /**
@@ -180,9 +262,12 @@ export function modelFileToStateDict(
   const Arr = dtype === 'F32' ? Float32Array : Float64Array;
   const tensors = new Map<string, SafetensorsTensor>();
   for (const m of torchSequential(model)) {
-    for (const [name, t] of m.tensors) tensors.set(`${m.index}.${name}`, { dtype, shape: [...t.shape], data: Arr.from(t.data) });
+    for (const [name, t] of m.tensors) {
+      const int = m.integers?.includes(name) === true;
+      tensors.set(`${m.index}.${name}`, { dtype: int ? 'I64' : dtype, shape: [...t.shape], data: int ? Float64Array.from(t.data) : Arr.from(t.data) });
+    }
   }
-  const spec = formatModelSpec({ sizes: model.sizes, activations: model.layers.map((l) => l.endsWith ?? 'linear'), loss });
+  const spec = formatModelSpec(specOf(model, loss));
   return { tensors, metadata: { format: 'pt', [SPEC_METADATA_KEY]: spec } };
 }
 
@@ -207,11 +292,15 @@ export function stateDictToModelFile(
   spec: ModelSpec | string,
 ): ModelFile {
   const s = typeof spec === 'string' ? parseModelSpec(spec) : spec;
+  if (s.layers !== undefined) return layersFromStateDict(tensors, s, s.layers);
   const byIndex = new Map<number, { weight?: SafetensorsTensor; bias?: SafetensorsTensor }>();
   let prefix: string | undefined;
   for (const [name, t] of tensors) {
     const m = /^((?:[^.]+\.)*?)(\d+)\.(weight|bias)$/.exec(name);
-    if (!m) throw new BackpropError('model-file', `state dict: tensor "${name}" is not a Linear parameter (expected names like "0.weight", "2.bias")`);
+    if (!m) {
+      const norm = /\.(running_mean|running_var|num_batches_tracked)$/.test(name) ? '; a state dict with batch norm or layer norm needs a spec that names every layer, e.g. "linear,batch_norm,relu,linear"' : '';
+      throw new BackpropError('model-file', `state dict: tensor "${name}" is not a Linear parameter (expected names like "0.weight", "2.bias")${norm}`);
+    }
     if (prefix !== undefined && m[1] !== prefix) {
       throw new BackpropError('model-file', `state dict: tensor "${name}" does not share the prefix "${prefix}" of the others`);
     }
@@ -258,6 +347,64 @@ export function stateDictToModelFile(
     loss: s.loss ?? 'mse',
     layers: layers.map(({ type, activation, weights, bias }) => ({ type, activation, weights, bias })),
   };
+}
+
+/**
+ * A model file from the state dict of an `nn.Sequential` whose layers the spec lists one by one
+ * (see {@link ModelSpec.layers}): walking the layers, each takes its modules at the next indices
+ * (its codec's `fromTorch`, src/io/layers), and every tensor must belong to one of them.
+ */
+function layersFromStateDict(tensors: ReadonlyMap<string, SafetensorsTensor>, s: ModelSpec, layers: readonly SpecLayer[]): ModelFile {
+  const byIndex = new Map<number, Map<string, SafetensorsTensor>>();
+  let prefix: string | undefined;
+  for (const [name, t] of tensors) {
+    const m = /^((?:[^.]+\.)*?)(\d+)\.([a-z_]+)$/.exec(name);
+    if (!m) throw new BackpropError('model-file', `state dict: tensor "${name}" is not a module's tensor (expected names like "0.weight", "1.running_mean")`);
+    if (prefix !== undefined && m[1] !== prefix) throw new BackpropError('model-file', `state dict: tensor "${name}" does not share the prefix "${prefix}" of the others`);
+    prefix = m[1]!;
+    const k = Number(m[2]);
+    const slot = byIndex.get(k) ?? new Map<string, SafetensorsTensor>();
+    slot.set(m[3]!, t);
+    byIndex.set(k, slot);
+  }
+  let k = 0;
+  const entries = layers.map((l) => {
+    const at = k;
+    const slot = byIndex.get(at);
+    const tensor = (local: string): SafetensorsTensor | undefined => slot?.get(local);
+    const name = `${prefix ?? ''}${at}`;
+    let entry: Record<string, unknown> & { type: string };
+    if (l.type === 'activation') {
+      // NOTE: an activation name with a Linear's tensors at its index is a dense layer; without, an activation layer.
+      const dense = slot !== undefined && (slot.has('weight') || slot.has('bias'));
+      entry = dense ? LAYER_CODECS.dense.fromTorch({ type: 'dense', activation: l.activation }, tensor, name) : { type: 'activation', activation: l.activation };
+      k += dense ? LAYER_CODECS.dense.torchModuleCount(entry) : 1;
+    } else {
+      const codec = LAYER_CODECS[l.type] as unknown as LayerCodec<Layer>;
+      entry = codec.fromTorch(l, tensor, name);
+      k += codec.torchModuleCount(entry);
+    }
+    return entry;
+  });
+  const floats = [...tensors.values()].filter((t) => t.dtype !== 'I64');
+  const file: ModelFile = {
+    format: 'backprop-model',
+    version: 1,
+    dtype: floats.length > 0 && floats.every((t) => t.dtype === 'F32') ? 'float32' : 'float64',
+    loss: s.loss ?? 'mse',
+    layers: entries as unknown as LayerFile[],
+  };
+  const { model } = parseModelFile(file, 'state dict');
+  // NOTE: every tensor of the file must be one the spec's modules hold (PyTorch's names of the model read).
+  const expected = new Set(torchSequential(model).flatMap((m) => m.tensors.map(([n]) => `${prefix ?? ''}${m.index}.${n}`)));
+  const stray = [...tensors.keys()].find((n) => !expected.has(n));
+  if (stray !== undefined) {
+    throw new BackpropError('argument', `spec ${JSON.stringify(formatModelSpec(s))} places no layer that holds "${stray}" (its modules are ${torchSequential(model).map((m) => `${m.index} ${m.module}`).join(', ')})`);
+  }
+  if (s.sizes && s.sizes.join('-') !== model.sizes.join('-')) {
+    throw new BackpropError('argument', `spec sizes ${s.sizes.join('-')} disagree with the tensors, which give ${model.sizes.join('-')}`);
+  }
+  return toModelFile(model, file.loss);
 }
 
 /**

@@ -5,7 +5,10 @@
  */
 import { erf } from '../kernels/erf.js';
 import { Rng } from '../tensor/rng.js';
-import type { ModelFile } from './model-file.js';
+import type { DenseLayerFile, ModelFile } from './model-file.js';
+
+/** A model file of dense layers only. */
+export type DenseModelFile = Omit<ModelFile, 'layers'> & { layers: DenseLayerFile[] };
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 
@@ -49,7 +52,7 @@ export function referenceForward(model: ModelFile, input: number[][]): number[][
 }
 
 /** A model of the given sizes and activations with weights uniform in [−1, 1) from `rng`. */
-export function randomModel(sizes: number[], activations: ActivationName[], rng: Rng, loss: LossName = 'mse'): ModelFile {
+export function randomModel(sizes: number[], activations: ActivationName[], rng: Rng, loss: LossName = 'mse'): DenseModelFile {
   const u = () => rng.uniform() * 2 - 1;
   return {
     format: 'backprop-model',
@@ -62,7 +65,7 @@ export function randomModel(sizes: number[], activations: ActivationName[], rng:
       weights: Array.from({ length: sizes[i + 1]! }, () => Array.from({ length: sizes[i]! }, u)),
       bias: Array.from({ length: sizes[i + 1]! }, u),
     })),
-  } as ModelFile;
+  } as DenseModelFile;
 }
 
 /** `rows` × `cols` numbers uniform in [−scale, scale). */

@@ -135,6 +135,10 @@ export class Dense extends Layer {
     return this.preActivation(x);
   }
 
+  override weightTensors(): Tensor[] {
+    return [this.weight];
+  }
+
   protected override ownParameters(): [string, Tensor][] {
     return [
       ['weight', this.weight],

@@ -1,5 +1,9 @@
+import type { Activation } from './activation-layer.js';
+import type { BatchNorm1d } from './batch-norm.js';
 import type { Dense } from './dense.js';
+import type { Dropout } from './dropout.js';
 import type { Layer } from './layer.js';
+import type { LayerNorm } from './layer-norm.js';
 
 /**
  * Every layer class a {@link Sequential} can hold and a model file can name. The other parts of
@@ -7,9 +11,12 @@ import type { Layer } from './layer.js';
  * safetensors and ONNX; src/explain/layer-blocks.ts for the ledger), typed as complete records:
  * adding a class here without its entries there is a compile error.
  */
-export type AnyLayer = Dense;
+export type AnyLayer = Dense | Activation | BatchNorm1d | LayerNorm | Dropout;
 
-/** The kinds of layer, as written in the model file's `"type"`: `'dense'`. */
+/**
+ * The kinds of layer, as written in the model file's `"type"`: `'dense'`, `'activation'`,
+ * `'batch_norm'`, `'layer_norm'`, `'dropout'`.
+ */
 export type LayerKindName = AnyLayer['kind'];
 
 /** The layer class of a kind. */

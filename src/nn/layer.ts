@@ -48,6 +48,14 @@ export abstract class Layer extends Module {
     return { values: {}, output: this.forward(x) };
   }
 
+  /**
+   * The parameters that L1/L2 penalties apply to by default: a dense layer's weight matrix; none
+   * for biases or a normalisation layer's γ and β.
+   */
+  weightTensors(): Tensor[] {
+    return [];
+  }
+
   /** The output before the final activation (the logits): for a layer that ends with none, `forward`. */
   logits(x: Tensor): Tensor {
     return this.forward(x);

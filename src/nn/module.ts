@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeToString } from '../tensor/shape.js';
 
@@ -37,6 +38,14 @@ export abstract class Module {
     return [];
   }
 
+  /**
+   * This module's own random generators, `[name, rng]` (dropout's mask generator): not tensors, so
+   * not in the state dict, but part of a training run's state (checkpoints save them).
+   */
+  protected ownGenerators(): [string, Rng][] {
+    return [];
+  }
+
   /** The direct children, `[name, module]`, in order. */
   children(): [string, Module][] {
     return [];
@@ -53,6 +62,67 @@ export abstract class Module {
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = this.ownBuffers().map(([n, t]) => [prefix + n, t]);
     for (const [name, child] of this.children()) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** `[name, rng]` for every random generator of this module and its descendants (`3.rng`). */
+  namedGenerators(prefix = ''): [string, Rng][] {
+    const out: [string, Rng][] = this.ownGenerators().map(([n, g]) => [prefix + n, g]);
+    for (const [name, child] of this.children()) out.push(...child.namedGenerators(`${prefix}${name}.`));
+    return out;
+  }
+
+  /**
+   * Runs `fn` and puts back what a forward pass may change besides gradients — every buffer (batch
+   * norm's running statistics), every generator's state (dropout's masks) and the training flags —
+   * so that looking at a model (explaining a step, finding where a loss overflowed) leaves it as
+   * it was.
+   *
+   * @example
+   * ```ts
+   * const y = model.preservingState(() => model.train().forward(x));   // running statistics unchanged
+   * ```
+   */
+  preservingState<T>(fn: () => T): T {
+    const buffers = this.namedBuffers().map(([, b]) => [b, b.data.slice()] as const);
+    const generators = this.namedGenerators().map(([, g]) => [g, g.getState()] as const);
+    const modes = this.modes();
+    try {
+      return fn();
+    } finally {
+      for (const [b, data] of buffers) b.data.set(data);
+      for (const [g, state] of generators) g.setState(state);
+      for (const [m, training] of modes) m.training = training;
+    }
+  }
+
+  /**
+   * Runs `fn` with this module and its descendants in training (`true`) or eval mode, then gives
+   * each its own flag back — how measurements run in eval mode in the middle of training.
+   *
+   * @example
+   * ```ts
+   * const y = model.withMode(false, () => model.forward(x));   // dropout off, running statistics
+   * ```
+   */
+  withMode<T>(training: boolean, fn: () => T): T {
+    const modes = this.modes();
+    this.train(training);
+    try {
+      return fn();
+    } finally {
+      for (const [m, t] of modes) m.training = t;
+    }
+  }
+
+  /** Every module of the tree with its training flag. */
+  private modes(): [Module, boolean][] {
+    const out: [Module, boolean][] = [];
+    const walk = (m: Module): void => {
+      out.push([m, m.training]);
+      for (const [, c] of m.children()) walk(c);
+    };
+    walk(this);
     return out;
   }
 

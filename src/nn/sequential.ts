@@ -1,12 +1,39 @@
 import { BackpropError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
-import type { Rng } from '../tensor/rng.js';
 import { ACTIVATION_TABLE, type ActivationName } from './activations.js';
+import { Activation } from './activation-layer.js';
+import { BatchNorm1d, type BatchNormOptions } from './batch-norm.js';
 import { Dense } from './dense.js';
-import type { InitializerName } from './init.js';
+import { Dropout } from './dropout.js';
+import { defaultInitializer, type InitializerName } from './init.js';
 import type { Layer } from './layer.js';
+import type { AnyLayer } from './layer-kinds.js';
+import { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 import { Module } from './module.js';
+import { Rng } from '../tensor/rng.js';
+
+/** Options of {@link Sequential.mlp}: the dense layers'. */
+export interface MlpOptions {
+  /** Hidden activation; default relu. */
+  activation?: ActivationName;
+  /** Output activation; default: the hidden one. */
+  output?: ActivationName;
+  /** Weight initializer; default by the hidden (output) activation. */
+  init?: InitializerName;
+  rng: Rng;
+  dtype?: DType;
+}
+
+/** What {@link Sequential.mlp} puts around each hidden dense layer. */
+export interface MlpBlockOptions {
+  /** A {@link BatchNorm1d} after each hidden dense layer, before its activation (`true` for PyTorch's defaults). */
+  batchNorm?: boolean | Omit<BatchNormOptions, 'dtype'>;
+  /** A {@link LayerNorm} there instead. */
+  layerNorm?: boolean | Omit<LayerNormOptions, 'dtype'>;
+  /** A {@link Dropout} with this p after each hidden activation (0 or undefined: none). */
+  dropout?: number;
+}
 
 /**
  * Layers applied one after another (PyTorch's `nn.Sequential`). Its children are named by
@@ -43,25 +70,50 @@ export class Sequential<L extends Layer = Layer> extends Module {
   /**
    * A multi-layer perceptron from layer sizes, e.g. `[784, 128, 64, 10]`: hidden layers use
    * `activation`, the last layer `output` (default: same as hidden).
+   *
+   * With `batchNorm`, `layerNorm` or `dropout`, each hidden layer becomes a block — the
+   * normalisation after the dense layer and before its activation, dropout after the activation:
+   * `Dense(linear) → BatchNorm1d → Activation(relu) → Dropout(p)` (PyTorch's usual
+   * `Linear, BatchNorm1d, ReLU, Dropout`); with dropout alone, `Dense(relu) → Dropout(p)`. The
+   * output layer stays one dense layer. Dropout generators are drawn from `rng` after each block's weights.
+   *
+   * @example
+   * ```ts
+   * Sequential.mlp([4, 8, 3], { output: 'softmax', rng: new Rng(1) }).layers.length;                          // 2
+   * Sequential.mlp([4, 8, 3], { output: 'softmax', batchNorm: true, dropout: 0.2, rng: new Rng(1) }).layers
+   *   .map((l) => l.kind);   // ['dense', 'batch_norm', 'activation', 'dropout', 'dense']
+   * ```
    */
-  static mlp(
-    sizes: readonly number[],
-    options: { activation?: ActivationName; output?: ActivationName; init?: InitializerName; rng: Rng; dtype?: DType },
-  ): Sequential<Dense> {
+  static mlp(sizes: readonly number[], options: MlpOptions & { batchNorm?: undefined; layerNorm?: undefined; dropout?: undefined }): Sequential<Dense>;
+  static mlp(sizes: readonly number[], options: MlpOptions & MlpBlockOptions): Sequential<AnyLayer>;
+  static mlp(sizes: readonly number[], options: MlpOptions & MlpBlockOptions): Sequential<AnyLayer> {
     if (sizes.length < 2) throw new BackpropError('value', `Sequential.mlp: expected at least 2 sizes (inputs and outputs), got ${JSON.stringify(sizes)}`);
     const hidden = options.activation ?? 'relu';
-    const layers: Dense[] = [];
+    const { batchNorm, layerNorm } = options;
+    const dropout = options.dropout ?? 0;
+    if (batchNorm && layerNorm) throw new BackpropError('value', 'Sequential.mlp: choose batchNorm or layerNorm, not both');
+    const norm = batchNorm || layerNorm;
+    const dtype = options.dtype ?? 'float64';
+    const layers: AnyLayer[] = [];
     for (let i = 1; i < sizes.length; i++) {
       const last = i === sizes.length - 1;
-      const opts = {
+      const units = sizes[i]!;
+      const activation = last ? (options.output ?? hidden) : hidden;
+      const split = !last && Boolean(norm);
+      layers.push(Dense.create({
         inputs: sizes[i - 1]!,
-        units: sizes[i]!,
-        activation: last ? (options.output ?? hidden) : hidden,
+        units,
+        // NOTE: a dense layer before its normalisation is linear, but initialised for the activation that follows.
+        activation: split ? 'linear' : activation,
+        init: options.init ?? defaultInitializer(activation),
         rng: options.rng,
-        ...(options.init !== undefined ? { init: options.init } : {}),
-        ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
-      };
-      layers.push(Dense.create(opts));
+        dtype,
+      }));
+      if (last) continue;
+      if (batchNorm) layers.push(new BatchNorm1d(units, { ...(batchNorm === true ? {} : batchNorm), dtype }));
+      if (layerNorm) layers.push(new LayerNorm(units, { ...(layerNorm === true ? {} : layerNorm), dtype }));
+      if (split) layers.push(new Activation(units, activation));
+      if (dropout > 0) layers.push(new Dropout(units, { p: dropout, rng: new Rng(options.rng.nextUint32()) }));
     }
     return new Sequential(layers);
   }

@@ -82,10 +82,11 @@ export function maxAbs(a: ArrayLike<number>): number {
 
 /**
  * Where a non-finite batch loss first appears, walking the forward pass layer by layer (without
- * recording): the weights, the net input z = x·Wᵀ + b, or the activation's output.
+ * recording): the weights, the net input z = x·Wᵀ + b, or the activation's output. The model is
+ * left as it was (batch norm's running statistics, dropout's generators): it is the last good one.
  */
 export function locateForward(model: Sequential, x: Tensor): { layer: number | null; where: string } {
-  return noGrad(() => {
+  return model.preservingState(() => noGrad(() => {
     let h = x;
     let huge: { layer: number; where: string } | null = null;
     for (let i = 0; i < model.layers.length; i++) {
@@ -101,7 +102,7 @@ export function locateForward(model: Sequential, x: Tensor): { layer: number | n
       if (huge === null && m > HUGE) huge = { layer: i, where: `${desc}: its output grows to ${formatNumber(m, 3)}, and the loss overflows` };
     }
     return huge ?? { layer: null, where: 'the loss itself (every layer output is finite)' };
-  });
+  }));
 }
 
 /** The first layer in the backward pass (the one nearest the output) with a non-finite gradient. */

@@ -62,7 +62,7 @@ export class EarlyStopping implements Callback {
       this.best = v;
       this.bestEpoch = logs.epoch;
       this.wait = 0;
-      if (this.restoreBestWeights) this.weights = ctx.model.parameters().map((p) => Float64Array.from(p.data));
+      if (this.restoreBestWeights) this.weights = ctx.model.stateDict().map(([, p]) => Float64Array.from(p.data));
       return;
     }
     this.wait++;
@@ -74,7 +74,7 @@ export class EarlyStopping implements Callback {
   /** Puts the best weights back; returns the epoch they are from (0 when nothing was restored). */
   restore(model: Sequential): number {
     if (!this.restoreBestWeights || this.weights === null) return 0;
-    model.parameters().forEach((p, i) => p.data.set(this.weights![i]!));
+    model.stateDict().forEach(([, p], i) => p.data.set(this.weights![i]!));
     return this.bestEpoch;
   }
 

@@ -44,7 +44,8 @@ export function trainEpoch(
 }
 
 /**
- * The model's loss on all of x, t, without recording the graph.
+ * The model's loss on all of x, t, without recording the graph, in eval mode (the model's mode is
+ * left as it was).
  *
  * @example
  * ```ts
@@ -52,5 +53,5 @@ export function trainEpoch(
  * ```
  */
 export function evaluateLoss(model: Sequential, loss: LossName, x: Tensor, t: Tensor): number {
-  return noGrad(() => modelLoss(model, loss, x, t).item());
+  return model.withMode(false, () => noGrad(() => modelLoss(model, loss, x, t).item()));
 }

@@ -100,6 +100,12 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
     optimizer.loadStateDict(s.optimizer);
     trainer.baseLr = s.baseLr;
     if (rng && s.rng) rng.setState(s.rng);
+    const generators = new Map(model.namedGenerators());
+    for (const [name, state] of Object.entries(s.generators ?? {})) {
+      const g = generators.get(name);
+      if (g === undefined) throw new BackpropError('value', `fit: the checkpoint has a generator "${name}" the model does not (it has ${[...generators.keys()].join(', ') || 'none'})`);
+      g.setState(state);
+    }
     for (const e of History.fromJSON(s.history, 'checkpoint history').epochs) history.push(e);
     if (schedule?.load && s.schedule) schedule.load(s.schedule);
     if (early && s.earlyStopping) early.load(s.earlyStopping);
@@ -134,6 +140,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
         optimizer: optimizer.stateDict(),
         baseLr: trainer.baseLr,
         rng: rng ? rng.getState() : null,
+        ...(model.namedGenerators().length > 0 && { generators: Object.fromEntries(model.namedGenerators().map(([n, g]) => [n, g.getState()])) }),
         history: history.toJSON(),
         schedule: schedule?.state?.() ?? null,
         earlyStopping: early ? early.state() : null,

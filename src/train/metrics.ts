@@ -177,6 +177,8 @@ export function toTensorData(ds: Dataset, dtype: DType): TensorData {
 /**
  * The model's loss and quality on a dataset, without recording a graph: loss, and accuracy /
  * confusion matrix / precision / recall for classification data, or MSE and R² for regression.
+ * Measured in eval mode (dropout off, batch norm's running statistics), whatever mode the model is
+ * in, which is left as it was; the loss is the model's loss alone (L1/L2 penalties are training terms).
  *
  * @example
  * ```ts
@@ -188,7 +190,7 @@ export function evaluate(model: Sequential, loss: LossName, data: Dataset | Tens
   const td = 'ds' in data ? data : toTensorData(data, model.dtype);
   const { ds } = td;
   if (ds.rows === 0) throw new BackpropError('data', 'evaluate: the dataset has no rows');
-  return noGrad(() => {
+  return model.withMode(false, () => noGrad(() => {
     const z = model.forwardLogits(td.x);
     const value = lossFromLogits(loss, model.outputActivation, z, td.t).item();
     const y = activate(model.outputActivation, z).data;
@@ -199,5 +201,5 @@ export function evaluate(model: Sequential, loss: LossName, data: Dataset | Tens
       metrics.regression = regressionMetrics(y, td.t.data, ds.rows, ds.outputSize);
     }
     return metrics;
-  });
+  }));
 }

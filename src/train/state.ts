@@ -29,6 +29,8 @@ export interface TrainingState {
   baseLr: number;
   /** The shuffling Rng's state (null when not shuffling). */
   rng: number[] | null;
+  /** The model's own generators' states by name (dropout's masks: `"3.rng"`); absent when it has none. */
+  generators?: Record<string, number[]>;
   history: EpochLogs[];
   schedule: Record<string, number> | null;
   earlyStopping: EarlyStoppingState | null;
@@ -60,5 +62,8 @@ export function parseTrainingState(json: unknown, source = 'checkpoint'): Traini
   if (typeof json.baseLr !== 'number' || !(json.baseLr > 0)) fail('baseLr', 'expected a number > 0');
   if (json.rng !== null && !Array.isArray(json.rng)) fail('rng', 'expected 4 integers or null');
   if (!Array.isArray(json.history)) fail('history', 'expected an array');
+  if (json.generators !== undefined && (!isPlainObject(json.generators) || Object.values(json.generators).some((g) => !Array.isArray(g)))) {
+    fail('generators', 'expected an object of generator states (arrays of 4 integers)');
+  }
   return json as unknown as TrainingState;
 }

@@ -6,6 +6,7 @@ import { initKernels } from '../kernels/kernel-state.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { loadWasmKernels } from '../kernels/wasm-loader.js';
 import type { LossName } from '../nn/losses.js';
+import { applyPenalty, checkPenalty, penalizedParameters, type Penalty } from '../nn/penalty.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -39,6 +40,11 @@ export interface TrainerOptions {
   schedule?: LrSchedule;
   /** Clip the global gradient norm to this before each step. */
   clipNorm?: number;
+  /**
+   * L1/L2 penalties added to the loss, E + l1·Σ|w| + (l2/2)·Σw² over the dense weights (see
+   * {@link Penalty}); the batch losses include them, the measurements (`evaluate`) do not.
+   */
+  penalty?: Penalty;
   /**
    * How gradients are computed: an engine or a factory (see engine.ts). Default: the fused
    * dense-stack engine (no graph; the same numbers bit for bit) where the model allows it, else autograd.
@@ -93,6 +99,8 @@ export class Trainer {
   private order: Int32Array;
   private readonly identity: Int32Array | null;
   private readonly params: Tensor[];
+  /** The penalty and the parameters it applies to (null without one). */
+  private readonly penalty: { readonly p: Penalty; readonly params: Tensor[] } | null;
   /** The weights before the step in progress, and the gradient norm (see fit-step.ts). */
   private readonly backup: WeightBackup;
   private readonly layerOfParameter: number[];
@@ -140,6 +148,7 @@ export class Trainer {
     this.batches = Math.ceil(data.rows / batchSize);
     const engine = options.engine;
     this.engine = typeof engine === 'function' ? engine(model, this.loss) : (engine ?? fusedEngine(model, this.loss, { maxBatch: Math.min(batchSize, data.rows) }) ?? autogradEngine(model, this.loss));
+    this.penalty = checkPenalty(options.penalty, 'fit') ? { p: options.penalty!, params: penalizedParameters(model, options.penalty!) } : null;
     this.rng = options.shuffle === false ? null : (options.rng ?? new Rng(0));
     this.schedule = options.schedule;
     this.clipNorm = options.clipNorm;
@@ -258,7 +267,10 @@ export class Trainer {
     const rows = idx.length;
     const { x: xb, t: tb } = this.buffers(rows);
     gatherBatch(this.source, data.inputSize, data.outputSize, idx, xb.data, tb.data);
-    const value = this.engine.lossAndGrad(xb, tb);
+    // NOTE: measurements between steps (evaluate) switch to eval mode and back; a step always trains.
+    if (!this.model.training) this.model.train();
+    let value = this.engine.lossAndGrad(xb, tb);
+    if (this.penalty !== null) value += applyPenalty(this.penalty.params, this.penalty.p, true);
     const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
       const cause = likelyCause({ lr: this.optimizer.lr, inputMaxAbs: this.inputMaxAbs, recentLosses: this.recentLosses, recentNorms: this.recentNorms, clipped: this.clipNorm !== undefined });
       throw new TrainingDivergedError({ epoch: this.epoch, batch: b + 1, batches: this.batches, what, value: v, ...at, cause }, this.history);

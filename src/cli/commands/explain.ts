@@ -6,6 +6,7 @@ import { tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Command } from '../command.js';
 import { loadModelArg, matrixArg } from '../inputs.js';
+import { penaltyFlags } from './layer-args.js';
 
 /**
  * `backprop explain [MODEL.json] [--input X --target T] [--lang en|ko] [--format text|markdown|json]
@@ -27,6 +28,9 @@ export const explainCommand: Command = {
       digits: { type: 'int', value: 'D', min: 1, help: 'significant digits (default 8)' },
       loss: { type: 'string', choices: LOSSES, help: "cost function (default: the model file's, sse for the seed)" },
       naming: { type: 'string', choices: ['auto', 'notebook', 'matrix'], help: 'weight names: w41 beside W2[0][0], or matrix only (default auto)' },
+      l1: { type: 'number', value: 'X', min: 0, help: 'add the L1 penalty X·Σ|w| of the dense weights to the cost' },
+      l2: { type: 'number', value: 'X', min: 0, help: 'add the L2 penalty (X/2)·Σw² of the dense weights to the cost' },
+      mode: { type: 'string', choices: ['train', 'eval'], help: 'batch norm and dropout as in training (default) or in eval mode' },
     },
   },
   examples: [
@@ -69,6 +73,8 @@ export const explainCommand: Command = {
       lr: (args.flags.lr as number | undefined) ?? SEED.lr,
       naming,
       ...(args.flags.param !== undefined ? { param: String(args.flags.param) } : {}),
+      ...(penaltyFlags(args.flags) && { penalty: penaltyFlags(args.flags)! }),
+      ...(args.flags.mode === 'eval' && { mode: 'eval' as const }),
     });
     const format = args.flags.format ?? 'text';
     if (format === 'json') io.stdout(renderJson(ledger));

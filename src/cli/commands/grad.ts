@@ -1,5 +1,7 @@
 import { BackpropError } from '../../errors.js';
-import { modelLoss, checkLoss } from '../../nn/losses.js';
+import { activate } from '../../nn/activations.js';
+import { checkLoss, lossFromLogits } from '../../nn/losses.js';
+import { codecOf } from '../../io/layers/index.js';
 import { noGrad } from '../../autograd/node.js';
 import { formatNumber } from '../../tensor/format.js';
 import { parseModelFile, toModelFile } from '../../io/model-file.js';
@@ -19,7 +21,7 @@ export const grad: Command = {
       target: { type: 'string', value: 'T', help: 'targets, N×out: inline JSON or a JSON file' },
       loss: { type: 'string', choices: LOSSES, help: "loss (default: the model file's)" },
       dtype: { type: 'string', choices: ['float64', 'float32'], help: "arithmetic precision (default: the model file's)" },
-      json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}' },
+      json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}: one gradients entry per layer, by its model-file fields' },
     },
   },
   examples: ['npx backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
@@ -35,23 +37,34 @@ export const grad: Command = {
     const x = matrixArg(String(args.flags.input), io, '--input', dtype, model.inputSize);
     const t = matrixArg(String(args.flags.target), io, '--target', dtype, model.outputSize);
     if (x.shape[0] !== t.shape[0]) throw new BackpropError('argument', `grad: --input has ${x.shape[0]} rows but --target has ${t.shape[0]}`);
-    const E = modelLoss(model, loss, x, t);
+    // NOTE: one forward pass, in training mode (batch norm's batch statistics, dropout's mask): the
+    // output is that pass's, as the gradients are.
+    const z = model.train().forwardLogits(x);
+    const E = lossFromLogits(loss, model.outputActivation, z, t);
     E.backward();
-    const output = noGrad(() => model.forward(x)).to2D();
-    // NOTE: one entry per layer, its parameters' gradients by name (a dense layer's: weights, bias).
+    const output = noGrad(() => activate(model.outputActivation, z)).to2D();
+    // NOTE: one entry per layer, its parameters' gradients under the layer's model-file field names
+    // (a dense layer's weights, bias; batch norm's weight, bias; {} for a layer without parameters).
     const gradients = model.layers.map((l) =>
-      Object.fromEntries(l.namedParameters().map(([name, p]) => [name === 'weight' ? 'weights' : name, p.grad!.ndim === 2 ? p.grad!.to2D() : p.grad!.to1D()])),
+      Object.fromEntries(l.namedParameters().map(([name, p]) => [codecOf(l).parameterFields[name] ?? name, p.grad!.ndim === 2 ? p.grad!.to2D() : p.grad!.to1D()])),
     );
     if (args.flags.json === true) {
       io.stdout(JSON.stringify({ loss: E.item(), output, gradients }) + '\n');
       return 0;
     }
     io.stdout(`loss (${loss}) = ${formatNumber(E.item())}\n\noutput:\n${table(output)}\n`);
+    let dense = 0;
     gradients.forEach((g, i) => {
-      // NOTE: layers are numbered from 1, as W1 and b1 are (the engine's 0.weight is PyTorch's index).
+      const layer = model.layers[i]!;
+      if (layer.kind !== 'dense') {
+        for (const [field, v] of Object.entries(g)) io.stdout(`\n∂E/∂${field} of layers[${i}] (${layer.describe()}):\n${table([v as number[]])}\n`);
+        return;
+      }
+      // NOTE: dense layers are numbered from 1, as W1 and b1 are (the engine's 0.weight is PyTorch's index).
+      dense++;
       const w = g.weights as number[][] | undefined;
-      if (w !== undefined) io.stdout(`\n∂E/∂W${i + 1} (layer ${i + 1}: ${w.length} neurons × ${w[0]!.length} inputs):\n${table(w)}\n`);
-      if (g.bias !== undefined) io.stdout(`∂E/∂b${i + 1}:\n${table([g.bias as number[]])}\n`);
+      if (w !== undefined) io.stdout(`\n∂E/∂W${dense} (layer ${dense}: ${w.length} neurons × ${w[0]!.length} inputs):\n${table(w)}\n`);
+      if (g.bias !== undefined) io.stdout(`∂E/∂b${dense}:\n${table([g.bias as number[]])}\n`);
     });
     return 0;
   },

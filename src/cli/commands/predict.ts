@@ -39,7 +39,8 @@ export const predict: Command = {
     const scaledInputs = pre?.inputs ? scalerFromJSON(pre.inputs, `${path}: preprocessing.inputs`).transform(raw) : raw;
     const x = allocate(model.dtype, scaledInputs.length);
     x.set(scaledInputs);
-    let y = noGrad(() => model.forward(new Tensor(x, [rows, width]))).data;
+    // NOTE: predictions in eval mode (dropout off, batch norm's running statistics), as PyTorch's model.eval().
+    let y = noGrad(() => model.eval().forward(new Tensor(x, [rows, width]))).data;
     if (pre?.targets) y = scalerFromJSON(pre.targets, `${path}: preprocessing.targets`).inverse(Float64Array.from(y));
     const k = model.outputSize;
     const act = model.outputActivation;

@@ -27,6 +27,7 @@ import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
 import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
+import { blockOptions, describeExtras, LAYER_FLAGS, penaltyFlags } from './layer-args.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
 const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics'];
@@ -51,6 +52,7 @@ export const train: Command = {
       output: { type: 'string', choices: ACTIVATIONS, help: 'output activation of --layers (default softmax for several classes, sigmoid for one output of two classes, else linear)' },
       loss: { type: 'string', choices: LOSSES, help: "loss (default: the model file's; with --layers by the output: cross_entropy, bce or mse)" },
       init: { type: 'string', choices: INITIALIZERS, help: 'initializer of --layers (default He for relu-like, Glorot otherwise)' },
+      ...LAYER_FLAGS,
       optimizer: { type: 'string', choices: OPTIMIZERS, help: 'update rule (default sgd)' },
       lr: { type: 'number', value: 'X', above: 0, help: 'learning rate η (default 0.1 for sgd, 0.01 rmsprop, 0.001 adam/adamw)' },
       momentum: { type: 'number', value: 'M', min: 0, help: 'momentum (sgd, rmsprop)' },
@@ -122,7 +124,7 @@ export const train: Command = {
     const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
     const header =
       read +
-      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
+      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}${describeExtras(f)}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
       `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(io);
     // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
@@ -158,6 +160,7 @@ export const train: Command = {
         ...(validation && { validation }),
         ...(schedule && { schedule }),
         ...(f['clip-norm'] !== undefined && { clipNorm: f['clip-norm'] as number }),
+        ...(penaltyFlags(f) && { penalty: penaltyFlags(f)! }),
         ...(f['early-stopping'] === true && { earlyStopping: { patience: (f.patience as number | undefined) ?? 10 } }),
         ...(resume && { resume }),
         ...(preprocessing && { preprocessing }),
@@ -193,6 +196,7 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
   for (const k of ['activation', 'output', 'init'] as const) {
     if (f[k] !== undefined && f.layers === undefined) throw new BackpropError('argument', `train: --${k} describes a new network and needs --layers`);
   }
+  blockOptions(f, 'train');
   const lossFlag = f.loss as LossName | undefined;
   const dtypeFlag = f.dtype as 'float64' | 'float32' | undefined;
   if (resume) {
@@ -219,6 +223,7 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
     rng: seedStream((f.seed as number | undefined) ?? 0, 1),
     dtype: dtypeFlag ?? 'float64',
     ...(f.init !== undefined && { init: f.init as InitializerName }),
+    ...blockOptions(f, 'train'),
   });
   return { model, loss };
 }

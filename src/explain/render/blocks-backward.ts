@@ -1,6 +1,7 @@
 import { LOSS_TABLE, lossCount } from '../../nn/losses.js';
 import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
 import type { Tr } from './blocks.js';
+import { stepBlocks } from './blocks-steps.js';
 import { cat, same, type Block, type Math2, type Notation } from './notation.js';
 
 type Line = { lhs: Math2; rhs: Math2 };
@@ -11,25 +12,42 @@ type Line = { lhs: Math2; rhs: Math2 };
  * parameter's chain-rule product in symbols and numbers, and the bias sums.
  */
 export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
-  const L = ledger.layers.length;
-  const N = ledger.network.batch;
   const minLayer = ledger.focus === null ? 1 : Math.min(...ledger.params.map((p) => p.layer));
   out.push({ kind: 'heading', level: 2, text: tr('secBackward') });
   out.push({ kind: 'para', text: tr('backwardIntro') });
-  for (let l = L; l >= minLayer; l--) {
-    const ly = ledger.layers[l - 1]!;
-    const next = ledger.layers[l];
-    out.push({ kind: 'heading', level: 3, text: tr('layerHeading', { layer: l, role: tr(ly.role === 'hidden' ? 'roleHidden' : 'roleOutput'), act: ly.activation }) });
-    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? N;
-    out.push({ kind: 'para', text: ly.deltaRule === 'hidden' ? tr('deltaHidden', { layer: l }) : tr(ly.deltaRule === 'fused' ? 'deltaFused' : ly.deltaRule === 'softmax' ? 'deltaSoftmax' : 'deltaOutput', { count }) });
-    for (let n = 0; n < N; n++) {
-      if (N > 1) out.push({ kind: 'para', text: tr('sample', { n: n + 1 }) });
-      out.push({ kind: 'math', lines: ly.neurons.flatMap((nr) => deltaLines(ledger, ly, next, nr, n, nt)) });
+  for (let i = ledger.steps.length - 1; i >= 0; i--) {
+    const step = ledger.steps[i]!;
+    if (step.kind !== 'dense') {
+      // NOTE: the layers between dense layers l and l + 1 are how δ of layer l is reached: shown whenever layer l is.
+      if (step.block >= minLayer) stepBlocks(step, 'backward', { ledger, tr, nt, out });
+      continue;
     }
-    out.push({ kind: 'para', text: tr('deltaMatrix') });
-    out.push({ kind: 'math', lines: matrixLines(ledger, ly, next, nt) });
-    gradients(ledger, ly, tr, nt, out);
+    if (step.layer >= minLayer) denseBackward(ledger, step.layer, tr, nt, out);
   }
+}
+
+function denseBackward(ledger: Ledger, l: number, tr: Tr, nt: Notation, out: Block[]): void {
+  const N = ledger.network.batch;
+  const ly = ledger.layers[l - 1]!;
+  const next = ly.deltaRule === 'hidden' ? ledger.layers[l] : undefined;
+  out.push({ kind: 'heading', level: 3, text: tr('layerHeading', { layer: l, role: tr(ly.role === 'hidden' ? 'roleHidden' : 'roleOutput'), act: ly.activation }) });
+  const count = ly.neurons[0]?.samples[0]?.fused?.count ?? N;
+  const rule = ly.deltaRule === 'hidden' ? tr('deltaHidden', { layer: l }) : ly.deltaRule === 'next' ? tr('deltaNext', { layer: l, what: nextKind(ledger, ly.layer, tr) }) : tr(ly.deltaRule === 'fused' ? 'deltaFused' : ly.deltaRule === 'softmax' ? 'deltaSoftmax' : 'deltaOutput', { count });
+  out.push({ kind: 'para', text: rule });
+  for (let n = 0; n < N; n++) {
+    if (N > 1) out.push({ kind: 'para', text: tr('sample', { n: n + 1 }) });
+    out.push({ kind: 'math', lines: ly.neurons.flatMap((nr) => deltaLines(ledger, ly, next, nr, n, nt)) });
+  }
+  out.push({ kind: 'para', text: tr('deltaMatrix') });
+  out.push({ kind: 'math', lines: matrixLines(ledger, ly, next, nt) });
+  gradients(ledger, ly, tr, nt, out);
+}
+
+/** The kind of the layer right after dense layer `layer`, in words. */
+function nextKind(ledger: Ledger, layer: number, tr: Tr): string {
+  const at = ledger.steps.findIndex((s) => s.kind === 'dense' && s.layer === layer);
+  const next = ledger.steps[at + 1];
+  return next === undefined || next.kind === 'dense' ? '' : next.kind === 'activation' ? next.activation : tr(`kind_${next.kind}`);
 }
 
 function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefined, nr: LedgerNeuron, n: number, nt: Notation): Line[] {
@@ -46,7 +64,8 @@ function deltaLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefin
     return [{ lhs: d, rhs: cat(sym, ' = ', num, ' = ', nt.num(s.delta)) }];
   }
   const lines: Line[] = [];
-  const dEda = nt.dE(nt.value(id));
+  if (ly.deltaRule === 'next' && ly.activation === 'linear') return [{ lhs: d, rhs: cat(nt.dE(nt.z(id)), ' = ', nt.num(s.delta)) }];
+  const dEda = nt.dE(ly.deltaRule === 'next' ? { text: `h${id}`, tex: `h_{${id}}` } : nt.value(id));
   if (s.paths !== undefined && next !== undefined) {
     const sym = nt.sum(s.paths.map((p, k) => nt.prod(nt.delta(p.to), nt.weight(next.layer, k, nr.index))));
     const num = nt.sum(s.paths.map((p) => nt.prod(nt.factor(p.delta), nt.factor(p.w))));
@@ -72,8 +91,8 @@ function matrixLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefi
     lines.push({ lhs: D, rhs: sym });
     lines.push({ lhs: blank, rhs: cat('= ', { text: `(${nt.matrix(next.delta).text}·${nt.matrix(next.weight).text})`, tex: `\\left(${nt.matrix(next.delta).tex}${nt.matrix(next.weight).tex}\\right)` }, ' ⊙ ', nt.matrix(ly.dadz!)) });
     lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.delta)) });
-  } else if (ly.deltaRule === 'output') {
-    lines.push({ lhs: D, rhs: cat({ text: '∂E/∂y', tex: '\\frac{\\partial E}{\\partial y}' }, ' ⊙ ', fp) });
+  } else if (ly.deltaRule === 'output' || (ly.deltaRule === 'next' && ly.dadz !== null && ly.activation !== 'linear')) {
+    lines.push({ lhs: D, rhs: cat({ text: ly.deltaRule === 'next' ? '∂E/∂h' : '∂E/∂y', tex: `\\frac{\\partial E}{\\partial ${ly.deltaRule === 'next' ? 'h' : 'y'}}` }, ' ⊙ ', fp) });
     lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.dEda!), ' ⊙ ', nt.matrix(ly.dadz!)) });
     lines.push({ lhs: blank, rhs: cat('= ', nt.matrix(ly.delta)) });
   } else {
@@ -90,11 +109,12 @@ function matrixLines(ledger: Ledger, ly: LedgerLayer, next: LedgerLayer | undefi
 }
 
 function gradients(ledger: Ledger, ly: LedgerLayer, tr: Tr, nt: Notation, out: Block[]): void {
-  const params = ledger.params.filter((p) => p.layer === ly.layer);
+  const params = ledger.params.filter((p) => p.layer === ly.layer && (p.kind === 'weight' || p.kind === 'bias'));
   if (params.length === 0) return;
   const N = ledger.network.batch;
   out.push({ kind: 'heading', level: 3, text: tr('gradsHeading', { layer: ly.layer }) });
   out.push({ kind: 'para', text: tr('gradRule') });
+  if (params.some((p) => p.penalty !== undefined)) out.push({ kind: 'para', text: tr('penaltyTerm') });
   if (N > 1) {
     const count = ly.neurons[0]?.samples[0]?.fused?.count ?? lossCount(ledger.network.loss, N, ledger.output[0]!.length);
     out.push({ kind: 'para', text: LOSS_TABLE[ledger.network.loss].reduction === 'sum' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
@@ -143,12 +163,16 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
     factors = (n) => nt.prod(nt.factor(p.contributions[n]!.delta), nt.factor(p.contributions[n]!.x));
   }
   const tag = tags.length > 0 ? { text: '', tex: `\\qquad\\text{(${tags.join(', ').replace(/_/g, '\\_')})}` } : same('');
-  const lines: Line[] = [{ lhs, rhs: cat(symRhs, tag) }];
+  // NOTE: with an L1/L2 penalty the gradient is the chain rule's sum plus λ₁·sign(w) + λ₂·w.
+  const pen = ledger.penalty;
+  const extraSym = p.penalty === undefined || pen === undefined ? same('') : cat(...(pen.l1 > 0 ? [{ text: ` + λ₁·sign(${name.text})`, tex: ` + \\lambda_1\\operatorname{sign}(${name.tex})` }] : []), ...(pen.l2 > 0 ? [{ text: ` + λ₂·${name.text}`, tex: ` + \\lambda_2 ${name.tex}` }] : []));
+  const extraNum = p.penalty === undefined || pen === undefined ? same('') : cat(...(pen.l1 > 0 ? [` + ${nt.n(pen.l1)}·${Math.sign(p.value)}`] : []), ...(pen.l2 > 0 ? [' + ', nt.prod(nt.factor(pen.l2), nt.factor(p.value))] : []));
+  const lines: Line[] = [{ lhs, rhs: cat(symRhs, extraSym, tag) }];
   if (N === 1) {
-    lines.push({ lhs: same(''), rhs: cat('= ', factors(0), ' = ', nt.num(p.grad)) });
+    lines.push({ lhs: same(''), rhs: cat('= ', factors(0), extraNum, ' = ', nt.num(p.grad)) });
   } else {
     const sum = nt.sum(p.contributions.map((c) => nt.prod(nt.factor(c.delta), nt.factor(c.x))));
-    lines.push({ lhs: same(''), rhs: cat('= ', { text: `Σₙ δ${to}·${xSym.text}`, tex: `\\sum_n \\delta_{${to}}${xSym.tex}` }, ' = ', sum, ' = ', nt.num(p.grad)) });
+    lines.push({ lhs: same(''), rhs: cat('= ', { text: `Σₙ δ${to}·${xSym.text}`, tex: `\\sum_n \\delta_{${to}}${xSym.tex}` }, extraSym, ' = ', sum, extraNum, ' = ', nt.num(p.grad)) });
   }
   out.push({ kind: 'math', lines });
   if (N === 1 && ly.deltaRule === 'hidden' && next !== undefined && p.from !== null) {
@@ -163,7 +187,7 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
       };
     });
     const products = s0.paths!.map((q) => q.delta * q.w * s0.dadz! * p.contributions[0]!.x);
-    pathLines.push({ lhs: { text: 'Σ', tex: '\\textstyle\\sum' }, rhs: cat(nt.sum(products.map((v) => nt.factor(v))), ' = ', nt.num(p.grad)) });
+    pathLines.push({ lhs: { text: 'Σ', tex: '\\textstyle\\sum' }, rhs: cat(nt.sum(products.map((v) => nt.factor(v))), extraNum, ' = ', nt.num(p.grad)) });
     out.push({ kind: 'math', lines: pathLines });
   }
 }
@@ -205,8 +229,9 @@ export function checkBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]):
   out.push({ kind: 'heading', level: 2, text: tr('secChecks') });
   const c = ledger.checks;
   // NOTE: "differs by at most 0" reads oddly: an exact agreement is said as such.
-  const check = (key: 'checkGrad' | 'checkPaths' | 'checkSymbolic', d: number): Block => ({ kind: 'para', text: d === 0 ? tr(`${key}Exact`) : tr(key, { d: nt.n(d) }) });
+  const check = (key: 'checkGrad' | 'checkPaths' | 'checkSymbolic' | 'checkSteps', d: number): Block => ({ kind: 'para', text: d === 0 ? tr(`${key}Exact`) : tr(key, { d: nt.n(d) }) });
   out.push(check('checkGrad', c.chain));
   if (ledger.layers.length > 1) out.push(check('checkPaths', c.paths));
   out.push(check('checkSymbolic', c.symbolic));
+  if (c.steps !== undefined) out.push(check('checkSteps', c.steps));
 }

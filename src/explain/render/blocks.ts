@@ -1,7 +1,9 @@
+import { PENALTY_TABLE } from '../../functions/penalties.js';
 import { LOSS_TABLE } from '../../nn/losses.js';
 import { message, type Lang, type MessageKey } from '../locales/index.js';
-import type { Ledger, SymbolicActivation, SymbolicLoss } from '../types.js';
+import type { Ledger, LedgerLayer, SymbolicActivation, SymbolicLoss } from '../types.js';
 import { backwardBlocks, checkBlocks, paramLabel, updateBlocks } from './blocks-backward.js';
+import { outputSymbol, stepBlocks } from './blocks-steps.js';
 import { cat, Notation, same, type Block, type Math2 } from './notation.js';
 
 /** Options shared by the renderers. */
@@ -70,6 +72,10 @@ function header(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
     else parts.push(tr('nodesHidden', { layer: l, range }));
   });
   out.push({ kind: 'para', text: tr('nodes', { parts: parts.join(' · ') }) });
+  if (ledger.steps.some((st) => st.kind !== 'dense')) {
+    const list = ledger.steps.map((st) => (st.kind === 'dense' ? `${tr('kind_dense')} ${st.layer}` : st.kind === 'activation' ? st.activation : tr(`kind_${st.kind}`))).join(' → ');
+    out.push({ kind: 'para', text: tr('layersList', { list, mode: tr(ledger.steps.some((st) => (st.kind === 'dropout' && st.mask !== null) || ((st.kind === 'batch_norm') && st.batchStatistics)) ? 'modeTrain' : 'modeEval') }) });
+  }
   const L = net.sizes.length - 1;
   if (net.naming === 'notebook') {
     const from = ledger.nodes.find((n) => n.layer === L - 1)!.id;
@@ -84,27 +90,34 @@ function header(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
 function forward(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   out.push({ kind: 'heading', level: 2, text: tr('secForward') });
   out.push({ kind: 'para', text: tr('forwardIntro') });
+  for (const step of ledger.steps) {
+    if (step.kind === 'dense') denseForward(ledger, ledger.layers[step.layer - 1]!, step.index, tr, nt, out);
+    else stepBlocks(step, 'forward', { ledger, tr, nt, out });
+  }
+}
+
+function denseForward(ledger: Ledger, ly: LedgerLayer, index: number, tr: Tr, nt: Notation, out: Block[]): void {
   const N = ledger.network.batch;
-  for (const ly of ledger.layers) {
-    out.push({ kind: 'heading', level: 3, text: tr('layerHeading', { layer: ly.layer, role: tr(ly.role === 'hidden' ? 'roleHidden' : 'roleOutput'), act: ly.activation }) });
-    for (let n = 0; n < N; n++) {
-      if (N > 1) out.push({ kind: 'para', text: tr('sample', { n: n + 1 }) });
-      const lines: { lhs: Math2; rhs: Math2 }[] = [];
-      for (const nr of ly.neurons) {
-        const s = nr.samples[n]!;
-        const terms = s.terms.map((tm) => nt.prod(nt.factor(tm.w), nt.factor(tm.x)));
-        lines.push({ lhs: nt.z(nr.node), rhs: cat(nt.sum([...terms, nt.factor(s.b)]), ' = ', nt.num(s.z)) });
-      }
-      for (const nr of ly.neurons) {
-        const s = nr.samples[n]!;
-        const rhs =
-          ly.activation === 'softmax'
-            ? cat({ text: `e^z${nr.node} / Σ e^z`, tex: `\\frac{e^{z_{${nr.node}}}}{\\sum_k e^{z_k}}` }, ' = ', nt.num(s.a))
-            : cat(nt.f(ly.activation, nt.z(nr.node)), ' = ', nt.f(ly.activation, nt.num(s.z)), ' = ', nt.num(s.a));
-        lines.push({ lhs: nt.value(nr.node), rhs });
-      }
-      out.push({ kind: 'math', lines });
+  out.push({ kind: 'heading', level: 3, text: tr('layerHeading', { layer: ly.layer, role: tr(ly.role === 'hidden' ? 'roleHidden' : 'roleOutput'), act: ly.activation }) });
+  // NOTE: a linear dense layer followed by a normalisation passes its z on: no a = z lines.
+  const passesZ = ly.activation === 'linear' && ly.deltaRule === 'next';
+  for (let n = 0; n < N; n++) {
+    if (N > 1) out.push({ kind: 'para', text: tr('sample', { n: n + 1 }) });
+    const lines: { lhs: Math2; rhs: Math2 }[] = [];
+    for (const nr of ly.neurons) {
+      const s = nr.samples[n]!;
+      const terms = s.terms.map((tm) => nt.prod(nt.factor(tm.w), nt.factor(tm.x)));
+      lines.push({ lhs: nt.z(nr.node), rhs: cat(nt.sum([...terms, nt.factor(s.b)]), ' = ', nt.num(s.z)) });
     }
+    for (const nr of passesZ ? [] : ly.neurons) {
+      const s = nr.samples[n]!;
+      const rhs =
+        ly.activation === 'softmax'
+          ? cat({ text: `e^z${nr.node} / Σ e^z`, tex: `\\frac{e^{z_{${nr.node}}}}{\\sum_k e^{z_k}}` }, ' = ', nt.num(s.a))
+          : cat(nt.f(ly.activation, nt.z(nr.node)), ' = ', nt.f(ly.activation, nt.num(s.z)), ' = ', nt.num(s.a));
+      lines.push({ lhs: outputSymbol(ledger, index, nr.node, nt), rhs });
+    }
+    out.push({ kind: 'math', lines });
   }
 }
 
@@ -134,13 +147,27 @@ function cost(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
     bce: { def: { text: '−(1/M)·Σ[t·ln y + (1 − t)·ln(1 − y)]', tex: '-\\tfrac1M\\sum\\bigl[t\\ln y+(1-t)\\ln(1-y)\\bigr]' }, front: { text: `−(1/${M})·`, tex: `-\\tfrac{1}{${M}}` } },
   };
   const fm = formula[net.loss]!;
+  const p = ledger.penalty;
+  const lossValue = p === undefined ? ledger.cost.value : p.loss;
+  const E = p === undefined ? same('E') : { text: 'E_loss', tex: 'E_{\\text{loss}}' };
   out.push({
     kind: 'math',
     lines: [
-      { lhs: same('E'), rhs: fm.def },
-      { lhs: same(''), rhs: cat('= ', fm.front, { text: `(${inner.text})`, tex: `\\left(${inner.tex}\\right)` }, ' = ', nt.num(ledger.cost.value)) },
+      { lhs: E, rhs: fm.def },
+      { lhs: same(''), rhs: cat('= ', fm.front, { text: `(${inner.text})`, tex: `\\left(${inner.tex}\\right)` }, ' = ', nt.num(lossValue)) },
     ],
   });
+  if (p !== undefined) {
+    out.push({ kind: 'para', text: tr('costPenalty', { l1: nt.n(p.l1), l2: nt.n(p.l2) }) });
+    const terms = [...(p.l1 > 0 ? [{ sym: PENALTY_TABLE.l1.formula, num: `${nt.n(p.l1)}·${nt.n(p.sumAbs)}` }] : []), ...(p.l2 > 0 ? [{ sym: PENALTY_TABLE.l2.formula, num: `(${nt.n(p.l2)}/2)·${nt.n(2 * p.halfSumSquares)}` }] : [])];
+    out.push({
+      kind: 'math',
+      lines: [
+        { lhs: { text: 'E_penalty', tex: 'E_{\\text{penalty}}' }, rhs: cat(nt.sum(terms.map((x) => x.sym)), ' = ', terms.map((x) => x.num).join(' + '), ' = ', nt.num(p.value)) },
+        { lhs: same('E'), rhs: cat({ text: 'E_loss + E_penalty', tex: 'E_{\\text{loss}} + E_{\\text{penalty}}' }, ' = ', nt.num(p.loss), ' + ', nt.num(p.value), ' = ', nt.num(ledger.cost.value)) },
+      ],
+    });
+  }
   if (N > 1) out.push({ kind: 'para', text: tr('costPerSample', { list: ledger.cost.perSample.map((v) => nt.n(v)).join(' + ') }) });
 }
 

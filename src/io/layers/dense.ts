@@ -14,6 +14,7 @@ import type { LayerCodec } from './types.js';
  */
 export const denseCodec: LayerCodec<Dense> = {
   keys: ['activation', 'weights', 'bias', 'inputs', 'units', 'init'],
+  parameterFields: { weight: 'weights', bias: 'bias' },
 
   declared(json) {
     const { inputs, units } = json;
@@ -56,6 +57,10 @@ export const denseCodec: LayerCodec<Dense> = {
 
   write(layer) {
     return { type: 'dense', activation: layer.activation, weights: layer.weight.to2D(), bias: layer.bias.to1D() };
+  },
+
+  specEntry(layer) {
+    return { type: 'activation', activation: layer.activation };
   },
 
   torch(layer) {

@@ -1,6 +1,10 @@
 import type { LayerKindName, LayerOfKind } from '../../nn/layer-kinds.js';
 import type { Layer } from '../../nn/layer.js';
+import { activationCodec } from './activation.js';
+import { batchNormCodec } from './batch-norm.js';
 import { denseCodec } from './dense.js';
+import { dropoutCodec } from './dropout.js';
+import { layerNormCodec } from './layer-norm.js';
 import type { LayerCodec } from './types.js';
 
 /**
@@ -9,6 +13,10 @@ import type { LayerCodec } from './types.js';
  */
 export const LAYER_CODECS: { readonly [K in LayerKindName]: LayerCodec<LayerOfKind<K>> } = {
   dense: denseCodec,
+  activation: activationCodec,
+  batch_norm: batchNormCodec,
+  layer_norm: layerNormCodec,
+  dropout: dropoutCodec,
 };
 
 /** Every kind's name, as the model file's `"type"` accepts it. */

@@ -27,6 +27,8 @@ export interface TorchModule {
   /** The module as Python, e.g. `nn.Linear(3, 2)`, `nn.Sigmoid()`. */
   readonly module: string;
   readonly tensors: readonly (readonly [string, Tensor])[];
+  /** Local names of the tensors PyTorch keeps as int64 (batch norm's `num_batches_tracked`). */
+  readonly integers?: readonly string[];
 }
 
 /** An ONNX constant tensor (weights, or a shared scalar). */
@@ -53,6 +55,11 @@ export interface LayerCodec<L extends Layer> {
   /** The keys the kind's JSON entry may hold besides `"type"`, for "unknown field" messages. */
   readonly keys: readonly string[];
   /**
+   * The entry's field holding each parameter, by the parameter's state-dict name (a dense layer's
+   * `weight` is written as `"weights"`): how `grad --json` names each layer's gradients.
+   */
+  readonly parameterFields: Readonly<Record<string, string>>;
+  /**
    * The parameters an entry declares and its size in words (`1000×1000`), counted before anything
    * is allocated so that an absurd file is refused first; null when it cannot tell yet.
    */
@@ -66,6 +73,12 @@ export interface LayerCodec<L extends Layer> {
   read(json: Readonly<Record<string, unknown>>, ctx: LayerReadContext): L;
   /** The entry of the layer (weights written out in full). */
   write(layer: L): Record<string, unknown> & { type: string };
+  /**
+   * The layer as a token of a model spec (src/io/state-dict.ts): its entry without tensors, with only
+   * the settings that differ from PyTorch's defaults — `{ type: 'activation', activation }` for a
+   * dense layer or an activation layer (the tensors tell them apart), `{ type: 'dropout', p }`, ….
+   */
+  specEntry(layer: L): Record<string, unknown> & { type: string };
   /** The PyTorch modules the layer becomes in an `nn.Sequential`, in order. */
   torch(layer: L): TorchModule[];
   /** How many PyTorch modules an entry (weights not needed) spans: what `torch` would give. */
