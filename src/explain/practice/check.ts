@@ -21,7 +21,8 @@ export function checkAnswer(ledger: Ledger, name: string, ask: Ask, answer: numb
   const trimmed = name.trim();
   const plain = /^b(w\d+(_\d+)?|b\d+)$/.test(trimmed) ? trimmed.slice(1) : trimmed;
   const sel = parseParamName(plain, ledger.network.sizes);
-  const ids = ledger.params.filter((p) => selects(sel, p.kind, p.layer, p.row, p.col)).map((p) => p.id);
+  // NOTE: a weight or bias name selects dense parameters only (a norm layer's γ and β have names of their own).
+  const ids = ledger.params.filter((p) => (p.kind === 'weight' || p.kind === 'bias') && selects(sel, p.kind, p.layer, p.row, p.col)).map((p) => p.id);
   const all = ids.map((param) => diagnose(ledger, { param, ask }, answer, tolerance));
   const rank = (d: Diagnosis): number => (d.verdict === 'right' ? 0 : d.verdict === 'mistake' ? 1 + Math.abs(answer - d.mistake!.value) / Math.max(Math.abs(d.mistake!.value), 1e-12) : 3);
   return all.reduce((best, d) => (rank(d) < rank(best) ? d : best));
