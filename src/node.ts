@@ -9,6 +9,7 @@ import { writeFileAtomic } from './io/atomic-write.node.js';
 import { readFileChecked } from './io/read-checked.node.js';
 import { fileChunks } from './data/files.node.js';
 import type { CliIo } from './cli/io.js';
+import { stdinLines } from './cli/line-input.node.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
 import type { LossName } from './nn/losses.js';
 import type { Sequential } from './nn/sequential.js';
@@ -71,5 +72,6 @@ export function nodeIo(): CliIo {
     columns: process.stdout.columns ?? 80,
     env: process.env,
     now: () => performance.now(),
+    openLines: stdinLines,
   };
 }

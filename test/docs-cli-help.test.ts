@@ -67,7 +67,7 @@ test('every --help example works when pasted (train, eval and predict: in test/c
   const cwd = process.cwd();
   process.chdir(work);
   try {
-    const order = ['demo', 'grad', 'explain', 'export', 'import', 'health'];
+    const order = ['demo', 'grad', 'explain', 'practice', 'check', 'export', 'import', 'health'];
     assert.deepEqual([...order, 'train', 'eval', 'predict', 'playground'].sort(), COMMANDS.map((c) => c.name).sort(), 'a new command: add it to this order');
     for (const name of order) {
       for (const example of COMMANDS.find((c) => c.name === name)!.examples) {

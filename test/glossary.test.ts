@@ -25,7 +25,8 @@ function glossary(): { idea: string; use: string; avoid: string[] }[] {
 function koreanSources(): string[] {
   const cliLocales = readdirSync(join(root, 'src/cli/locales')).filter((f) => f.endsWith('-ko.ts')).map((f) => `src/cli/locales/${f}`);
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
-  return ['README.ko.md', ...docs, 'src/explain/locales/ko.ts', 'src/train/health/locales/ko.ts', ...cliLocales, 'web/src/i18n.ts', 'web/src/health-i18n.ts', 'web/index.html', 'src/display/locales/ko.ts', 'notebooks/seed-ko.ipynb'];
+  const ledgerLocales = readdirSync(join(root, 'src/explain/locales')).filter((f) => /(^|-)ko\.ts$/.test(f)).map((f) => `src/explain/locales/${f}`);
+  return ['README.ko.md', ...docs, ...ledgerLocales, ...cliLocales, 'src/train/health/locales/ko.ts', 'web/src/i18n.ts', 'web/src/health-i18n.ts', 'web/index.html', 'web/src/practice/i18n.ts', 'web/practice.html', 'src/display/locales/ko.ts', 'notebooks/seed-ko.ipynb'];
 }
 
 test('the glossary names one Korean word per idea, and the variants it replaces', () => {

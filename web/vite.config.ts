@@ -85,6 +85,8 @@ export default defineConfig({
   build: {
     outDir: here('../dist/web'),
     emptyOutDir: true,
+    // NOTE: two pages: the playground, and its practice page (exercises graded by the library).
+    rollupOptions: { input: { main: here('index.html'), practice: here('practice.html') } },
     target: 'es2022',
     reportCompressedSize: false,
     chunkSizeWarningLimit: 2000,

@@ -28,4 +28,13 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds since some fixed point (for rates and ETAs). */
   now(): number;
+  /** Lines typed by the user, for an interactive command (`practice`); absent where nobody can type. */
+  openLines?(): LineInput;
+}
+
+/** The lines a user types, one at a time; the command closes it when done. */
+export interface LineInput {
+  /** Shows `prompt` and resolves to the next line, or null at the end of input (Ctrl-D, Ctrl-C). */
+  read(prompt: string): Promise<string | null>;
+  close(): void;
 }

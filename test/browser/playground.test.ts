@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { formatNumber, HIDDEN_ACTIVATIONS, LOSSES, modelLoss, parseModelFile, seedNetwork, SGD, tensor } from '../../src/index.js';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
 import { seedExpected } from '../helpers/seed.js';
+import { axeSerious } from './axe.js';
 import { ensureWebBuilt, root, webDist } from './build.js';
 import { importWeb } from './web-module.js';
 
@@ -85,16 +86,6 @@ const cutMenus = (page: Page): Promise<string[]> => page.evaluate(() => {
   return cut;
 });
 const weightsOf = (page: Page): Promise<Weights> => page.evaluate(() => (window as unknown as { playground: { state: { weights: Weights } } }).playground.state.weights);
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.where.join(', ')}`);
-}
 
 before(async () => {
   ensureWebBuilt();

@@ -72,6 +72,8 @@ $<HTMLInputElement>('speed').addEventListener('input', (e) => {
 });
 $('lang-en').addEventListener('click', () => app.setLang('en'));
 $('lang-ko').addEventListener('click', () => app.setLang('ko'));
+// The practice page (web/practice.html) opens in the page's language.
+$('practice-link').addEventListener('click', (e) => void ((e.currentTarget as HTMLAnchorElement).href = `practice.html#lang=${app.state.settings.lang}`));
 
 /** Binds a control to a setting: `read` turns the control's text into the setting (null = ignore). */
 function bind<K extends keyof Settings>(id: string, key: K, read: (v: string) => Settings[K] | null, event = 'change'): void {

@@ -9,6 +9,8 @@ import { healthCommand } from './health.js';
 import { importCommand } from './import.js';
 import { playground } from './playground.js';
 import { train } from './train.js';
+import { practice } from './practice.js';
+import { check } from './check.js';
 
 /** Every command, in the order `backprop --help` lists them. Add a command with one line here. */
-export const COMMANDS: readonly Command[] = [demo, grad, train, evalCommand, healthCommand, predict, exportCommand, importCommand, explainCommand, playground];
+export const COMMANDS: readonly Command[] = [demo, grad, train, evalCommand, healthCommand, predict, exportCommand, importCommand, explainCommand, practice, check, playground];

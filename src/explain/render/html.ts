@@ -25,8 +25,21 @@ export interface HtmlRenderOptions extends RenderOptions {
  * ```
  */
 export function renderHtml(ledger: Ledger, options: HtmlRenderOptions = {}): string {
-  const lang = options.lang ?? 'en';
-  const body = ledgerBlocks(ledger, options).map((b) => block(b, options.tex)).join('\n');
+  return renderBlocksHtml(ledgerBlocks(ledger, options), options);
+}
+
+/**
+ * Blocks (of a ledger, an exercise, a feedback) as an escaped HTML fragment in the classes of
+ * {@link renderHtml}.
+ *
+ * @example
+ * ```ts
+ * renderBlocksHtml([{ kind: 'para', text: 'δ6 = 0.043199327' }], { lang: 'en' });   // '<div class="bp-ledger" lang="en">\n<p>δ6 = 0.043199327</p>\n</div>\n'
+ * ```
+ */
+export function renderBlocksHtml(blocks: readonly Block[], options: { lang?: string; tex?: (latex: string) => string } = {}): string {
+  const lang = escapeHtml(options.lang ?? 'en');
+  const body = blocks.map((b) => block(b, options.tex)).join('\n');
   return `<div class="bp-ledger" lang="${lang}">\n${body}\n</div>\n`;
 }
 

@@ -18,10 +18,23 @@ export interface TextRenderOptions extends RenderOptions {
  * ```
  */
 export function renderText(ledger: Ledger, options: TextRenderOptions = {}): string {
+  return renderBlocksText(ledgerBlocks(ledger, options), options);
+}
+
+/**
+ * Blocks (of a ledger, an exercise, a feedback) laid out as terminal text, as {@link renderText}
+ * lays out the ledger's.
+ *
+ * @example
+ * ```ts
+ * renderBlocksText([{ kind: 'para', text: 'δ6 = 0.043199327' }]);   // 'δ6 = 0.043199327\n'
+ * ```
+ */
+export function renderBlocksText(blocks: readonly Block[], options: { color?: boolean } = {}): string {
   const color = options.color ?? false;
   const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
-  for (const b of ledgerBlocks(ledger, options)) out.push(...layout(b, paint));
+  for (const b of blocks) out.push(...layout(b, paint));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 
