@@ -4,17 +4,23 @@ import { Dense } from '../nn/dense.js';
 import { INITIALIZERS, type InitializerName } from '../nn/init.js';
 import { checkLoss, LOSSES, type LossName } from '../nn/losses.js';
 import { Sequential } from '../nn/sequential.js';
+import { INLINE_PARAMETERS, MAX_LAYERS, MAX_PARAMETERS } from '../nn/size.js';
 import type { DType } from '../tensor/dtype.js';
 import { Rng } from '../tensor/rng.js';
 
-/** One dense layer in a model file: either its weights, or its sizes (then drawn from the seed). */
+/**
+ * One dense layer in a model file: either its weights, or its sizes (then drawn from the seed).
+ * In memory, a large model's weights may be typed arrays (flat, row-major, with `inputs` and
+ * `units` given): what {@link toModelFile} makes above INLINE_PARAMETERS parameters, and what a
+ * document's weights file holds (tensor-json.ts).
+ */
 export interface DenseLayerFile {
   type: 'dense';
   activation: ActivationName;
-  /** outputs × inputs. */
-  weights?: number[][];
+  /** outputs × inputs (or, typed, the same numbers flat and row-major). */
+  weights?: number[][] | Float64Array | Float32Array;
   /** one per output. */
-  bias?: number[];
+  bias?: number[] | Float64Array | Float32Array;
   /** Inputs per sample, when weights are not given. */
   inputs?: number;
   /** Neurons, when weights are not given. */
@@ -68,8 +74,7 @@ export interface LoadedModel {
   preprocessing?: PreprocessingFile;
 }
 
-/** Largest number of parameters a model file may declare (guards against absurd sizes). */
-export const MAX_PARAMETERS = 50_000_000;
+export { MAX_PARAMETERS } from '../nn/size.js';
 
 /**
  * Validates a parsed model file and builds the network. Every problem names its JSON path, e.g.
@@ -86,6 +91,9 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   };
   if (!isPlainObject(json)) return fail('(top level)', `expected a JSON object, got ${describe(json)}`);
   const known = ['format', 'version', 'dtype', 'loss', 'seed', 'layers', 'preprocessing'];
+  if (json.tensors !== undefined) {
+    fail('tensors', `this model keeps its weights in ${describe(isPlainObject(json.tensors) ? json.tensors.file : json.tensors)} beside its JSON file; read it with loadModel(path) (backprop/node) or the CLI, which read both`);
+  }
   for (const key of Object.keys(json)) {
     if (!known.includes(key)) fail(key, `unknown field; expected one of ${known.join(', ')}${suggest(key, known)}`);
   }
@@ -107,7 +115,7 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   }
   if (!Array.isArray(json.layers) || json.layers.length === 0) fail('layers', `expected a non-empty array of layers, got ${describe(json.layers)}`);
   const layersJson = json.layers as unknown[];
-  if (layersJson.length > 1000) fail('layers', `expected at most 1000 layers, got ${layersJson.length}`);
+  if (layersJson.length > MAX_LAYERS) fail('layers', `expected at most ${MAX_LAYERS} layers, got ${layersJson.length}`);
   // NOTE: a first pass adds up the declared sizes so that nothing is allocated for a model that is
   // refused as too large by a later layer.
   let declared = 0;
@@ -136,7 +144,17 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
     const act = checkActivation(activation, at);
     if (act === 'softmax' && i !== layersJson.length - 1) fail(`${at}.activation`, 'softmax is only supported on the last layer');
     let dense: Dense;
-    if (layer.weights !== undefined || layer.bias !== undefined) {
+    if (ArrayBuffer.isView(layer.weights)) {
+      if (layer.init !== undefined) fail(`${at}.init`, 'a layer with weights has no initializer');
+      const inputs = checkSize(layer.inputs, `${at}.inputs`, fail);
+      const units = checkSize(layer.units, `${at}.units`, fail);
+      if (previousUnits !== null && inputs !== previousUnits) fail(`${at}.inputs`, `expected ${previousUnits} (the units of layers[${i - 1}]), got ${inputs}`);
+      total += inputs * units + units;
+      if (total > MAX_PARAMETERS) fail(at, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${inputs}×${units})`);
+      const w = checkFlat(layer.weights, `${at}.weights`, inputs * units, fail);
+      const b = ArrayBuffer.isView(layer.bias) ? checkFlat(layer.bias, `${at}.bias`, units, fail) : Float64Array.from(checkVector(layer.bias, `${at}.bias`, units, fail));
+      dense = Dense.fromArrays(w, b, inputs, units, act, dtype as DType);
+    } else if (layer.weights !== undefined || layer.bias !== undefined) {
       if (layer.inputs !== undefined || layer.units !== undefined || layer.init !== undefined) {
         fail(at, 'give either "weights" and "bias", or "inputs" and "units" (with an optional "init"), not both');
       }
@@ -181,17 +199,19 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
  * ```
  */
 export function toModelFile(model: Sequential, loss: LossName, preprocessing?: PreprocessingFile): ModelFile {
+  // NOTE: nested number arrays of a 50M-parameter model would take gigabytes of heap and pass
+  // V8's longest string as JSON; above INLINE_PARAMETERS the weights stay typed (a weights file).
+  const typed = model.parameterCount() > INLINE_PARAMETERS;
   const file: ModelFile = {
     format: 'backprop-model',
     version: 1,
     dtype: model.dtype,
     loss,
-    layers: model.layers.map((layer) => ({
-      type: 'dense' as const,
-      activation: layer.activation,
-      weights: layer.weight.to2D(),
-      bias: layer.bias.to1D(),
-    })),
+    layers: model.layers.map((layer) =>
+      typed
+        ? { type: 'dense' as const, activation: layer.activation, inputs: layer.inputs, units: layer.units, weights: layer.weight.data.slice(), bias: layer.bias.data.slice() }
+        : { type: 'dense' as const, activation: layer.activation, weights: layer.weight.to2D(), bias: layer.bias.to1D() },
+    ),
   };
   if (preprocessing !== undefined) file.preprocessing = preprocessing;
   return file;
@@ -240,6 +260,13 @@ function checkMatrix(value: unknown, path: string, expectedCols: number | null, 
     }),
   );
   return value as number[][];
+}
+
+function checkFlat(value: unknown, path: string, length: number, fail: Fail): Float64Array | Float32Array {
+  if (!(value instanceof Float64Array || value instanceof Float32Array)) return fail(path, `expected float64 or float32 numbers, got ${describe(value)}`);
+  if (value.length !== length) return fail(path, `expected ${length} numbers, got ${value.length}`);
+  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i]!)) fail(`${path}[${i}]`, `expected a finite number, got ${value[i]}`);
+  return value;
 }
 
 function checkVector(value: unknown, path: string, length: number, fail: Fail): number[] {

@@ -146,6 +146,19 @@ export function denseParameters(model: ModelFile): DenseParameters[] {
     if (!(ACTIVATIONS as readonly unknown[]).includes(activation)) {
       throw new BackpropError('model-file', `${where}.activation: expected one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
     }
+    if (weights instanceof Float64Array || weights instanceof Float32Array) {
+      // A large model's weights, flat and row-major (toModelFile above INLINE_PARAMETERS parameters).
+      const { inputs, units } = layer as { inputs?: unknown; units?: unknown };
+      if (!(Number.isInteger(inputs) && Number.isInteger(units) && weights.length === (inputs as number) * (units as number) && (inputs as number) > 0)) {
+        throw new BackpropError('model-file', `${where}.weights: expected inputs × units numbers with "inputs" and "units" given`);
+      }
+      if (!(bias instanceof Float64Array || bias instanceof Float32Array || Array.isArray(bias)) || bias.length !== units) throw new BackpropError('model-file', `${where}.bias: expected ${String(units)} numbers`);
+      if (previous !== -1 && previous !== inputs) throw new BackpropError('model-file', `${where}.weights: expected ${previous} columns (the previous layer's units), got ${String(inputs)}`);
+      previous = units as number;
+      const w = Float64Array.from(weights, (v, k) => checkNumber(v, `${where}.weights[${k}]`));
+      const b = Float64Array.from(bias as ArrayLike<unknown>, (v, o) => checkNumber(v, `${where}.bias[${o}]`));
+      return { activation: activation as ActivationName, inputs: inputs as number, units: units as number, weights: w, bias: b };
+    }
     if (!Array.isArray(weights) || !Array.isArray(bias)) {
       throw new BackpropError('model-file', `${where}: expected weights and bias to export (initialise the model first)`);
     }

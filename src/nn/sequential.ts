@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { checkNetworkSize } from './size.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
@@ -46,6 +47,8 @@ export class Sequential extends Module {
     options: { activation?: ActivationName; output?: ActivationName; init?: InitializerName; rng: Rng; dtype?: DType },
   ): Sequential {
     if (sizes.length < 2) throw new BackpropError('value', `Sequential.mlp: expected at least 2 sizes (inputs and outputs), got ${JSON.stringify(sizes)}`);
+    // NOTE: before any allocation: a 100000-100000 layer would otherwise end in "Invalid typed array length".
+    checkNetworkSize(sizes, 'Sequential.mlp: the network');
     const hidden = options.activation ?? 'relu';
     const layers: Dense[] = [];
     for (let i = 1; i < sizes.length; i++) {

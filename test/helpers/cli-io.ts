@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BackpropError } from '../../src/errors.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { outputBytes } from '../../src/cli/output.js';
 
 export interface MemoryIo extends CliIo {
   out: string;
@@ -28,7 +29,7 @@ export function memoryIo(options: { isTTY?: boolean; files?: Record<string, stri
       }
     },
     readBytes: (p) => new TextEncoder().encode(io.readText(p)),
-    writeAtomic: (p, d) => void io.files.set(p, typeof d === 'string' ? d : new TextDecoder().decode(d)),
+    writeAtomic: (p, d) => void io.files.set(p, typeof d === 'string' ? d : new TextDecoder().decode(outputBytes(d))),
     exists: (p) => io.files.has(p) || existsSync(p),
     isTTY: options.isTTY ?? false,
     columns: 100,
