@@ -3,7 +3,9 @@ import { noGrad } from '../../autograd/node.js';
 import { parseCsvRecords, csvNumber } from '../../data/csv.js';
 import { scalerFromJSON } from '../../data/scale.js';
 import type { PreprocessingFile } from '../../io/model-file.js';
+import { argmax } from '../../tensor/extent.js';
 import { formatNumber } from '../../tensor/format.js';
+import { jsonLine, shown } from '../escape.js';
 import { tensor } from '../../tensor/create.js';
 import type { Command } from '../command.js';
 import { loadModelArg, readMatrixArg } from '../inputs.js';
@@ -39,12 +41,12 @@ export const predict: Command = {
     const act = model.layers[model.layers.length - 1]!.activation;
     const classes = classify(outputs, act, pre?.classNames);
     if (args.flags.json === true) {
-      io.stdout(JSON.stringify({ outputs, ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');
+      io.stdout(jsonLine({ outputs, ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');
       return 0;
     }
     outputs.forEach((r, i) => {
       const c = classes?.[i];
-      io.stdout(`${String(i).padStart(String(rows.length - 1).length)}  [${r.map((v) => formatNumber(v, 6)).join(', ')}]${c ? `  → ${c.name}${c.confidence !== undefined ? ` (${(100 * c.confidence).toFixed(1)} %)` : ''}` : ''}\n`);
+      io.stdout(`${String(i).padStart(String(rows.length - 1).length)}  [${r.map((v) => formatNumber(v, 6)).join(', ')}]${c ? `  → ${shown(c.name)}${c.confidence !== undefined ? ` (${(100 * c.confidence).toFixed(1)} %)` : ''}` : ''}\n`);
     });
     return 0;
   },
@@ -55,7 +57,7 @@ function classify(outputs: number[][], act: string, names: readonly string[] | u
   const k = outputs[0]!.length;
   if (k > 1 && (act === 'softmax' || names?.length === k)) {
     return outputs.map((r) => {
-      const best = r.indexOf(Math.max(...r));
+      const best = argmax(r);
       return { name: names?.[best] ?? String(best), ...(act === 'softmax' && { confidence: r[best]! }) };
     });
   }
