@@ -51,7 +51,8 @@ test('in Chromium the WASM SIMD kernels load and agree with the TypeScript kerne
   assert.deepEqual(errors, []);
   assert.equal(r.info.wasm, true, 'the WebAssembly kernels loaded');
   assert.equal(r.info.simd, true);
-  assert.equal(r.info.sharedMemory, false, 'no cross-origin isolation here: a plain memory');
+  // NOTE: serveStatic sends COOP + COEP (the playground server's headers), so the page is cross-origin isolated.
+  assert.equal(r.info.sharedMemory, true, 'cross-origin isolated: the kernels get shared memory');
   assert.equal(r.info.threads, 1);
   assert.equal(r.products, 18);
   assert.equal(r.f64Mismatches, 0, 'float64 products bit-identical to the TypeScript kernel');

@@ -1,4 +1,4 @@
-import { modelLoss, noGrad, type Optimizer, type Sequential } from 'backprop';
+import { formatNumber, modelLoss, noGrad, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, writeWeights } from './net.js';
@@ -9,6 +9,7 @@ import { ledgerFor, loadExplain } from './explainer.js';
 import { runBackward, runForward, type Trace } from './trace.js';
 import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
+import { MAX_HISTORY, thinHistory } from './history.js';
 
 /** Where the hand-stepping is: what the last button did. */
 export type Phase = 'none' | 'forward' | 'backward' | 'updated' | 'playing';
@@ -342,6 +343,14 @@ export class App {
       this.stop();
       return;
     }
+    if (m.type === 'diverged') {
+      const lang = this.state.settings.lang;
+      const d = m.divergence;
+      const what = d.kind === 'non-finite' ? tr(lang, 'lossNonFinite', { v: String(d.loss) }) : tr(lang, 'lossGrew', { from: formatNumber(d.from, 4), to: formatNumber(d.to, 4) });
+      this.notice = tr(lang, 'diverged', { step: String(m.step), what, lr: String(this.state.settings.lr) });
+      this.stop();
+      return;
+    }
     const s = this.state;
     writeWeights(this.model, m.weights);
     s.weights = m.weights;
@@ -392,9 +401,10 @@ export class App {
   }
 }
 
-/** Keeps the loss curve under 600 points by dropping every other old point (the newest stays). */
+/** Keeps the loss curve under {@link MAX_HISTORY} points, in place (see {@link thinHistory}). */
 function thin(h: AppState['history']): void {
-  if (h.length <= 600) return;
-  const kept = h.filter((_, i) => i % 2 === 0 || i === h.length - 1);
-  h.splice(0, h.length, ...kept);
+  if (h.length <= MAX_HISTORY) return;
+  const kept = thinHistory(h);
+  h.length = 0;
+  for (const p of kept) h.push(p);
 }

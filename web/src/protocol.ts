@@ -1,4 +1,4 @@
-import type { OptimizerState } from 'backprop';
+import type { Divergence, OptimizerState } from 'backprop';
 import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
 
 /** Everything the worker needs to continue training exactly where the page is. */
@@ -23,4 +23,5 @@ export type ToWorker =
 /** Worker → page: weights, optimizer state and losses after a chunk of steps. */
 export type FromWorker =
   | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; point: HistoryPoint }
+  | { type: 'diverged'; step: number; divergence: Divergence }
   | { type: 'error'; message: string };

@@ -1,11 +1,13 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import type { Optimizer, Sequential } from 'backprop';
+import { DivergenceCheck, type Divergence, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { Settings } from './state.js';
 
 interface Run {
+  /** Stops Play when the loss turns non-finite or grows by orders of magnitude (the page keeps its last good report). */
+  check: DivergenceCheck;
   model: Sequential;
   opt: Optimizer;
   data: PlayData;
@@ -36,7 +38,9 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       const { settings, csv, weights, optimizer, step } = m.job;
       const data = buildData(settings, csv);
       const model = buildModel(settings, data, weights);
-      run = { model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
+      const check = new DivergenceCheck();
+      check.start(evaluate(model, data).train);
+      run = { check, model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
       setTimeout(chunk, 0);
     } else if (m.type === 'ack') {
       if (run !== null && run.awaitingAck) {
@@ -67,12 +71,15 @@ function chunk(): void {
   try {
     const t0 = performance.now();
     while (r.sincePost < r.speed && performance.now() - t0 < 30) {
-      trainStep(r.model, r.opt, r.data, r.settings, r.step);
+      const E = trainStep(r.model, r.opt, r.data, r.settings, r.step);
       r.step++;
       r.sincePost++;
+      if (!Number.isFinite(E)) return diverged(r, { kind: 'non-finite', loss: E });
     }
     if (!r.awaitingAck && r.sincePost > 0 && (r.sincePost >= r.speed || performance.now() - r.lastPost > 50)) {
       const { train, test } = evaluate(r.model, r.data);
+      const d = r.check.check(train);
+      if (d !== null) return diverged(r, d);
       post({ type: 'progress', weights: readWeights(r.model), optimizer: r.opt.stateDict(), step: r.step, point: { step: r.step, train, test } });
       r.awaitingAck = true;
       r.sincePost = 0;
@@ -84,4 +91,10 @@ function chunk(): void {
     r.running = false;
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/** Ends the run: the page stops Play, keeps its last (good) report and says why. */
+function diverged(r: Run, divergence: Divergence): void {
+  r.running = false;
+  post({ type: 'diverged', step: r.step, divergence });
 }
