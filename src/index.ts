@@ -31,6 +31,7 @@ export { erf } from './kernels/erf.js';
 export { Module } from './nn/module.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
 export { Sequential } from './nn/sequential.js';
+export { MAX_PARAMETERS, MAX_LAYERS, INLINE_PARAMETERS, parameterCount, checkNetworkSize, trainingBytes, type TrainingFootprint } from './nn/size.js';
 export { ACTIVATIONS, ACTIVATION_FORMULAS, activate, type ActivationName } from './nn/activations.js';
 export { INITIALIZERS, initialize, type InitializerName } from './nn/init.js';
 export { LOSSES, LOSS_FORMULAS, lossOf, modelLoss, isFused, type LossName } from './nn/losses.js';
@@ -82,6 +83,7 @@ export {
 } from './train/schedules.js';
 export { clipGradNorm, gradNorm } from './train/clip.js';
 export { TrainingDivergedError, describeDiagnosis, type Diagnosis } from './train/diagnose.js';
+export { DivergenceCheck, divergenceCallback, describeDivergence, type Divergence, type DivergenceOptions } from './train/divergence.js';
 export { checkpointCallback, serializeCheckpoint, parseCheckpoint, CHECKPOINT_FILE, type CheckpointOptions } from './train/checkpoint.js';
 export { parseTrainingState, type TrainingState, type EarlyStoppingState } from './train/state.js';
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';

@@ -17,6 +17,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { BatchLogs, Callback, FitResult, TrainContext } from './callbacks.js';
 import { clipGradNorm, gradNorm } from './clip.js';
 import { allFinite, likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
+import { divergenceCallback, type DivergenceOptions } from './divergence.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { autogradEngine, type EngineFactory, type GradientEngine } from './engine.js';
 import { fusedEngine } from '../fused/engine.js';
@@ -64,6 +65,11 @@ export interface FitOptions {
   preprocessing?: PreprocessingFile;
   /** Free-form settings saved in checkpoints. */
   settings?: Record<string, unknown>;
+  /**
+   * Stop with {@link TrainingDivergedError} when an epoch's loss grows to `factor` (default 1000)
+   * times the loss before training (see divergence.ts); `false` turns the check off.
+   */
+  divergence?: false | DivergenceOptions;
 }
 
 /**
@@ -128,7 +134,9 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   }
   const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping === true ? {} : options.earlyStopping) : null;
   early?.resolveMonitor(hasValidation);
-  const callbacks: Callback[] = [...(early ? [early] : []), ...(options.callbacks ?? [])];
+  // NOTE: trainTD and inputMaxAbs are read when training begins, after they are set below.
+  const divergence = options.divergence === false ? [] : [divergenceCallback(() => evaluate(model, loss, trainTD).loss, () => ({ inputMaxAbs, clipped: options.clipNorm !== undefined }), options.divergence)];
+  const callbacks: Callback[] = [...(early ? [early] : []), ...divergence, ...(options.callbacks ?? [])];
   const history = new History();
   let baseLr = optimizer.lr;
   let startEpoch = 0;

@@ -1,3 +1,4 @@
+import { finiteExtent } from '../tensor/extent.js';
 import { formatNumber } from '../tensor/format.js';
 import { metricMode, type History, type MetricName } from './history.js';
 
@@ -77,9 +78,15 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   const pr = x0 + w - m.right;
   const pt = y0 + m.top;
   const pb = y0 + h - m.bottom;
-  const values = panel.metrics.flatMap((s) => history.series(s.name).filter(Number.isFinite));
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of panel.metrics) {
+    const e = finiteExtent(history.series(s.name));
+    if (e) {
+      lo = Math.min(lo, e.lo);
+      hi = Math.max(hi, e.hi);
+    }
+  }
   if (!(hi > lo)) {
     hi = (Number.isFinite(hi) ? hi : 0) + 0.5;
     lo = (Number.isFinite(lo) ? lo : 0) - 0.5;
@@ -117,7 +124,8 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
     legend.push(`<line x1="${pr - 110}" x2="${pr - 86}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     legend.push(`<text x="${pr - 80}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
-  parts.push(...legend, '</g>');
+  for (const l of legend) parts.push(l);
+  parts.push('</g>');
   return parts.join('\n');
 }
 

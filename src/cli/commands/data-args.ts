@@ -14,7 +14,7 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', value: 'DATA', help: `${DATA_NAMES.join('|')}|FILE.csv|FILE.json` },
   target: { type: 'string', value: 'COLUMN', help: 'CSV: the target column (required for CSV)' },
   features: { type: 'string', value: 'A,B,C', help: 'CSV: the feature columns (default: every other column)' },
-  size: { type: 'int', value: 'N', min: 2, help: 'synthetic sets: number of points (default 500)' },
+  size: { type: 'int', value: 'N', min: 2, max: 1_000_000, help: 'synthetic sets: number of points (default 500, at most 1,000,000)' },
   noise: { type: 'number', value: 'X', min: 0, help: 'synthetic sets: noise, 0 … 0.5 (default 0)' },
   validation: { type: 'number', value: 'F', min: 0, help: 'fraction of the rows held out for validation (default 0)' },
   test: { type: 'number', value: 'F', min: 0, help: 'fraction of the rows held out for testing (default 0; mnist has its fixed 2,000)' },

@@ -4,7 +4,9 @@ import { modelFileToOnnx } from '../../io/onnx.js';
 import type { SafetensorsDtype } from '../../io/safetensors.js';
 import { linearIndices, modelFileToSafetensors } from '../../io/state-dict.js';
 import type { Command } from '../command.js';
+import { shown } from '../escape.js';
 import { loadModelArg } from '../inputs.js';
+import { checkOutputs, messagesIo, writeTo } from '../output.js';
 
 /**
  * `backprop export MODEL.json --format safetensors|onnx --out FILE` — the model's weights for
@@ -41,10 +43,11 @@ export const exportCommand: Command = {
       throw new BackpropError('argument', 'export: --dtype applies to safetensors only; ONNX files are always float32');
     }
     if (format === 'safetensors' && f.opset !== undefined) throw new BackpropError('argument', 'export: --opset applies to --format onnx only');
-    if (String(f.out) === path) throw new BackpropError('argument', `export: --out ${path} would overwrite the model file itself; choose another name`);
+    const out = String(f.out);
+    if (out === path) throw new BackpropError('argument', `export: --out ${path} would overwrite the model file itself; choose another name`);
+    checkOutputs(io, 'export', [{ flag: 'out', path: out }], [path]);
     const { model, loss, preprocessing } = loadModelArg(path, io);
     const file = toModelFile(model, loss, preprocessing);
-    const out = String(f.out);
     let bytes: Uint8Array;
     let what: string;
     if (format === 'safetensors') {
@@ -56,10 +59,10 @@ export const exportCommand: Command = {
       bytes = modelFileToOnnx(file, f.opset === undefined ? {} : { opset: f.opset as number });
       what = 'ONNX, float32, input "input" [batch, ' + model.inputSize + '] → output "output" [batch, ' + model.outputSize + ']';
     }
-    io.writeAtomic(out, bytes);
-    io.stdout(`wrote ${out} (${what}; ${bytes.length} bytes)\n`);
+    writeTo(io, out, bytes);
+    messagesIo(io, out === '-').stdout(`wrote ${out === '-' ? 'standard output' : shown(out)} (${shown(what)}; ${bytes.length} bytes)\n`);
     if (preprocessing !== undefined) {
-      io.stderr(`note: ${path} carries preprocessing (scalers, names) that ${format} files do not hold; apply it to the inputs yourself\n`);
+      io.stderr(`note: ${shown(path)} carries preprocessing (scalers, names) that ${format} files do not hold; apply it to the inputs yourself\n`);
     }
     return 0;
   },

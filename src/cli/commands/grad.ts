@@ -4,7 +4,7 @@ import { noGrad } from '../../autograd/node.js';
 import { formatNumber } from '../../tensor/format.js';
 import { parseModelFile, toModelFile } from '../../io/model-file.js';
 import type { Command } from '../command.js';
-import { loadModelArg, matrixArg } from '../inputs.js';
+import { checkTargets, loadModelArg, matrixArg } from '../inputs.js';
 import { LOSSES } from '../../nn/losses.js';
 import { table } from '../table.js';
 
@@ -35,6 +35,7 @@ export const grad: Command = {
     const x = matrixArg(String(args.flags.input), io, '--input', dtype, model.inputSize);
     const t = matrixArg(String(args.flags.target), io, '--target', dtype, model.outputSize);
     if (x.shape[0] !== t.shape[0]) throw new BackpropError('argument', `grad: --input has ${x.shape[0]} rows but --target has ${t.shape[0]}`);
+    checkTargets(model, loss, x, t, '--target');
     const E = modelLoss(model, loss, x, t);
     E.backward();
     const output = noGrad(() => model.forward(x)).to2D();

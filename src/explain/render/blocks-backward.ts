@@ -1,3 +1,4 @@
+import { maxOf } from '../../tensor/extent.js';
 import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
 import type { Tr } from './blocks.js';
 import { cat, same, type Block, type Math2, type Notation } from './notation.js';
@@ -12,7 +13,7 @@ type Line = { lhs: Math2; rhs: Math2 };
 export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   const L = ledger.layers.length;
   const N = ledger.network.batch;
-  const minLayer = ledger.focus === null ? 1 : Math.min(...ledger.params.map((p) => p.layer));
+  const minLayer = ledger.focus === null ? 1 : -maxOf(ledger.params, (p) => -p.layer);
   out.push({ kind: 'heading', level: 2, text: tr('secBackward') });
   out.push({ kind: 'para', text: tr('backwardIntro') });
   for (let l = L; l >= minLayer; l--) {
