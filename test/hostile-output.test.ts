@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
-  BackpropError, loadCheckpoint, main, nodeIo, removeStaleTemporaries, saveCheckpoint, saveModel, seedNetwork, writeFileAtomic, NODE_FS, type CliIo, type TrainingState,
+  BackpropError, loadCheckpoint, loadModel, main, nodeIo, removeStaleTemporaries, saveCheckpoint, saveModel, seedNetwork, writeFileAtomic, NODE_FS, type CliIo, type TrainingState,
 } from '../src/node.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -304,4 +304,26 @@ test('atomic saves: the temporary file is created exclusively, stale ones from k
   assert.deepEqual(readdirSync(d).sort(), [live, other, 'model.json', 'model.json.bak'].sort());
   removeStaleTemporaries(d, 'other.json');
   assert.deepEqual(readdirSync(d).sort(), [live, 'model.json', 'model.json.bak'].sort());
+});
+
+test('a checkpoint directory that fills up during training: training stops, --out and --plot still hold that epoch', async (t) => {
+  const dir = join(tmp, 'full');
+  mkdirSync(dir);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir]).status !== 0) {
+    t.diagnostic('mount is not allowed here: no full checkpoint disk to try');
+    assert.ok(existsSync(dir));
+    return;
+  }
+  try {
+    const out = join(fresh(), 'm.json');
+    const plot = join(fresh(), 'p.svg');
+    const r = await cli(['train', '--data', 'xor', '--layers', '2,64,64,2', '--optimizer', 'adam', '--epochs', '5', '--checkpoint', join(dir, 'ck'), '--plot', plot, '--out', out]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /ck\/checkpoint\.json: cannot write \(no space left on the device\); the previous file, if any, is unchanged; training stopped after epoch 1, whose weights .*m\.json holds\n$/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(loadModel(out).model.sizes.join('-'), '2-64-64-2');
+    assert.match(readFileSync(plot, 'utf8'), /^<svg/);
+  } finally {
+    spawnSync('umount', [dir]);
+  }
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodeSafetensors, main, modelFileToSafetensors, type ModelFile } from '../src/node.js';
+import { encodeSafetensors, historySvg, History, main, modelFileToSafetensors, type ModelFile } from '../src/node.js';
 import { fakeIo } from './hostile-util.js';
 import { readFileSync } from 'node:fs';
 
@@ -105,4 +105,10 @@ test('a class name cannot make predict show another class: "\\r\\e[2K" is printe
   const r = await run(['predict', 'm.json', '--input', '[[1,2,3]]'], [['m.json', withClasses(['dog\r\u001b[2Kcat', 'bird'])]]);
   assert.equal(r.status, 0);
   assert.match(r.printed, /→ dog\\r\\e\[2Kcat\n/);
+});
+
+test('a hostile data name in the --plot title leaves the SVG well-formed XML (no control characters, no lone surrogates)', () => {
+  const svg = historySvg(new History([{ epoch: 1, loss: 1, batchLoss: 1, lr: 0.1, seconds: 0 }, { epoch: 2, loss: 0.5, batchLoss: 0.5, lr: 0.1, seconds: 0 }]), { title: 'data\u001b[2K\u0000\ud800<script>&.csv' });
+  assert.doesNotMatch(svg, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])/);
+  assert.match(svg, />data\ufffd\[2K\ufffd\ufffd&lt;script&gt;&amp;\.csv</);
 });

@@ -56,6 +56,8 @@ export function loadModelArg(path: string, io: CliIo): LoadedModel {
  */
 export function checkTargets(model: Sequential, loss: LossName, x: Tensor, t: Tensor, what: string): void {
   const rows = x.shape[0]!;
+  // NOTE: rows that do not pair up are the caller's message to give.
+  if (t.shape[0] !== rows) return;
   const data = makeDataset({ x: Float64Array.from(x.data), y: Float64Array.from(t.data), rows, inputSize: model.inputSize, outputSize: model.outputSize, task: 'regression' });
   try {
     validateForModel(data, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.layers[model.layers.length - 1]!.activation, loss });

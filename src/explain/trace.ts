@@ -23,6 +23,8 @@ export interface ExplainOptions {
   param?: string;
   /** Refuse networks with more scalar parameters than this (unless `param` narrows); default 5000. */
   maxParameters?: number;
+  /** Refuse more samples than this (the ledger shows every sample's numbers); default 1000. */
+  maxSamples?: number;
 }
 
 /**
@@ -53,6 +55,11 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   const t = toTensor(target, model, 'target', model.outputSize);
   if (x.shape[0] !== t.shape[0]) {
     throw new BackpropError('shape', `explain: input has ${x.shape[0]} samples but target has ${t.shape[0]}`);
+  }
+  // NOTE: 20,000 samples made a 31 MB ledger in 10 s; a million would print for hours.
+  const maxSamples = options.maxSamples ?? 1000;
+  if (x.shape[0]! > maxSamples) {
+    throw new BackpropError('unsupported', `explain: ${x.shape[0]} samples, more than maxSamples = ${maxSamples} that a ledger can show readably; explain a few rows`);
   }
   const sizes = model.sizes;
   const selector = options.param === undefined ? null : parseParamName(options.param, sizes);

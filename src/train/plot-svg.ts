@@ -149,6 +149,9 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
+/** Text as XML character data; characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/F) become U+FFFD, so the file stays well-formed. */
 function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

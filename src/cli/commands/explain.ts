@@ -60,7 +60,6 @@ export const explainCommand: Command = {
       t = matrixArg(String(args.flags.target), io, '--target', model.dtype, model.outputSize);
     }
     if (args.flags.loss !== undefined) loss = checkLoss(args.flags.loss, '--loss');
-    if (x.shape[0] !== t.shape[0]) throw new BackpropError('argument', `explain: --input has ${x.shape[0]} rows but --target has ${t.shape[0]}`);
     checkTargets(model, loss, x, t, '--target');
     const lang = checkLang(args.flags.lang ?? 'en');
     const digits = (args.flags.digits as number | undefined) ?? 8;

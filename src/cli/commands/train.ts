@@ -14,6 +14,7 @@ import type { Callback } from '../../train/callbacks.js';
 import { CHECKPOINT_FILE, checkpointCallback } from '../../train/checkpoint.js';
 import { TrainingDivergedError } from '../../train/diagnose.js';
 import { fit } from '../../train/fit.js';
+import { History } from '../../train/history.js';
 import { evaluate, type Metrics } from '../../train/metrics.js';
 import { historySvg } from '../../train/plot-svg.js';
 import { parseSchedule, SCHEDULE_SYNTAX } from '../../train/schedules.js';
@@ -133,18 +134,30 @@ export const train: Command = {
     const progress = new Progress(say);
     const interrupt = new Interrupt(io);
     const callbacks: Callback[] = [progress, interrupt];
-    // NOTE: the epoch the checkpoint directory holds, for the messages after a stop.
+    // NOTE: the epoch the checkpoint directory holds, for the messages after a stop; and the state
+    // a checkpoint could not be written for (a disk that filled up during training).
     let checkpointed = resume && f.checkpoint === f.resume ? resume.epoch : 0;
+    const unsaved: { state: TrainingState | null } = { state: null };
     if (f.checkpoint !== undefined) {
       const dir = String(f.checkpoint);
       callbacks.push(checkpointCallback({
         every: (f['checkpoint-every'] as number | undefined) ?? 1,
         save: (state) => {
+          unsaved.state = state;
           saveCheckpointTo(io, dir, state);
+          unsaved.state = null;
           checkpointed = state.epoch;
         },
       }));
     }
+    /** Writes --out, then --plot; says so when `announce`. */
+    const saveFiles = (history: History, announce: boolean): void => {
+      writeJsonTo(io, out, toModelFile(model, loss, preprocessing), 1);
+      if (announce && out !== '-') say.stdout(`saved ${shown(out)}\n`);
+      if (f.plot === undefined) return;
+      writeTo(io, String(f.plot), historySvg(history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
+      if (announce && f.plot !== '-') say.stdout(`plot ${shown(String(f.plot))}\n`);
+    };
     for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${w}\n`);
     const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
     say.stdout(
@@ -175,18 +188,19 @@ export const train: Command = {
         const kept = f.checkpoint !== undefined && checkpointed > 0 ? `; the last checkpoint in ${shown(String(f.checkpoint))} holds epoch ${checkpointed}` : '';
         throw new BackpropError('numeric', `${e.message.replace(/; the model (keeps the last good weights|holds the weights of that epoch).*$/, '')}; ${out} was not written${kept}`);
       }
+      const lost = unsaved.state;
+      if (lost !== null && e instanceof BackpropError) {
+        // NOTE: the model holds the weights of the epoch whose checkpoint failed: keep them.
+        saveFiles(History.fromJSON(lost.history), false);
+        throw new BackpropError(e.code, `${e.message}; training stopped after epoch ${lost.epoch}, whose weights ${out === '-' ? 'went to standard output' : `${out} holds`}`);
+      }
       throw e;
     } finally {
       progress.clear();
     }
     // NOTE: the files first, then the words and the chart: a long history, a closed stdout or a
     // chart that fails must never cost the model.
-    writeJsonTo(io, out, toModelFile(model, loss, preprocessing), 1);
-    if (out !== '-' && interrupt.signal === null) say.stdout(`saved ${shown(out)}\n`);
-    if (f.plot !== undefined) {
-      writeTo(io, String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
-      if (f.plot !== '-' && interrupt.signal === null) say.stdout(`plot ${shown(String(f.plot))}\n`);
-    }
+    saveFiles(result.history, interrupt.signal === null);
     interrupt.dispose();
     if (interrupt.signal !== null) {
       io.stderr(interruptedLine(interrupt, result, { out, plot: f.plot as string | undefined, checkpoint: f.checkpoint === undefined ? undefined : { dir: String(f.checkpoint), epoch: checkpointed } }) + '\n');
@@ -265,7 +279,7 @@ function summary(name: string, m: Metrics): string {
   return parts.join('  ') + `  (${m.rows} rows)\n`;
 }
 
-function charts(loss: number[], history: import('../../train/history.js').History, width: number): string {
+function charts(loss: number[], history: History, width: number): string {
   let text = lineChart('loss', [{ name: 'train', values: loss, mark: '*' }, ...(history.has('valLoss') ? [{ name: 'validation', values: history.series('valLoss'), mark: 'o' }] : [])], { width, height: 8 });
   if (history.has('accuracy')) {
     text += '\n' + lineChart('accuracy', [{ name: 'train', values: history.series('accuracy'), mark: '*' }, ...(history.has('valAccuracy') ? [{ name: 'validation', values: history.series('valAccuracy'), mark: 'o' }] : [])], { width, height: 8 });
