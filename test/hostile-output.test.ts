@@ -97,6 +97,22 @@ function refusedCleanly(r: Run, message: RegExp, writer: Writer): string | null 
   return null;
 }
 
+/**
+ * The devices written to. NOTE: as root, a writer that replaced its target by rename (the defect
+ * this suite guards against) would replace the machine's /dev/null with a regular file; so root
+ * writes to private device nodes of the same devices (and private links to the descriptors),
+ * made with mknod in the test's directory. Other users cannot replace anything in /dev.
+ */
+const devices = ((): { null: string; full: string; stdout: string; stderr: string } => {
+  const dir = join(tmp, 'dev');
+  mkdirSync(dir);
+  if (process.getuid?.() !== 0) return { null: '/dev/null', full: '/dev/full', stdout: '/dev/stdout', stderr: '/dev/stderr' };
+  for (const [name, minor] of [['null', '3'], ['full', '7']]) assert.equal(spawnSync('mknod', ['-m', '666', join(dir, name), 'c', '1', minor]).status, 0, `mknod ${name}`);
+  symlinkSync('/proc/self/fd/1', join(dir, 'stdout'));
+  symlinkSync('/proc/self/fd/2', join(dir, 'stderr'));
+  return { null: join(dir, 'null'), full: join(dir, 'full'), stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
+})();
+
 let n = 0;
 const fresh = (): string => {
   const d = join(tmp, `case-${n++}`);
@@ -166,12 +182,12 @@ test('every writer × every kind of path: the documented write semantics, or one
     }
     // /dev/null takes it; /dev/full refuses it in words; both stay devices.
     {
-      const r = await w.write('/dev/null');
-      record(`${w.name} → /dev/null`, r.status === 0 && statSync('/dev/null').isCharacterDevice(), `${r.status} ${r.stderr}`, false);
-      const f = await w.write('/dev/full');
+      const r = await w.write(devices.null);
+      record(`${w.name} → /dev/null`, r.status === 0 && statSync(devices.null).isCharacterDevice(), `${r.status} ${r.stderr}`, false);
+      const f = await w.write(devices.full);
       // NOTE: a full device, like a full disk, shows only when written to: after training, then.
-      const bad = refusedCleanly(f, /\/dev\/full: cannot write \(no space left on the device\)/, { ...w, trains: false });
-      record(`${w.name} → /dev/full`, bad === null && statSync('/dev/full').isCharacterDevice(), bad ?? '', true);
+      const bad = refusedCleanly(f, /\/full: cannot write \(no space left on the device\)/, { ...w, trains: false });
+      record(`${w.name} → /dev/full`, bad === null && statSync(devices.full).isCharacterDevice(), bad ?? '', true);
     }
     // `-`: standard output (saveModel's, the process's own, is checked in a child process below).
     if (w.name !== 'saveModel') {
@@ -256,8 +272,9 @@ test('outputs that clash: two outputs to stdout, --out onto --plot, --out onto t
   writeFileSync(data, readFileSync(join(root, 'examples/xor-data.json')));
   const cases: [string[], RegExp][] = [
     [[...trainArgs, '--out', '-', '--plot', '-'], /only one output can go to standard output \(-\), got --out and --plot/],
-    [[...trainArgs, '--out', join(d, 'same.svg'), '--plot', join(d, 'same.svg')], /--out and --plot name the same file/],
-    [['train', join(root, 'examples/xor-model.json'), '--data', data, '--epochs', '1', '--out', data], /--out .*data\.json is an input of this command/],
+    [[...trainArgs, '--out', join(d, 'same.svg'), '--plot', join(d, 'same.svg')], /--out and --plot would both write .*same\.svg/],
+    [[...trainArgs, '--out', join(d, 'ck', 'checkpoint.json'), '--checkpoint', join(d, 'ck')], /--out and --checkpoint would both write .*ck\/checkpoint\.json/],
+    [['train', join(root, 'examples/xor-model.json'), '--data', data, '--epochs', '1', '--out', data], /--out would write .*data\.json, an input of this command/],
     [['export', seedModel, '--format', 'onnx', '--out', seedModel], /would overwrite the model file itself/],
   ];
   for (const [argv, message] of cases) {
@@ -277,10 +294,10 @@ test('outputs that clash: two outputs to stdout, --out onto --plot, --out onto t
   assert.equal(lib.status, 0, lib.stderr.toString());
   assert.ok(isModel(lib.stdout));
   // /dev/stdout and /dev/stderr: the process's own descriptors (here pipes), never replaced by files.
-  for (const dev of ['/dev/stdout', '/dev/stderr']) {
+  for (const dev of [devices.stdout, devices.stderr]) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'export', seedModel, '--format', 'safetensors', '--out', dev], { cwd: root });
     assert.equal(r.status, 0, r.stderr.toString());
-    const got = dev === '/dev/stdout' ? r.stdout : r.stderr;
+    const got = dev === devices.stdout ? r.stdout : r.stderr;
     assert.equal(got.toString('latin1', 8, 9), '{', `${dev} got the file`);
     assert.ok(lstatSync(dev).isSymbolicLink(), `${dev} is still a symlink`);
   }

@@ -1,6 +1,6 @@
 // Output files of a command: checked before the work, written after it, `-` meaning stdout.
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BackpropError } from '../errors.js';
 import { systemMessage, type OutputData } from '../io/atomic-write.node.js';
 import { parseJsonText } from '../io/model-file.js';
@@ -15,6 +15,8 @@ export interface PlannedOutput {
   flag: string;
   path: string;
   kind?: 'file' | 'directory';
+  /** For a directory: the files it will hold (compared with the other outputs and the inputs). */
+  files?: readonly string[];
 }
 
 /**
@@ -33,28 +35,27 @@ export interface PlannedOutput {
  * ```
  */
 export function checkOutputs(io: CliIo, command: string, outputs: readonly PlannedOutput[], inputs: readonly string[] = []): Map<string, 'file' | 'special'> {
-  const kinds = new Map<string, 'file' | 'special'>();
   const toStdout = outputs.filter((o) => o.path === '-');
   if (toStdout.length > 1) throw new BackpropError('argument', `${command}: only one output can go to standard output (-), got ${toStdout.map((o) => `--${o.flag}`).join(' and ')}`);
   for (const o of outputs) {
     if (o.path === '') throw new BackpropError('argument', `${command}: --${o.flag} needs a file name, got ""`);
-    if (o.path === '-') {
-      if (o.kind === 'directory') throw new BackpropError('argument', `${command}: --${o.flag} names a directory; standard output (-) cannot hold one`);
-      kinds.set(o.flag, 'special');
-      continue;
-    }
-    kinds.set(o.flag, io.checkOutput?.(o.path, o.kind ?? 'file') ?? 'file');
+    if (o.path === '-' && o.kind === 'directory') throw new BackpropError('argument', `${command}: --${o.flag} names a directory; standard output (-) cannot hold one`);
   }
-  const same = (a: string, b: string): boolean => a === b || io.sameFile?.(a, b) === true;
+  // NOTE: the same path spelt differently (./a, a) or, when it exists, reached through a symlink.
+  const same = (a: string, b: string): boolean => resolve(a) === resolve(b) || io.sameFile?.(a, b) === true;
+  const filesOf = (o: PlannedOutput): readonly string[] => (o.path === '-' ? [] : o.kind === 'directory' ? (o.files ?? []) : [o.path]);
   outputs.forEach((o, i) => {
-    if (o.path === '-') return;
-    for (const p of outputs.slice(i + 1)) {
-      if (p.path !== '-' && same(o.path, p.path)) throw new BackpropError('argument', `${command}: --${o.flag} and --${p.flag} name the same file ${shown(o.path)}`);
-    }
-    for (const input of inputs) {
-      if (same(o.path, input)) throw new BackpropError('argument', `${command}: --${o.flag} ${shown(o.path)} is an input of this command; writing it would replace what is read — choose another name`);
+    for (const file of filesOf(o)) {
+      for (const p of outputs.slice(i + 1)) {
+        if (filesOf(p).some((g) => same(file, g))) throw new BackpropError('argument', `${command}: --${o.flag} and --${p.flag} would both write ${shown(file)}`);
+      }
+      for (const input of inputs) {
+        if (same(file, input)) throw new BackpropError('argument', `${command}: --${o.flag} would write ${shown(file)}, an input of this command, and replace what is read — choose another name`);
+      }
     }
   });
+  const kinds = new Map<string, 'file' | 'special'>();
+  for (const o of outputs) kinds.set(o.flag, o.path === '-' ? 'special' : (io.checkOutput?.(o.path, o.kind ?? 'file') ?? 'file'));
   return kinds;
 }
 

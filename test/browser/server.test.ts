@@ -1,7 +1,7 @@
 // The static server behind `backprop playground` and the Vite guard against Node built-ins.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,6 +28,9 @@ test('serveStatic serves index.html and assets with their types, refuses paths o
     assert.equal((await fetch(server.url + '..%2fsecret.txt')).status, 404);
     assert.equal((await fetch(server.url + 'assets/../../secret.txt')).status, 404);
     assert.equal((await fetch(server.url + 'missing.js')).status, 404);
+    // A symlink inside the root that leads out of it is not served.
+    symlinkSync(join(dir, '..', 'secret.txt'), join(dir, 'assets', 'link.txt'));
+    assert.equal((await fetch(server.url + 'assets/link.txt')).status, 404);
     assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
   } finally {
     await server.close();

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackpropError } from '../../errors.js';
 import type { Command } from '../command.js';
@@ -113,6 +113,7 @@ export function hostAllowed(header: string | undefined, host: string, port: numb
  */
 export function serveStatic(root: string, port = 0, host = '127.0.0.1'): Promise<StaticServer> {
   const base = resolve(root);
+  const realBase = realpathSync(base);
   let actualPort = port;
   const server: Server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -132,8 +133,7 @@ export function serveStatic(root: string, port = 0, host = '127.0.0.1'): Promise
       return;
     }
     const file = resolve(base, '.' + (path.endsWith('/') ? path + 'index.html' : path));
-    const rel = relative(base, file);
-    if (rel.startsWith('..') || rel.includes(`..${sep}`) || !existsSync(file) || !statSync(file).isFile()) {
+    if (!inside(base, file) || !existsSync(file) || !inside(realBase, realpathSync(file)) || !statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
@@ -165,6 +165,12 @@ export function serveStatic(root: string, port = 0, host = '127.0.0.1'): Promise
       });
     });
   });
+}
+
+/** True when `path` is `dir` or below it (both absolute); a symlink inside the root that leads out is outside. */
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.includes(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** `backprop playground [--port P]` — serves the built browser app from the installed package. */

@@ -100,7 +100,7 @@ export const train: Command = {
     const kinds = checkOutputs(io, 'train', [
       { flag: 'out', path: out },
       ...(f.plot !== undefined ? [{ flag: 'plot', path: String(f.plot) }] : []),
-      ...(f.checkpoint !== undefined ? [{ flag: 'checkpoint', path: String(f.checkpoint), kind: 'directory' as const }] : []),
+      ...(f.checkpoint !== undefined ? [{ flag: 'checkpoint', path: String(f.checkpoint), kind: 'directory' as const, files: [join(String(f.checkpoint), CHECKPOINT_FILE)] }] : []),
     ], f.data !== undefined && isDataFile(String(f.data)) ? [String(f.data)] : []);
     if (kinds.get('plot') === 'file' && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
     const say = messagesIo(io, out === '-' || f.plot === '-');
