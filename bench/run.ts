@@ -6,6 +6,7 @@
 //   W1  seed network 3-2-2 sigmoid, ½·SSE, SGD lr 0.5: one step (forward + backward + update), µs
 //   W2  MNIST 784-128-64-10 ReLU/softmax/CE, Adam 1e-3, batch 64, float32, 8,000 digits: s per epoch
 //   W3  float32 matmul n = 512: GFLOP/s
+//   W4  the CLI end to end (train, eval) on Fashion-MNIST from IDX and CSV vs PyTorch, scikit-learn (bench/w4.ts)
 //
 // Peers: TF.js (cpu and wasm backends) and brain.js from devDependencies; numpy and PyTorch when
 // /usr/bin/python3 can import them (skipped with a note otherwise).
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { mnistF32 } from './mnist-data.js';
 import { summarize, type Figure, type Measurement } from './stats.js';
 import { renderSvg, type Panel, type Series } from './svg.js';
+import { runW4 } from './w4.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -209,6 +211,10 @@ const table = [
   ...notes.map((n) => `note: ${n}`),
 ].join('\n');
 console.log(table);
+// W4 (bench/w4.ts): the CLI end to end on Fashion-MNIST, with its own table and notes.
+const w4Notes: string[] = [];
+const w4 = !only || only.includes('W4') ? await runW4({ quick, notes: w4Notes }) : null;
+if (w4) console.log(['', ...w4.lines, ...w4Notes.map((n) => `note: ${n}`)].join('\n'));
 
 // ---------------------------------------------------------------- results.json and the plot
 
@@ -236,7 +242,8 @@ const out = {
     details: Object.fromEntries(peers.flatMap((p) => { const m = get(p, w.name); return m ? [[p, { ...m.figure, ...m.extra }]] : []; })),
   })),
   scaling,
-  notes,
+  ...(w4 && { w4: w4.results }),
+  notes: [...notes, ...w4Notes],
 };
 writeFileSync(join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
 

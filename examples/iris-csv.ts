@@ -6,7 +6,7 @@ import { Adam, Rng, Sequential, Standardizer, evaluate, fit, scaleDataset, split
 import { readCsvFile } from 'backprop/node';
 
 const csv = fileURLToPath(new URL('./iris.csv', import.meta.url));  // 150 rows, header row
-const data = readCsvFile(csv, { target: 'species' });               // 4 feature columns, 3 classes
+const data = await readCsvFile(csv, { target: 'species' });         // streamed; 4 feature columns, 3 classes
 const rng = new Rng(1);
 const parts = split(data, { train: 0.8, test: 0.2 }, rng);          // stratified: 40 train + 10 test rows per class
 

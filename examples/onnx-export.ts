@@ -1,6 +1,6 @@
 // Exporting to ONNX: train a small network, write it as an ONNX file (Gemm + activation nodes,
 // float32, opset 13) and, when the onnxruntime-node package is installed, run it there and compare.
-// Run: npx tsx examples/onnx-export.ts
+// Run (it writes iris.onnx where it runs): cd scratch && npx tsx ../examples/onnx-export.ts
 import { writeFileSync } from 'node:fs';
 import { Adam, Rng, Sequential, fit, iris, modelFileToOnnx, noGrad, split, Tensor, toModelFile } from 'backprop';
 

@@ -1,4 +1,4 @@
-// The library in 20 lines: define, train, evaluate, save, load. Run: npx tsx examples/quickstart.ts
+// The library in 20 lines: define, train, evaluate, save, load (it saves circle-model.json where it runs).
 import { Adam, Rng, Sequential, evaluate, fit, synthetic } from 'backprop';
 import { loadModel, saveModel } from 'backprop/node';
 

@@ -1,6 +1,6 @@
 // Two interleaved spirals, the hardest of TensorFlow Playground's sets, with a picture of what the
 // network learned: spiral.svg shows the decision boundary and the test points.
-// Run: npx tsx examples/spiral.ts
+// Run (it writes spiral.svg where it runs): cd scratch && npx tsx ../examples/spiral.ts
 import { writeFileSync } from 'node:fs';
 import { Adam, Rng, Sequential, evaluate, fit, noGrad, split, synthetic, Tensor } from 'backprop';
 

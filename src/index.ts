@@ -29,12 +29,20 @@ export {
 export { erf } from './kernels/erf.js';
 
 export { Module } from './nn/module.js';
+export { Layer } from './nn/layer.js';
+export { isLayerKind, type AnyLayer, type LayerKindName, type LayerOfKind } from './nn/layer-kinds.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
 export { Sequential } from './nn/sequential.js';
 export { MAX_PARAMETERS, MAX_LAYERS, INLINE_PARAMETERS, parameterCount, checkNetworkSize, trainingBytes, type TrainingFootprint } from './nn/size.js';
-export { ACTIVATIONS, ACTIVATION_FORMULAS, activate, type ActivationName } from './nn/activations.js';
+export {
+  ACTIVATIONS, ACTIVATION_FORMULAS, ACTIVATION_TABLE, HIDDEN_ACTIVATIONS, activate, activationSpec,
+  type ActivationName, type ActivationSpec,
+} from './nn/activations.js';
 export { INITIALIZERS, initialize, type InitializerName } from './nn/init.js';
-export { LOSSES, LOSS_FORMULAS, lossOf, modelLoss, isFused, type LossName } from './nn/losses.js';
+export {
+  LOSSES, LOSS_FORMULAS, LOSS_TABLE, lossOf, lossFromLogits, modelLoss, isFused, logitForm, lossSpec,
+  type LossName, type LossSpec,
+} from './nn/losses.js';
 export { SEED, seedNetwork } from './nn/seed.js';
 
 export { Optimizer, type OptimizerName, type OptimizerState } from './optim/optimizer.js';
@@ -58,10 +66,12 @@ export {
 } from './io/state-dict.js';
 export { modelFileToOnnx, type OnnxExportOptions } from './io/onnx.js';
 
-export { type Dataset } from './data/dataset.js';
+export { type Dataset, datasetDType } from './data/dataset.js';
 export { synthetic, SYNTHETIC_NAMES, type SyntheticName } from './data/synthetic.js';
 export { split, splitIndices, type SplitFractions, type SplitOptions, type SplitIndices } from './data/split.js';
-export { parseCsv, type CsvOptions } from './data/csv.js';
+export { parseCsv, readCsv, type CsvOptions, type MissingPolicy } from './data/csv.js';
+export { readIdx, idxDataset, FASHION_MNIST_CLASSES, type IdxArray, type IdxOptions } from './data/idx.js';
+export type { DataNotice } from './data/notice.js';
 export { datasetFromArrays, toArrays, type FromArraysOptions } from './data/arrays.js';
 export { iris, IRIS_FEATURES } from './data/iris.js';
 export { mnistSplit, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
@@ -69,7 +79,10 @@ export { Standardizer, MinMaxScaler, scaleDataset, type Scaler } from './data/sc
 export { type TargetEncoding, type Task } from './data/dataset.js';
 
 export { fit, type FitOptions } from './train/fit.js';
-export { AutogradEngine, autogradEngine, lossFromLogits, type GradientEngine, type EngineFactory } from './train/engine.js';
+export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { forwardTrace, recordForward, type LayerTrace, type RecordedLayer, type RecordedPass } from './nn/trace.js';
+export { type LayerValues } from './nn/layer.js';
+export { AutogradEngine, autogradEngine, type GradientEngine, type EngineFactory, type StepTrace, type LayerStepValues } from './train/engine.js';
 export {
   evaluate, predictLabels, classificationMetrics, regressionMetrics, toTensorData,
   type Metrics, type ClassificationMetrics, type RegressionMetrics, type TensorData,
@@ -89,8 +102,7 @@ export { parseTrainingState, type TrainingState, type EarlyStoppingState } from 
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';
 export { trainEpoch, evaluateLoss } from './train/epoch.js';
 
-// Speed: the fused dense-stack path (fit's default engine) and the kernel set.
-export { FusedDenseStack, canFuse, whyNotFused, type FusedOptions } from './fused/stack.js';
-export { FusedGradientEngine, fusedEngine, type TensorGradientEngine } from './fused/engine.js';
+// Speed: why a model trains without the fused path (src/fused/README.md), and the kernel set.
+export { whyNotFused } from './fused/stack.js';
 export { initKernels, kernelInfo, shutdownKernels, type KernelInfo, type KernelOptions } from './kernels/kernel-state.js';
 export { WasmArena, WasmArray, type ArenaDtype } from './kernels/wasm-arena.js';

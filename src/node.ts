@@ -9,6 +9,7 @@ import { checkOutput, writeOutput } from './io/output.node.js';
 import { stdWriter } from './io/stdio.node.js';
 import { readJsonDocument, writeJsonDocument } from './io/json-files.node.js';
 import { readFileChecked } from './io/read-checked.node.js';
+import { fileChunks } from './data/files.node.js';
 import type { CliIo } from './cli/io.js';
 import { parseJsonText, parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from './io/model-file.js';
 import type { LossName } from './nn/losses.js';
@@ -23,7 +24,8 @@ export { DEFAULT_MAX_FILE_BYTES, maxFileBytes, readFileChecked } from './io/read
 export type { CliIo } from './cli/io.js';
 export { loadMnist } from './data/mnist.node.js';
 export { readCsvFile } from './data/csv.node.js';
-export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './data/load.node.js';
+export { loadData, dataLimit, DATA_NAMES, IDX_SETS, type LoadDataOptions, type LoadedData } from './data/load.node.js';
+export { fileChunks };
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint.node.js';
 
 /**
@@ -71,6 +73,7 @@ export function nodeIo(): CliIo {
     stderr,
     readText: (p) => readFileChecked(p).toString('utf8'),
     readBytes: (p, maxBytes) => new Uint8Array(readFileChecked(p, maxBytes)),
+    readChunks: fileChunks,
     writeAtomic: (p, data) => writeOutput(p, data, { stdout, stderr }),
     writeJson: (p, value, indent) => writeJsonDocument(p, value, indent, { stdout, stderr }),
     realPath: (p) => {

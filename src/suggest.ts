@@ -1,6 +1,7 @@
 /**
  * The choice closest to a mistyped name (Levenshtein distance, ignoring case), or `null` when
- * none is close enough: at most 2 edits, or a third of the name's length for long names.
+ * none is close enough: at most 2 edits, or a third of the name's length for long names, and
+ * fewer edits than letters (`fr` is not a typo of `en`: every letter would change).
  * Used by every "did you mean …?" in the library and the CLI.
  */
 export function closestName(value: string, choices: readonly string[]): string | null {
@@ -13,7 +14,7 @@ export function closestName(value: string, choices: readonly string[]): string |
       best = c;
     }
   }
-  return bestDist <= Math.max(2, Math.floor(value.length / 3)) ? best : null;
+  return best !== null && bestDist <= Math.max(2, Math.floor(value.length / 3)) && bestDist < Math.min(value.length, best.length) ? best : null;
 }
 
 /** Levenshtein distance between two strings. */

@@ -110,17 +110,19 @@ test('the model is saved before the plot: a plot that cannot be written loses no
 
 const bad: [string, string[], RegExp][] = [
   ['unknown flag', ['--data', 'xor', '--layers', '2,2', '--epoch', '3', '--out', 'x.json'], /unknown flag --epoch \(did you mean --epochs\?\)/],
-  ['unknown data', ['--data', 'spirals', '--layers', '2,2', '--out', 'x.json'], /--data must be one of circle, xor, gauss, spiral, moons, iris, mnist or a \.csv \/ \.json file, got "spirals"/],
-  ['CSV without --target', ['--data', 'houses.csv', '--layers', '2,1', '--out', 'x.json'], /CSV data needs --target COLUMN/],
+  ['unknown data', ['--data', 'spirals', '--layers', '2,2', '--out', 'x.json'], /--data: expected one of circle, xor, gauss, spiral, moons, iris, mnist, fashion-mnist, mnist-full, a \.csv \/ \.csv\.gz \/ \.json file or a directory of IDX files \(train-images-idx3-ubyte\.gz, …\), got "spirals"/],
+  ['a CSV file that is not there', ['--data', 'houses.csv', '--layers', '2,1', '--out', 'x.json'], /^backprop: houses\.csv: no such file or directory$/m],
+  ['a CSV flag with other data', ['--data', 'xor', '--layers', '2,2', '--missing', 'drop', '--out', 'x.json'], /--missing is for CSV data, got --data xor/],
+  ['both --test and --test-data', ['--data', 'xor', '--layers', '2,2', '--test', '0.2', '--test-data', 't.csv', '--out', 'x.json'], /give --test F or --test-data FILE, not both/],
   ['bad --layers', ['--data', 'xor', '--layers', '2,x,2', '--out', 'x.json'], /--layers expects at least two positive whole numbers/],
   ['no network', ['--data', 'xor', '--out', 'x.json'], /missing the network: give MODEL\.json or --layers/],
-  ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /has 2 input columns \(x1, x2\), but the network's first layer takes 3 inputs/],
+  ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /--layers 3,4,2 does not fit the data "xor", which has 2 input columns and 2 target columns; try --layers 2,4,2/],
   ['fractions', ['--data', 'xor', '--layers', '2,2', '--validation', '0.6', '--test', '0.5', '--out', 'x.json'], /leave no training rows/],
   ['schedule', ['--data', 'xor', '--layers', '2,2', '--schedule', 'step:0', '--out', 'x.json'], /--schedule "step:0": step schedule: every must be an integer ≥ 1/],
   ['plot name', ['--data', 'xor', '--layers', '2,2', '--plot', 'x.png', '--out', 'x.json'], /--plot must name an \.svg file/],
   ['missing resume dir', ['--resume', 'no-such-dir', '--out', 'x.json'], /no-such-dir\/checkpoint\.json: no such file/],
   ['negative learning rate', ['--data', 'xor', '--layers', '2,2', '--lr', '-1', '--out', 'x.json'], /--lr must be > 0, got -1/],
-  ['test split with mnist', ['--data', 'mnist', '--layers', '784,10', '--test', '0.1', '--out', 'x.json'], /mnist has a fixed held-out set of 2000 digits/],
+  ['test split with mnist', ['--data', 'mnist', '--layers', '784,10', '--test', '0.1', '--out', 'x.json'], /--test: mnist has its own test set of 2000 rows/],
 ];
 for (const [what, argv, message] of bad) {
   test(`bad input (${what}): one line on stderr, exit 2, nothing written`, async () => {
@@ -154,13 +156,15 @@ test('every --help example of train, eval and predict runs as pasted (MNIST with
     const command = COMMANDS.find((c) => c.name === name)!;
     for (const example of command.examples) {
       const line = example.replace(/\s+#.*$/, '').replace('--epochs 20', '--epochs 1');
-      const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1);
+      const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      assert.deepEqual(words.slice(0, 2), ['npx', 'backprop'], example);
+      const argv = words.slice(2);
       io.err = '';
       assert.equal(await main(argv, io), 0, `${example}: ${io.err}`);
     }
   }
-  assert.ok(io.files.has('xor.json') && io.files.has('iris.json') && io.files.has('iris.svg') && io.files.has('mnist.json'));
-  assert.match(io.out, /mnist\.json: 784-128-64-10 \(cross_entropy\) on mnist, test part: 2000 rows/);
+  assert.ok(['xor.json', 'iris.json', 'iris.svg', 'mnist.json'].every((f) => io.files.has(`scratch/${f}`)), [...io.files.keys()].join(', '));
+  assert.match(io.out, /scratch\/mnist\.json: 784-128-64-10 \(cross_entropy\) on mnist, test part: 2000 rows/);
   assert.match(io.out, /→ setosa \(\d+\.\d %\)\n1 .*→ virginica/);
 });
 

@@ -36,6 +36,18 @@ test('demo prints the finished notebook: forward, cost, all gradients, descent t
   for (const s of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률', '0.28217575', '0.07893603']) assert.ok(ko.stdout.includes(s), `Korean demo lacks ${s}`);
 });
 
+test('one numbering on screen: grad\'s layer k is Wk, and the demo\'s descent table names the outputs y6, y7 as its text does', async () => {
+  const r = await run(['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]']);
+  assert.equal(r.status, 0);
+  const headings = [...r.stdout.matchAll(/^∂E\/∂W(\d) \(layer (\d): (\d) neurons × (\d) inputs\):$/gm)].map((m) => m.slice(1).map(Number));
+  assert.deepEqual(headings, [[1, 1, 2, 3], [2, 2, 2, 2]]);
+  for (const lang of ['en', 'ko']) {
+    const demo = (await run(['demo', '--lang', lang, '--steps', '1'])).stdout;
+    const outputs = /→ [^\n]*?(\d)–(\d)\)\n/.exec(demo)!;  // the network line: … output neurons (6–7)
+    assert.match(demo, new RegExp(`\\s{2,}y${outputs[1]}\\s+y${outputs[2]}\\n`), `${lang}: the descent table's columns`);
+  }
+});
+
 test('grad --json prints exactly one JSON object with the seed figures', async () => {
   const r = await run(['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]', '--json']);
   assert.equal(r.status, 0);
@@ -86,6 +98,11 @@ const badCases: [string, string[], RegExp][] = [
   ['a negative learning rate', ['train', seedModel, '--data', 'd.json', '--out', 'o.json', '--lr', '-0.1'], /--lr must be > 0, got -0.1/],
   ['a non-numeric epoch count', ['train', seedModel, '--data', 'd.json', '--out', 'o.json', '--epochs', 'ten'], /--epochs expects a number, got "ten"/],
   ['an unknown loss', ['grad', seedModel, '--input', '[[1,2,3]]', '--target', '[[0.5,0.1]]', '--loss', 'mae'], /--loss must be one of sse, mse, cross_entropy, bce, got "mae"/],
+  ['a dataset name where MODEL.json goes (forgot --data)', ['train', 'iris', '--layers', '4,8,3', '--out', join(tmp, 'o.json')], /train: "iris" is the name of a dataset, and the argument before the flags is a MODEL\.json to start from; write --data iris\n$/],
+  ['--layers that do not fit the data (and no header before the error)', ['train', '--data', 'iris', '--layers', '2,8,2', '--out', join(tmp, 'o.json')], /--layers 2,8,2 does not fit the data "iris", which has 4 input columns and 3 target columns, one per class: setosa, versicolor, virginica; try --layers 4,8,3\n$/],
+  ['a model file that does not fit the data: both problems named', ['train', join(root, 'examples/xor-model.json'), '--data', 'iris', '--out', join(tmp, 'o.json')], /has 4 input columns \(sepal length, sepal width, petal length, petal width\), but the network's first layer takes 2 inputs; also, the data "iris" has 3 target columns, but the network's last layer has 1 outputs/],
+  ['a language that does not exist: the languages that do, and no far-fetched guess', ['demo', '--lang', 'fr'], /^backprop: demo: --lang must be one of en, ko, got "fr"\n$/],
+  ['JSON with spaces, unquoted: cut by the shell, so quote it', ['grad', seedModel, '--input', '[[1,', '2,', '3]]', '--target', '[[0.5,0.1]]'], /the value of --input stops at a space \("\[\[1,"\): the shell splits unquoted text into words, so put it in quotes: --input "\[\[1, 2, 3\]\]"\n$/],
 ];
 for (const [what, argv, message] of badCases) {
   test(`bad input — ${what}: one line, exit 2`, async () => {
@@ -96,6 +113,20 @@ for (const [what, argv, message] of badCases) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('a 10,000-column mismatch is still one short line', async () => {
+  const wide = join(tmp, 'wide.csv');
+  const cols = Array.from({ length: 10_000 }, (_, j) => `pixel${j}`);
+  writeFileSync(wide, [[...cols, 'y'].join(','), ...[0, 1, 2].map((r) => [...cols.map((_, j) => (r * j) % 7), r % 2].join(','))].join('\n'));
+  for (const argv of [['train', join(root, 'examples/xor-model.json'), '--data', wide, '--target', 'y', '--out', join(tmp, 'o.json')], ['train', '--data', wide, '--target', 'y', '--layers', '9999,4,1', '--out', join(tmp, 'o.json')]]) {
+    const r = await run(argv);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.ok(r.stderr.length < 300, `${r.stderr.length} characters: ${r.stderr.slice(0, 400)}`);
+    assert.match(r.stderr, /10000 input columns/);
+  }
+});
 
 test('bad model and data files: exit 2 and no output file written', async () => {
   const model = join(tmp, 'bad-model.json');
@@ -124,7 +155,7 @@ test('as a real subprocess: demo runs, --help shows an example, bad input exits 
   assertClose(JSON.parse(ok.stdout).loss, E.forward.E, 'subprocess loss');
   const help = cli(['train', '--help']);
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /Examples?:\n {2}backprop train /);
+  assert.match(help.stdout, /Examples? \(in the backprop repository; files they write go to scratch\/\):\n {2}npx backprop train /);
   const bad = cli(['grad', 'examples/seed-model.json', '--input', '[[1,2]]', '--target', '[[0.5,0.1]]']);
   assert.equal(bad.status, 2);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);

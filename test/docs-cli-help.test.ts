@@ -1,6 +1,6 @@
 // CLI help that teaches: every command's --help shows examples, and every example works when pasted
-// in the repository (here: a temporary copy of the files they name, run in-process with the real
-// file system); a mistyped command or flag suggests the closest valid one, for every command.
+// in the repository (here: a temporary copy of the files they name and of scratch/, run in-process
+// with the real file system); a mistyped command or flag suggests the closest valid one, for every command.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'backprop-help-'));
 cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
 cpSync(join(root, 'test/fixtures/interop'), join(work, 'test/fixtures/interop'), { recursive: true });
+cpSync(join(root, 'scratch'), join(work, 'scratch'), { recursive: true });
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** The real io with stdout/stderr captured. */
@@ -42,15 +43,15 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-test('every command has --help with at least one example that starts with `backprop <command>`', async () => {
+test('every command has --help with at least one example that starts with `npx backprop <command>`', async () => {
   for (const c of COMMANDS) {
     const o = io();
     assert.equal(await main([c.name, '--help'], o), 0, c.name);
-    assert.match(o.out, new RegExp(`^backprop ${c.name}`), c.name);
-    assert.match(o.out, /\nExamples?:\n {2}backprop /, c.name);
+    assert.match(o.out, new RegExp(`^Usage: npx backprop ${c.name}`), c.name);
+    assert.match(o.out, /\nExamples? \(in the backprop repository; files they write go to scratch\/\):\n {2}npx backprop /, c.name);
     assert.ok(c.examples.length >= 1, c.name);
     for (const e of c.examples) {
-      assert.ok(e.startsWith(`backprop ${c.name}`), `${c.name}: example ${JSON.stringify(e)}`);
+      assert.ok(e.startsWith(`npx backprop ${c.name}`), `${c.name}: example ${JSON.stringify(e)}`);
       assert.ok(o.out.includes(`  ${e}\n`), `${c.name} --help shows ${e}`);
     }
   }
@@ -72,16 +73,17 @@ test('every --help example works when pasted (train, eval and predict: in test/c
       for (const example of COMMANDS.find((c) => c.name === name)!.examples) {
         const { argv, redirect } = shellWords(example);
         const o = io();
-        const status = await main(argv.slice(1), o);
+        assert.deepEqual(argv.slice(0, 2), ['npx', 'backprop'], example);
+        const status = await main(argv.slice(2), o);
         assert.equal(status, 0, `${example}\n${o.err}`);
         assert.ok(o.out.length > 0, `${example} printed nothing`);
         if (redirect) writeFileSync(redirect, o.out);
       }
     }
     for (const file of ['ledger.md', 'seed.safetensors', 'seed.onnx', 'iris-torch.json', 'seed-again.json']) {
-      assert.ok(existsSync(file), `${file} was written`);
+      assert.ok(existsSync(join('scratch', file)), `scratch/${file} was written`);
     }
-    assert.match(readFileSync('ledger.md', 'utf8'), /\$\$/);
+    assert.match(readFileSync('scratch/ledger.md', 'utf8'), /\$\$/);
   } finally {
     process.chdir(cwd);
   }
@@ -100,13 +102,13 @@ test('the playground examples serve the app when pasted (a busy port is reported
     const port = argv.includes('--port') ? Number(argv[argv.indexOf('--port') + 1]) : 5173;
     if (!(await portIsFree(port))) {
       const o = io();
-      assert.equal(await main(argv.slice(1), o), 2, example);
+      assert.equal(await main(argv.slice(2), o), 2, example);
       assert.match(o.err, new RegExp(`port ${port} is already in use; choose another with --port`));
       t.diagnostic(`${example}: port ${port} is busy here (checked the message); serving on a free port instead`);
-      argv = ['backprop', 'playground', '--port', '0'];
+      argv = ['npx', 'backprop', 'playground', '--port', '0'];
     }
     const o = io();
-    const running = main(argv.slice(1), o);
+    const running = main(argv.slice(2), o);
     for (let i = 0; i < 200 && !o.out.includes('http://'); i++) await new Promise((r) => setTimeout(r, 25));
     const url = /http:\/\/\S+/.exec(o.out)?.[0];
     assert.ok(url, `${example}: no URL printed (${o.err})`);

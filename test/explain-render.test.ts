@@ -161,7 +161,7 @@ test('every --help example of explain runs as pasted', async () => {
   const root = new URL('..', import.meta.url).pathname;
   for (const example of command.examples) {
     const line = example.replace(/\s*>.*$/, '');
-    const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(1).map((a) => (a.startsWith('examples/') ? root + a : a));
+    const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(2).map((a) => (a.startsWith('examples/') ? root + a : a));
     const r = await run(argv);
     assert.equal(r.status, 0, `${example}: ${r.stderr}`);
     assert.ok(r.stdout.length > 500, example);

@@ -18,7 +18,7 @@ function seedLedger(options = {}): { ledger: Ledger; model: Sequential } {
 /** Every parameter's ledger gradient is exactly its .grad, and the chain-rule sums agree. */
 function assertLedgerMatchesGrad(ledger: Ledger, model: Sequential): void {
   for (const p of ledger.params) {
-    const dense = model.layers[p.layer - 1]!;
+    const dense = (model.layers as readonly Dense[])[p.layer - 1]!;
     const g = p.kind === 'weight' ? dense.weight.grad!.get(p.row, p.col!) : dense.bias.grad!.get(p.row);
     assert.equal(p.grad, g, `${p.id}: ledger ${p.grad} vs .grad ${g}`);
     assertClose(p.chainSum, g, `${p.id} chain sum`, 1e-12, 1e-15);
@@ -27,6 +27,47 @@ function assertLedgerMatchesGrad(ledger: Ledger, model: Sequential): void {
   assert.ok(ledger.checks.paths < 1e-14, `paths check ${ledger.checks.paths}`);
   assert.ok(ledger.checks.symbolic < 1e-8, `symbolic check ${ledger.checks.symbolic}`);
 }
+
+/** The seed network's cost ½·Σ(y − t)², written out by hand (independent of the engine). */
+function seedCostByHand(W1: number[][], b1: number[], W2: number[][], b2: number[]): number {
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  const h = W1.map((row, i) => sig(row.reduce((s, w, j) => s + w * E.input[0]![j]!, b1[i]!)));
+  const y = W2.map((row, i) => sig(row.reduce((s, w, j) => s + w * h[j]!, b2[i]!)));
+  return 0.5 * y.reduce((s, v, i) => s + (v - E.target[0]![i]!) ** 2, 0);
+}
+
+test('a narrowed ledger says that the step updates every parameter, and gives the cost after updating only the shown ones', async () => {
+  const { ledger } = seedLedger({ param: 'w41' });
+  const u = ledger.update;
+  assert.equal(u.parameterCount, 14);
+  assertClose(u.costAfter, E.sgd.afterSteps['1']!.lossAfterStep, 'all 14 updated');
+  const W2 = E.weights.W2.map((r) => [...r]);
+  W2[0]![0] = W2[0]![0]! - E.sgd.lr * E.notebook.bw41;
+  const onlyW41 = seedCostByHand(E.weights.W1, E.weights.b1, W2, E.weights.b2);
+  assertClose(u.costAfterFocusOnly!, onlyW41, 'only w41 updated');
+  assert.ok(Math.abs(onlyW41 - 0.2813535) < 5e-8, `the issue's figure: ${onlyW41}`);
+  assert.equal(seedLedger().ledger.update.costAfterFocusOnly, undefined, 'the whole ledger has no "only" cost');
+  const { renderText } = await import('../src/explain/index.js');
+  for (const [lang, lines] of [
+    ['en', ['The table lists only w41 = W2[0][0]; the step updates all 14 weights and biases', 'With all 14 weights and biases updated, E: 0.28217575 → 0.25831632', 'With only w41 = W2[0][0] updated (the others unchanged), E: 0.28217575 → 0.28135347']],
+    ['ko', ['표에는 w41 = W2[0][0]만 있지만, 이 단계는 신경망의 가중치와 편향 14개를 모두 수정합니다', '가중치와 편향 14개를 모두 수정하면 E: 0.28217575 → 0.25831632', 'w41 = W2[0][0]만 수정하고 나머지는 그대로 두면 E: 0.28217575 → 0.28135347']],
+  ] as const) {
+    const text = renderText(ledger, { lang });
+    for (const line of lines) assert.ok(text.includes(line), `${lang}: ${line}`);
+  }
+});
+
+test('a check that agrees to the last bit says "exactly", never "differs by at most 0"', async () => {
+  const { renderText } = await import('../src/explain/index.js');
+  const { ledger } = seedLedger();
+  assert.equal(ledger.checks.chain, 0);
+  const en = renderText(ledger, { lang: 'en' });
+  const ko = renderText(ledger, { lang: 'ko' });
+  assert.match(en, /the sum of the chain-rule contributions agrees with it exactly/);
+  assert.match(ko, /연쇄 법칙으로 더한 기여와 정확히 같습니다/);
+  assert.doesNotMatch(en, /at most 0\b(?!\.\d)/);
+  assert.doesNotMatch(ko, /많아야|\b0 이하/);
+});
 
 test('seed ledger: forward values and cost agree with expected.json', () => {
   const { ledger } = seedLedger();
@@ -87,7 +128,7 @@ test('seed ledger: the update step and the cost after it agree with expected.jso
   assertAllClose(ledger.update.outputAfter[0], step.outputAfterStep, 'output after');
   for (const p of ledger.params) assertClose(p.after, p.value - E.sgd.lr * p.grad, `${p.id} after`);
   // explain leaves the model's values untouched and releases every graph node it recorded
-  assert.deepEqual(model.layers[0]!.weight.to2D(), E.weights.W1);
+  assert.deepEqual((model.layers as readonly Dense[])[0]!.weight.to2D(), E.weights.W1);
   const live = liveNodeCount();
   seedLedger();
   assert.equal(liveNodeCount(), live);
@@ -150,7 +191,7 @@ function checkNetwork(sizes: number[], acts: ActivationName[], loss: LossName, x
   const X = tensor(x);
   const T = tensor(t);
   for (const p of ledger.params) {
-    const dense = model.layers[p.layer - 1]!;
+    const dense = (model.layers as readonly Dense[])[p.layer - 1]!;
     const tensorOf = p.kind === 'weight' ? dense.weight : dense.bias;
     const idx = p.kind === 'weight' ? p.row * dense.inputs + p.col! : p.row;
     assertClose(p.grad, numericGrad(model, loss, X, T, tensorOf, idx), `${acts.join('/')} ${loss} ${p.id} vs central difference`, 1e-5, 1e-8);
@@ -199,5 +240,5 @@ test('explain refuses a network too large to read, unless narrowed', () => {
   const narrowed = explain(model, x, t, { loss: 'cross_entropy', param: 'W2[3][0]' });
   assert.equal(narrowed.network.naming, 'matrix');
   assert.equal(narrowed.params.length, 1);
-  assert.equal(narrowed.params[0]!.grad, model.layers[1]!.weight.grad!.get(3, 0));
+  assert.equal(narrowed.params[0]!.grad, (model.layers as readonly Dense[])[1]!.weight.grad!.get(3, 0));
 });

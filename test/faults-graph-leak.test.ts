@@ -19,9 +19,10 @@ async function stepsOf(model: Sequential, data: Dataset, loss: LossName, optimiz
   const after: number[] = [];
   const peaks: number[] = [];
   let peak = 0;
-  const forward = model.forwardLogits.bind(model);
-  // NOTE: a probe on the instance: the live count right after each forward pass (graph built).
-  model.forwardLogits = (x) => {
+  const out = model.layers[model.outputLayerIndex()]!;
+  const forward = out.logits.bind(out);
+  // NOTE: a probe on the output layer: the live count right after each forward pass (graph built).
+  out.logits = (x) => {
     const z = forward(x);
     peak = Math.max(peak, liveNodeCount() - base);
     return z;

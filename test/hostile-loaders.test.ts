@@ -179,7 +179,7 @@ test('named cases: absurd sizes, deep nesting, prototype keys, non-finite number
   refuses(() => parseCsv('a,y\n1,2\n3\n', { target: 'y' }), /CSV line 3: expected 2 fields \(like the header\), got 1/);
   refuses(() => parseCsv('a,y\n1e999,2\n', { target: 'y', name: 'f.csv' }), /f\.csv line 2, column "a": expected a number, got "1e999"/);
   refuses(() => parseCsv('a,y\nNaN,2\n', { target: 'y' }), /expected a number, got "NaN"/);
-  refuses(() => parseCsv('a,y\n"1,2\n', { target: 'y' }), /Quote Not Closed/);
+  refuses(() => parseCsv('a,y\n"1,2\n', { target: 'y' }), /line 2: a quoted field starts here and is never closed/);
   refuses(() => parseCsv('a,y\n1,2\n', { target: '__proto__' }), /unknown target column "__proto__"/);
   refuses(() => parseCsv('a,a,y\n1,2,3\n', { target: 'y' }), /column "a" appears twice/);
   assertNoPollution(before);

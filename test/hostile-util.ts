@@ -230,6 +230,11 @@ export function fakeIo(files: ReadonlyMap<string, Uint8Array>, env: Record<strin
       return b.slice();
     },
     readText: (path) => new TextDecoder().decode(io.readBytes(path)),
+    readChunks: async function* (path) {
+      const b = io.files.get(path);
+      if (b === undefined) throw new BackpropError('io', `${path}: no such file or directory`);
+      for (let at = 0; at < b.length; at += 1000) yield b.slice(at, at + 1000);
+    },
     writeAtomic(path, data) {
       if (path.startsWith('readonly/') || path === '' || path.endsWith('/')) throw new BackpropError('io', `${path}: cannot write (permission denied); the previous file, if any, is unchanged`);
       io.files.set(path, outputBytes(data).slice());

@@ -115,7 +115,7 @@ test('export --format onnx: the file runs in ONNX Runtime and agrees with the en
   const src = writeModel('deep.json', m);
   const input = randomMatrix(9, 4, rng);
   const engine = noGrad(() => parseModelFile(m).model.forward(tensor(input))).to2D();
-  assert.ok(maxAbsDiff(engine, referenceForward(m, input)) < 1e-12, 'engine vs independent float64 reference');
+  assert.ok(maxAbsDiff(engine, referenceForward(m, input)!) < 1e-12, 'engine vs independent float64 reference');
   for (const opset of [undefined, 13, 17]) {
     const out = join(tmp, `deep-${opset ?? 'default'}.onnx`);
     const argv = ['export', src, '--format', 'onnx', '--out', out, ...(opset ? ['--opset', String(opset)] : [])];
@@ -151,7 +151,7 @@ const torchFile = join(interop, 'torch-4-8-3-tanh-softmax-f32.safetensors');
 const softmaxFirst = writeModel('softmax-first.json', randomModel([2, 3, 2], ['softmax', 'tanh'], new Rng(3)));
 const badCases: [string, string[], RegExp, Record<string, string>?][] = [
   ['export without --format', ['export', seedModel, '--out', 'OUT'], /export: missing --format safetensors\|onnx/],
-  ['export to an unknown format', ['export', seedModel, '--format', 'pt', '--out', 'OUT'], /--format must be one of safetensors, onnx, got "pt"/],
+  ['export to an unknown format', ['export', seedModel, '--format', 'pt', '--out', 'OUT'], /--format must be one of safetensors, onnx, pytorch, got "pt"/],
   ['export without --out', ['export', seedModel, '--format', 'onnx'], /export: missing --out FILE/],
   ['export --dtype with onnx', ['export', seedModel, '--format', 'onnx', '--dtype', 'F64', '--out', 'OUT'], /--dtype applies to safetensors only/],
   ['export --opset 12', ['export', seedModel, '--format', 'onnx', '--opset', '12', '--out', 'OUT'], /--opset must be ≥ 13, got 12/],
@@ -199,8 +199,8 @@ test('the --help examples of export and import work when pasted (run from the re
     assert.ok(command.examples.length >= 1);
     for (const example of command.examples) {
       const words = [...example.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-      assert.equal(words.shift(), 'backprop');
-      const argv = words.map((w, i) => (words[i - 1] === '--out' ? join(tmp, `example-${w}`) : /^(examples|test)\//.test(w) ? join(root, w) : w));
+      assert.deepEqual(words.splice(0, 2), ['npx', 'backprop']);
+      const argv = words.map((w, i) => (words[i - 1] === '--out' ? join(tmp, `example-${w.replace(/^scratch\//, '')}`) : /^(examples|test)\//.test(w) ? join(root, w) : w));
       const r = await run(argv);
       assert.equal(r.status, 0, `${example}: ${r.stderr}`);
       assert.ok(existsSync(argv[argv.indexOf('--out') + 1]!), example);

@@ -1,7 +1,9 @@
-// The package as a user gets it: `npm pack`, then a fresh empty project (`npm init -y`) installs
-// the tarball (offline: the dependencies come from the npm cache) and uses it three ways —
-// TypeScript with types (compiled by tsc, run by node), the `backprop` command through npx, and
-// the browser entry bundled by Vite (plain configuration) with no Node built-in left in the bundle.
+// The package as a user gets it: `npm pack`, then a fresh empty project (`npm init -y`, then
+// `npm pkg set type=module`, as the README says) installs the tarball (offline: the dependencies
+// come from the npm cache) and uses it every way the README names — TypeScript with types
+// (compiled by tsc, run by node; the quickstart through tsx), plain JavaScript, CommonJS require,
+// the `backprop` command through npx, and the browser entry bundled by Vite (plain configuration)
+// with no Node built-in left in the bundle.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
@@ -91,6 +93,63 @@ console.log(JSON.stringify({ E, epochs: result.epochs, accuracy: evaluate(again.
   assert.equal(out.epochs, 30);
   assert.ok(out.accuracy >= 0.9, `xor accuracy ${out.accuracy}`);
   assert.equal(out.ledger, true, 'backprop/explain renders the Korean ledger with bw41 = 0.04047892');
+});
+
+// The README's "Using the package in your own project": the quickstart as plain JavaScript, as
+// TypeScript through tsx, and the package through CommonJS `require`, each in the fresh project.
+const quickstart = readFileSync(join(root, 'examples/quickstart.ts'), 'utf8');
+const tsx = import.meta.resolve('tsx');
+
+function checkQuickstart(out: string, what: string): void {
+  assert.match(out, /^epoch 40: training loss \d\.\d{4}$/m, what);
+  assert.ok(Number(/test accuracy (\S+) %/.exec(out)?.[1]) >= 90, `${what}: ${out}`);
+  assert.match(out, /reloaded: 2-8-2, same accuracy: true/, what);
+}
+
+test('the README says how: type module, and the JavaScript, TypeScript and CommonJS paths', () => {
+  for (const [file, phrases] of [
+    ['README.md', ['npm pkg set type=module', 'without its four `!`', 'npx tsx quickstart.ts', 'quickstart.mts', "require('backprop')", 'Node 20.19']],
+    ['README.ko.md', ['npm pkg set type=module', '네 개의 `!`', 'npx tsx quickstart.ts', 'quickstart.mts', "require('backprop')", 'Node 20.19']],
+  ] as const) {
+    const md = readFileSync(join(root, file), 'utf8');
+    for (const p of phrases) assert.ok(md.includes(p), `${file} says ${p}`);
+  }
+  assert.equal(quickstart.match(/!\./g)?.length, 4, 'the README counts the quickstart\'s four !');
+});
+
+test('plain JavaScript: the quickstart without its four ! runs with node (ES modules)', async () => {
+  writeFileSync(join(app, 'quickstart.js'), quickstart.replace(/!\./g, '.'));
+  checkQuickstart(await sh(process.execPath, ['quickstart.js'], app), 'quickstart.js');
+});
+
+test('TypeScript: the quickstart as it is runs through tsx', async () => {
+  writeFileSync(join(app, 'quickstart.ts'), quickstart);
+  checkQuickstart(await sh(process.execPath, ['--import', tsx, 'quickstart.ts'], app), 'quickstart.ts');
+});
+
+test('CommonJS: require() gives the same library, the node additions and the ledger (Node ≥ 20.19)', async () => {
+  writeFileSync(join(app, 'main.cjs'), `const { Adam, Rng, Sequential, evaluate, fit, synthetic } = require('backprop');
+const { saveModel, loadModel } = require('backprop/node');
+const { explain, renderText } = require('backprop/explain');
+const { seedNetwork } = require('backprop');
+const rng = new Rng(42);
+const data = synthetic('circle', { rng, size: 200, noise: 0.1 });
+const model = Sequential.mlp([2, 8, 2], { activation: 'tanh', output: 'softmax', rng });
+fit(model, data, { loss: 'cross_entropy', optimizer: new Adam(model.parameters(), { lr: 0.03 }), epochs: 30, batchSize: 16, rng }).then(() => {
+  saveModel('cjs-model.json', model, 'cross_entropy');
+  const again = loadModel('cjs-model.json');
+  const ledger = renderText(explain(seedNetwork(), [[1, 2, 3]], [[0.5, 0.1]]));
+  console.log(JSON.stringify({ accuracy: evaluate(again.model, again.loss, data).classification.accuracy, ledger: ledger.includes('0.04047892') }));
+});
+`);
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  if (major === 20 && minor < 19) {
+    await assert.rejects(sh(process.execPath, ['main.cjs'], app), /ERR_REQUIRE_ESM/);
+    return;
+  }
+  const out = JSON.parse(await sh(process.execPath, ['main.cjs'], app));
+  assert.ok(out.accuracy >= 0.9, `circle accuracy ${out.accuracy}`);
+  assert.equal(out.ledger, true);
 });
 
 test('npx backprop demo runs the installed command', async () => {

@@ -1,6 +1,7 @@
 // The engine against PyTorch 1.13 float64 (fixtures in test/fixtures/torch, made by
 // scripts/fixtures/make_torch_core.py): gradients of 22 networks, 10 training runs, elementwise
 // values and derivatives, optimizer trajectories.
+import type { Dense } from '../src/nn/dense.js';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
@@ -29,7 +30,7 @@ for (const c of gradCases) {
     assertClose(E.item(), c.loss, 'loss');
     E.backward();
     assertAllClose(noGrad(() => model.forward(x)).to2D(), c.output, 'output', 1e-12, 1e-15);
-    model.layers.forEach((layer, i) => {
+    (model.layers as readonly Dense[]).forEach((layer, i) => {
       assertAllClose(layer.weight.grad!.to2D(), c.gradients[i]!.weights, `layer ${i} weights`, 1e-10, 1e-14);
       assertAllClose(layer.bias.grad!.to1D(), c.gradients[i]!.bias, `layer ${i} bias`, 1e-10, 1e-14);
     });
@@ -53,9 +54,9 @@ for (const c of trainCases) {
     assertAllClose(batchLosses, c.batchLosses, 'batch losses', 1e-11);
     assertAllClose(epochLosses, c.epochLosses, 'epoch losses', 1e-11);
     const final = parseModelFile(c.final).model;
-    model.layers.forEach((layer, i) => {
-      assertAllClose(layer.weight.to2D(), final.layers[i]!.weight.to2D(), `final layer ${i} weights`, 1e-11, 1e-14);
-      assertAllClose(layer.bias.to1D(), final.layers[i]!.bias.to1D(), `final layer ${i} bias`, 1e-11, 1e-14);
+    (model.layers as readonly Dense[]).forEach((layer, i) => {
+      assertAllClose(layer.weight.to2D(), (final.layers as readonly Dense[])[i]!.weight.to2D(), `final layer ${i} weights`, 1e-11, 1e-14);
+      assertAllClose(layer.bias.to1D(), (final.layers as readonly Dense[])[i]!.bias.to1D(), `final layer ${i} bias`, 1e-11, 1e-14);
     });
   });
 }

@@ -1,5 +1,6 @@
 // fit() against PyTorch 1.13 training runs (test/fixtures/torch/train-cases.json): the same batches in
 // order, one step per batch, every batch loss, every epoch loss and the final weights.
+import type { Dense } from '../src/nn/dense.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ for (const c of cases) {
     batchLosses.forEach((v, i) => close(v, c.batchLosses[i]!, `batch loss ${i}`));
     assert.equal(result.history.length, c.epochs);
     result.history.series('loss').forEach((v, i) => close(v, c.epochLosses[i]!, `epoch ${i + 1} loss`));
-    model.layers.forEach((l, i) => {
+    (model.layers as readonly Dense[]).forEach((l, i) => {
       l.weight.to2D().forEach((row, r) => row.forEach((v, k) => close(v, c.final.layers[i]!.weights[r]![k]!, `layers[${i}].weights[${r}][${k}]`)));
       l.bias.to1D().forEach((v, k) => close(v, c.final.layers[i]!.bias[k]!, `layers[${i}].bias[${k}]`));
     });

@@ -1,5 +1,6 @@
 import { BackpropError } from '../errors.js';
 import { closestName } from '../suggest.js';
+import { INVOKE } from './command.js';
 
 /** How one flag is read. */
 export interface FlagSpec {
@@ -57,7 +58,7 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
       // NOTE: own properties only, or `--__proto__` / `--constructor` would find Object.prototype's.
       const flag = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
       if (flag === undefined) {
-        throw new BackpropError('argument', `${command}: unknown flag --${name}${closest(name, names, '--')}; see backprop ${command} --help`);
+        throw new BackpropError('argument', `${command}: unknown flag --${name}${closest(name, names, '--')}; see ${INVOKE} ${command} --help`);
       }
       if (flag.type === 'boolean') {
         if (eq >= 0) throw new BackpropError('argument', `${command}: --${name} takes no value`);
@@ -74,6 +75,8 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
         throw new BackpropError('argument', `${command}: --${name} needs a value${flag.value ? ` (${flag.value})` : ''}`);
       }
       if (flags[name] !== undefined) throw new BackpropError('argument', `${command}: --${name} is given twice`);
+      // NOTE: `--input [[1, 2]]` unquoted arrives as `[[1,` and `2]]`: a word that goes on after an unclosed [ or {.
+      if (unclosed(raw) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) throw cutAtSpace(command, name, raw, argv.slice(i + 1));
       flags[name] = convert(raw, name, flag, command);
       continue;
     }
@@ -93,6 +96,27 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
     });
   }
   return { flags, positionals, help };
+}
+
+/** More `[` or `{` opened than closed: JSON that the shell cut at a space. */
+function unclosed(raw: string): boolean {
+  if (!/^\s*[[{]/.test(raw)) return false;
+  let depth = 0;
+  for (const ch of raw) {
+    if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+  }
+  return depth > 0;
+}
+
+/** The error for `--input [[1, 2]]` typed without quotes: the words the shell split, put back in quotes. */
+function cutAtSpace(command: string, name: string, raw: string, rest: readonly string[]): BackpropError {
+  let joined = raw;
+  for (const word of rest) {
+    if (!unclosed(joined) || word.startsWith('--')) break;
+    joined += ` ${word}`;
+  }
+  return new BackpropError('argument', `${command}: the value of --${name} stops at a space (${JSON.stringify(raw)}): the shell splits unquoted text into words, so put it in quotes: --${name} "${joined}"`);
 }
 
 function convert(raw: string, name: string, flag: FlagSpec, command: string): string | number {
@@ -142,23 +166,21 @@ export function closest(name: string, choices: readonly string[], prefix: string
 /** The --help text of a command from its spec. */
 export function usage(command: string, summary: string, spec: ArgsSpec, examples: readonly string[]): string {
   const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name)).join(' ');
-  const lines = [`backprop ${command}${pos ? ' ' + pos : ''} [flags]`, '', summary, ''];
+  const lines = [`Usage: ${INVOKE} ${command}${pos ? ' ' + pos : ''} [flags]`, '', summary, ''];
+  const entries = Object.entries(spec.flags).map(([name, f]) => [`--${name}${f.type === 'boolean' ? '' : ` ${f.value ?? (f.choices ? f.choices.join('|') : 'X')}`}`, f.help] as const);
+  // NOTE: a name too long for the column (a flag with many choices) puts its help on the next line.
+  const row = (left: string, help: string): string => (left.length <= 24 ? `  ${left.padEnd(24)}  ${help}` : `  ${left}\n  ${''.padEnd(24)}  ${help}`);
   if (spec.positionals?.length) {
     lines.push('Arguments:');
-    for (const p of spec.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.help}`);
+    for (const p of spec.positionals) lines.push(row(p.name, p.help));
     lines.push('');
   }
-  const entries = Object.entries(spec.flags);
   if (entries.length) {
     lines.push('Flags:');
-    for (const [name, f] of entries) {
-      const left = `--${name}${f.type === 'boolean' ? '' : ` ${f.value ?? (f.choices ? f.choices.join('|') : 'X')}`}`;
-      lines.push(`  ${left.padEnd(24)} ${f.help}`);
-    }
-    lines.push(`  ${'--help'.padEnd(24)} show this help`);
+    for (const [left, help] of [...entries, ['--help', 'show this help'] as const]) lines.push(row(left, help));
     lines.push('');
   }
-  lines.push(examples.length > 1 ? 'Examples:' : 'Example:');
+  lines.push(`${examples.length > 1 ? 'Examples' : 'Example'} (in the backprop repository; files they write go to scratch/):`);
   for (const e of examples) lines.push(`  ${e}`);
   return lines.join('\n') + '\n';
 }

@@ -60,7 +60,7 @@ export function checkTargets(model: Sequential, loss: LossName, x: Tensor, t: Te
   if (t.shape[0] !== rows) return;
   const data = makeDataset({ x: Float64Array.from(x.data), y: Float64Array.from(t.data), rows, inputSize: model.inputSize, outputSize: model.outputSize, task: 'regression' });
   try {
-    validateForModel(data, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.layers[model.layers.length - 1]!.activation, loss });
+    validateForModel(data, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
   } catch (e) {
     if (e instanceof BackpropError) throw new BackpropError(e.code, `${what}: ${e.message.replace(/^targets/, 'T')} (with the ${loss} loss)`);
     throw e;

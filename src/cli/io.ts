@@ -21,6 +21,11 @@ export interface CliIo {
    */
   readBytes(path: string, maxBytes?: number): Uint8Array;
   /**
+   * A file's bytes in chunks, for the streaming data readers (CSV, IDX); the file is never held
+   * whole. Throws BackpropError('io') with the path when it cannot be read.
+   */
+  readChunks(path: string): AsyncIterable<Uint8Array>;
+  /**
    * Writes an output file with the semantics of `writeOutput` (src/io/output.node.ts): a regular
    * file atomically (temporary file, then rename), a symlink through to its target, a FIFO or
    * device by streaming into it; throws BackpropError('io'). `-` is not handled here: commands

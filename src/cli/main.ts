@@ -1,5 +1,6 @@
 import { BackpropError } from '../errors.js';
 import { closest, parseArgs, usage } from './args.js';
+import { INVOKE } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { shown } from './escape.js';
 import type { CliIo } from './io.js';
@@ -63,12 +64,12 @@ function overview(): string {
   return [
     'backprop — neural networks trained by error backpropagation, every number explained',
     '',
-    'Usage: backprop <command> [arguments] [flags]',
+    `Usage: ${INVOKE} <command> [arguments] [flags]`,
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `backprop <command> --help` for its flags and an example.',
+    `Run \`${INVOKE} <command> --help\` for its flags and examples.`,
     '',
   ].join('\n');
 }

@@ -35,15 +35,16 @@ export function savedSettings(f: ParsedArgs['flags']): Record<string, string | n
  * Each saved setting must be a flag of `spec` that train saves, with a value the command line
  * would accept (type, choices, bounds); anything else means the file was not written by train
  * (or was edited) and is refused with the setting's name. Output paths (`out`, `plot`) are refused;
- * an older checkpoint's own `checkpoint` directory is ignored. Data read from a file is named again
- * on the command line (`--data FILE`): a checkpoint never chooses a file to read either. A flag
- * given now that differs from the saved one is an error, except those in {@link RESUMABLE}.
+ * an older checkpoint's own `checkpoint` directory is ignored. Data read from files is named again
+ * on the command line (`--data FILE`, `--test-data FILE`): a checkpoint never chooses a file to
+ * read either. A flag given now that differs from the saved one is an error, except those in
+ * {@link RESUMABLE}.
  *
- * @param isDataFile whether a `--data` value names a file (rather than a bundled set).
+ * @param readsFile whether a flag's value names a file or directory to read (`--data iris` does not).
  * @throws BackpropError `argument` naming the checkpoint, the setting and what was expected.
  * @example
  * ```ts
- * const { flags, positional } = resumedFlags(args.flags, undefined, state, 'run/checkpoint.json', train.spec, (d) => d.endsWith('.csv'));
+ * const { flags, positional } = resumedFlags(args.flags, undefined, state, 'run/checkpoint.json', train.spec, (flag, v) => flag === 'data' && v.endsWith('.csv'));
  * ```
  */
 export function resumedFlags(
@@ -52,7 +53,7 @@ export function resumedFlags(
   state: TrainingState,
   path: string,
   spec: ArgsSpec,
-  isDataFile: (data: string) => boolean,
+  readsFile: (flag: string, value: string) => boolean,
 ): { flags: ParsedArgs['flags']; positional: string | undefined } {
   const settings: unknown = state.settings;
   if (!isPlainObject(settings) || !isPlainObject(settings.flags)) throw new BackpropError('argument', `${path}: this checkpoint was not written by backprop train (no settings)`);
@@ -76,8 +77,10 @@ export function resumedFlags(
       throw new BackpropError('argument', `train: --${k} ${v === true ? '' : String(v)} differs from the checkpoint's ${saved[k] === undefined ? '(not given)' : String(saved[k])}; a resumed run keeps its settings (only ${RESUMABLE.map((r) => '--' + r).join(', ')} may change)`);
     }
   }
-  if (typeof saved.data === 'string' && isDataFile(saved.data) && given.data === undefined) {
-    throw new BackpropError('argument', `train: this checkpoint was trained on the file ${shown(saved.data)}; give --data ${shown(saved.data)} again (a checkpoint never chooses the files read)`);
+  for (const [k, v] of Object.entries(saved)) {
+    if (typeof v === 'string' && readsFile(k, v) && given[k] === undefined) {
+      throw new BackpropError('argument', `train: this checkpoint was trained on --${k} ${shown(v)}; give --${k} ${shown(v)} again (a checkpoint never chooses the files read)`);
+    }
   }
   if (positional !== undefined && positional !== model) throw new BackpropError('argument', `train: the checkpoint was trained from ${model ?? '--layers'}, not ${positional}`);
   if (state.stopReason === null && state.history.length > 0 && state.history[state.history.length - 1]!.epoch !== state.epoch) {

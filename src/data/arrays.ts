@@ -1,5 +1,6 @@
 import { BackpropError } from '../errors.js';
-import { classificationDataset, makeDataset } from './dataset.js';
+import { allocate } from '../tensor/dtype.js';
+import { classificationDataset, datasetDType, makeDataset } from './dataset.js';
 import type { Dataset, Task, TargetEncoding } from './dataset.js';
 
 /** A rectangular matrix read from nested arrays: `rows × cols` numbers, row-major. */
@@ -159,7 +160,7 @@ export function toArrays(ds: Dataset): { inputs: number[][]; targets: number[][]
 }
 
 /**
- * A new dataset holding the given rows, in the given order (rows are copied; repeats allowed).
+ * A new dataset holding the given rows, in the given order (rows are copied, in the dataset's type; repeats allowed).
  *
  * @example
  * ```ts
@@ -169,8 +170,8 @@ export function toArrays(ds: Dataset): { inputs: number[][]; targets: number[][]
 export function subset(ds: Dataset, indices: ArrayLike<number>, name: string | undefined = ds.name): Dataset {
   const n = indices.length;
   const { inputSize: a, outputSize: b } = ds;
-  const x = new Float64Array(n * a);
-  const y = new Float64Array(n * b);
+  const x = allocate(datasetDType(ds), n * a);
+  const y = allocate(datasetDType(ds), n * b);
   const labels = ds.labels ? new Int32Array(n) : undefined;
   for (let k = 0; k < n; k++) {
     const i = indices[k]!;
@@ -203,6 +204,7 @@ export function concat(...parts: Dataset[]): Dataset {
       p.outputSize === first.outputSize &&
       p.task === first.task &&
       p.targetEncoding === first.targetEncoding &&
+      datasetDType(p) === datasetDType(first) &&
       JSON.stringify(p.classNames) === JSON.stringify(first.classNames);
     if (!same) {
       throw new BackpropError(
@@ -212,8 +214,8 @@ export function concat(...parts: Dataset[]): Dataset {
     }
   });
   const rows = parts.reduce((s, p) => s + p.rows, 0);
-  const x = new Float64Array(rows * first.inputSize);
-  const y = new Float64Array(rows * first.outputSize);
+  const x = allocate(datasetDType(first), rows * first.inputSize);
+  const y = allocate(datasetDType(first), rows * first.outputSize);
   const labels = first.labels ? new Int32Array(rows) : undefined;
   let r = 0;
   for (const p of parts) {

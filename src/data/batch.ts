@@ -1,13 +1,14 @@
 import { BackpropError } from '../errors.js';
 import type { Rng } from '../tensor/rng.js';
-import type { Dataset } from './dataset.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
+import { datasetDType, type Dataset } from './dataset.js';
 
 /** One mini-batch: `rows` consecutive rows of the epoch's order, gathered into flat arrays. */
 export interface Batch {
-  /** Inputs, `rows × inputSize`, row-major. */
-  readonly x: Float64Array;
-  /** Targets, `rows × outputSize`, row-major. */
-  readonly y: Float64Array;
+  /** Inputs, `rows × inputSize`, row-major, of the dataset's type. */
+  readonly x: FloatArray;
+  /** Targets, `rows × outputSize`, row-major, of the dataset's type. */
+  readonly y: FloatArray;
   /** Rows in this batch: `batchSize`, except possibly the last. */
   readonly rows: number;
   /** Which dataset rows these are (a view into the epoch's order). */
@@ -60,7 +61,7 @@ export function epochOrder(rows: number, rng: Rng | null): Int32Array {
  * copyRows(new Float64Array([1, 2, 3, 4]), 2, Int32Array.from([1]), new Float64Array(2)); // [3, 4]
  * ```
  */
-export function copyRows(src: Float64Array, width: number, indices: ArrayLike<number>, out: Float64Array): Float64Array {
+export function copyRows<T extends FloatArray>(src: FloatArray, width: number, indices: ArrayLike<number>, out: T): T {
   for (let k = 0; k < indices.length; k++) {
     const from = indices[k]! * width;
     const to = k * width;
@@ -92,14 +93,15 @@ function* gather(ds: Dataset, order: Int32Array, batchSize: number, options: Bat
   const { inputSize: a, outputSize: b } = ds;
   const count = batchCount(ds.rows, batchSize, options.dropLast ?? false);
   const full = Math.min(batchSize, ds.rows);
-  const bufX = options.reuse ? new Float64Array(full * a) : undefined;
-  const bufY = options.reuse ? new Float64Array(full * b) : undefined;
+  const dtype = datasetDType(ds);
+  const bufX = options.reuse ? allocate(dtype, full * a) : undefined;
+  const bufY = options.reuse ? allocate(dtype, full * b) : undefined;
   const bufL = options.reuse && ds.labels ? new Int32Array(full) : undefined;
   for (let index = 0; index < count; index++) {
     const indices = order.subarray(index * batchSize, Math.min((index + 1) * batchSize, ds.rows));
     const rows = indices.length;
-    const x = bufX ? bufX.subarray(0, rows * a) : new Float64Array(rows * a);
-    const y = bufY ? bufY.subarray(0, rows * b) : new Float64Array(rows * b);
+    const x = bufX ? bufX.subarray(0, rows * a) : allocate(dtype, rows * a);
+    const y = bufY ? bufY.subarray(0, rows * b) : allocate(dtype, rows * b);
     copyRows(ds.x, a, indices, x);
     copyRows(ds.y, b, indices, y);
     let labels: Int32Array | undefined;

@@ -1,30 +1,54 @@
-import { parse } from 'csv-parse/browser/esm/sync';
-import { BackpropError } from '../errors.js';
-import { classificationDataset, makeDataset } from './dataset.js';
+import type { DType, FloatArray } from '../tensor/dtype.js';
+import { CsvScanner, type CsvSink } from './csv-scan.js';
+import { CsvTable } from './csv-table.js';
 import type { Dataset, Task, TargetEncoding } from './dataset.js';
+import type { DataNotice } from './notice.js';
 
-/** Options of {@link parseCsv}. */
+export { csvNumber } from './csv-scan.js';
+
+/** How missing cells (empty, `NA`, `NaN`, `?`, … — see `MISSING_MARKERS`) are handled. */
+export type MissingPolicy = 'error' | 'drop' | 'mean';
+
+/** Options of {@link parseCsv} and {@link readCsv}. */
 export interface CsvOptions {
-  /** The target column, or several (numbers for multi-output regression, or one-hot 0/1 columns). */
-  target: string | readonly string[];
-  /** The feature columns in the order wanted; default every column that is not a target, in file order. */
+  /** The target column, or several (numbers for multi-output regression, or one-hot 0/1 columns); default the last column. */
+  target?: string | readonly string[];
+  /** The feature columns in the order wanted; default every column that is neither a target nor ignored, in file order. */
   features?: readonly string[];
+  /** Columns to leave out (e.g. an id). */
+  ignore?: readonly string[];
   /**
-   * Default: a single target column of numbers ⇒ `'regression'`; any non-number in it ⇒ `'classification'`;
-   * several target columns ⇒ `'regression'`. Force `'classification'` to treat numeric codes (`0`, `1`, `2`)
-   * as class labels, or several 0/1 columns as one-hot classes named after the columns.
+   * Default: a single target column of text ⇒ `'classification'`; whole numbers with at most 20
+   * distinct values (two rows per value or more) ⇒ `'classification'` (a `task` notice says so);
+   * other numbers, and several target columns ⇒ `'regression'`. Force `'classification'` to treat
+   * any numeric codes as classes, or several 0/1 columns as one-hot classes named after the columns.
    */
   task?: Task;
-  /**
-   * Order of the classes of a label column: `'sorted'` (default: by number when every label is a
-   * number, else by code point — the same on every machine and for every row order) or
-   * `'first-seen'` (the order the labels first appear in the file).
-   */
+  /** The classes already known (a model's): labels map to these by name, an unknown label is an error. */
+  classes?: readonly string[];
+  /** `'sorted'` (default: by number when every label is a number, else by code point) or `'first-seen'`. */
   classOrder?: 'sorted' | 'first-seen';
   /** How the classes are written in `y`; default `'onehot'` (binary/sign need exactly 2 classes). */
   encoding?: TargetEncoding;
-  /** Field delimiter, default `,`. */
+  /** Field delimiter; default detected from the first line (`,`, `;` or tab). */
   delimiter?: string;
+  /** Whether the first line (after `skipRows`) names the columns (default true); without one, columns are named `1`, `2`, … */
+  header?: boolean;
+  /** Lines to skip before the header (default 0). */
+  skipRows?: number;
+  /** Missing cells: `'error'` (default, naming line and column), `'drop'` the row, or fill a feature with its column's `'mean'`. */
+  missing?: MissingPolicy;
+  /** The element type of `x` and `y` (default float64): read straight into it, never through a float64 copy. */
+  dtype?: DType;
+  /** The most numbers `x` may hold (default 2³² − 1). */
+  maxNumbers?: number;
+  /**
+   * The file's size in bytes, when known (uncompressed): after the first chunk the reader sizes
+   * `x` for the rows to come and fills it in place — no final copy, the data held once.
+   */
+  sizeHint?: number;
+  /** Called with what the reader decided or noticed (a detected task, an id-like column, rows dropped). */
+  onNotice?: (notice: DataNotice) => void;
   /** A name for error messages and `Dataset.name` (e.g. the file name). */
   name?: string;
 }
@@ -36,9 +60,8 @@ export interface CsvRecord {
 }
 
 /**
- * Reads a CSV text with a header row into a {@link Dataset}, choosing feature and target columns by
- * name. Parsing (quotes, embedded newlines, a UTF-8 BOM, CRLF) is done by `csv-parse` (its browser
- * build, so this works in a browser); blank lines are skipped; cells are trimmed.
+ * Reads CSV text (a string or UTF-8 bytes) into a {@link Dataset}, columns chosen by name. See
+ * {@link readCsv} for the streaming reader this wraps, and {@link CsvOptions} for the choices.
  *
  * Errors name the line of the file and the column: `iris.csv line 7, column "sepal width": expected a number, got "abc"`;
  * an unknown column name lists the available ones.
@@ -49,153 +72,86 @@ export interface CsvRecord {
  * ds.classNames; // ['cat', 'dog']; ds.y = [1, 0, 0, 1]
  * ```
  */
-export function parseCsv(text: string, options: CsvOptions): Dataset {
-  return datasetFromCsvRecords(parseCsvRecords(text, options), options);
+export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
+  const table = new CsvTable(options);
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  scanner.push(typeof text === 'string' ? new TextEncoder().encode(text) : text);
+  scanner.end();
+  return table.finish();
 }
 
 /**
- * Splits CSV text into records with their line numbers (csv-parse, browser build).
+ * Reads a CSV file streamed as chunks of UTF-8 bytes into a {@link Dataset}: numbers go straight
+ * from the bytes into typed arrays of `options.dtype` (no string per cell, no array per row), so
+ * memory stays near twice the numbers read, whatever the file's size. Quotes, line breaks inside
+ * quotes, a BOM, CRLF, blank lines, `;` or tab delimiters (detected) and header-less files are
+ * handled; see {@link CsvScanner}.
  *
- * @throws BackpropError `data` with the line of a malformed record (wrong field count, open quote).
+ * @throws BackpropError `data` naming the line (and column) of the first problem.
+ * @example
+ * ```ts
+ * const ds = await readCsv(file.stream(), { target: 'species', dtype: 'float32' });
+ * ```
  */
-export function parseCsvRecords(text: string, options: Pick<CsvOptions, 'delimiter' | 'name'> = {}): CsvRecord[] {
-  return csvRecords(parse as CsvParse, text, options);
-}
-
-/** The shape of csv-parse's synchronous `parse` (Node and browser builds alike). */
-export type CsvParse = (input: string, options: Record<string, unknown>) => unknown[];
-
-/** Runs a csv-parse `parse` function and turns its output and errors into {@link CsvRecord}s. */
-export function csvRecords(parseFn: CsvParse, text: string, options: Pick<CsvOptions, 'delimiter' | 'name'> = {}): CsvRecord[] {
-  const where = options.name ?? 'CSV';
-  let raw: unknown[];
-  try {
-    raw = parseFn(text, { info: true, bom: true, trim: true, skip_empty_lines: true, delimiter: options.delimiter ?? ',' });
-  } catch (e) {
-    const err = e as { code?: string; lines?: number; message?: string };
-    if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-      const m = /expect (\d+), got (\d+)/.exec(err.message ?? '');
-      const detail = m ? `expected ${m[1]} fields (like the header), got ${m[2]}` : (err.message ?? '');
-      throw new BackpropError('data', `${where} line ${err.lines}: ${detail}`);
-    }
-    throw new BackpropError('data', `${where}${err.lines ? ` line ${err.lines}` : ''}: ${err.message ?? String(e)}`);
+export async function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions = {}): Promise<Dataset> {
+  const table = new CsvTable(options);
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  let first = true;
+  for await (const chunk of chunks) {
+    scanner.push(chunk);
+    if (first && options.sizeHint && scanner.consumed > 0) first = !table.reserve(scanner.consumed, options.sizeHint);
   }
-  return raw.map((r) => {
-    const { record, info } = r as { record: string[]; info: { lines: number } };
-    return { fields: record, line: info.lines };
-  });
+  scanner.end();
+  return table.finish();
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The number in a cell, or `undefined` when the cell is not a plain decimal number. */
-export function csvNumber(cell: string): number | undefined {
-  if (!NUMBER.test(cell)) return undefined;
-  const v = Number(cell);
-  return Number.isFinite(v) ? v : undefined;
+/** The inputs read by {@link readCsvInputs}: `rows × inputSize` numbers, row-major, and their column names. */
+export interface CsvInputs {
+  readonly x: FloatArray;
+  readonly rows: number;
+  readonly inputSize: number;
+  readonly featureNames: readonly string[];
 }
 
 /**
- * Builds a {@link Dataset} from parsed records; `records[0]` is the header. See {@link parseCsv}.
+ * Reads only input columns from a streamed CSV file — rows to predict, with no target: the
+ * `features` columns by name (a model's), or every column. Same reader, errors and options as
+ * {@link readCsv} (`target`, `task` and `classes` do not apply).
  *
  * @example
  * ```ts
- * datasetFromCsvRecords([{ fields: ['a', 'y'], line: 1 }, { fields: ['1', '2'], line: 2 }], { target: 'y' });
+ * const { x, rows } = await readCsvInputs(chunks, { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
  * ```
  */
-export function datasetFromCsvRecords(records: readonly CsvRecord[], options: CsvOptions): Dataset {
-  const where = options.name ?? 'CSV';
-  const header = records[0];
-  if (!header) throw new BackpropError('data', `${where}: the file is empty, expected a header row`);
-  const columns = header.fields;
-  columns.forEach((c, j) => {
-    const k = columns.indexOf(c);
-    if (k !== j) throw new BackpropError('data', `${where} line ${header.line}: column "${c}" appears twice in the header (columns ${k + 1} and ${j + 1})`);
-  });
-  const available = columns.map((c) => `"${c}"`).join(', ');
-  const find = (name: string, role: string): number => {
-    const j = columns.indexOf(name);
-    if (j < 0) throw new BackpropError('data', `${where}: unknown ${role} column "${name}"; the columns are ${available}`);
-    return j;
+export async function readCsvInputs(chunks: AsyncIterable<Uint8Array>, options: Omit<CsvOptions, 'target' | 'task' | 'classes'> = {}): Promise<CsvInputs> {
+  const table = new CsvTable(options, true);
+  const scanner = new CsvScanner(table, { ...options, name: table.where });
+  for await (const chunk of chunks) scanner.push(chunk);
+  scanner.end();
+  return table.finishInputs();
+}
+
+/**
+ * Splits CSV text into records of strings with their line numbers — for small inputs (a header,
+ * a few rows to predict). Same tokenizer as {@link parseCsv}.
+ *
+ * @throws BackpropError `data` with the line of a malformed record (an open quote).
+ * @example
+ * ```ts
+ * parseCsvRecords('a,b\n1,2\n'); // [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]
+ * ```
+ */
+export function parseCsvRecords(text: string, options: Pick<CsvOptions, 'delimiter' | 'name' | 'skipRows'> = {}): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const decoder = new TextDecoder();
+  const sink: CsvSink = {
+    record: ({ buf, starts, ends, texts, count, line }) => {
+      records.push({ fields: Array.from({ length: count }, (_, k) => texts[k] ?? decoder.decode(buf.subarray(starts[k]!, ends[k]!))), line });
+    },
   };
-  const targetNames = typeof options.target === 'string' ? [options.target] : [...(options.target ?? [])];
-  if (targetNames.length === 0) throw new BackpropError('data', `${where}: expected a target column; the columns are ${available}`);
-  const targetCols = targetNames.map((n) => find(n, 'target'));
-  const featureNames = options.features ? [...options.features] : columns.filter((c) => !targetNames.includes(c));
-  const featureCols = featureNames.map((n) => find(n, 'feature'));
-  for (const n of featureNames) {
-    if (targetNames.includes(n)) throw new BackpropError('data', `${where}: column "${n}" is both a feature and a target`);
-  }
-  if (featureCols.length === 0) throw new BackpropError('data', `${where}: no feature columns left besides the target; the columns are ${available}`);
-  const body = records.slice(1);
-  if (body.length === 0) throw new BackpropError('data', `${where}: no data rows after the header`);
-
-  const rows = body.length;
-  const inputSize = featureCols.length;
-  const x = new Float64Array(rows * inputSize);
-  body.forEach((rec, i) => {
-    featureCols.forEach((c, j) => {
-      const cell = rec.fields[c]!;
-      const v = csvNumber(cell);
-      if (v === undefined) {
-        throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a number, got ${cell === '' ? 'an empty cell' : JSON.stringify(cell)}`);
-      }
-      x[i * inputSize + j] = v;
-    });
-  });
-  const extra = { featureNames, ...(options.name && { name: options.name }) };
-
-  const single = targetCols.length === 1;
-  const numeric = (c: number): boolean => body.every((rec) => csvNumber(rec.fields[c]!) !== undefined);
-  const task: Task = options.task ?? (single && !numeric(targetCols[0]!) ? 'classification' : 'regression');
-
-  if (task === 'regression') {
-    const outputSize = targetCols.length;
-    const y = new Float64Array(rows * outputSize);
-    body.forEach((rec, i) => {
-      targetCols.forEach((c, j) => {
-        const cell = rec.fields[c]!;
-        const v = csvNumber(cell);
-        if (v === undefined) {
-          throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a number (regression target), got ${cell === '' ? 'an empty cell' : JSON.stringify(cell)}`);
-        }
-        y[i * outputSize + j] = v;
-      });
-    });
-    return makeDataset({ x, y, rows, inputSize, outputSize, task, targetNames, ...extra });
-  }
-
-  const labels = new Int32Array(rows);
-  let classNames: string[];
-  if (single) {
-    const c = targetCols[0]!;
-    const seen: string[] = [];
-    body.forEach((rec) => {
-      const cell = rec.fields[c]!;
-      if (cell === '') throw new BackpropError('data', `${where} line ${rec.line}, column "${columns[c]}": expected a class label, got an empty cell`);
-      if (!seen.includes(cell)) seen.push(cell);
-    });
-    classNames = (options.classOrder ?? 'sorted') === 'first-seen' ? seen : sortLabels(seen);
-    const index = new Map(classNames.map((n, k) => [n, k]));
-    body.forEach((rec, i) => (labels[i] = index.get(rec.fields[c]!)!));
-  } else {
-    classNames = targetNames;
-    body.forEach((rec, i) => {
-      const cells = targetCols.map((c) => rec.fields[c]!);
-      const ones = cells.filter((s) => csvNumber(s) === 1).length;
-      const zeros = cells.filter((s) => csvNumber(s) === 0).length;
-      if (ones !== 1 || zeros !== cells.length - 1) {
-        throw new BackpropError('data', `${where} line ${rec.line}: the one-hot target columns ${targetNames.map((n) => `"${n}"`).join(', ')} must hold one 1 and otherwise 0, got ${cells.join(', ')}`);
-      }
-      labels[i] = cells.findIndex((s) => csvNumber(s) === 1);
-    });
-  }
-  return classificationDataset(x, inputSize, labels, classNames, options.encoding ?? 'onehot', extra);
+  const scanner = new CsvScanner(sink, { ...options, name: options.name ?? 'CSV' });
+  scanner.push(new TextEncoder().encode(text));
+  scanner.end();
+  return records;
 }
 
-/** Class labels sorted by number when all are numbers, else by code point. */
-function sortLabels(labels: string[]): string[] {
-  const numbers = labels.map(csvNumber);
-  if (numbers.every((v) => v !== undefined)) return [...labels].sort((a, b) => csvNumber(a)! - csvNumber(b)! || (a < b ? -1 : a > b ? 1 : 0));
-  return [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}

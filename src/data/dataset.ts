@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { allocate, dtypeOfArray, type FloatArray } from '../tensor/dtype.js';
 
 /** What a dataset's targets mean: class membership (accuracy, confusion matrix) or numbers (MSE, R²). */
 export type Task = 'classification' | 'regression';
@@ -16,6 +17,11 @@ export type TargetEncoding = 'onehot' | 'binary' | 'sign';
  * `x.subarray(i * inputSize, (i + 1) * inputSize)`, and likewise for `y` with `outputSize`.
  * Nothing is boxed, so the 8,000 MNIST training digits are one `Float64Array` of 6,272,000 numbers.
  *
+ * `x` and `y` are `Float64Array`s or `Float32Array`s — the precision the data will be trained in,
+ * chosen when it is read (`dtype` of the readers): the 60,000 Fashion-MNIST training images read
+ * for a float32 network are one `Float32Array` of 188 MB and are never held as float64. Both
+ * arrays of a dataset have the same type; operations on a dataset keep it (see `datasetDType`).
+ *
  * Classification datasets also carry `labels` (the class index of each row, whatever the target
  * encoding), `classNames` and `targetEncoding`; metrics, stratified splits and confusion matrices
  * read `labels` instead of decoding targets.
@@ -31,9 +37,9 @@ export type TargetEncoding = 'onehot' | 'binary' | 'sign';
  */
 export interface Dataset {
   /** Inputs, `rows × inputSize`, row-major. */
-  readonly x: Float64Array;
-  /** Targets, `rows × outputSize`, row-major. */
-  readonly y: Float64Array;
+  readonly x: FloatArray;
+  /** Targets, `rows × outputSize`, row-major, of the same type as `x`. */
+  readonly y: FloatArray;
   /** Number of samples. */
   readonly rows: number;
   /** Numbers per input row (features). */
@@ -52,6 +58,8 @@ export interface Dataset {
   readonly featureNames?: readonly string[];
   /** Optional names of the `outputSize` target columns. */
   readonly targetNames?: readonly string[];
+  /** The file columns the targets were read from (CSV), e.g. `["species"]` for a classification set. */
+  readonly targetColumns?: readonly string[];
   /** Optional short description, e.g. `"circle"`, `"iris"`, `"mnist-train"`. */
   readonly name?: string;
 }
@@ -82,6 +90,9 @@ export function makeDataset(init: DatasetInit): Dataset {
       'data',
       `${where}: expected x of ${rows}×${inputSize} = ${rows * inputSize} and y of ${rows}×${outputSize} = ${rows * outputSize} numbers, got ${x.length} and ${y.length}`,
     );
+  }
+  if (dtypeOfArray(x) !== dtypeOfArray(y)) {
+    throw new BackpropError('data', `${where}: expected x and y of one type, got ${x.constructor.name} and ${y.constructor.name}`);
   }
   checkFinite(x, inputSize, `${where} inputs`);
   checkFinite(y, outputSize, `${where} targets`);
@@ -132,7 +143,7 @@ export function encodeLabel(label: number, column: number, encoding: TargetEncod
 /**
  * Builds a classification dataset from inputs and class indices, writing the targets in `encoding`.
  *
- * @param x inputs, `labels.length × inputSize`, row-major.
+ * @param x inputs, `labels.length × inputSize`, row-major; `y` is written in the same type.
  * @example
  * ```ts
  * const ds = classificationDataset(new Float64Array([0, 1, 2, 3]), 2, Int32Array.from([0, 1]), ['a', 'b']);
@@ -140,15 +151,15 @@ export function encodeLabel(label: number, column: number, encoding: TargetEncod
  * ```
  */
 export function classificationDataset(
-  x: Float64Array,
+  x: FloatArray,
   inputSize: number,
   labels: Int32Array,
   classNames: readonly string[],
   encoding: TargetEncoding = 'onehot',
-  extra: { featureNames?: readonly string[]; name?: string } = {},
+  extra: { featureNames?: readonly string[]; targetColumns?: readonly string[]; name?: string } = {},
 ): Dataset {
   const width = encoding === 'onehot' ? classNames.length : 1;
-  const y = new Float64Array(labels.length * width);
+  const y = allocate(dtypeOfArray(x), labels.length * width);
   for (let i = 0; i < labels.length; i++) {
     for (let j = 0; j < width; j++) y[i * width + j] = encodeLabel(labels[i]!, j, encoding);
   }
@@ -169,11 +180,60 @@ export function withTargetEncoding(ds: Dataset, encoding: TargetEncoding): Datas
     throw new BackpropError('data', `withTargetEncoding: expected a classification dataset, got a ${ds.task} dataset`);
   }
   if (ds.targetEncoding === encoding) return ds;
-  const { x, inputSize, labels, classNames, featureNames, name } = ds;
-  return classificationDataset(x, inputSize, labels, classNames, encoding, { ...(featureNames && { featureNames }), ...(name && { name }) });
+  const { x, inputSize, labels, classNames, featureNames, targetColumns, name } = ds;
+  return classificationDataset(x, inputSize, labels, classNames, encoding, { ...(featureNames && { featureNames }), ...(targetColumns && { targetColumns }), ...(name && { name }) });
 }
 
-function checkFinite(data: Float64Array, width: number, what: string): void {
+/**
+ * The element type of a dataset's arrays.
+ *
+ * @example
+ * ```ts
+ * datasetDType(iris()); // 'float64'
+ * ```
+ */
+export function datasetDType(ds: Dataset): 'float64' | 'float32' {
+  return dtypeOfArray(ds.x);
+}
+
+/**
+ * The same classification dataset with its labels renumbered to `classNames` (a trained model's
+ * classes), matched by name — or by value when both sides are numbers (`"1"` and `"1.0"`) — so a
+ * test set lacking some classes, or listing them in another order, is measured against the model's
+ * outputs; `y` is rewritten in the dataset's encoding. Inputs are shared, not copied.
+ *
+ * @throws BackpropError `data` naming the first label the model never saw.
+ * @example
+ * ```ts
+ * const test = withClassNames(parseCsv(text, { target: 'kind' }), ['cat', 'dog', 'fox']); // 'dog'-only file → labels [1, 1, …]
+ * ```
+ */
+export function withClassNames(ds: Dataset, classNames: readonly string[]): Dataset {
+  if (ds.task !== 'classification' || !ds.labels || !ds.classNames || !ds.targetEncoding) {
+    throw new BackpropError('data', `withClassNames: expected a classification dataset, got a ${ds.task} dataset`);
+  }
+  const same = ds.classNames.length === classNames.length && ds.classNames.every((n, k) => n === classNames[k]);
+  if (same) return ds;
+  const byName = new Map(classNames.map((n, k) => [n, k]));
+  const numeric = (n: string): number => (n.trim() === '' ? NaN : Number(n));
+  const byValue = new Map(classNames.map((n, k) => [numeric(n), k]).filter(([v]) => Number.isFinite(v)) as [number, number][]);
+  const used = new Uint8Array(ds.classNames.length);
+  for (let i = 0; i < ds.rows; i++) used[ds.labels[i]!] = 1;
+  const map = ds.classNames.map((n, j) => {
+    const k = byName.get(n) ?? byValue.get(numeric(n));
+    if (k === undefined && used[j]) {
+      const shown = classNames.slice(0, 12).map((c) => JSON.stringify(c)).join(', ') + (classNames.length > 12 ? ', …' : '');
+      throw new BackpropError('data', `${ds.name ?? 'the data'}: the label ${JSON.stringify(n)} is not one of the model's ${classNames.length} classes (${shown})`);
+    }
+    return k ?? -1;
+  });
+  const labels = Int32Array.from(ds.labels, (k) => map[k]!);
+  const encoding = ds.targetEncoding === 'onehot' || classNames.length !== 2 ? 'onehot' : ds.targetEncoding;
+  const { featureNames, targetColumns, name } = ds;
+  return classificationDataset(ds.x, ds.inputSize, labels, classNames, encoding, { ...(featureNames && { featureNames }), ...(targetColumns && { targetColumns }), ...(name && { name }) });
+}
+
+function checkFinite(data: FloatArray, width: number, what: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) {
       const row = Math.floor(i / width);

@@ -2,4 +2,5 @@
 export * from './index.js';
 export { loadMnist, readMnistDigits } from './mnist.node.js';
 export { readCsvFile } from './csv.node.js';
-export { loadData, DATA_NAMES, type LoadDataOptions, type LoadedData } from './load.node.js';
+export { loadData, dataLimit, DATA_NAMES, IDX_SETS, isCsvPath, type LoadDataOptions, type LoadedData } from './load.node.js';
+export { fileChunks } from './files.node.js';

@@ -40,7 +40,7 @@ test('mnist: 8,000 training and 2,000 held-out rows of 784 pixels and 10 one-hot
     assert.equal(max, 1);
     for (let i = 0; i < ds.rows; i += 97) {
       const row = ds.y.subarray(10 * i, 10 * i + 10);
-      assert.equal(row.reduce((s, v) => s + v, 0), 1);
+      assert.equal(Array.from(row).reduce((s, v) => s + v, 0), 1);
       assert.equal(row[ds.labels![i]!], 1);
     }
   }
@@ -83,7 +83,7 @@ test('mnist: the split rule and its checks, on small arrays', () => {
 
 test('mnist through loadData: the training digits, and the held-out digits beside them', async () => {
   const { loadData } = await import('./load.node.js');
-  const { data, heldOut } = loadData('mnist');
+  const { data, heldOut } = await loadData('mnist');
   assert.deepEqual(data.x, train.x);
   assert.ok(heldOut);
   assert.deepEqual(heldOut.labels, loadMnist().test.labels);

@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { allocate, dtypeOfArray, type FloatArray } from '../tensor/dtype.js';
 import { describe } from './arrays.js';
 import type { Dataset } from './dataset.js';
 
@@ -27,10 +28,10 @@ export type ScalerJSON = StandardizeJSON | MinMaxJSON;
 export interface Scaler {
   /** Number of columns. */
   readonly size: number;
-  /** Scales rows (`n × size`, row-major) into `out` (a new array by default; may be `data` itself). */
-  transform(data: Float64Array, out?: Float64Array): Float64Array;
+  /** Scales rows (`n × size`, row-major) into `out` (by default a new array of `data`'s type; may be `data` itself). */
+  transform<T extends FloatArray>(data: T, out?: T): T;
   /** Maps scaled rows back to the original units — e.g. regression predictions. */
-  inverse(data: Float64Array, out?: Float64Array): Float64Array;
+  inverse<T extends FloatArray>(data: T, out?: T): T;
   /** The statistics, to save with the model. */
   toJSON(): ScalerJSON;
 }
@@ -47,7 +48,7 @@ abstract class Affine implements Scaler {
     return this.shift.length;
   }
 
-  transform(data: Float64Array, out: Float64Array = new Float64Array(data.length)): Float64Array {
+  transform<T extends FloatArray>(data: T, out: T = allocate(dtypeOfArray(data), data.length) as T): T {
     const { shift, divisor, offset } = this;
     const w = this.check(data, out, 'transform');
     for (let i = 0; i < data.length; i += w) {
@@ -56,7 +57,7 @@ abstract class Affine implements Scaler {
     return out;
   }
 
-  inverse(data: Float64Array, out: Float64Array = new Float64Array(data.length)): Float64Array {
+  inverse<T extends FloatArray>(data: T, out: T = allocate(dtypeOfArray(data), data.length) as T): T {
     const { shift, divisor, offset } = this;
     const w = this.check(data, out, 'inverse');
     for (let i = 0; i < data.length; i += w) {
@@ -67,7 +68,7 @@ abstract class Affine implements Scaler {
 
   abstract toJSON(): ScalerJSON;
 
-  private check(data: Float64Array, out: Float64Array, what: string): number {
+  private check(data: FloatArray, out: FloatArray, what: string): number {
     const w = this.size;
     if (data.length % w !== 0 || out.length < data.length) {
       throw new BackpropError('shape', `${this.constructor.name}.${what}: expected rows of ${w} columns, got ${data.length} numbers (out: ${out.length})`);
@@ -99,7 +100,7 @@ export class Standardizer extends Affine {
   }
 
   /** Fits on `data` (`n × width`, row-major, n ≥ 1). */
-  static fit(data: Float64Array, width: number): Standardizer {
+  static fit(data: FloatArray, width: number): Standardizer {
     const n = rowsOf(data, width, 'Standardizer.fit');
     const mean: number[] = [];
     const std: number[] = [];
@@ -157,7 +158,7 @@ export class MinMaxScaler extends Affine {
   }
 
   /** Fits on `data` (`n × width`, row-major, n ≥ 1). */
-  static fit(data: Float64Array, width: number, range: readonly [number, number] = [0, 1]): MinMaxScaler {
+  static fit(data: FloatArray, width: number, range: readonly [number, number] = [0, 1]): MinMaxScaler {
     rowsOf(data, width, 'MinMaxScaler.fit');
     checkRange(range, 'MinMaxScaler.fit: range');
     const min = new Array<number>(width).fill(Infinity);
@@ -227,7 +228,7 @@ export function scaleDataset(ds: Dataset, scalers: { inputs?: Scaler; targets?: 
   return { ...ds, x: inputs ? inputs.transform(ds.x) : ds.x, y: targets ? targets.transform(ds.y) : ds.y };
 }
 
-function rowsOf(data: Float64Array, width: number, what: string): number {
+function rowsOf(data: FloatArray, width: number, what: string): number {
   if (!Number.isInteger(width) || width < 1 || data.length === 0 || data.length % width !== 0) {
     throw new BackpropError('data', `${what}: expected at least one row of ${width} columns, got ${data.length} numbers`);
   }

@@ -36,7 +36,7 @@ export function classCounts(ds: Dataset): number[] {
  * columnStats(new Float64Array([1, 10, 3, 30]), 2); // mean [2, 20], std [1, 10], min [1, 10], max [3, 30]
  * ```
  */
-export function columnStats(data: Float64Array, width: number): ColumnStats {
+export function columnStats(data: Float64Array | Float32Array, width: number): ColumnStats {
   if (!Number.isInteger(width) || width < 1 || data.length === 0 || data.length % width !== 0) {
     throw new BackpropError('data', `columnStats: expected at least one row of ${width} columns, got ${data.length} numbers`);
   }

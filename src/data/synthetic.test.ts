@@ -5,7 +5,7 @@ import { circle, gauss, moons, spiral, synthetic, SYNTHETIC_NAMES, xor } from '.
 import type { Dataset } from './dataset.js';
 import { BackpropError } from '../errors.js';
 
-const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bytes = (a: Float64Array | Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const point = (ds: Dataset, i: number): [number, number] => [ds.x[2 * i]!, ds.x[2 * i + 1]!];
 const count = (ds: Dataset, k: number): number => ds.labels!.reduce((s, l) => s + (l === k ? 1 : 0), 0);
 

@@ -37,7 +37,8 @@ test('validateForModel: widths that do not match the layers, with a hint', () =>
     fails(/^the data "iris" has 4 input columns \(sepal length, sepal width, petal length, petal width\), but the network's first layer takes 3 inputs$/),
   );
   assert.throws(() => validateForModel(iris(), { inputSize: 4, outputSize: 2 }), fails(/3 classes need 3 outputs with one-hot targets/));
-  assert.throws(() => validateForModel(iris(), { inputSize: 5, outputSize: 2 }), fails(/\(and 1 more problem\)$/));
+  // Both problems are named (the second after "also"), not "(and 1 more problem)".
+  assert.throws(() => validateForModel(iris(), { inputSize: 5, outputSize: 2 }), fails(/first layer takes 5 inputs; also, the data "iris" has 3 target columns, but the network's last layer has 2 outputs/));
 });
 
 test('validateForModel: targets outside the output activation range name the first cell and the count', () => {

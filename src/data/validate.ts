@@ -1,4 +1,6 @@
 import { BackpropError } from '../errors.js';
+import { ACTIVATION_TABLE, isActivationName } from '../functions/activations/index.js';
+import { isLossName, LOSS_TABLE } from '../functions/losses/index.js';
 import { makeDataset } from './dataset.js';
 import type { Dataset } from './dataset.js';
 
@@ -21,16 +23,10 @@ export interface OutputRange {
 }
 
 /**
- * The range of target values an output activation can reach (its closure: a sigmoid approaches 0 and 1,
- * so targets 0 and 1 are allowed). Unknown names and unbounded activations (linear, leaky_relu) give `{}`.
- *
- * | activation | targets in |
- * |---|---|
- * | sigmoid, softmax | [0, 1] (softmax rows also sum to 1) |
- * | tanh | [−1, 1] |
- * | relu, softplus | [0, ∞) |
- * | elu (α = 1) | [−1, ∞) |
- * | gelu | [−0.17, ∞) (its minimum is −0.16997…) |
+ * The range of target values an output activation can reach (its closure: a sigmoid approaches 0
+ * and 1, so targets 0 and 1 are allowed), from the activation table; unknown names and unbounded
+ * activations (linear, leaky_relu) give `{}`. sigmoid and softmax [0, 1] (softmax rows also sum to
+ * 1), tanh [−1, 1], relu and softplus [0, ∞), elu [−1, ∞), gelu [−0.17, ∞).
  *
  * @example
  * ```ts
@@ -38,22 +34,7 @@ export interface OutputRange {
  * ```
  */
 export function outputRange(activation: string | undefined): OutputRange {
-  switch (activation) {
-    case 'sigmoid':
-    case 'softmax':
-      return { low: 0, high: 1 };
-    case 'tanh':
-      return { low: -1, high: 1 };
-    case 'relu':
-    case 'softplus':
-      return { low: 0 };
-    case 'elu':
-      return { low: -1 };
-    case 'gelu':
-      return { low: -0.17 };
-    default:
-      return {};
-  }
+  return isActivationName(activation) ? ACTIVATION_TABLE[activation].range : {};
 }
 
 /** Tolerance of the row-sum check for softmax / cross-entropy targets. */
@@ -74,7 +55,7 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
   const what = ds.name ? `the data "${ds.name}"` : 'the data';
   if (ds.rows === 0) problems.push(`${what} has no rows`);
   if (ds.inputSize !== model.inputSize) {
-    const names = ds.featureNames ? ` (${ds.featureNames.join(', ')})` : '';
+    const names = ds.featureNames ? ` (${shortList(ds.featureNames)})` : '';
     problems.push(`${what} has ${ds.inputSize} input columns${names}, but the network's first layer takes ${model.inputSize} inputs`);
   }
   if (ds.outputSize !== model.outputSize) {
@@ -88,13 +69,15 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
   }
   const act = model.outputActivation;
   const range = outputRange(act);
-  if (model.loss === 'bce') {
-    checkRange(ds, { low: Math.max(range.low ?? 0, 0), high: Math.min(range.high ?? 1, 1) }, 'the bce loss', problems);
+  const rule = isLossName(model.loss) ? LOSS_TABLE[model.loss].targets : 'any';
+  if (rule === 'unit-interval') {
+    checkRange(ds, { low: Math.max(range.low ?? 0, 0), high: Math.min(range.high ?? 1, 1) }, `the ${model.loss} loss`, problems);
   } else if (range.low !== undefined || range.high !== undefined) {
     checkRange(ds, range, `the ${act} output`, problems);
   }
-  if (act === 'softmax' || model.loss === 'cross_entropy') {
-    checkDistributions(ds, act === 'softmax' ? 'a softmax output' : 'the cross_entropy loss', problems);
+  const rowwise = isActivationName(act) && ACTIVATION_TABLE[act].form === 'rowwise';
+  if (rowwise || rule === 'distribution') {
+    checkDistributions(ds, rowwise ? `a ${act} output` : `the ${model.loss} loss`, problems);
   }
   return problems;
 }
@@ -108,7 +91,7 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
  *   and, for `bce`, in [0, 1];
  * - for softmax outputs or `cross_entropy`, target rows that are distributions (≥ 0, summing to 1).
  *
- * @throws BackpropError `data` with the first problem (and how many more there are).
+ * @throws BackpropError `data` naming the problems found (the first two, and how many more).
  * @example
  * ```ts
  * validateForModel(circle({ rng }), { inputSize: 2, outputSize: 1, outputActivation: 'tanh' });
@@ -119,9 +102,14 @@ export function dataProblems(ds: Dataset, model: ModelShape): string[] {
 export function validateForModel(ds: Dataset, model: ModelShape): void {
   const problems = dataProblems(ds, model);
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new BackpropError('data', `${problems[0]}${more}`);
+    const more = problems.length > 2 ? `; and ${problems.length - 2} more problem${problems.length > 3 ? 's' : ''}` : '';
+    throw new BackpropError('data', `${problems.slice(0, 2).join('; also, ')}${more}`);
   }
+}
+
+/** Names for a message: all of a few, or the first four and the last of many (a message stays one short line). */
+function shortList(names: readonly string[]): string {
+  return names.length <= 8 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …, ${names[names.length - 1]}`;
 }
 
 function checkRange(ds: Dataset, range: OutputRange, by: string, problems: string[]): void {

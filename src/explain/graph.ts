@@ -2,9 +2,12 @@ import { BackpropError } from '../errors.js';
 import { backward } from '../autograd/engine.js';
 import { isGradEnabled, noGrad, type GradNode } from '../autograd/node.js';
 import type { Dense } from '../nn/dense.js';
-import { isFused, modelLoss, type LossName } from '../nn/losses.js';
+import type { Layer } from '../nn/layer.js';
+import type { LayerKindName, LayerOfKind } from '../nn/layer-kinds.js';
+import { isFused, LOSS_TABLE, modelLoss, type LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
+import { ACTIVATION_TABLE } from '../nn/activations.js';
 
 /** What the engine recorded for one dense layer during the traced run. */
 export interface TracedLayer {
@@ -28,7 +31,8 @@ export interface TracedRun {
   fused: boolean;
 }
 
-const LOSS_OPS: Readonly<Record<string, true>> = { sse: true, mse: true, cross_entropy: true, bce: true, softmax_cross_entropy: true, sigmoid_bce: true };
+/** The op names a loss records: each loss's own, and its form on the logits. */
+const LOSS_OPS: ReadonlySet<string> = new Set(Object.values(LOSS_TABLE).flatMap((s) => [s.name, ...(s.onLogits ? [s.onLogits.op] : [])]));
 
 /**
  * Runs the engine once — `modelLoss(model, loss, x, t)` then `backward` — after walking the
@@ -45,41 +49,64 @@ export function traceRun(model: Sequential, loss: LossName, x: Tensor, t: Tensor
   model.zeroGrad();
   const E = modelLoss(model, loss, x, t);
   const L = model.layers.length;
-  const fused = isFused(loss, model.layers[L - 1]!.activation);
-  const lossNode = expectNode(E, (op) => LOSS_OPS[op] === true, 'a loss op');
+  const fused = isFused(loss, model.outputActivation);
+  const lossNode = expectNode(E, (op) => LOSS_OPS.has(op), 'a loss op');
   let cur = lossNode.inputs[0]!;
   const traced: TracedLayer[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
     const layer = model.layers[l]!;
-    let z: Tensor;
-    let a: Tensor | null;
-    if (l === L - 1 && fused) {
-      z = cur;
-      a = null;
-    } else if (layer.activation === 'linear') {
-      z = cur;
-      a = cur;
-    } else {
-      const act = expectNode(cur, (op) => op === layer.activation, `activation ${layer.activation} of layer ${l + 1}`);
-      a = cur;
-      z = act.inputs[0]!;
-    }
-    const addNode = expectNode(z, (op) => op === 'add', `z = x·Wᵀ + b of layer ${l + 1}`);
-    const mm = expectNode(addNode.inputs[0]!, (op) => op === 'matmul', `x·Wᵀ of layer ${l + 1}`);
-    if (addNode.inputs[1] !== layer.bias || mm.inputs[1] !== layer.weight) {
-      throw new BackpropError('autograd', `explain: the recorded graph of layer ${l + 1} does not use that layer's weight and bias`);
-    }
-    const input = mm.inputs[0]!;
-    z.retainsGrad = true;
-    if (a !== null) a.retainsGrad = true;
-    const { local, jacobian } = localDerivatives(layer, z, a);
-    traced[l] = { layer, input, z, a, local, jacobian };
+    const tracer = LEDGER_TRACERS[layer.kind as LayerKindName] as LayerTracer<Layer>;
+    const { record, input } = tracer(layer, cur, l, l === L - 1 && fused);
+    traced[l] = record;
     cur = input;
   }
   const cost = E.data[0]!;
   backward(E);
   return { layers: traced, cost, fused };
 }
+
+/**
+ * Finds one layer's values in the recorded graph, from the tensor the layer produced (`out`) back
+ * to the tensor that fed it, and marks them `retainGrad`. `fusedOutput`: the layer is the output
+ * layer and its activation is folded into the loss (`out` is then its net input z).
+ */
+type LayerTracer<L extends Layer> = (layer: L, out: Tensor, index: number, fusedOutput: boolean) => { record: TracedLayer; input: Tensor };
+
+/** A dense layer: [activation ←] add ← matmul(input, W), with the layer's own W and b. */
+const traceDense: LayerTracer<Dense> = (layer, out, l, fusedOutput) => {
+  let z: Tensor;
+  let a: Tensor | null;
+  if (fusedOutput) {
+    z = out;
+    a = null;
+  } else if (layer.activation === 'linear') {
+    z = out;
+    a = out;
+  } else {
+    const act = expectNode(out, (op) => op === layer.activation, `activation ${layer.activation} of layer ${l + 1}`);
+    a = out;
+    z = act.inputs[0]!;
+  }
+  const addNode = expectNode(z, (op) => op === 'add', `z = x·Wᵀ + b of layer ${l + 1}`);
+  const mm = expectNode(addNode.inputs[0]!, (op) => op === 'matmul', `x·Wᵀ of layer ${l + 1}`);
+  if (addNode.inputs[1] !== layer.bias || mm.inputs[1] !== layer.weight) {
+    throw new BackpropError('autograd', `explain: the recorded graph of layer ${l + 1} does not use that layer's weight and bias`);
+  }
+  const input = mm.inputs[0]!;
+  z.retainsGrad = true;
+  if (a !== null) a.retainsGrad = true;
+  const { local, jacobian } = localDerivatives(layer, z, a);
+  return { record: { layer, input, z, a, local, jacobian }, input };
+};
+
+/**
+ * How the ledger finds each kind of layer in the recorded graph. Complete over the layer kinds
+ * (a kind without its entry does not compile); what the ledger then shows of a layer is built
+ * from its {@link TracedLayer}.
+ */
+export const LEDGER_TRACERS: { readonly [K in LayerKindName]: LayerTracer<LayerOfKind<K>> } = {
+  dense: traceDense,
+};
 
 function expectNode(t: Tensor, ok: (op: string) => boolean, what: string): GradNode {
   const node = t.gradFn as GradNode | null;
@@ -95,7 +122,7 @@ function localDerivatives(layer: Dense, z: Tensor, a: Tensor | null): { local: F
   if (a === z) return { local: new Float64Array(z.size).fill(1), jacobian: null };
   const node = a.gradFn as GradNode;
   const run = (g: Tensor): Tensor => noGrad(() => node.backward!(g)[0]!);
-  if (layer.activation !== 'softmax') {
+  if (ACTIVATION_TABLE[layer.activation].form === 'elementwise') {
     const ones = new Tensor(a.data.slice().fill(1), a.shape);
     return { local: Float64Array.from(run(ones).data), jacobian: null };
   }

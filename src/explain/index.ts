@@ -1,6 +1,6 @@
 /**
  * `backprop/explain` — the ledger: backpropagation explained with the numbers, every gradient by
- * the chain rule, in English and Korean, as text, Markdown with LaTeX, or JSON. Browser-safe; it
+ * the chain rule, in English and Korean, as text, Markdown with LaTeX, HTML, or JSON. Browser-safe; it
  * loads mathjs (symbolic derivatives), which is why it is an entry of its own.
  *
  * @module backprop/explain
@@ -11,6 +11,7 @@ export { activationDerivative, softmaxDerivative, lossDerivative, type LossPoint
 export { ledgerBlocks, LEDGER_SECTIONS, type LedgerSection, type RenderOptions } from './render/blocks.js';
 export { renderText, type TextRenderOptions } from './render/text.js';
 export { renderMarkdown } from './render/markdown.js';
+export { renderHtml, escapeHtml, LEDGER_CSS, type HtmlRenderOptions } from './render/html.js';
 export { renderJson } from './render/json.js';
 export { LANGS, LOCALES, message, checkLang, type Lang, type MessageKey } from './locales/index.js';
 export type * from './types.js';

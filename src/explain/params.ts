@@ -1,6 +1,7 @@
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { modelLoss, type LossName } from '../nn/losses.js';
+import type { Dense } from '../nn/dense.js';
 import type { Sequential } from '../nn/sequential.js';
 import { SGD } from '../optim/sgd.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -14,7 +15,7 @@ import type { LedgerBiasSum, LedgerLayer, LedgerParam, LedgerUpdate } from './ty
  * gradients and their sum (the seed notebook's `bb2`).
  */
 export function buildParams(
-  model: Sequential,
+  dense: readonly Dense[],
   layers: readonly LedgerLayer[],
   sizes: readonly number[],
   selector: ParamSelector | null,
@@ -22,15 +23,15 @@ export function buildParams(
   const params: LedgerParam[] = [];
   const biasSums: LedgerBiasSum[] = [];
   let chain = 0;
-  model.layers.forEach((dense, l) => {
+  dense.forEach((layer, l) => {
     const ly = layers[l]!;
-    const gw = dense.weight.grad;
-    const gb = dense.bias.grad;
+    const gw = layer.weight.grad;
+    const gb = layer.bias.grad;
     if (gw === null || gb === null) throw new BackpropError('autograd', `explain: the engine left no gradient on the parameters of layer ${l + 1}`);
     const inputs = l === 0 ? null : layers[l - 1]!.a;
     const xOf = (n: number, j: number): number => (inputs === null ? inputRow(layers, n, j) : inputs[n]![j]!);
-    const U = dense.units;
-    const I = dense.inputs;
+    const U = layer.units;
+    const I = layer.inputs;
     const N = ly.delta.length;
     const layerNo = l + 1;
     for (let i = 0; i < U; i++) {
@@ -45,7 +46,7 @@ export function buildParams(
         const weight = kind === 'weight';
         params.push({
           id: weight ? weightId(layerNo, i, col!) : biasId(layerNo, i),
-          engine: weight ? `${l}.weight[${i}][${col}]` : `${l}.bias[${i}]`,
+          engine: weight ? `${layer.weight.name ?? `${l}.weight`}[${i}][${col}]` : `${layer.bias.name ?? `${l}.bias`}[${i}]`,
           notebook: weight ? notebookWeightName(sizes, layerNo, i, col!) : null,
           kind,
           layer: layerNo,
@@ -61,7 +62,7 @@ export function buildParams(
         });
       }
     }
-    const perNeuron = Array.from(gb.data);
+    const perNeuron: number[] = Array.from(gb.data);
     biasSums.push({ layer: layerNo, perNeuron, sum: perNeuron.reduce((a, b) => a + b, 0), notebook: notebookBiasSumName(layerNo) });
   });
   return { params, biasSums, chain };
@@ -87,9 +88,10 @@ function chainAll(N: number, delta: (n: number) => number, x: (n: number) => num
 /**
  * One step of plain gradient descent, w ← w − η·∂E/∂w, applied by the engine's {@link SGD} to a
  * copy of the model carrying the same gradients; fills each param's `after` and returns the
- * cost and output after the step (recomputed by the engine).
+ * cost and output after the step (recomputed by the engine). When the ledger is narrowed
+ * (`focused`), also the cost after updating only those parameters, the others left as they were.
  */
-export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[]): LedgerUpdate {
+export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Tensor, lr: number, costBefore: number, params: LedgerParam[], focused = false): LedgerUpdate {
   const copy = model.clone();
   const mine = model.parameters();
   const theirs = copy.parameters();
@@ -98,10 +100,10 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
     p.grad = new Tensor(g.data.slice(), g.shape);
   });
   new SGD(theirs, { lr }).step();
-  for (const p of params) {
-    const dense = copy.layers[p.layer - 1]!;
-    p.after = p.kind === 'weight' ? dense.weight.get(p.row, p.col!) : dense.bias.get(p.row);
-  }
+  // NOTE: the ledger's parameters are the dense layers', in the order of the model's parameters.
+  const after = new Map(copy.namedParameters());
+  const tensorOf = (p: LedgerParam): Tensor => after.get(p.engine.slice(0, p.engine.indexOf('[')))!;
+  for (const p of params) p.after = p.kind === 'weight' ? tensorOf(p).get(p.row, p.col!) : tensorOf(p).get(p.row);
   const { costAfter, outputAfter } = noGrad(() => {
     const y = copy.forward(x);
     const k = y.shape[1]!;
@@ -110,5 +112,16 @@ export function buildUpdate(model: Sequential, loss: LossName, x: Tensor, t: Ten
       outputAfter: Array.from({ length: y.shape[0]! }, (_, r) => Array.from(y.data.subarray(r * k, (r + 1) * k))),
     };
   });
-  return { lr, costBefore, costAfter, outputAfter };
+  const update: LedgerUpdate = { lr, costBefore, costAfter, outputAfter, parameterCount: model.parameterCount() };
+  if (focused) {
+    // NOTE: plain SGD moves each parameter on its own, so "only these" is the same `after` on an untouched copy.
+    const only = model.clone();
+    const untouched = new Map(only.namedParameters());
+    for (const p of params) {
+      const t = untouched.get(p.engine.slice(0, p.engine.indexOf('[')))!;
+      t.data[p.kind === 'weight' ? p.row * t.shape[1]! + p.col! : p.row] = p.after;
+    }
+    update.costAfterFocusOnly = noGrad(() => modelLoss(only, loss, x, t).item());
+  }
+  return update;
 }

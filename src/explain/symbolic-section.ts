@@ -1,5 +1,5 @@
-import type { ActivationName } from '../nn/activations.js';
-import type { LossName } from '../nn/losses.js';
+import { ACTIVATION_TABLE, type ActivationName } from '../nn/activations.js';
+import { lossCount, type LossName } from '../nn/losses.js';
 import type { TracedRun } from './graph.js';
 import { activationDerivative, lossDerivative, softmaxDerivative, type LossPoint } from './symbolic.js';
 import type { LedgerLayer, LedgerSymbolic, SymbolicActivation } from './types.js';
@@ -20,7 +20,7 @@ export function buildSymbolic(run: TracedRun, layers: readonly LedgerLayer[], lo
     if (seen.has(ly.activation)) continue;
     seen.add(ly.activation);
     const users = layers.filter((l) => l.activation === ly.activation);
-    if (ly.activation === 'softmax') {
+    if (ACTIVATION_TABLE[ly.activation].form === 'rowwise') {
       const tr = run.layers[ly.layer - 1]!;
       const J = tr.jacobian === null ? null : tr.jacobian[0]![0]!;
       activations.push(softmaxDerivative(ly.z[0]!, J));
@@ -36,12 +36,12 @@ export function buildSymbolic(run: TracedRun, layers: readonly LedgerLayer[], lo
         }),
       );
     }
-    activations.push(activationDerivative(ly.activation, zs.slice(0, MAX_POINTS), engine.slice(0, MAX_POINTS)));
+    activations.push(activationDerivative(ly.activation as Exclude<ActivationName, 'softmax'>, zs.slice(0, MAX_POINTS), engine.slice(0, MAX_POINTS)));
   }
   const out = layers[layers.length - 1]!;
   const K = out.bias.length;
   const M = N * K;
-  const scale = loss === 'sse' ? 1 : loss === 'cross_entropy' ? 1 / N : 1 / M;
+  const scale = 1 / lossCount(loss, N, K);
   const pts: LossPoint[] = [];
   for (let n = 0; n < N && pts.length < MAX_POINTS; n++) {
     const row = run.fused ? out.z[n]! : out.a[n]!;

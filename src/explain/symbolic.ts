@@ -1,8 +1,8 @@
 import { maxOf } from '../tensor/extent.js';
 import { derivative, parse, simplify, type MathNode } from 'mathjs/number';
-import { erf } from '../kernels/erf.js';
-import type { ActivationName } from '../nn/activations.js';
-import type { LossName } from '../nn/losses.js';
+import { BackpropError } from '../errors.js';
+import { ACTIVATION_TABLE, type ActivationName } from '../nn/activations.js';
+import { LOSS_TABLE, type LossName } from '../nn/losses.js';
 import type { Formula, SymbolicActivation, SymbolicLoss, SymbolicPoint } from './types.js';
 
 /*
@@ -11,8 +11,6 @@ import type { Formula, SymbolicActivation, SymbolicLoss, SymbolicPoint } from '.
  * expression evaluator) at the points the ledger uses and compared with the textbook identity and
  * with the engine's local derivative.
  */
-
-const sigma = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** LaTeX from mathjs with its spacing quirks (`{ e}`, `\cdot` before a bracket) tidied. */
 function tex(node: MathNode): string {
@@ -62,45 +60,6 @@ function at(node: MathNode, scope: Record<string, number>): number {
   return node.evaluate(scope) as number;
 }
 
-interface ElementwiseSpec {
-  f: string;
-  identity: Formula;
-  /** The identity in mathjs syntax, for the symbolic proof simplify(raw − identity) = 0. */
-  identityExpr: string;
-  /** The form sympy printed in the seed notebook, when there is one. */
-  alt?: string;
-  id: (x: number) => number;
-}
-
-const SMOOTH: Partial<Record<ActivationName, ElementwiseSpec>> = {
-  linear: { f: 'x', identity: { text: '1', tex: '1' }, identityExpr: '1', id: () => 1 },
-  sigmoid: {
-    f: '1 / (1 + e^(-x))',
-    identity: { text: 'σ(x)·(1 − σ(x))', tex: '\\sigma(x)\\,\\bigl(1-\\sigma(x)\\bigr)' },
-    identityExpr: '1 / (1 + e^(-x)) * (1 - 1 / (1 + e^(-x)))',
-    alt: 'e^(-x) / (1 + e^(-x))^2',
-    id: (x) => sigma(x) * (1 - sigma(x)),
-  },
-  tanh: { f: 'tanh(x)', identity: { text: '1 − tanh²(x)', tex: '1-\\tanh^2(x)' }, identityExpr: '1 - tanh(x)^2', id: (x) => 1 - Math.tanh(x) ** 2 },
-  softplus: { f: 'log(1 + e^x)', identity: { text: 'σ(x) = 1/(1 + e^(−x))', tex: '\\sigma(x)=\\frac{1}{1+e^{-x}}' }, identityExpr: '1 / (1 + e^(-x))', id: sigma },
-};
-
-const PIECEWISE: Partial<Record<ActivationName, { pos: string; neg: string; identity: Formula; id: (x: number) => number }>> = {
-  relu: { pos: 'x', neg: '0', identity: { text: '1 if x > 0, else 0', tex: '\\begin{cases}1 & x>0\\\\ 0 & x\\le 0\\end{cases}' }, id: (x) => (x > 0 ? 1 : 0) },
-  leaky_relu: {
-    pos: 'x',
-    neg: '0.01 * x',
-    identity: { text: '1 if x > 0, else 0.01', tex: '\\begin{cases}1 & x>0\\\\ 0.01 & x\\le 0\\end{cases}' },
-    id: (x) => (x > 0 ? 1 : 0.01),
-  },
-  elu: {
-    pos: 'x',
-    neg: 'e^x - 1',
-    identity: { text: '1 if x > 0, else f(x) + 1 = e^x', tex: '\\begin{cases}1 & x>0\\\\ f(x)+1=e^{x} & x\\le 0\\end{cases}' },
-    id: (x) => (x > 0 ? 1 : Math.exp(x)),
-  },
-};
-
 /**
  * The derivative of an elementwise activation, derived by mathjs (piece by piece for relu,
  * leaky_relu and elu), with the textbook identity and a numeric check at each z in `zs` against
@@ -114,47 +73,41 @@ const PIECEWISE: Partial<Record<ActivationName, { pos: string; neg: string; iden
  * ```
  */
 export function activationDerivative(name: Exclude<ActivationName, 'softmax'>, zs: readonly number[], engine: readonly (number | null)[]): SymbolicActivation {
-  const smooth = SMOOTH[name];
-  if (smooth !== undefined) {
-    const f = parse(smooth.f);
-    const df = d(smooth.f, 'x');
-    const points = zs.map((z, i) => point(z, at(df, { x: z }), smooth.id(z), engine[i] ?? null));
-    const proven = provedEqual(df, smooth.identityExpr) && (smooth.alt === undefined || provedEqual(df, smooth.alt));
-    const alt = smooth.alt === undefined ? undefined : formula(parse(smooth.alt));
-    return { activation: name, method: 'mathjs', f: formula(f), raw: formula(df), ...(alt ? { alt } : {}), identity: smooth.identity, proven, points, maxDiff: maxDiff(points) };
+  const cas = ACTIVATION_TABLE[name].cas;
+  switch (cas.kind) {
+    case 'smooth': {
+      const f = parse(cas.f);
+      const df = d(cas.f, 'x');
+      const points = zs.map((z, i) => point(z, at(df, { x: z }), cas.identityAt(z), engine[i] ?? null));
+      const proven = provedEqual(df, cas.identityExpr) && (cas.alt === undefined || provedEqual(df, cas.alt));
+      const alt = cas.alt === undefined ? undefined : formula(parse(cas.alt));
+      return { activation: name, method: 'mathjs', f: formula(f), raw: formula(df), ...(alt ? { alt } : {}), identity: cas.identity, proven, points, maxDiff: maxDiff(points) };
+    }
+    case 'piecewise': {
+      const fp = parse(cas.pos);
+      const fn = parse(cas.neg);
+      const dp = d(cas.pos, 'x');
+      const dn = d(cas.neg, 'x');
+      const pieces = [
+        { when: { text: 'x > 0', tex: 'x>0' }, f: formula(fp), df: formula(dp) },
+        { when: { text: 'x ≤ 0', tex: 'x\\le 0' }, f: formula(fn), df: formula(dn) },
+      ];
+      const raw = { text: `${dp.toString()} if x > 0, else ${dn.toString()}`, tex: `\\begin{cases}${tex(dp)} & x>0\\\\ ${tex(dn)} & x\\le 0\\end{cases}` };
+      const f = { text: `${fp.toString()} if x > 0, else ${fn.toString()}`, tex: `\\begin{cases}${tex(fp)} & x>0\\\\ ${tex(fn)} & x\\le 0\\end{cases}` };
+      const points = zs.map((z, i) => point(z, at(z > 0 ? dp : dn, { x: z }), cas.identityAt(z), engine[i] ?? null));
+      return { activation: name, method: 'piecewise', f, raw, identity: cas.identity, proven: true, pieces, points, maxDiff: maxDiff(points) };
+    }
+    case 'product-rule': {
+      // NOTE: mathjs cannot differentiate erf: the product rule is written out in the table, and
+      // checked here against a central difference of f.
+      const f = ACTIVATION_TABLE[name].f!;
+      const h = 1e-5;
+      const points = zs.map((z, i) => point(z, (f(z + h) - f(z - h)) / (2 * h), cas.identityAt(z), engine[i] ?? null));
+      return { activation: name, method: 'product-rule', f: cas.f, raw: cas.raw, identity: cas.identity, proven: false, points, maxDiff: maxDiff(points) };
+    }
+    case 'jacobian':
+      throw new BackpropError('value', `activationDerivative: ${name} is row-wise; use softmaxDerivative`);
   }
-  const pw = PIECEWISE[name];
-  if (pw !== undefined) {
-    const fp = parse(pw.pos);
-    const fn = parse(pw.neg);
-    const dp = d(pw.pos, 'x');
-    const dn = d(pw.neg, 'x');
-    const pieces = [
-      { when: { text: 'x > 0', tex: 'x>0' }, f: formula(fp), df: formula(dp) },
-      { when: { text: 'x ≤ 0', tex: 'x\\le 0' }, f: formula(fn), df: formula(dn) },
-    ];
-    const raw = { text: `${dp.toString()} if x > 0, else ${dn.toString()}`, tex: `\\begin{cases}${tex(dp)} & x>0\\\\ ${tex(dn)} & x\\le 0\\end{cases}` };
-    const f = { text: `${fp.toString()} if x > 0, else ${fn.toString()}`, tex: `\\begin{cases}${tex(fp)} & x>0\\\\ ${tex(fn)} & x\\le 0\\end{cases}` };
-    const points = zs.map((z, i) => point(z, at(z > 0 ? dp : dn, { x: z }), pw.id(z), engine[i] ?? null));
-    return { activation: name, method: 'piecewise', f, raw, identity: pw.identity, proven: true, pieces, points, maxDiff: maxDiff(points) };
-  }
-  // gelu: mathjs cannot differentiate erf, so the product rule is applied by hand:
-  // d/dx [x·Φ(x)] = Φ(x) + x·φ(x), with Φ′ = φ(x) = e^(−x²/2)/√(2π).
-  const Phi = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
-  const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-  const h = 1e-5;
-  const g = (x: number): number => x * Phi(x);
-  const points = zs.map((z, i) => point(z, (g(z + h) - g(z - h)) / (2 * h), Phi(z) + z * phi(z), engine[i] ?? null));
-  return {
-    activation: name,
-    method: 'product-rule',
-    f: { text: 'x·Φ(x) = x·½·(1 + erf(x/√2))', tex: 'x\\,\\Phi(x)=\\tfrac{x}{2}\\bigl(1+\\operatorname{erf}(x/\\sqrt2)\\bigr)' },
-    raw: { text: 'Φ(x) + x·Φ′(x)', tex: '\\Phi(x)+x\\,\\Phi\'(x)' },
-    identity: { text: 'Φ(x) + x·e^(−x²/2)/√(2π)', tex: '\\Phi(x)+x\\,\\frac{e^{-x^2/2}}{\\sqrt{2\\pi}}' },
-    proven: false,
-    points,
-    maxDiff: maxDiff(points),
-  };
 }
 
 /**
@@ -219,19 +172,21 @@ export interface LossPoint {
  * ```
  */
 export function lossDerivative(loss: LossName, fused: boolean, scale: number, pts: readonly LossPoint[]): SymbolicLoss {
+  const spec = LOSS_TABLE[loss];
+  const form = fused ? spec.onLogits : undefined;
   let expr: string;
   let v = 'y';
   let identity: Formula;
   let id: (p: LossPoint, s: Record<string, number>) => number;
   let scopeOf = (p: LossPoint): Record<string, number> => ({ y: p.row[p.k]!, t: p.t[p.k]! });
-  if (fused && loss === 'cross_entropy') {
+  if (form?.cas.kind === 'softmax') {
     const width = pts[0]?.row.length ?? 2;
     const K = Math.max(2, Math.min(width, MAX_CLASSES));
     const zs = Array.from({ length: K }, (_, k) => `z${k + 1}`);
     const denom = zs.map((n) => `e^${n}`).join(' + ');
     expr = `-(${zs.map((n, k) => `t${k + 1} * log(e^${n} / (${denom}))`).join(' + ')})`;
     v = 'z1';
-    identity = { text: 'y₁ − t₁   (Σₖ tₖ = 1)', tex: 'y_1-t_1\\quad\\bigl(\\textstyle\\sum_k t_k=1\\bigr)' };
+    identity = form.cas.identity;
     // NOTE: the element checked is moved to position 1 by rotating the row, so one formula serves;
     // beyond MAX_CLASSES the other classes are lumped into the last symbol.
     scopeOf = (p) => {
@@ -240,28 +195,17 @@ export function lossDerivative(loss: LossName, fused: boolean, scale: number, pt
       return Object.fromEntries(zs.flatMap((n, k) => [[n, lumped.z[k]!], [`t${k + 1}`, lumped.t![k]!]]));
     };
     id = (p) => softmaxOf(p.row)[p.k]! - p.t[p.k]!;
-  } else if (fused && loss === 'bce') {
-    expr = '-(t * log(1 / (1 + e^(-z))) + (1 - t) * log(1 - 1 / (1 + e^(-z))))';
+  } else if (form?.cas.kind === 'elementwise') {
+    const cas = form.cas;
+    expr = cas.expr;
     v = 'z';
-    identity = { text: 'σ(z) − t = y − t', tex: '\\sigma(z)-t=y-t' };
+    identity = cas.identity;
     scopeOf = (p) => ({ z: p.row[p.k]!, t: p.t[p.k]! });
-    id = (p) => sigma(p.row[p.k]!) - p.t[p.k]!;
-  } else if (loss === 'sse') {
-    expr = '1/2 * (y - t)^2';
-    identity = { text: 'y − t', tex: 'y-t' };
-    id = (_, s) => s.y! - s.t!;
-  } else if (loss === 'mse') {
-    expr = '(y - t)^2';
-    identity = { text: '2·(y − t)', tex: '2\\,(y-t)' };
-    id = (_, s) => 2 * (s.y! - s.t!);
-  } else if (loss === 'cross_entropy') {
-    expr = '-t * log(y)';
-    identity = { text: '−t/y', tex: '-\\frac{t}{y}' };
-    id = (_, s) => -s.t! / s.y!;
+    id = (p) => cas.identityAt(p.row[p.k]!, p.t[p.k]!);
   } else {
-    expr = '-(t * log(y) + (1 - t) * log(1 - y))';
-    identity = { text: '(y − t)/(y·(1 − y))', tex: '\\frac{y-t}{y\\,(1-y)}' };
-    id = (_, s) => (s.y! - s.t!) / (s.y! * (1 - s.y!));
+    expr = spec.cas.expr;
+    identity = spec.cas.identity;
+    id = (_, s) => spec.cas.identityAt(s.y!, s.t!);
   }
   const f = parse(expr);
   const dE = d(expr, v);

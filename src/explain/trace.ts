@@ -1,7 +1,7 @@
 import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { activate } from '../nn/activations.js';
-import { modelLoss, type LossName } from '../nn/losses.js';
+import { LOSS_TABLE, modelLoss, type LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { shapeToString } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -76,13 +76,13 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   const layers = buildLayers(run, sizes, t);
   const N = x.shape[0]!;
   const output = layers[layers.length - 1]!.a;
-  const { params, biasSums, chain } = buildParams(model, layers, sizes, selector);
-  const update = buildUpdate(model, loss, x, t, lr, run.cost, params);
+  const { params, biasSums, chain } = buildParams(run.layers.map((l) => l.layer), layers, sizes, selector);
+  const update = buildUpdate(model, loss, x, t, lr, run.cost, params, selector !== null);
   const symbolic = buildSymbolic(run, layers, loss, rows(t));
   return {
     format: 'backprop-ledger',
     version: 1,
-    network: { sizes, activations: model.layers.map((l) => l.activation), loss, fused: run.fused, batch: N, dtype: model.dtype, naming },
+    network: { sizes, activations: run.layers.map((l) => l.layer.activation), loss, fused: run.fused, batch: N, dtype: model.dtype, naming },
     input: rows(x),
     target: rows(t),
     nodes: numberNodes(sizes),
@@ -193,7 +193,7 @@ function buildNeurons(run: TracedRun, layers: LedgerLayer[], l: number, sizes: r
 /** Each sample's share of the cost, computed by the engine one row at a time. */
 function perSampleCost(model: Sequential, loss: LossName, x: Tensor, t: Tensor): number[] {
   const N = x.shape[0]!;
-  const scale = loss === 'sse' ? 1 : 1 / N;
+  const scale = LOSS_TABLE[loss].reduction === 'sum' ? 1 : 1 / N;
   return noGrad(() => Array.from({ length: N }, (_, n) => scale * modelLoss(model, loss, sliceRow(x, n), sliceRow(t, n)).item()));
 }
 

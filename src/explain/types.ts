@@ -177,8 +177,14 @@ export interface LedgerBiasSum {
 export interface LedgerUpdate {
   lr: number;
   costBefore: number;
+  /** The cost after the step updates every parameter of the network. */
   costAfter: number;
+  /** The output after the step updates every parameter. */
   outputAfter: number[][];
+  /** How many scalar parameters the step updates (all of the network's). */
+  parameterCount: number;
+  /** When the ledger is narrowed to some parameters: the cost after updating only those, the others unchanged. */
+  costAfterFocusOnly?: number;
 }
 
 /** Largest disagreements found while building the ledger (all ≈ 1e-16 for float64). */

@@ -1,6 +1,5 @@
-import { ACT } from './activation-kernels.js';
-import type { FusedLayer } from './layer.js';
-import { activate, derivative } from './small.js';
+import type { SquaredError } from '../functions/losses/index.js';
+import { isLinear, type FusedLayer } from './layer.js';
 
 /**
  * One training step of a tiny float64 network for one row with a squared-error loss — forward,
@@ -30,27 +29,31 @@ export const COMPILE_MAX_WEIGHTS = 256;
  *
  * @example
  * ```ts
- * const step = compileOneRowStep(layers, false); // sse
+ * const step = compileOneRowStep(layers, LOSS_TABLE.sse.squaredError);
  * const E = step?.(x, t, true, 0.5);             // one SGD step, as oneRowSquaredErrorStep
  * ```
  */
-export function compileOneRowStep(layers: readonly FusedLayer[], mse: boolean): CompiledStep | null {
+export function compileOneRowStep(layers: readonly FusedLayer[], loss: SquaredError): CompiledStep | null {
   let weights = 0;
   for (const L of layers) {
     weights += L.inputs * L.units;
-    if (L.act === ACT.softmax) return null;
+    if (L.act.f === undefined || L.act.df === undefined) return null;
     for (const arr of [L.w, L.b, L.z, L.a, L.delta, L.gradW.data, L.gradB.data]) if (!(arr instanceof Float64Array)) return null;
   }
   if (weights > COMPILE_MAX_WEIGHTS) return null;
-  const src = stepSource(layers, mse);
-  const names: string[] = ['act', 'der'];
-  const values: unknown[] = [activate, derivative];
+  const src = stepSource(layers);
+  // NOTE: each layer's f and g·f′ and the loss's gradient and total enter as arguments: the table's
+  // own functions, each called from its own site in the compiled code (so the engine inlines it).
+  const names: string[] = ['lossGrad', 'lossTotal'];
+  const values: unknown[] = [loss.grad, loss.total];
   layers.forEach((L, l) => {
+    names.push(`F${l}`, `DF${l}`);
+    values.push(L.act.f, L.act.df);
     names.push(`W${l}`, `B${l}`, `Z${l}`, `A${l}`, `D${l}`, `GW${l}`, `GB${l}`, `PW${l}`, `PB${l}`, `TW${l}`, `TB${l}`);
     values.push(L.w, L.b, L.z, L.a, L.delta, L.gradW.data, L.gradB.data, L.weight, L.bias, L.gradW, L.gradB);
   });
-  // NOTE: the source holds only what stepSource writes: fixed identifiers, integer indices and
-  // activation codes from the layer sizes — no name, string or value from a model file or data —
+  // NOTE: the source holds only what stepSource writes: fixed identifiers and integer indices from
+  // the layer sizes — no name, string or value from a model file or data —
   // and the arrays enter as arguments, so nothing outside this module shapes the code it compiles.
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling the step is the point
@@ -62,7 +65,7 @@ export function compileOneRowStep(layers: readonly FusedLayer[], mse: boolean): 
 }
 
 /** The source of the step's factory: `return function step(x, t, update, lr) { … }`. */
-function stepSource(layers: readonly FusedLayer[], mse: boolean): string {
+function stepSource(layers: readonly FusedLayer[]): string {
   const out: string[] = ['"use strict";', 'return function step(x, t, update, lr) {'];
   const emit = (line: string): void => {
     out.push('  ' + line);
@@ -82,13 +85,10 @@ function stepSource(layers: readonly FusedLayer[], mse: boolean): string {
       for (let p = 0; p < k; p++) emit(`${z} += ${input[p]} * W${l}[${j * k + p}];`);
       emit(`${z} = ${z} + B${l}[${j}];`);
       emit(`Z${l}[${j}] = ${z};`);
-      if (L.act === ACT.linear) outs.push(z);
+      if (isLinear(L)) outs.push(z);
       else {
         const a = `a${l}_${j}`;
-        if (L.act === ACT.sigmoid) {
-          emit(`let ${a};`);
-          emit(`if (${z} >= 0) ${a} = 1 / (1 + Math.exp(-${z})); else { const e = Math.exp(${z}); ${a} = e / (1 + e); }`);
-        } else emit(`const ${a} = act(${L.act}, ${z});`);
+        emit(`const ${a} = F${l}(${z});`);
         emit(`A${l}[${j}] = ${a};`);
         outs.push(a);
       }
@@ -105,10 +105,8 @@ function stepSource(layers: readonly FusedLayer[], mse: boolean): string {
     const y = outputs[last]![i]!;
     emit(`const e${i} = ${y} - t[${i}];`);
     emit(`s += e${i} * e${i};`);
-    const g = mse ? `(2 * e${i}) / ${u}` : `e${i}`;
     const d = `d${last}_${i}`;
-    if (top.act === ACT.sigmoid) emit(`const ${d} = (${g}) * (${y} * (1 - ${y}));`);
-    else emit(`const ${d} = der(${top.act}, ${g}, z${last}_${i}, ${y});`);
+    emit(`const ${d} = DF${last}(lossGrad(e${i}, ${u}), z${last}_${i}, ${y});`);
     emit(`D${last}[${i}] = ${d};`);
     deltas[last]!.push(d);
   }
@@ -134,8 +132,7 @@ function stepSource(layers: readonly FusedLayer[], mse: boolean): string {
       for (let p = 0; p < k; p++) {
         const o = outputs[l - 1]![p]!;
         const d = `d${l - 1}_${p}`;
-        if (P.act === ACT.sigmoid) emit(`const ${d} = c${l}_${p} * (${o} * (1 - ${o}));`);
-        else emit(`const ${d} = der(${P.act}, c${l}_${p}, z${l - 1}_${p}, ${o});`);
+        emit(`const ${d} = DF${l - 1}(c${l}_${p}, z${l - 1}_${p}, ${o});`);
         emit(`D${l - 1}[${p}] = ${d};`);
         deltas[l - 1]!.push(d);
       }
@@ -143,7 +140,7 @@ function stepSource(layers: readonly FusedLayer[], mse: boolean): string {
     emit(`if (PW${l}.grad !== TW${l}) PW${l}.grad = TW${l};`);
     emit(`if (PB${l}.grad !== TB${l}) PB${l}.grad = TB${l};`);
   }
-  emit(mse ? `return s / ${u};` : 'return 0.5 * s;');
+  emit(`return lossTotal(s, ${u});`);
   out.push('};');
   return out.join('\n');
 }

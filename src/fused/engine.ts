@@ -14,6 +14,8 @@ export interface TensorGradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number;
   /** The last layer's pre-activations z [B, out] of the latest batch. */
   readonly lastLogits?: Tensor | null;
+  /** Each layer's z, a and δ of the latest batch. */
+  lastTrace?(): readonly { index: number; z: Tensor; a: Tensor; delta: Tensor | null }[] | null;
 }
 
 /**
@@ -53,8 +55,16 @@ export class FusedGradientEngine implements TensorGradientEngine {
     }
     const E = s.lossAndGrad(x.data, t.data, rows!);
     this.lastLogits = s.logits(rows!);
+    this.lastRows = rows!;
     return E;
   }
+
+  /** Each layer's z, a and δ of the latest batch (views of the stack's buffers). */
+  lastTrace(): { index: number; z: Tensor; a: Tensor; delta: Tensor }[] | null {
+    return this.lastRows === 0 ? null : this.stack.trace(this.lastRows);
+  }
+
+  private lastRows = 0;
 }
 
 /**

@@ -1,13 +1,13 @@
+import { ACTIVATION_TABLE, type ActivationSpec } from '../functions/activations/index.js';
 import type { FloatArray } from '../kernels/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ACT, type ActCode } from './activation-kernels.js';
 
 /** One dense layer as the fused path sees it: the model's parameters and preallocated buffers. */
 export interface FusedLayer {
   readonly inputs: number;
   readonly units: number;
-  /** Activation code (see `ACT`), kept in step with the model's layer. */
-  act: ActCode;
+  /** The activation's table entry, kept in step with the model's layer. */
+  act: ActivationSpec;
   readonly weight: Tensor;
   readonly bias: Tensor;
   /** The model's own weight (units × inputs) and bias data, updated in place by optimizers. */
@@ -24,7 +24,12 @@ export interface FusedLayer {
   delta: FloatArray;
 }
 
+/** Whether the layer applies no activation (its output buffer is z itself). */
+export function isLinear(L: FusedLayer): boolean {
+  return L.act === ACTIVATION_TABLE.linear;
+}
+
 /** A layer's output buffer: a = f(z), or z itself for a linear layer. */
 export function outputOf(L: FusedLayer): FloatArray {
-  return L.act === ACT.linear ? L.z : L.a;
+  return isLinear(L) ? L.z : L.a;
 }

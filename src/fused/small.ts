@@ -1,6 +1,6 @@
-import { erf } from '../kernels/erf.js';
+import { ACTIVATION_TABLE } from '../functions/activations/index.js';
+import type { SquaredError } from '../functions/losses/index.js';
 import type { FloatArray } from '../kernels/types.js';
-import { ACT, activateInto, type ActCode } from './activation-kernels.js';
 import { outputOf, type FusedLayer } from './layer.js';
 
 /**
@@ -37,8 +37,10 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
     const b = L.b;
     const z = L.z;
     const a = L.a;
-    const act: ActCode = logitsLast && l === last ? ACT.linear : L.act;
-    const elementwise = act !== ACT.softmax;
+    const act = logitsLast && l === last ? ACTIVATION_TABLE.linear : L.act;
+    // NOTE: f per entry for elementwise activations (the table's own expression); row-wise ones after the row.
+    const f = act.f;
+    const plain = act === ACTIVATION_TABLE.linear;
     let iz = 0;
     for (let r = 0; r < rows; r++) {
       const ix = r * k;
@@ -49,18 +51,11 @@ export function smallForward(layers: readonly FusedLayer[], x: FloatArray, rows:
         // NOTE: Math.fround rounds where a float32 buffer would (the product, then the sum with b).
         const q = f32 ? Math.fround(Math.fround(s) + b[j]!) : s + b[j]!;
         z[iz] = q;
-        if (act === ACT.sigmoid) {
-          // NOTE: the common case inline (same expression as activate).
-          if (q >= 0) a[iz] = 1 / (1 + Math.exp(-q));
-          else {
-            const e = Math.exp(q);
-            a[iz] = e / (1 + e);
-          }
-        } else if (elementwise && act !== ACT.linear) a[iz] = activate(act, q);
+        if (f !== undefined && !plain) a[iz] = f(q);
       }
     }
-    if (!elementwise) activateInto(act, z, a, rows, u);
-    input = act === ACT.linear ? z : a;
+    if (f === undefined) act.forward(z, a, rows, u);
+    input = plain ? z : a;
   }
 }
 
@@ -91,7 +86,7 @@ export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows
       const pd = below.delta;
       const pz = below.z;
       const pa = below.a;
-      const act = below.act;
+      const df = below.act.df!;
       let i = 0;
       for (let r = 0; r < rows; r++) {
         const id = r * u;
@@ -99,7 +94,7 @@ export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows
           let s = 0;
           for (let j = 0; j < u; j++) s += d[id + j]! * w[j * k + p]!;
           pd[i] = s;
-          pd[i] = derivative(act, pd[i]!, pz[i]!, pa[i]!);
+          pd[i] = df(pd[i]!, pz[i]!, pa[i]!);
         }
       }
     }
@@ -126,13 +121,13 @@ export function smallBackward(layers: readonly FusedLayer[], x: FloatArray, rows
  * activation — the seed network's case — in one function: forward, loss, δ of the output layer,
  * and the single-row backward (with the SGD update when `update`). The same expressions as the
  * separate kernels, so the same numbers bit for bit. Returns E (float64; the caller rounds it for
- * float32 models). `mse` false means sse.
+ * float32 models). `loss` is the loss table's squared-error form (sse or mse).
  */
 export function oneRowSquaredErrorStep(
   layers: readonly FusedLayer[],
   x: FloatArray,
   t: FloatArray,
-  mse: boolean,
+  loss: SquaredError,
   update: boolean,
   lr: number,
   scratch: Float64Array,
@@ -141,21 +136,20 @@ export function oneRowSquaredErrorStep(
   smallForward(layers, x, 1, false, f32);
   const L = layers[layers.length - 1]!;
   const u = L.units;
-  const act = L.act;
+  const df = L.act.df!;
   const z = L.z;
-  const y = act === ACT.linear ? z : L.a;
+  const y = outputOf(L);
   const d = L.delta;
   let s = 0;
   for (let i = 0; i < u; i++) {
     const e = y[i]! - t[i]!;
     s += e * e;
-    const g0 = mse ? (2 * e) / u : e;
+    const g0 = loss.grad(e, u);
     const g = f32 ? Math.fround(g0) : g0;
-    const o = y[i]!;
-    d[i] = act === ACT.sigmoid ? g * (o * (1 - o)) : derivative(act, g, z[i]!, o);
+    d[i] = df(g, z[i]!, y[i]!);
   }
   backwardOneRow(layers, x, update, lr, scratch, f32);
-  return mse ? s / u : 0.5 * s;
+  return loss.total(s, u);
 }
 
 /**
@@ -196,73 +190,13 @@ function backwardOneRow(layers: readonly FusedLayer[], x: FloatArray, update: bo
       const pd = below.delta;
       const pz = below.z;
       const pa = below.a;
-      const act = below.act;
+      const df = below.act.df!;
       for (let p = 0; p < k; p++) {
         const g = f32 ? Math.fround(scratch[p]!) : scratch[p]!;
-        const o = pa[p]!;
-        // NOTE: sigmoid inline, the rest through derivative() (same expressions).
-        pd[p] = act === ACT.sigmoid ? g * (o * (1 - o)) : derivative(act, g, pz[p]!, o);
+        pd[p] = df(g, pz[p]!, pa[p]!);
       }
     }
     if (L.weight.grad !== L.gradW) L.weight.grad = L.gradW;
     if (L.bias.grad !== L.gradB) L.bias.grad = L.gradB;
-  }
-}
-
-/** f(x) for the elementwise activations (the expressions of activateInto). */
-export function activate(act: ActCode, x: number): number {
-  switch (act) {
-    case ACT.sigmoid:
-      if (x >= 0) return 1 / (1 + Math.exp(-x));
-      else {
-        const e = Math.exp(x);
-        return e / (1 + e);
-      }
-    case ACT.tanh:
-      return Math.tanh(x);
-    case ACT.relu:
-      return x > 0 ? x : 0 * x;
-    case ACT.leaky_relu:
-      return x > 0 ? x : 0.01 * x;
-    case ACT.elu:
-      return x > 0 ? x : 1 * Math.expm1(x);
-    case ACT.gelu:
-      return x * 0.5 * (1 + erf(x * Math.SQRT1_2));
-    case ACT.softplus:
-      return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    default:
-      return x;
-  }
-}
-
-/** g·f′ at net input x with output o, for the activations of hidden layers (activationBackward's expressions). */
-export function derivative(act: ActCode, g: number, x: number, o: number): number {
-  switch (act) {
-    case ACT.sigmoid:
-      return g * (o * (1 - o));
-    case ACT.tanh:
-      return g * (1 - o * o);
-    case ACT.relu:
-      return x > 0 ? g : 0 * g;
-    case ACT.leaky_relu:
-      return x > 0 ? g : 0.01 * g;
-    case ACT.elu:
-      return x > 0 ? g : g * (o + 1);
-    case ACT.gelu: {
-      const cdf = 0.5 * (1 + erf(x * Math.SQRT1_2));
-      const pdf = Math.exp(-0.5 * x * x) * 0.3989422804014327;
-      return g * (cdf + x * pdf);
-    }
-    case ACT.softplus: {
-      let s: number;
-      if (x >= 0) s = 1 / (1 + Math.exp(-x));
-      else {
-        const e = Math.exp(x);
-        s = e / (1 + e);
-      }
-      return g * s;
-    }
-    default:
-      return g;
   }
 }

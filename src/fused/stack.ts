@@ -1,19 +1,19 @@
 import { BackpropError } from '../errors.js';
 import type { FloatArray } from '../kernels/types.js';
-import { Dense } from '../nn/dense.js';
-import { checkLoss, type LossName } from '../nn/losses.js';
+import { ACTIVATION_TABLE, isActivationName, type ActivationSpec } from '../functions/activations/index.js';
+import { isLossName, LOSS_TABLE, logitForm, type LogitForm, type LossName, type LossSpec } from '../functions/losses/index.js';
+import type { Dense } from '../nn/dense.js';
 import { Sequential } from '../nn/sequential.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activateInto, activationBackward, actCode, ACT, biasActivate, type ActCode } from './activation-kernels.js';
+import { biasActivate } from './activation-kernels.js';
 import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
 import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
 import { columnSumsF32 } from '../kernels/elementwise.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
-import { outputOf, type FusedLayer } from './layer.js';
-import { lossAndDelta, lossMode, onLogits, type LossMode } from './loss-kernels.js';
+import { isLinear, outputOf, type FusedLayer } from './layer.js';
 
 /** Options of {@link FusedDenseStack}. */
 export interface FusedOptions {
@@ -65,13 +65,14 @@ export function canFuse(model: unknown, loss: unknown): boolean {
  */
 export function whyNotFused(model: unknown, loss: unknown): string | null {
   if (!(model instanceof Sequential)) return 'the model is not a Sequential';
-  if (typeof loss !== 'string' || !['sse', 'mse', 'cross_entropy', 'bce'].includes(loss)) return `unknown loss ${JSON.stringify(loss)}`;
-  const dtype = model.layers[0]!.weight.dtype;
+  if (!isLossName(loss)) return `unknown loss ${JSON.stringify(loss)}`;
+  const why = model.whyNotFused();
+  if (why !== null) return why;
+  const dtype = model.dtype;
+  // NOTE: every layer kind answers whyNotFused() itself; only those the stack runs (dense) say null.
   for (let i = 0; i < model.layers.length; i++) {
-    const layer = model.layers[i]!;
-    if (!(layer instanceof Dense)) return `layer ${i} is not a Dense layer`;
-    if (layer.weight.dtype !== dtype || layer.bias.dtype !== dtype) return `layer ${i} is ${layer.weight.dtype}/${layer.bias.dtype}, layer 0 is ${dtype}`;
-    if (!(layer.activation in ACT)) return `layer ${i} has activation ${JSON.stringify(layer.activation)}, which has no fused kernel`;
+    const d = model.layers[i]!.dtype;
+    if (d !== null && d !== dtype) return `layer ${i} is ${d}, layer 0 is ${dtype}`;
   }
   return null;
 }
@@ -100,13 +101,15 @@ export function whyNotFused(model: unknown, loss: unknown): string | null {
  * ```
  */
 export class FusedDenseStack {
-  readonly model: Sequential;
+  readonly model: Sequential<Dense>;
   readonly loss: LossName;
   readonly dtype: DType;
   readonly inputs: number;
   readonly outputs: number;
   private readonly layers: FusedLayer[];
-  private mode: LossMode;
+  private readonly lossSpec: LossSpec;
+  /** The loss's form on the logits when the output activation folds into it, else null. */
+  private logitLoss: LogitForm | null;
   private capacity = 0;
   private rowSum = new Float64Array(0);
   private readonly f32: boolean;
@@ -133,16 +136,17 @@ export class FusedDenseStack {
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
     if (why !== null) throw new BackpropError('unsupported', `FusedDenseStack: cannot fuse this model with loss ${JSON.stringify(loss)}: ${why}`);
-    this.model = model;
-    this.loss = checkLoss(loss, 'FusedDenseStack');
+    this.model = model as Sequential<Dense>;
+    this.loss = loss;
+    this.lossSpec = LOSS_TABLE[loss];
     this.dtype = model.dtype;
     this.f32 = this.dtype === 'float32';
     this.inputs = model.inputSize;
     this.outputs = model.outputSize;
-    this.layers = model.layers.map((layer) => ({
+    this.layers = this.model.layers.map((layer) => ({
       inputs: layer.inputs,
       units: layer.units,
-      act: actCode(layer.activation),
+      act: ACTIVATION_TABLE[layer.activation] as ActivationSpec,
       weight: layer.weight,
       bias: layer.bias,
       w: layer.weight.data,
@@ -159,8 +163,8 @@ export class FusedDenseStack {
     }
     this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
     this.input = allocate(this.dtype, 0);
-    this.mode = lossMode(this.loss, model.layers[model.layers.length - 1]!.activation);
-    this.actNames = model.layers.map((l) => l.activation);
+    this.logitLoss = logitForm(loss, model.outputActivation);
+    this.actNames = this.model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
     this.compile = options.compile ?? true;
     this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
@@ -238,10 +242,11 @@ export class FusedDenseStack {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
       this.syncActivations();
       if (this.oneRowSquaredError) {
-        if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, true));
-        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, this.mode === 'mse') : null;
+        const squared = this.lossSpec.squaredError!;
+        if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, squared, update, lr, this.scratch, true));
+        if (this.compiled === undefined) this.compiled = this.compile ? compileOneRowStep(this.layers, squared) : null;
         if (this.compiled !== null) return this.compiled(x as Float64Array, t as Float64Array, update, lr);
-        return oneRowSquaredErrorStep(this.layers, x, t, this.mode === 'mse', update, lr, this.scratch, false);
+        return oneRowSquaredErrorStep(this.layers, x, t, squared, update, lr, this.scratch, false);
       }
     }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
@@ -249,7 +254,7 @@ export class FusedDenseStack {
     const layers = this.layers;
     if (small) {
       const L = layers[layers.length - 1]!;
-      if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
+      if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
       smallBackward(layers, x, rows, update, lr, this.scratch, this.f32);
       return E;
     }
@@ -282,6 +287,21 @@ export class FusedDenseStack {
     return view;
   }
 
+  /**
+   * Each layer's net input z, output a and δ = ∂E/∂z of the latest `rows`-row step, as tensors
+   * viewing the stack's buffers (overwritten by the next call).
+   */
+  trace(rows: number): { index: number; z: Tensor; a: Tensor; delta: Tensor }[] {
+    const last = this.layers.length - 1;
+    return this.layers.map((L, index) => {
+      const n = rows * L.units;
+      const view = (buf: FloatArray): Tensor => new Tensor(buf.subarray(0, n), [rows, L.units]);
+      // NOTE: a loss on the logits leaves the output layer's a unwritten (sigmoid + bce): fill it now.
+      if (index === last && this.logitLoss !== null) L.act.forward(L.z, L.a, rows, L.units);
+      return { index, z: view(L.z), a: view(outputOf(L)), delta: view(L.delta) };
+    });
+  }
+
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
   lossOnly(x: FloatArray, t: FloatArray, rows: number): number {
     return this.forwardLoss(x, t, rows, false);
@@ -296,7 +316,7 @@ export class FusedDenseStack {
     this.syncActivations();
     this.forwardLayers(x, rows);
     const last = this.layers[this.layers.length - 1]!;
-    if (onLogits(this.mode)) activateInto(last.act, last.z, last.a, rows, last.units);
+    if (this.logitLoss !== null) last.act.forward(last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
@@ -310,23 +330,27 @@ export class FusedDenseStack {
       this.check(t, rows * this.outputs, rows, 't');
     }
     this.syncActivations();
-    if (small) smallForward(this.layers, x, rows, onLogits(this.mode), this.f32);
+    if (small) smallForward(this.layers, x, rows, this.logitLoss !== null, this.f32);
     else this.forwardLayers(x, rows);
     const last = this.layers[this.layers.length - 1]!;
-    const E = lossAndDelta(this.mode, last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units);
+    const E =
+      this.logitLoss !== null
+        ? this.logitLoss.lossAndGrad(last.z, outputOf(last), t, last.delta, this.rowSum, rows, last.units)
+        : this.lossSpec.lossAndGrad(outputOf(last), t, last.delta, rows, last.units);
     return this.f32 ? Math.fround(E) : E;
   }
 
   private forwardLayers(x: FloatArray, rows: number): void {
     const layers = this.layers;
-    const logits = onLogits(this.mode);
+    const logits = this.logitLoss !== null;
+    const linear = ACTIVATION_TABLE.linear;
     let input = x;
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l]!;
       gemmABt(input, L.w, L.z, rows, L.inputs, L.units);
-      const act = logits && l === layers.length - 1 ? ACT.linear : L.act;
-      biasActivate(act, L.z, act === ACT.linear ? L.z : L.a, L.b, rows, L.units);
-      input = act === ACT.linear ? L.z : L.a;
+      const act = logits && l === layers.length - 1 ? linear : L.act;
+      biasActivate(act, L.z, act === linear ? L.z : L.a, L.b, rows, L.units);
+      input = act === linear ? L.z : L.a;
     }
   }
 
@@ -335,7 +359,7 @@ export class FusedDenseStack {
     const layers = this.layers;
     const last = layers.length - 1;
     const L = layers[last]!;
-    if (!onLogits(this.mode)) activationBackward(L.act, L.delta, L.z, L.a, rows, L.units);
+    if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
     for (let l = last; l >= 0; l--) {
       const cur = layers[l]!;
       const prev = l > 0 ? layers[l - 1]! : null;
@@ -353,7 +377,7 @@ export class FusedDenseStack {
       cur.bias.grad = cur.gradB;
       if (prev !== null) {
         gemmAB(d, cur.w, prev.delta, rows, u, cur.inputs);
-        activationBackward(prev.act, prev.delta, prev.z, prev.a, rows, prev.units);
+        prev.act.backward(prev.delta, prev.z, prev.a, rows, prev.units);
       }
     }
   }
@@ -365,20 +389,19 @@ export class FusedDenseStack {
     for (let l = 0; l < layers.length; l++) {
       const name = layers[l]!.activation;
       if (name === names[l]) continue;
-      const code = ACT[name];
-      if (code === undefined) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which has no fused kernel`);
-      this.layers[l]!.act = code;
+      if (!isActivationName(name)) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which is not in the activation table`);
+      this.layers[l]!.act = ACTIVATION_TABLE[name];
       names[l] = name;
       this.compiled = undefined;
       if (l === layers.length - 1) {
-        this.mode = lossMode(this.loss, name);
+        this.logitLoss = logitForm(this.loss, name);
         this.oneRowSquaredError = this.squaredErrorOnElementwise();
       }
     }
   }
 
   private squaredErrorOnElementwise(): boolean {
-    return (this.mode === 'sse' || this.mode === 'mse') && this.layers[this.layers.length - 1]!.act !== ACT.softmax;
+    return this.lossSpec.squaredError !== undefined && this.layers[this.layers.length - 1]!.act.form === 'elementwise';
   }
 
   private check(data: FloatArray, need: number, rows: number, what: string): void {

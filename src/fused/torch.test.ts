@@ -1,6 +1,7 @@
 // The fused dense path against PyTorch 1.13 float64 (test/fixtures/torch): the 22 gradient cases
 // and the 10 training runs (every batch loss and the final weights), and fit() on the fused path
 // against fit() on the autograd path.
+import type { Dense } from '../nn/dense.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -42,7 +43,7 @@ test('gradients of the 22 PyTorch cases (loss 1e-12, outputs 1e-12, gradients 1e
     const x = Float64Array.from(c.input.flat());
     const t = Float64Array.from(c.target.flat());
     close(stack.lossAndGrad(x, t, rows), c.loss, `${c.name} loss`, 1e-12, 1e-15);
-    model.layers.forEach((layer, i) => {
+    (model.layers as readonly Dense[]).forEach((layer, i) => {
       closeAll(layer.weight.grad!.data, c.gradients[i]!.weights.flat(), `${c.name} layer ${i} weights`, 1e-10, 1e-14);
       closeAll(layer.bias.grad!.data, c.gradients[i]!.bias, `${c.name} layer ${i} bias`, 1e-10, 1e-14);
     });

@@ -45,7 +45,7 @@ for (const c of torchWritten.cases) {
     const spec = parseModelSpec(c.spec);
     assert.deepEqual(c.state_dict_keys, linearIndices(spec.activations).flatMap((k) => [`${k}.weight`, `${k}.bias`]));
     assert.equal(model.dtype, c.dtype === 'F32' ? 'float32' : 'float64');
-    const reference = maxAbsDiff(referenceForward(model, c.input), c.output);
+    const reference = maxAbsDiff(referenceForward(model, c.input)!, c.output);
     assert.ok(reference < tolerance(c.dtype), `float64 reference vs PyTorch: ${reference}`);
     const engine = maxAbsDiff(engineForward(model, c.input), c.output);
     assert.ok(engine < tolerance(c.dtype), `engine vs PyTorch: ${engine}`);

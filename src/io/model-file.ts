@@ -1,12 +1,16 @@
 import { BackpropError } from '../errors.js';
-import { ACTIVATIONS, checkActivation, suggest, type ActivationName } from '../nn/activations.js';
-import { Dense } from '../nn/dense.js';
-import { INITIALIZERS, type InitializerName } from '../nn/init.js';
+import { suggest, type ActivationName } from '../nn/activations.js';
+import type { InitializerName } from '../nn/init.js';
+import type { Layer } from '../nn/layer.js';
+import type { LayerKindName } from '../nn/layer-kinds.js';
 import { checkLoss, LOSSES, type LossName } from '../nn/losses.js';
 import { Sequential } from '../nn/sequential.js';
-import { INLINE_PARAMETERS, MAX_LAYERS, MAX_PARAMETERS } from '../nn/size.js';
+import { INLINE_PARAMETERS } from '../nn/size.js';
 import type { DType } from '../tensor/dtype.js';
 import { Rng } from '../tensor/rng.js';
+import { describe, isPlainObject } from './json-checks.js';
+import { codecOf, LAYER_CODECS, LAYER_KIND_NAMES } from './layers/index.js';
+import { MAX_LAYERS, MAX_PARAMETERS } from './limits.js';
 
 /**
  * One dense layer in a model file: either its weights, or its sizes (then drawn from the seed).
@@ -43,6 +47,8 @@ export interface PreprocessingFile {
   featureNames?: string[];
   /** Class names for classification outputs, in output order. */
   classNames?: string[];
+  /** The column(s) the targets were read from (CSV data): what `eval` reads by default. */
+  targetColumns?: string[];
 }
 
 /**
@@ -63,7 +69,7 @@ export interface ModelFile {
   loss: LossName;
   /** Seed for layers given by `inputs`/`units`. */
   seed?: number;
-  layers: DenseLayerFile[];
+  layers: LayerFile[];
   preprocessing?: PreprocessingFile;
 }
 
@@ -74,7 +80,14 @@ export interface LoadedModel {
   preprocessing?: PreprocessingFile;
 }
 
-export { MAX_PARAMETERS } from '../nn/size.js';
+export { MAX_PARAMETERS } from './limits.js';
+
+/** One layer of a model file: `{ "type": KIND, … }` with the kind's fields (see src/io/layers). */
+export type LayerFile = DenseLayerFile;
+
+function isLayerKindName(v: unknown): v is LayerKindName {
+  return typeof v === 'string' && Object.hasOwn(LAYER_CODECS, v);
+}
 
 /**
  * Validates a parsed model file and builds the network. Every problem names its JSON path, e.g.
@@ -120,71 +133,46 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   // refused as too large by a later layer.
   let declared = 0;
   layersJson.forEach((raw, i) => {
-    if (!isPlainObject(raw)) return;
-    const { inputs, units } = raw as Record<string, unknown>;
-    const size = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PARAMETERS;
-    if (size(inputs) && size(units)) declared += inputs * units + units;
-    if (declared > MAX_PARAMETERS) fail(`layers[${i}]`, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${inputs}×${units})`);
+    if (!isPlainObject(raw) || !isLayerKindName(raw.type)) return;
+    const d = LAYER_CODECS[raw.type].declared(raw);
+    if (d === null) return;
+    declared += d.parameters;
+    if (declared > MAX_PARAMETERS) fail(`layers[${i}]`, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${d.size})`);
   });
   const rng = new Rng(seed);
-  const layers: Dense[] = [];
+  const layers: Layer[] = [];
   let total = 0;
-  let previousUnits: number | null = null;
+  let width: number | null = null;
   layersJson.forEach((raw, i) => {
     const at = `layers[${i}]`;
     if (!isPlainObject(raw)) fail(at, `expected a layer object, got ${describe(raw)}`);
-    const layer = raw as Record<string, unknown>;
-    const layerKeys = ['type', 'activation', 'weights', 'bias', 'inputs', 'units', 'init'];
-    for (const key of Object.keys(layer)) if (!layerKeys.includes(key)) fail(`${at}.${key}`, `unknown field; expected one of ${layerKeys.join(', ')}${suggest(key, layerKeys)}`);
-    if (layer.type !== 'dense') fail(`${at}.type`, `expected "dense", got ${describe(layer.type)}`);
-    const activation = layer.activation === undefined ? 'linear' : layer.activation;
-    if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
-      fail(`${at}.activation`, `expected one of ${ACTIVATIONS.join(', ')}, got ${describe(layer.activation)}${suggest(activation, ACTIVATIONS)}`);
-    }
-    const act = checkActivation(activation, at);
-    if (act === 'softmax' && i !== layersJson.length - 1) fail(`${at}.activation`, 'softmax is only supported on the last layer');
-    let dense: Dense;
-    if (ArrayBuffer.isView(layer.weights)) {
-      if (layer.init !== undefined) fail(`${at}.init`, 'a layer with weights has no initializer');
-      const inputs = checkSize(layer.inputs, `${at}.inputs`, fail);
-      const units = checkSize(layer.units, `${at}.units`, fail);
-      if (previousUnits !== null && inputs !== previousUnits) fail(`${at}.inputs`, `expected ${previousUnits} (the units of layers[${i - 1}]), got ${inputs}`);
-      total += inputs * units + units;
-      if (total > MAX_PARAMETERS) fail(at, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${inputs}×${units})`);
-      const w = checkFlat(layer.weights, `${at}.weights`, inputs * units, fail);
-      const b = ArrayBuffer.isView(layer.bias) ? checkFlat(layer.bias, `${at}.bias`, units, fail) : Float64Array.from(checkVector(layer.bias, `${at}.bias`, units, fail));
-      dense = Dense.fromArrays(w, b, inputs, units, act, dtype as DType);
-    } else if (layer.weights !== undefined || layer.bias !== undefined) {
-      if (layer.inputs !== undefined || layer.units !== undefined || layer.init !== undefined) {
-        fail(at, 'give either "weights" and "bias", or "inputs" and "units" (with an optional "init"), not both');
-      }
-      const rows = checkMatrix(layer.weights, `${at}.weights`, previousUnits, fail);
-      const bias = checkVector(layer.bias, `${at}.bias`, rows.length, fail);
-      total += rows.length * rows[0]!.length + bias.length;
-      if (total > MAX_PARAMETERS) fail(at, `the model would have more than ${MAX_PARAMETERS} parameters`);
-      dense = Dense.fromWeights(rows, bias, act, dtype as DType);
-    } else {
-      const inputs = checkSize(layer.inputs, `${at}.inputs`, fail);
-      const units = checkSize(layer.units, `${at}.units`, fail);
-      if (previousUnits !== null && inputs !== previousUnits) fail(`${at}.inputs`, `expected ${previousUnits} (the units of layers[${i - 1}]), got ${inputs}`);
-      total += inputs * units + units;
-      if (total > MAX_PARAMETERS) fail(at, `the model would have more than ${MAX_PARAMETERS} parameters (this layer is ${inputs}×${units})`);
-      let init: InitializerName | undefined;
-      if (layer.init !== undefined) {
-        if (typeof layer.init !== 'string' || !(INITIALIZERS as readonly string[]).includes(layer.init)) {
-          fail(`${at}.init`, `expected one of ${INITIALIZERS.join(', ')}, got ${describe(layer.init)}${suggest(layer.init, INITIALIZERS)}`);
-        }
-        init = layer.init as InitializerName;
-      }
-      dense = Dense.create({ inputs, units, activation: act, rng, dtype: dtype as DType, ...(init ? { init } : {}) });
-    }
-    previousUnits = dense.units;
-    layers.push(dense);
+    const entry = raw as Record<string, unknown>;
+    if (!isLayerKindName(entry.type)) fail(`${at}.type`, `expected one of ${LAYER_KIND_NAMES.map((k) => `"${k}"`).join(', ')}, got ${describe(entry.type)}${suggest(entry.type, LAYER_KIND_NAMES)}`);
+    const codec = LAYER_CODECS[entry.type as LayerKindName];
+    const keys = ['type', ...codec.keys];
+    for (const key of Object.keys(entry)) if (!keys.includes(key)) fail(`${at}.${key}`, `unknown field; expected one of ${keys.join(', ')}${suggest(key, keys)}`);
+    const layer = codec.read(entry, { at, fail, dtype: dtype as DType, rng, width, last: i === layersJson.length - 1 });
+    if (width !== null && layer.inputSize !== width) fail(at, `takes ${layer.inputSize} inputs, but the layer before gives ${width}`);
+    total += layer.parameterCount();
+    if (total > MAX_PARAMETERS) fail(at, `the model would have more than ${MAX_PARAMETERS} parameters`);
+    width = layer.outputSize;
+    layers.push(layer);
   });
   const result: LoadedModel = { model: new Sequential(layers), loss };
   if (json.preprocessing !== undefined) {
     if (!isPlainObject(json.preprocessing)) fail('preprocessing', `expected an object, got ${describe(json.preprocessing)}`);
     result.preprocessing = json.preprocessing as PreprocessingFile;
+    for (const key of ['featureNames', 'classNames', 'targetColumns'] as const) {
+      const v = (json.preprocessing as Record<string, unknown>)[key];
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string'))) fail(`preprocessing.${key}`, `expected a non-empty array of strings, got ${describe(v)}`);
+    }
+    const classes = result.preprocessing.classNames?.length;
+    const outputs = result.model.outputSize;
+    if (classes !== undefined && classes !== outputs && !(outputs === 1 && classes === 2)) {
+      fail('preprocessing.classNames', `expected ${outputs === 1 ? 2 : outputs} class names for ${outputs} output${outputs > 1 ? 's' : ''}, got ${classes}`);
+    }
+    const features = result.preprocessing.featureNames?.length;
+    if (features !== undefined && features !== result.model.inputSize) fail('preprocessing.featureNames', `expected ${result.model.inputSize} names (one per input), got ${features}`);
   }
   return result;
 }
@@ -207,11 +195,7 @@ export function toModelFile(model: Sequential, loss: LossName, preprocessing?: P
     version: 1,
     dtype: model.dtype,
     loss,
-    layers: model.layers.map((layer) =>
-      typed
-        ? { type: 'dense' as const, activation: layer.activation, inputs: layer.inputs, units: layer.units, weights: layer.weight.data.slice(), bias: layer.bias.data.slice() }
-        : { type: 'dense' as const, activation: layer.activation, weights: layer.weight.to2D(), bias: layer.bias.to1D() },
-    ),
+    layers: model.layers.map((layer) => codecOf(layer).write(layer, { typed }) as unknown as LayerFile),
   };
   if (preprocessing !== undefined) file.preprocessing = preprocessing;
   return file;
@@ -242,65 +226,4 @@ export function parseJsonText(text: string, source: string): unknown {
   }
 }
 
-type Fail = (path: string, message: string) => never;
-
-function checkMatrix(value: unknown, path: string, expectedCols: number | null, fail: Fail): number[][] {
-  if (!Array.isArray(value) || value.length === 0) return fail(path, `expected a non-empty array of rows (outputs × inputs), got ${describe(value)}`);
-  const firstRow: unknown = value[0];
-  const cols = Array.isArray(firstRow) ? firstRow.length : -1;
-  const want = expectedCols ?? cols;
-  const ok = value.every((row: unknown) => Array.isArray(row) && row.length === want) && want > 0;
-  if (!ok) {
-    const got = value.every((row: unknown) => Array.isArray(row)) ? `${value.length}×${shapeOfRows(value as unknown[][])}` : describe(value.find((r: unknown) => !Array.isArray(r)));
-    return fail(path, `expected ${value.length} rows of ${want > 0 ? want : 'n'} numbers${expectedCols !== null ? ` (the previous layer has ${expectedCols} outputs)` : ''}, got ${got}`);
-  }
-  (value as unknown[][]).forEach((row, i) =>
-    row.forEach((x, j) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${path}[${i}][${j}]`, `expected a finite number, got ${describe(x)}`);
-    }),
-  );
-  return value as number[][];
-}
-
-function checkFlat(value: unknown, path: string, length: number, fail: Fail): Float64Array | Float32Array {
-  if (!(value instanceof Float64Array || value instanceof Float32Array)) return fail(path, `expected float64 or float32 numbers, got ${describe(value)}`);
-  if (value.length !== length) return fail(path, `expected ${length} numbers, got ${value.length}`);
-  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i]!)) fail(`${path}[${i}]`, `expected a finite number, got ${value[i]}`);
-  return value;
-}
-
-function checkVector(value: unknown, path: string, length: number, fail: Fail): number[] {
-  if (!Array.isArray(value) || value.length !== length) return fail(path, `expected ${length} numbers (one per output), got ${describe(value)}`);
-  value.forEach((x: unknown, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${path}[${i}]`, `expected a finite number, got ${describe(x)}`);
-  });
-  return value as number[];
-}
-
-function checkSize(value: unknown, path: string, fail: Fail): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PARAMETERS) {
-    return fail(path, `expected a positive integer of at most ${MAX_PARAMETERS}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function shapeOfRows(rows: unknown[][]): string {
-  const lengths = [...new Set(rows.map((r) => r.length))];
-  return lengths.length === 1 ? String(lengths[0]) : `{${lengths.join(', ')}} (ragged)`;
-}
-
-/** True for `{…}` objects (not arrays, not null). */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A short description of a JSON value for error messages. */
-export function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v);
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
+export { describe, isPlainObject } from './json-checks.js';

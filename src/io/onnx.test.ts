@@ -28,17 +28,21 @@ async function runOnnx(bytes: Uint8Array, input: number[][]): Promise<number[][]
   }
 }
 
+/**
+ * ONNX Runtime's float32 output against the engine's float64 forward pass (every activation of
+ * which is held to PyTorch), and against the independent float64 formulas where they exist.
+ */
 async function checkAgainstReference(model: ModelFile, input: number[][], opset?: number): Promise<number> {
   const bytes = modelFileToOnnx(model, opset === undefined ? {} : { opset });
   const got = await runOnnx(bytes, input);
-  const want = referenceForward(model, input);
-  const diff = maxAbsDiff(got, want);
-  assert.ok(diff < 1e-5, `max |onnx − float64 reference| = ${diff}`);
-  // and against the engine's own float64 forward pass
   const engine = parseModelFile(model).model.forward(tensor(input)).to2D();
-  assert.ok(maxAbsDiff(engine, want) < 1e-12, 'engine vs reference');
-  const engineDiff = maxAbsDiff(got, engine);
-  assert.ok(engineDiff < 1e-5, `max |onnx − engine| = ${engineDiff}`);
+  const diff = maxAbsDiff(got, engine);
+  assert.ok(diff < 1e-5, `max |onnx − engine| = ${diff}`);
+  const want = referenceForward(model, input);
+  if (want !== null) {
+    assert.ok(maxAbsDiff(engine, want) < 1e-12, 'engine vs reference');
+    assert.ok(maxAbsDiff(got, want) < 1e-5, 'onnx vs reference');
+  }
   return diff;
 }
 
@@ -91,5 +95,5 @@ test('export refuses models it cannot write, with model-file / value errors', ()
   assert.throws(() => modelFileToOnnx(noWeights), /layers\[0\]: expected weights and bias/);
   const badChain = randomModel([2, 3], ['relu'], rng);
   (badChain.layers as unknown[]).push(randomModel([4, 1], ['linear'], rng).layers[0]);
-  assert.throws(() => modelFileToOnnx(badChain), /layers\[1\]\.weights: expected 3 columns/);
+  assert.throws(() => modelFileToOnnx(badChain), /layers\[1\]\.weights: expected 1 rows of 3 numbers \(the previous layer has 3 outputs\)/);
 });

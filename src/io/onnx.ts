@@ -1,8 +1,8 @@
 import { BackpropError } from '../errors.js';
+import { codecOf } from './layers/index.js';
 import type { ModelFile } from './model-file.js';
 import { ProtoWriter } from './protobuf.js';
-import { denseParameters, formatModelSpec, SPEC_METADATA_KEY } from './state-dict.js';
-import type { ActivationName } from '../nn/activations.js';
+import { formatModelSpec, parseForExport, SPEC_METADATA_KEY } from './state-dict.js';
 
 /**
  * ONNX export of a model file: a pure `Uint8Array` encoder (runs in a browser), float32.
@@ -12,17 +12,9 @@ import type { ActivationName } from '../nn/activations.js';
  * file's `weights` (outputs × inputs, stored as initializer `layers.i.weight`) and `b` its bias
  * (`layers.i.bias`). The last value is named `output`, shape `[batch, units]`.
  *
- * | activation   | ONNX nodes                                                     |
- * | ------------ | -------------------------------------------------------------- |
- * | `linear`     | none                                                           |
- * | `sigmoid`    | `Sigmoid`                                                      |
- * | `tanh`       | `Tanh`                                                         |
- * | `relu`       | `Relu`                                                         |
- * | `leaky_relu` | `LeakyRelu(alpha=0.01)`                                        |
- * | `elu`        | `Elu(alpha=1)`                                                 |
- * | `gelu`       | opset ≥ 20: `Gelu` (exact); below: `x·(1 + Erf(x/√2))·½` from `Div, Erf, Add, Mul, Mul` |
- * | `softplus`   | `Softplus`                                                     |
- * | `softmax`    | `Softmax(axis=-1)`                                             |
+ * Each activation's nodes come from its entry in the activation table (src/functions; listed in
+ * docs/functions.md): `Sigmoid`, `Relu`, `LeakyRelu(alpha=0.01)`, …; `gelu` is one native `Gelu`
+ * node from opset 20 and `x·(1 + Erf(x/√2))·½` below.
  *
  * The opset defaults to 13 (wide runtime support), or 20 when a layer uses `gelu` so that it is one
  * native `Gelu` node; pass `opset: 13` to get the `Erf` form instead. IR version 8 (9 from opset 19).
@@ -68,8 +60,8 @@ interface Initializer {
 /**
  * Encodes a model file as an ONNX `ModelProto` (see the module comment for the graph).
  *
- * @throws BackpropError `model-file` as `denseParameters` (missing weights, shapes that do not
- *   chain, non-finite numbers); `value` for an opset outside 13 … 22.
+ * @throws BackpropError `model-file` as `parseModelFile` (shapes that do not chain, non-finite
+ *   numbers); `value` for an opset outside 13 … 22.
  *
  * @example
  * ```ts
@@ -77,88 +69,35 @@ interface Initializer {
  * // Node: writeFileSync('seed.onnx', bytes); then ort.InferenceSession.create('seed.onnx')
  * ```
  */
-export function modelFileToOnnx(model: ModelFile, options: OnnxExportOptions = {}): Uint8Array {
-  const layers = denseParameters(model);
-  const usesGelu = layers.some((l) => l.activation === 'gelu');
-  const opset = options.opset ?? (usesGelu ? 20 : 13);
+export function modelFileToOnnx(file: ModelFile, options: OnnxExportOptions = {}): Uint8Array {
+  const { model, loss } = parseForExport(file);
+  let preferred = 13;
+  for (const layer of model.layers) preferred = Math.max(preferred, codecOf(layer).preferredOpset(layer));
+  const opset = options.opset ?? preferred;
   if (!Number.isInteger(opset) || opset < 13 || opset > 22) {
     throw new BackpropError('value', `ONNX export: opset must be an integer from 13 to 22, got ${opset}`);
   }
   const nodes: Node[] = [];
   const initializers: Initializer[] = [];
   let current = 'input';
-  layers.forEach((l, i) => {
-    const w = `layers.${i}.weight`;
-    const b = `layers.${i}.bias`;
-    initializers.push({ name: w, dims: [l.units, l.inputs], values: l.weights }, { name: b, dims: [l.units], values: l.bias });
-    const last = i === layers.length - 1;
-    const gemmOut = last && l.activation === 'linear' ? 'output' : `layers.${i}.linear`;
-    nodes.push({ op: 'Gemm', inputs: [current, w, b], output: gemmOut, attributes: [{ name: 'transB', int: 1 }] });
-    current = gemmOut;
-    if (l.activation !== 'linear') {
-      const out = last ? 'output' : `layers.${i}.${l.activation}`;
-      activationNodes(l.activation, current, out, `layers.${i}.gelu`, opset, nodes, initializers);
-      current = out;
-    }
+  model.layers.forEach((layer, i) => {
+    const graph = codecOf(layer).onnx(layer, current, i === model.layers.length - 1 ? 'output' : null, `layers.${i}`, opset);
+    nodes.push(...graph.nodes.map((n) => ({ op: n.op, inputs: [...n.inputs], output: n.output, ...(n.attributes ? { attributes: [...n.attributes] } : {}) })));
+    // NOTE: shared constants (gelu's scalars) once, whichever layer brings them first.
+    for (const t of graph.initializers) if (!initializers.some((u) => u.name === t.name)) initializers.push({ name: t.name, dims: [...t.dims], values: t.values });
+    current = graph.output;
   });
-  const sizes = [layers[0]!.inputs, ...layers.map((l) => l.units)];
-  const spec = formatModelSpec({ sizes, activations: layers.map((l) => l.activation), loss: model.loss });
+  const spec = formatModelSpec({ sizes: model.sizes, activations: model.layers.map((l) => l.endsWith ?? 'linear'), loss });
   return encodeModel({
     opset,
     graphName: options.graphName ?? 'backprop',
     producerVersion: options.producerVersion ?? '',
     nodes,
     initializers,
-    inputs: sizes[0]!,
-    outputs: sizes[sizes.length - 1]!,
+    inputs: model.inputSize,
+    outputs: model.outputSize,
     metadata: [[SPEC_METADATA_KEY, spec]],
   });
-}
-
-const SIMPLE_OPS: Partial<Record<ActivationName, Pick<Node, 'op' | 'attributes'>>> = {
-  sigmoid: { op: 'Sigmoid' },
-  tanh: { op: 'Tanh' },
-  relu: { op: 'Relu' },
-  leaky_relu: { op: 'LeakyRelu', attributes: [{ name: 'alpha', float: 0.01 }] },
-  elu: { op: 'Elu', attributes: [{ name: 'alpha', float: 1 }] },
-  softplus: { op: 'Softplus' },
-  softmax: { op: 'Softmax', attributes: [{ name: 'axis', int: -1 }] },
-};
-
-function activationNodes(
-  activation: ActivationName,
-  x: string,
-  out: string,
-  prefix: string,
-  opset: number,
-  nodes: Node[],
-  initializers: Initializer[],
-): void {
-  const simple = SIMPLE_OPS[activation];
-  if (simple) {
-    nodes.push({ ...simple, inputs: [x], output: out });
-    return;
-  }
-  if (activation !== 'gelu') throw new BackpropError('unsupported', `ONNX export: no mapping for activation ${activation}`);
-  if (opset >= 20) {
-    nodes.push({ op: 'Gelu', inputs: [x], output: out });
-    return;
-  }
-  // gelu(x) = x · ½ · (1 + erf(x / √2)); the scalar constants are shared by every gelu layer.
-  if (!initializers.some((t) => t.name === 'gelu.sqrt2')) {
-    initializers.push(
-      { name: 'gelu.sqrt2', dims: [], values: [Math.SQRT2] },
-      { name: 'gelu.one', dims: [], values: [1] },
-      { name: 'gelu.half', dims: [], values: [0.5] },
-    );
-  }
-  nodes.push(
-    { op: 'Div', inputs: [x, 'gelu.sqrt2'], output: `${prefix}.scaled` },
-    { op: 'Erf', inputs: [`${prefix}.scaled`], output: `${prefix}.erf` },
-    { op: 'Add', inputs: [`${prefix}.erf`, 'gelu.one'], output: `${prefix}.cdf2` },
-    { op: 'Mul', inputs: [x, `${prefix}.cdf2`], output: `${prefix}.x_cdf2` },
-    { op: 'Mul', inputs: [`${prefix}.x_cdf2`, 'gelu.half'], output: out },
-  );
 }
 
 interface GraphDescription {

@@ -1,28 +1,22 @@
 import { BackpropError } from '../errors.js';
-import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
+import { ACTIVATION_TABLE, ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { LOSSES, type LossName } from '../nn/losses.js';
-import type { ModelFile } from './model-file.js';
+import type { Sequential } from '../nn/sequential.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { codecOf, LAYER_CODECS } from './layers/index.js';
+import { isPlainObject } from './json-checks.js';
+import { parseModelFile, type LoadedModel, type ModelFile } from './model-file.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { SafetensorsDtype, SafetensorsReadOptions, SafetensorsTensor } from './safetensors.js';
 
 /**
- * Mapping between the model file's dense layers and a PyTorch `state_dict` of an `nn.Sequential`.
+ * Mapping between a model and a PyTorch `state_dict` of an `nn.Sequential`.
  *
  * **The index rule.** The model is read as `nn.Sequential` built by walking the layers in order and
- * appending, for each dense layer, an `nn.Linear(inputs, units)` and then — only when its activation
- * is not `linear` — one activation module:
- *
- * | activation   | module appended                          |
- * | ------------ | ---------------------------------------- |
- * | `linear`     | (none)                                   |
- * | `sigmoid`    | `nn.Sigmoid()`                           |
- * | `tanh`       | `nn.Tanh()`                              |
- * | `relu`       | `nn.ReLU()`                              |
- * | `leaky_relu` | `nn.LeakyReLU(0.01)`                     |
- * | `elu`        | `nn.ELU(alpha=1.0)`                      |
- * | `gelu`       | `nn.GELU()` (exact erf form)             |
- * | `softplus`   | `nn.Softplus()` (PyTorch switches to `x` above 20; the difference is < 2.1e-9) |
- * | `softmax`    | `nn.Softmax(dim=-1)`                     |
+ * appending each layer's modules (its codec's `torch`, src/io/layers): for a dense layer an
+ * `nn.Linear(inputs, units)` and then — only when its activation is not `linear` — one activation module
+ * (the activation's PyTorch module is in its entry of the activation table, src/functions, listed
+ * in docs/functions.md: `nn.Sigmoid()`, `nn.ReLU()`, `nn.LeakyReLU(0.01)`, …; `linear` appends none).
  *
  * Module indices count every appended module, so layer `i`'s `Linear` sits at index
  * `k = i + (number of non-linear activations before layer i)` and its tensors are named
@@ -113,70 +107,52 @@ export function linearIndices(activations: readonly ActivationName[]): number[] 
   let k = 0;
   for (const a of activations) {
     out.push(k);
-    k += a === 'linear' ? 1 : 2;
+    k += ACTIVATION_TABLE[a].torch.module === null ? 1 : 2;
   }
   return out;
 }
 
-/** One dense layer's parameters, row-major: `weights[o * inputs + i]` is W[o][i] (outputs × inputs). */
-export interface DenseParameters {
-  readonly activation: ActivationName;
-  readonly inputs: number;
-  readonly units: number;
-  readonly weights: Float64Array;
-  readonly bias: Float64Array;
+/** One module of the PyTorch `nn.Sequential` a model becomes: its index, its Python, its tensors. */
+export interface TorchSequentialModule {
+  readonly index: number;
+  /** The module as Python, e.g. `nn.Linear(3, 2)`. */
+  readonly module: string;
+  /** Its state-dict tensors by local name (`weight`, `bias`, `running_mean`, …). */
+  readonly tensors: readonly (readonly [string, Tensor])[];
 }
 
 /**
- * Reads and checks the parameters of every layer of a model file: activations known, weights
- * rectangular, bias of one number per row, finite numbers, and layer i's inputs = layer i−1's units.
+ * The `nn.Sequential` a model becomes in PyTorch, module by module (each layer kind says which
+ * modules it becomes: src/io/layers): the index rule of the module comment, for every kind.
  *
- * @throws BackpropError `model-file` naming the JSON path of what is wrong, e.g.
- *   `layers[1].weights: expected 2 columns (the previous layer's units), got 3`.
+ * @example
+ * ```ts
+ * torchSequential(seedNetwork()).map((m) => m.module);   // ['nn.Linear(3, 2)', 'nn.Sigmoid()', 'nn.Linear(2, 2)', 'nn.Sigmoid()']
+ * ```
  */
-export function denseParameters(model: ModelFile): DenseParameters[] {
-  const layers: unknown = (model as { layers?: unknown }).layers;
-  if (!Array.isArray(layers) || layers.length === 0) {
-    throw new BackpropError('model-file', 'layers: expected a non-empty array of dense layers');
+export function torchSequential(model: Sequential): TorchSequentialModule[] {
+  const out: TorchSequentialModule[] = [];
+  for (const layer of model.layers) for (const m of codecOf(layer).torch(layer)) out.push({ index: out.length, ...m });
+  return out;
+}
+
+/**
+ * The model of a file to export, validated as `parseModelFile` does — after checking that every
+ * layer carries its values (a layer given by its sizes would be exported with weights drawn for
+ * the occasion).
+ *
+ * @throws BackpropError `model-file` naming the JSON path of what is wrong.
+ */
+export function parseForExport(file: ModelFile): LoadedModel {
+  const layers: unknown = (file as { layers?: unknown }).layers;
+  if (Array.isArray(layers)) {
+    layers.forEach((entry: unknown, i) => {
+      if (!isPlainObject(entry) || typeof entry.type !== 'string' || !Object.hasOwn(LAYER_CODECS, entry.type)) return;
+      const why = LAYER_CODECS[entry.type as keyof typeof LAYER_CODECS].missingValues(entry);
+      if (why !== null) throw new BackpropError('model-file', `layers[${i}]: ${why}`);
+    });
   }
-  let previous = -1;
-  return layers.map((layer: unknown, i) => {
-    const where = `layers[${i}]`;
-    const { activation, weights, bias } = (layer ?? {}) as { activation?: unknown; weights?: unknown; bias?: unknown };
-    if (!(ACTIVATIONS as readonly unknown[]).includes(activation)) {
-      throw new BackpropError('model-file', `${where}.activation: expected one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
-    }
-    if (weights instanceof Float64Array || weights instanceof Float32Array) {
-      // A large model's weights, flat and row-major (toModelFile above INLINE_PARAMETERS parameters).
-      const { inputs, units } = layer as { inputs?: unknown; units?: unknown };
-      if (!(Number.isInteger(inputs) && Number.isInteger(units) && weights.length === (inputs as number) * (units as number) && (inputs as number) > 0)) {
-        throw new BackpropError('model-file', `${where}.weights: expected inputs × units numbers with "inputs" and "units" given`);
-      }
-      if (!(bias instanceof Float64Array || bias instanceof Float32Array || Array.isArray(bias)) || bias.length !== units) throw new BackpropError('model-file', `${where}.bias: expected ${String(units)} numbers`);
-      if (previous !== -1 && previous !== inputs) throw new BackpropError('model-file', `${where}.weights: expected ${previous} columns (the previous layer's units), got ${String(inputs)}`);
-      previous = units as number;
-      const w = Float64Array.from(weights, (v, k) => checkNumber(v, `${where}.weights[${k}]`));
-      const b = Float64Array.from(bias as ArrayLike<unknown>, (v, o) => checkNumber(v, `${where}.bias[${o}]`));
-      return { activation: activation as ActivationName, inputs: inputs as number, units: units as number, weights: w, bias: b };
-    }
-    if (!Array.isArray(weights) || !Array.isArray(bias)) {
-      throw new BackpropError('model-file', `${where}: expected weights and bias to export (initialise the model first)`);
-    }
-    const units = weights.length;
-    const inputs = Array.isArray(weights[0]) ? weights[0].length : 0;
-    if (units === 0 || inputs === 0 || weights.some((r) => !Array.isArray(r) || r.length !== inputs)) {
-      throw new BackpropError('model-file', `${where}.weights: expected a non-empty rectangular array (outputs × inputs)`);
-    }
-    if (bias.length !== units) throw new BackpropError('model-file', `${where}.bias: expected ${units} numbers, got ${bias.length}`);
-    if (previous !== -1 && previous !== inputs) {
-      throw new BackpropError('model-file', `${where}.weights: expected ${previous} columns (the previous layer's units), got ${inputs}`);
-    }
-    previous = units;
-    const w = new Float64Array(units * inputs);
-    (weights as unknown[][]).forEach((r, o) => r.forEach((v, c) => { w[o * inputs + c] = checkNumber(v, `${where}.weights[${o}][${c}]`); }));
-    const b = Float64Array.from(bias as unknown[], (v, o) => checkNumber(v, `${where}.bias[${o}]`));
-    return { activation: activation as ActivationName, inputs, units, weights: w, bias: b };
-  });
+  return parseModelFile(file, 'model');
 }
 
 /** Options of {@link modelFileToStateDict} and {@link modelFileToSafetensors}. */
@@ -189,38 +165,27 @@ export interface StateDictWriteOptions {
  * The model's parameters as PyTorch `state_dict` tensors, plus metadata recording the spec
  * (`{"format": "pt", "backprop.spec": "3-2-2:sigmoid,sigmoid:sse"}`).
  *
- * @throws BackpropError `model-file` as `denseParameters`.
+ * @throws BackpropError `model-file` as `parseModelFile` (shapes that do not chain, non-finite numbers, …).
  * @example
  * ```ts
  * modelFileToStateDict(seed).tensors.get('2.weight'); // { dtype: 'F64', shape: [2, 2], data: [0.7, 0.9, 0.8, 0.1] }
  * ```
  */
 export function modelFileToStateDict(
-  model: ModelFile,
+  file: ModelFile,
   options: StateDictWriteOptions = {},
 ): { tensors: Map<string, SafetensorsTensor>; metadata: Record<string, string> } {
+  const { model, loss } = parseForExport(file);
   const dtype = options.dtype ?? (model.dtype === 'float32' ? 'F32' : 'F64');
   const Arr = dtype === 'F32' ? Float32Array : Float64Array;
-  const layers = denseParameters(model);
-  const activations = layers.map((l) => l.activation);
-  const indices = linearIndices(activations);
   const tensors = new Map<string, SafetensorsTensor>();
-  layers.forEach((l, i) => {
-    tensors.set(`${indices[i]}.weight`, { dtype, shape: [l.units, l.inputs], data: Arr.from(l.weights) });
-    tensors.set(`${indices[i]}.bias`, { dtype, shape: [l.units], data: Arr.from(l.bias) });
-  });
-  const sizes = [layers[0]!.inputs, ...layers.map((l) => l.units)];
-  const loss = (LOSSES as readonly unknown[]).includes(model.loss) ? (model.loss as LossName) : undefined;
-  const spec = formatModelSpec({ sizes, activations, ...(loss ? { loss } : {}) });
+  for (const m of torchSequential(model)) {
+    for (const [name, t] of m.tensors) tensors.set(`${m.index}.${name}`, { dtype, shape: [...t.shape], data: Arr.from(t.data) });
+  }
+  const spec = formatModelSpec({ sizes: model.sizes, activations: model.layers.map((l) => l.endsWith ?? 'linear'), loss });
   return { tensors, metadata: { format: 'pt', [SPEC_METADATA_KEY]: spec } };
 }
 
-function checkNumber(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new BackpropError('model-file', `${where}: expected a finite number, got ${typeof v === 'number' ? String(v) : typeof v}`);
-  }
-  return v;
-}
 
 /**
  * Builds a model file from `state_dict` tensors of an `nn.Sequential` of `Linear` and activation
@@ -268,28 +233,17 @@ export function stateDictToModelFile(
       throw new BackpropError('argument', `spec ${JSON.stringify(formatModelSpec(s))} places layer ${i}'s Linear at index ${expected[i]}, but the file has it at ${k} (${gap} module(s) without parameters before it); each non-linear activation is one module, a linear layer none`);
     }
   });
+  const codec = LAYER_CODECS.dense;
   const layers = indices.map((k, i) => {
     const name = `${prefix ?? ''}${k}`;
-    const { weight, bias } = byIndex.get(k)!;
-    if (!weight) throw new BackpropError('model-file', `state dict: "${name}.bias" has no "${name}.weight"`);
-    if (weight.shape.length !== 2) throw new BackpropError('model-file', `state dict: "${name}.weight" must have rank 2 (outputs × inputs), got shape [${weight.shape.join(', ')}]`);
-    const [rows, cols] = weight.shape as [number, number];
-    if (rows < 1 || cols < 1) throw new BackpropError('model-file', `state dict: "${name}.weight" has an empty shape [${rows}, ${cols}]`);
-    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== rows)) {
-      throw new BackpropError('model-file', `state dict: "${name}.bias" must have shape [${rows}], got [${bias.shape.join(', ')}]`);
-    }
+    const slot = byIndex.get(k)!;
+    const entry = codec.fromTorch({ type: 'dense', activation: s.activations[i]! }, (local) => slot[local as 'weight' | 'bias'], name) as { type: 'dense'; activation: ActivationName; weights: number[][]; bias: number[] };
+    const rows = entry.weights.length;
+    const cols = entry.weights[0]!.length;
     if (s.sizes && (s.sizes[i] !== cols || s.sizes[i + 1] !== rows)) {
       throw new BackpropError('argument', `spec sizes ${s.sizes.join('-')} say layer ${i} is ${s.sizes[i]}→${s.sizes[i + 1]}, but "${name}.weight" is ${rows}×${cols} (outputs × inputs)`);
     }
-    const weights: number[][] = [];
-    for (let o = 0; o < rows; o++) weights.push(Array.from(weight.data.subarray(o * cols, (o + 1) * cols)));
-    return {
-      type: 'dense' as const,
-      activation: s.activations[i]!,
-      weights,
-      bias: bias ? Array.from(bias.data) : new Array<number>(rows).fill(0),
-      inputs: cols,
-    };
+    return { ...entry, inputs: cols };
   });
   for (let i = 1; i < layers.length; i++) {
     if (layers[i]!.inputs !== layers[i - 1]!.weights.length) {

@@ -9,33 +9,40 @@ import type { ModelFile } from './model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 
-/** act(z) for one row `z`, in place. */
-export function activate(name: ActivationName, z: number[]): number[] {
-  switch (name) {
-    case 'linear': return z;
-    case 'sigmoid': return z.map((v) => 1 / (1 + Math.exp(-v)));
-    case 'tanh': return z.map(Math.tanh);
-    case 'relu': return z.map((v) => (v > 0 ? v : 0));
-    case 'leaky_relu': return z.map((v) => (v > 0 ? v : 0.01 * v));
-    case 'elu': return z.map((v) => (v > 0 ? v : Math.expm1(v)));
-    case 'gelu': return z.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
-    case 'softplus': return z.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
-    case 'softmax': {
-      const m = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - m));
-      const s = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / s);
-    }
-  }
-}
+/**
+ * act(z) for one row `z`, written straight from each formula — the activations the library had when
+ * this oracle was written; those added to the table since are held to PyTorch instead
+ * (test/activation-fixtures.test.ts), and have no entry here.
+ */
+const FORMULAS: Partial<Record<ActivationName, (z: number[]) => number[]>> = {
+  linear: (z) => z,
+  sigmoid: (z) => z.map((v) => 1 / (1 + Math.exp(-v))),
+  tanh: (z) => z.map(Math.tanh),
+  relu: (z) => z.map((v) => (v > 0 ? v : 0)),
+  leaky_relu: (z) => z.map((v) => (v > 0 ? v : 0.01 * v)),
+  elu: (z) => z.map((v) => (v > 0 ? v : Math.expm1(v))),
+  gelu: (z) => z.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))),
+  softplus: (z) => z.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
+  softmax: (z) => {
+    const m = Math.max(...z);
+    const e = z.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / s);
+  },
+};
 
-/** The model's output for each row of `input`, in float64: a ← act(W·a + b) layer by layer. */
-export function referenceForward(model: ModelFile, input: number[][]): number[][] {
+/**
+ * The model's output for each row of `input`, in float64: a ← act(W·a + b) layer by layer; null
+ * when a layer's activation has no formula here (see {@link FORMULAS}).
+ */
+export function referenceForward(model: ModelFile, input: number[][]): number[][] | null {
+  const layers = model.layers as { activation: ActivationName; weights: number[][]; bias: number[] }[];
+  if (layers.some((l) => FORMULAS[l.activation] === undefined)) return null;
   return input.map((row) => {
     let a = row;
-    for (const layer of model.layers as { activation: ActivationName; weights: number[][]; bias: number[] }[]) {
+    for (const layer of layers) {
       const z = layer.weights.map((w, o) => w.reduce((s, v, i) => s + v * a[i]!, layer.bias[o]!));
-      a = activate(layer.activation, z);
+      a = FORMULAS[layer.activation]!(z);
     }
     return a;
   });

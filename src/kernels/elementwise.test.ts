@@ -2,7 +2,8 @@
 // the same bits on data with signed zeros, NaN, infinities and subnormals, odd widths included.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACT, activationBackward, biasActivate } from '../fused/activation-kernels.js';
+import { biasActivate } from '../fused/activation-kernels.js';
+import { ACTIVATION_TABLE } from '../functions/activations/index.js';
 import { Rng } from '../tensor/rng.js';
 import { kernelResident } from './buffer-pool.js';
 import { biasReluF32, columnSumsF32, reluBackwardF32, sumOfSquares, sumOfSquaresTs } from './elementwise.js';
@@ -50,7 +51,7 @@ test('bias + relu, bias alone, relu backward and column sums: WASM SIMD equals t
       if (!ok) continue;
       ran++;
       // the TypeScript loops on ordinary arrays (the kernel is not used for them)
-      biasActivate(relu ? ACT.relu : ACT.linear, zt, relu ? at : zt, b, rows, cols);
+      biasActivate(relu ? ACTIVATION_TABLE.relu : ACTIVATION_TABLE.linear, zt, relu ? at : zt, b, rows, cols);
       sameBits(z, zt, `${rows}×${cols} z (relu ${relu})`);
       if (relu) sameBits(a, at, `${rows}×${cols} a`);
     }
@@ -59,7 +60,7 @@ test('bias + relu, bias alone, relu backward and column sums: WASM SIMD equals t
     const zr = kernelResident(z0.slice());
     const gt = g0.slice();
     if (reluBackwardF32(g, zr, n)) {
-      activationBackward(ACT.relu, gt, z0.slice(), new Float32Array(n), rows, cols);
+      ACTIVATION_TABLE.relu.backward(gt, z0.slice(), new Float32Array(n), rows, cols);
       sameBits(g, gt, `${rows}×${cols} relu backward`);
       ran++;
     }

@@ -11,7 +11,7 @@ import type { FloatArray } from './types.js';
  *
  * @example
  * ```ts
- * if (!biasReluF32(z, a, bias, 64, 128, true)) biasActivate(ACT.relu, z, a, bias, 64, 128);
+ * if (!biasReluF32(z, a, bias, 64, 128, true)) biasActivate(ACTIVATION_TABLE.relu, z, a, bias, 64, 128);
  * ```
  */
 export function biasReluF32(z: FloatArray, a: FloatArray, b: FloatArray, rows: number, cols: number, relu: boolean): boolean {
@@ -27,7 +27,7 @@ export function biasReluF32(z: FloatArray, a: FloatArray, b: FloatArray, rows: n
  *
  * @example
  * ```ts
- * if (!reluBackwardF32(delta, z, 64 * 128)) activationBackward(ACT.relu, delta, z, a, 64, 128);
+ * if (!reluBackwardF32(delta, z, 64 * 128)) ACTIVATION_TABLE.relu.backward(delta, z, a, 64, 128);
  * ```
  */
 export function reluBackwardF32(g: FloatArray, z: FloatArray, n: number): boolean {

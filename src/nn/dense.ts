@@ -8,7 +8,7 @@ import { shapeToString } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activate, checkActivation, type ActivationName } from './activations.js';
 import { defaultInitializer, initialize, type InitializerName } from './init.js';
-import { Module } from './module.js';
+import { Layer, type LayerValues } from './layer.js';
 
 /** How to build a {@link Dense} layer from sizes (its weights drawn from an Rng). */
 export interface DenseOptions {
@@ -38,7 +38,8 @@ export interface DenseOptions {
  * layer.forward(tensor([[1, 2, 3]]));   // [[0.93702664, 0.96442881]]
  * ```
  */
-export class Dense extends Module {
+export class Dense extends Layer {
+  readonly kind = 'dense';
   /** W, shape [units, inputs]. */
   readonly weight: Tensor;
   /** b, shape [units]. */
@@ -114,6 +115,22 @@ export class Dense extends Module {
     return this.weight.shape[0]!;
   }
 
+  get inputSize(): number {
+    return this.inputs;
+  }
+
+  get outputSize(): number {
+    return this.units;
+  }
+
+  get dtype(): DType {
+    return this.weight.dtype;
+  }
+
+  get endsWith(): ActivationName {
+    return this.activation;
+  }
+
   /** The net input z = x·Wᵀ + b (before the activation). Shape [N, units]. */
   preActivation(x: Tensor): Tensor {
     if (x.ndim !== 2 || x.shape[1] !== this.inputs) {
@@ -127,10 +144,35 @@ export class Dense extends Module {
     return activate(this.activation, this.preActivation(x));
   }
 
-  namedParameters(prefix = ''): [string, Tensor][] {
+  /** y = f(z) with the net input z = x·Wᵀ + b among the values. */
+  override trace(x: Tensor): LayerValues {
+    const z = this.preActivation(x);
+    return { values: { z }, output: activate(this.activation, z) };
+  }
+
+  /** z = x·Wᵀ + b: the logits of an output layer. */
+  override logits(x: Tensor): Tensor {
+    return this.preActivation(x);
+  }
+
+  protected override ownParameters(): [string, Tensor][] {
     return [
-      [`${prefix}weight`, this.weight],
-      [`${prefix}bias`, this.bias],
+      ['weight', this.weight],
+      ['bias', this.bias],
     ];
+  }
+
+  override whyNotFused(): string | null {
+    return this.weight.dtype === this.bias.dtype ? null : `its weight is ${this.weight.dtype} but its bias ${this.bias.dtype}`;
+  }
+
+  override describe(): string {
+    return `dense ${this.inputs}→${this.units}, ${this.activation}`;
+  }
+
+  clone(): Dense {
+    const copy = new Dense(this.weight.clone(), this.bias.clone(), this.activation);
+    copy.training = this.training;
+    return copy;
   }
 }

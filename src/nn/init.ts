@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { ACTIVATION_TABLE, type ActivationName } from '../functions/activations/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
@@ -58,7 +59,7 @@ export function initialize(name: InitializerName, fanOut: number, fanIn: number,
   return new Tensor(data, [fanOut, fanIn]);
 }
 
-/** The initializer that suits an activation: He for the ReLU family, Glorot otherwise. */
-export function defaultInitializer(activation: string): InitializerName {
-  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu' ? 'he_normal' : 'glorot_uniform';
+/** The initializer that suits an activation (its table entry's): He for the ReLU family, Glorot otherwise. */
+export function defaultInitializer(activation: ActivationName): InitializerName {
+  return ACTIVATION_TABLE[activation].init;
 }

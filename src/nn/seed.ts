@@ -32,7 +32,7 @@ export const SEED = {
  * seedNetwork().forward(tensor([[1, 2, 3]])).toArray();   // [[0.86103399, 0.75879129]]
  * ```
  */
-export function seedNetwork(dtype: DType = 'float64'): Sequential {
+export function seedNetwork(dtype: DType = 'float64'): Sequential<Dense> {
   return new Sequential([
     Dense.fromWeights(SEED.W1.map((r) => [...r]), [...SEED.b1], 'sigmoid', dtype),
     Dense.fromWeights(SEED.W2.map((r) => [...r]), [...SEED.b2], 'sigmoid', dtype),

@@ -3,39 +3,42 @@ import { checkNetworkSize } from './size.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
-import type { ActivationName } from './activations.js';
+import { ACTIVATION_TABLE, type ActivationName } from './activations.js';
 import { Dense } from './dense.js';
 import type { InitializerName } from './init.js';
+import type { Layer } from './layer.js';
 import { Module } from './module.js';
 
 /**
- * Layers applied one after another. Parameter names are `${index}.${name}`: `0.weight`, `0.bias`,
- * `1.weight`, … (index = position in the stack).
+ * Layers applied one after another (PyTorch's `nn.Sequential`). Its children are named by
+ * position, so parameter names are `${index}.${name}`: `0.weight`, `0.bias`, `1.weight`, …
  *
  * @example
  * ```ts
  * const net = Sequential.mlp([3, 2, 2], { activation: 'sigmoid', rng: new Rng(1) });
  * net.forward(tensor([[1, 2, 3]])).shape;   // [1, 2]
+ * net.layers[0].weight.shape;               // [2, 3]
  * ```
  */
-export class Sequential extends Module {
-  readonly layers: Dense[];
+export class Sequential<L extends Layer = Layer> extends Module {
+  readonly layers: readonly L[];
 
-  constructor(layers: Dense[]) {
+  constructor(layers: readonly L[]) {
     super();
     if (layers.length === 0) throw new BackpropError('value', 'Sequential: expected at least one layer');
     for (let i = 1; i < layers.length; i++) {
-      if (layers[i]!.inputs !== layers[i - 1]!.units) {
-        throw new BackpropError('shape', `Sequential: layer ${i} takes ${layers[i]!.inputs} inputs but layer ${i - 1} gives ${layers[i - 1]!.units} outputs`);
+      if (layers[i]!.inputSize !== layers[i - 1]!.outputSize) {
+        throw new BackpropError('shape', `Sequential: layer ${i + 1} takes ${layers[i]!.inputSize} inputs but layer ${i} gives ${layers[i - 1]!.outputSize} outputs`);
       }
     }
     layers.forEach((layer, i) => {
-      if (layer.activation === 'softmax' && i !== layers.length - 1) {
-        throw new BackpropError('value', `Sequential: softmax is only supported as the output activation (layer ${i} of ${layers.length})`);
+      const ends = layer.endsWith;
+      if (ends !== null && ACTIVATION_TABLE[ends].outputOnly === true && i !== layers.length - 1) {
+        throw new BackpropError('value', `Sequential: ${ends} is only supported as the output activation (layer ${i + 1} of ${layers.length})`);
       }
     });
-    this.layers = layers;
-    for (const [name, p] of this.namedParameters()) p.name = name;
+    this.layers = [...layers];
+    for (const [name, t] of this.stateDict()) t.name = name;
   }
 
   /**
@@ -45,7 +48,7 @@ export class Sequential extends Module {
   static mlp(
     sizes: readonly number[],
     options: { activation?: ActivationName; output?: ActivationName; init?: InitializerName; rng: Rng; dtype?: DType },
-  ): Sequential {
+  ): Sequential<Dense> {
     if (sizes.length < 2) throw new BackpropError('value', `Sequential.mlp: expected at least 2 sizes (inputs and outputs), got ${JSON.stringify(sizes)}`);
     // NOTE: before any allocation: a 100000-100000 layer would otherwise end in "Invalid typed array length".
     checkNetworkSize(sizes, 'Sequential.mlp: the network');
@@ -68,22 +71,42 @@ export class Sequential extends Module {
 
   /** Inputs per sample of the first layer. */
   get inputSize(): number {
-    return this.layers[0]!.inputs;
+    return this.layers[0]!.inputSize;
   }
 
   /** Outputs per sample of the last layer. */
   get outputSize(): number {
-    return this.layers[this.layers.length - 1]!.units;
+    return this.layers[this.layers.length - 1]!.outputSize;
   }
 
-  /** The element type of the parameters. */
+  /** The element type of the parameters (of the first layer that has any). */
   get dtype(): DType {
-    return this.layers[0]!.weight.dtype;
+    for (const l of this.layers) {
+      const d = l.dtype;
+      if (d !== null) return d;
+    }
+    return 'float64';
   }
 
-  /** Layer sizes, inputs first: `[3, 2, 2]` for the seed network. */
+  /**
+   * Widths at the dense layers, inputs first: `[3, 2, 2]` for the seed network (layers that keep
+   * the width, such as normalisation or dropout, add no entry).
+   */
   get sizes(): number[] {
-    return [this.inputSize, ...this.layers.map((l) => l.units)];
+    return [this.inputSize, ...this.layers.filter((l) => l instanceof Dense).map((l) => l.outputSize)];
+  }
+
+  /** The activation the network's output ends with (`'linear'` when none): what the loss sees. */
+  get outputActivation(): ActivationName {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const e = this.layers[i]!.endsWith;
+      if (e !== null) return e;
+    }
+    return 'linear';
+  }
+
+  override children(): [string, Module][] {
+    return this.layers.map((l, i) => [String(i), l]);
   }
 
   forward(x: Tensor): Tensor {
@@ -92,31 +115,44 @@ export class Sequential extends Module {
     return h;
   }
 
-  /** The output of the last layer before its activation (logits for softmax outputs). */
+  /** The output before the output activation (the logits for softmax outputs). */
   forwardLogits(x: Tensor): Tensor {
+    const k = this.outputLayerIndex();
     let h = x;
-    const last = this.layers.length - 1;
-    for (let i = 0; i < last; i++) h = this.layers[i]!.forward(h);
-    return this.layers[last]!.preActivation(h);
+    for (let i = 0; i < this.layers.length; i++) h = i === k ? this.layers[i]!.logits(h) : this.layers[i]!.forward(h);
+    return h;
   }
 
-  namedParameters(prefix = ''): [string, Tensor][] {
-    return this.layers.flatMap((layer, i) => layer.namedParameters(`${prefix}${i}.`));
+  /** The index of the layer whose activation the output ends with (-1 when none does): `forwardLogits` stops its activation. */
+  outputLayerIndex(): number {
+    for (let i = this.layers.length - 1; i >= 0; i--) if (this.layers[i]!.endsWith !== null) return i;
+    return -1;
+  }
+
+  /** Why the fused training path cannot run this network (the first layer that stops it), or null. */
+  whyNotFused(): string | null {
+    for (let i = 0; i < this.layers.length; i++) {
+      const why = this.layers[i]!.whyNotFused();
+      if (why !== null) return `layer ${i} (${this.layers[i]!.kind}): ${why}`;
+    }
+    return null;
   }
 
   /** A deep copy (own buffers, no gradients). */
-  clone(): Sequential {
-    return new Sequential(this.layers.map((l) => new Dense(l.weight.clone(), l.bias.clone(), l.activation)));
+  clone(): Sequential<L> {
+    const copy = new Sequential(this.layers.map((l) => l.clone() as L));
+    copy.training = this.training;
+    return copy;
   }
 
-  /** Copies every parameter value from `other` (same architecture) into this model. */
+  /** Copies every parameter and buffer value from `other` (same architecture) into this model. */
   copyFrom(other: Sequential): void {
-    const mine = this.parameters();
-    const theirs = other.parameters();
-    if (mine.length !== theirs.length) throw new BackpropError('shape', 'Sequential.copyFrom: architectures differ');
-    mine.forEach((p, i) => {
-      if (p.size !== theirs[i]!.size) throw new BackpropError('shape', `Sequential.copyFrom: parameter ${p.name} sizes differ`);
-      p.data.set(theirs[i]!.data);
+    const mine = this.stateDict();
+    const theirs = other.stateDict();
+    if (mine.length !== theirs.length || mine.some(([n], i) => n !== theirs[i]![0])) throw new BackpropError('shape', 'Sequential.copyFrom: architectures differ');
+    mine.forEach(([name, t], i) => {
+      if (t.size !== theirs[i]![1].size) throw new BackpropError('shape', `Sequential.copyFrom: parameter ${name} sizes differ`);
+      t.data.set(theirs[i]![1].data);
     });
   }
 }

@@ -74,7 +74,7 @@ export function trainingBytes(sizes: readonly number[], f: TrainingFootprint): n
  * @throws BackpropError `value`: `the network 100000-100000-10 would have 10,001,100,010 parameters, above the limit of 50,000,000`.
  * @example
  * ```ts
- * checkNetworkSize([2, 30000, 30000, 2]);   // throws: 900,150,002 parameters, above the limit
+ * checkNetworkSize([2, 30000, 30000, 2]);   // throws: 900,180,002 parameters, above the limit
  * ```
  */
 export function checkNetworkSize(sizes: readonly number[], where = 'the network'): void {

@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
  * @example
  * ```ts
  * sse(seedNetwork().forward(x), t).backward();   // the seed network and data
- * gradNorm(model.parameters());   // 0.21668305 = √(Σ over all 12 gradients of g²)
+ * gradNorm(model.parameters());   // 0.21668305 = √(Σ over all 14 gradients of g²)
  * ```
  */
 export function gradNorm(params: readonly Tensor[]): number {

@@ -112,12 +112,13 @@ export function locateForward(model: Sequential, x: Tensor): { layer: number | n
     let huge: { layer: number; where: string } | null = null;
     for (let i = 0; i < model.layers.length; i++) {
       const l = model.layers[i]!;
-      const desc = `dense ${l.inputs}→${l.units}, ${l.activation}`;
-      if (!allFinite(l.weight.data) || !allFinite(l.bias.data)) return { layer: i, where: `${desc}: its weights` };
-      const z = l.preActivation(h);
-      if (!allFinite(z.data)) return { layer: i, where: `${desc}: its net input z = x·Wᵀ + b` };
-      h = activate(l.activation, z);
-      if (!allFinite(h.data)) return { layer: i, where: `${desc}: its output ${l.activation}(z)` };
+      const desc = l.describe();
+      if (!l.parameters().every((p) => allFinite(p.data))) return { layer: i, where: `${desc}: its weights` };
+      const z = l.logits(h);
+      const act = l.endsWith;
+      if (!allFinite(z.data)) return { layer: i, where: `${desc}: its net input z${act !== null && act !== 'linear' ? ' (before the activation)' : ''}` };
+      h = act === null ? z : activate(act, z);
+      if (!allFinite(h.data)) return { layer: i, where: `${desc}: its output ${act}(z)` };
       const m = maxAbs(h.data);
       if (huge === null && m > HUGE) huge = { layer: i, where: `${desc}: its output grows to ${formatNumber(m, 3)}, and the loss overflows` };
     }
@@ -129,8 +130,8 @@ export function locateForward(model: Sequential, x: Tensor): { layer: number | n
 export function locateGradient(model: Sequential): { layer: number | null; where: string } {
   for (let i = model.layers.length - 1; i >= 0; i--) {
     const l = model.layers[i]!;
-    for (const [name, p] of [['weight', l.weight], ['bias', l.bias]] as const) {
-      if (p.grad !== null && !allFinite(p.grad.data)) return { layer: i, where: `dense ${l.inputs}→${l.units}, ${l.activation}: ∂E/∂${name} (${p.name ?? name})` };
+    for (const [name, p] of l.namedParameters()) {
+      if (p.grad !== null && !allFinite(p.grad.data)) return { layer: i, where: `${l.describe()}: ∂E/∂${name} (${p.name ?? name})` };
     }
   }
   return { layer: null, where: 'the gradient norm (the squares overflow, the entries are finite)' };

@@ -24,11 +24,24 @@
  * that does not keep them leaves it undefined (the progress then shows the loss only).
  */
 import { activate } from '../nn/activations.js';
-import { lossOf, type LossName } from '../nn/losses.js';
+import { lossFromLogits, type LossName } from '../nn/losses.js';
 import { backward } from '../autograd/engine.js';
-import * as ops from '../autograd/ops/index.js';
+import { noGrad } from '../autograd/node.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/** One layer's values in the latest step: net input `z`, output `a` and δ = ∂E/∂z (rows × units). */
+export interface LayerStepValues {
+  /** Position in the Sequential. */
+  readonly index: number;
+  readonly z: Tensor;
+  readonly a: Tensor;
+  /** ∂E/∂z; null where the engine did not keep it. */
+  readonly delta: Tensor | null;
+}
+
+/** What an engine kept of its latest step, layer by layer (views valid until the next step). */
+export type StepTrace = readonly LayerStepValues[];
 
 /** Computes a batch loss and fills the parameters' `.grad` (see the top of this file). */
 export interface GradientEngine {
@@ -36,28 +49,12 @@ export interface GradientEngine {
   lossAndGrad(x: Tensor, t: Tensor): number;
   /** The last layer's pre-activations z [B, out] of the latest batch, when the engine keeps them. */
   readonly lastLogits?: Tensor | null;
+  /** Each layer's z, a and δ of the latest batch, when the engine keeps them. */
+  lastTrace?(): StepTrace | null;
 }
 
 /** Makes the engine for a model and loss (the hook the fused dense-stack path plugs into). */
 export type EngineFactory = (model: Sequential, loss: LossName) => GradientEngine;
-
-/**
- * The loss from the last layer's pre-activations z: fused with the output activation where the
- * pair allows it (softmax + cross_entropy, sigmoid + bce), else E(f(z), t). The same operations,
- * in the same order, as `modelLoss`, so the numbers are identical.
- *
- * @example
- * ```ts
- * const z = model.forwardLogits(x);          // the last layer before its activation
- * lossFromLogits(model, 'sse', z, t).item();   // 0.28217575 for the seed network (fused for softmax/cross_entropy)
- * ```
- */
-export function lossFromLogits(model: Sequential, loss: LossName, z: Tensor, t: Tensor): Tensor {
-  const out = model.layers[model.layers.length - 1]!.activation;
-  if (loss === 'cross_entropy' && out === 'softmax') return ops.softmaxCrossEntropy(z, t);
-  if (loss === 'bce' && out === 'sigmoid') return ops.sigmoidBinaryCrossEntropy(z, t);
-  return lossOf(loss, activate(out, z), t);
-}
 
 /**
  * The default engine: forward with the graph recorded, `backward()`, graph released.
@@ -70,6 +67,7 @@ export function lossFromLogits(model: Sequential, loss: LossName, z: Tensor, t: 
  */
 export class AutogradEngine implements GradientEngine {
   lastLogits: Tensor | null = null;
+  private trace: { index: number; z: Tensor; a: Tensor }[] = [];
 
   constructor(
     readonly model: Sequential,
@@ -77,13 +75,42 @@ export class AutogradEngine implements GradientEngine {
   ) {}
 
   lossAndGrad(x: Tensor, t: Tensor): number {
-    this.model.zeroGrad();
-    const z = this.model.forwardLogits(x);
-    const E = lossFromLogits(this.model, this.loss, z, t);
+    const model = this.model;
+    model.zeroGrad();
+    // NOTE: the forward pass layer by layer (Sequential.forwardLogits' order of operations), keeping
+    // each layer's net input z (its δ retained) and output a for lastTrace().
+    const out = model.outputLayerIndex();
+    const trace: { index: number; z: Tensor; a: Tensor }[] = [];
+    let h = x;
+    model.layers.forEach((layer, index) => {
+      if (index === out) {
+        h = layer.logits(h);
+        return;
+      }
+      const { values, output } = layer.trace(h);
+      const z = values.z ?? output;
+      z.retainsGrad = true;
+      trace.push({ index, z, a: output });
+      h = output;
+    });
+    h.retainsGrad = true;
+    const E = lossFromLogits(this.loss, model.outputActivation, h, t);
     const value = E.item();
     backward(E);
-    this.lastLogits = z;
+    this.lastLogits = h;
+    this.trace = [...trace, { index: out, z: h, a: h }];
     return value;
+  }
+
+  lastTrace(): StepTrace {
+    const last = this.trace.length - 1;
+    return this.trace.map((l, i) => ({
+      index: l.index,
+      z: l.z,
+      // NOTE: the output layer's a = f(z), computed here (the loss took the logits).
+      a: i === last ? noGrad(() => activate(this.model.outputActivation, l.z)) : l.a,
+      delta: l.z.grad,
+    }));
   }
 }
 

@@ -6,7 +6,7 @@ import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { lossFromLogits } from './engine.js';
+import { lossFromLogits } from '../nn/losses.js';
 
 /**
  * Classification quality. `confusion[i][j]` counts rows of true class i predicted as class j
@@ -149,7 +149,7 @@ export interface TensorData {
 }
 
 /**
- * Converts a dataset's flat arrays to tensors of `dtype` (float64 data is shared, not copied).
+ * Converts a dataset's flat arrays to tensors of `dtype` (data already of that type is shared, not copied).
  *
  * @example
  * ```ts
@@ -158,8 +158,8 @@ export interface TensorData {
  * ```
  */
 export function toTensorData(ds: Dataset, dtype: DType): TensorData {
-  const conv = (a: Float64Array): FloatArray => {
-    if (dtype === 'float64') return a;
+  const conv = (a: FloatArray): FloatArray => {
+    if ((a instanceof Float64Array ? 'float64' : 'float32') === dtype) return a;
     const out = allocate(dtype, a.length);
     out.set(a);
     return out;
@@ -183,8 +183,8 @@ export function evaluate(model: Sequential, loss: LossName, data: Dataset | Tens
   if (ds.rows === 0) throw new BackpropError('data', 'evaluate: the dataset has no rows');
   return noGrad(() => {
     const z = model.forwardLogits(td.x);
-    const value = lossFromLogits(model, loss, z, td.t).item();
-    const y = activate(model.layers[model.layers.length - 1]!.activation, z).data;
+    const value = lossFromLogits(loss, model.outputActivation, z, td.t).item();
+    const y = activate(model.outputActivation, z).data;
     const metrics: Metrics = { loss: value, rows: ds.rows };
     if (ds.task === 'classification' && ds.labels && ds.classNames && ds.targetEncoding) {
       metrics.classification = classificationMetrics(ds.labels, predictLabels(y, ds.rows, ds.outputSize, ds.targetEncoding), ds.classNames);

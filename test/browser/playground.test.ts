@@ -3,6 +3,7 @@
 // the library run here in Node, the ledger of w41, training XOR in the worker, the URL round trip,
 // the model file, the Korean UI, a phone-sized screen, keyboard use and axe-core's accessibility
 // rules. Screenshots go to test-artifacts/playground/.
+import type { Dense } from '../../src/nn/dense.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,52 @@ async function open(hash = '', ctx: BrowserContext = context): Promise<Page> {
 }
 
 const text = async (page: Page, sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').trim();
+
+/**
+ * Korean words the page breaks across two lines ("있습|니다"): for every visible text with Hangul,
+ * two Hangul letters side by side whose boxes sit on different lines. With `word-break: keep-all`
+ * Korean wraps only at spaces, so the list is empty.
+ */
+const midWordBreaks = (page: Page): Promise<string[]> => page.evaluate(() => {
+  const hangul = /[\uAC00-\uD7A3]/;
+  const out: string[] = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let n = walker.nextNode() as Text | null; n !== null; n = walker.nextNode() as Text | null) {
+    const el = n.parentElement;
+    if (!hangul.test(n.data) || el === null || el.closest('[hidden], .sr-only, svg, select, script, style') !== null || el.getClientRects().length === 0) continue;
+    let prevTop: number | null = null;
+    for (let i = 0; i < n.data.length; i++) {
+      range.setStart(n, i);
+      range.setEnd(n, i + 1);
+      const box = range.getClientRects()[0];
+      if (box === undefined) {
+        prevTop = null;
+        continue;
+      }
+      if (prevTop !== null && box.top > prevTop + 2 && hangul.test(n.data[i]!) && hangul.test(n.data[i - 1]!)) out.push(`${n.data.slice(Math.max(0, i - 8), i)}|${n.data.slice(i, i + 8)}`);
+      prevTop = box.top;
+    }
+  }
+  return out;
+});
+
+/** Options of the settings' menus whose text is wider than the closed menu shows (cut off). */
+const cutMenus = (page: Page): Promise<string[]> => page.evaluate(() => {
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  const cut: string[] = [];
+  for (const sel of document.querySelectorAll<HTMLSelectElement>('.controls select:not(#csv-target)')) {
+    const cs = getComputedStyle(sel);
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    // NOTE: the closed menu shows its text between the left padding and the arrow (about 20 px).
+    const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+    for (const o of sel.options) {
+      const w = ctx.measureText(o.textContent ?? '').width;
+      if (w > room) cut.push(`#${sel.id}: "${o.textContent}" is ${Math.round(w)} px, the menu shows ${Math.round(room)} px`);
+    }
+  }
+  return cut;
+});
 const weightsOf = (page: Page): Promise<Weights> => page.evaluate(() => (window as unknown as { playground: { state: { weights: Weights } } }).playground.state.weights);
 
 async function axeSerious(page: Page): Promise<string[]> {
@@ -78,6 +125,21 @@ test('the page loads with the seed network, its numbers on screen, and no consol
   assert.equal(await text(page, 'button[data-param="W1[0][2]"]'), '0.5');
   assert.equal(await text(page, 'button[data-param="W2[1][0]"]'), '0.8');
   assert.equal(await text(page, '#train-loss'), formatNumber(E.forward.E));
+  // One sample: it is all the training data, so no training share and no test loss are shown.
+  assert.equal(await page.locator('#ratio').isVisible(), false);
+  assert.equal(await page.locator('#ratio-out').isVisible(), false);
+  assert.equal(await text(page, '#test-loss'), '–');
+  assert.equal(await page.getAttribute('#test-loss', 'title'), 'no test set');
+  assert.doesNotMatch(await text(page, '#chart'), /Test loss/);
+  assert.match(await text(page, '#seed-note'), /Its one sample is all the training data; there is no test set\./);
+  assert.equal(await page.locator('#train-acc-box').isVisible(), false, 'no accuracy for numbers to fit');
+  // Every menu shows its whole label, in both languages.
+  assert.deepEqual(await cutMenus(page), []);
+  await page.click('#lang-ko');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.deepEqual(await cutMenus(page), []);
+  await page.click('#lang-en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   // Hovering a connection names it the notebook's way, with its value.
   assert.equal(await text(page, 'g.edge[data-param="W2[0][0]"] title'), 'weight w41 = W2[0][0] = 0.7');
   await page.screenshot({ path: join(shots, 'seed-start.png'), fullPage: true });
@@ -103,7 +165,7 @@ test('Step on the seed network shows the cost 0.28217575 and, after the update, 
   assert.equal(await text(page, '#cost-after'), formatNumber(costAfter));
   assert.equal(await text(page, '#cost-after'), formatNumber(E.sgd.afterSteps['1']!.lossAfterStep));
   const shown = await weightsOf(page);
-  net.layers.forEach((l, i) => {
+  (net.layers as readonly Dense[]).forEach((l, i) => {
     assert.deepEqual(shown[i]!.W, l.weight.to2D(), `W${i + 1} after one step`);
     assert.deepEqual(shown[i]!.b, Array.from(l.bias.data), `b${i + 1} after one step`);
   });
@@ -119,9 +181,12 @@ test('Backward lets the deltas flow from the outputs down; clicking w41 opens it
   assert.equal(await text(page, 'g.node[data-node="6"] .node-a'), String(Number(E.forward.y[0]!.toPrecision(4))));
   await page.click('#btn-backward');
   // Mid-backward: the output deltas are shown and flowing through W2, the hidden ones not yet.
-  await page.waitForSelector('svg.network[data-flowing="2"]');
-  assert.equal(await page.locator('g.node[data-node="6"] .node-delta').count(), 1);
-  assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 0);
+  // NOTE: read in the frame that shows the stage (each stage lasts 450 ms; a loaded machine took longer between two reads).
+  const mid = await (await page.waitForFunction(() => document.querySelector('svg.network')?.getAttribute('data-flowing') === '2' && {
+    output: document.querySelectorAll('g.node[data-node="6"] .node-delta').length,
+    hidden: document.querySelectorAll('g.node[data-node="4"] .node-delta').length,
+  })).jsonValue();
+  assert.deepEqual(mid, { output: 1, hidden: 0 });
   await page.screenshot({ path: join(shots, 'seed-mid-backward.png') });
   await page.waitForSelector('svg.network[data-flowing="0"][data-delta-from="1"]');
   assert.equal(await page.locator('g.node[data-node="4"] .node-delta').count(), 1);
@@ -135,13 +200,22 @@ test('Backward lets the deltas flow from the outputs down; clicking w41 opens it
   const chain = await text(page, '.ledger ol.chain');
   assert.ok(chain.includes(formatNumber(E.deltaOutput[0]!)), `the chain shows δ6 = ${E.deltaOutput[0]}`);
   assert.ok(chain.includes(formatNumber(E.forward.h[0]!)), `the chain shows a4 = ${E.forward.h[0]}`);
-  // After Update: before and after values and the new cost.
+  // After Update: before and after values and the new cost; the neurons still show the old pass, and the page says so.
+  assert.equal(await page.locator('#stale-note').isVisible(), false);
   await page.click('#btn-update');
   await page.waitForSelector('#ledger-update');
+  assert.equal(await page.locator('#stale-note').isVisible(), true);
+  assert.match(await text(page, '#stale-note'), /Press Forward to compute them with the new weights/);
+  assert.equal(await page.getAttribute('#diagram', 'class'), 'diagram stale');
   const upd = await text(page, '#ledger-update');
   assert.ok(upd.includes('0.7') && upd.includes(formatNumber(0.7 - 0.5 * E.notebook.bw41)), upd);
   assert.ok((await text(page, '#ledger-body')).includes(formatNumber(E.sgd.afterSteps['1']!.lossAfterStep)));
   await page.screenshot({ path: join(shots, 'seed-ledger-after-update.png') });
+  // Forward with the new weights: the note goes, and node 6 shows the output after one step.
+  await page.click('#btn-forward');
+  await page.waitForFunction(() => document.getElementById('stale-note')?.hidden === true);
+  assert.equal(await text(page, 'g.node[data-node="6"] .node-a'), String(Number(E.sgd.afterSteps['1']!.outputAfterStep[0]!.toPrecision(4))));
+  assert.equal(await page.getAttribute('#diagram', 'class'), 'diagram');
   await page.close();
 });
 
@@ -234,7 +308,7 @@ test('the model file exports in the CLI\'s format and imports back', async () =>
   const file = readFileSync((await download.path())!, 'utf8');
   const { model, loss } = parseModelFile(JSON.parse(file));
   assert.equal(loss, 'sse');
-  assert.deepEqual(model.layers[1]!.weight.to2D(), E.weights.W2);
+  assert.deepEqual((model.layers as readonly Dense[])[1]!.weight.to2D(), E.weights.W2);
   const changed = JSON.parse(file) as { layers: { weights: number[][] }[] };
   changed.layers[1]!.weights[0]![0] = -1.5;
   await page.setInputFiles('#import-model', { name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(changed)) });
@@ -266,6 +340,35 @@ test('a CSV dropped on the page trains and gets a decision boundary', async () =
   await page.click('#btn-step');
   await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
   assert.ok(Number.isFinite(Number(await text(page, '#cost'))));
+  await page.close();
+});
+
+test('the Iris CSV (three classes) takes softmax with cross-entropy, and its accuracy is shown and right', async () => {
+  const page = await open();
+  await page.setInputFiles('#csv-file', join(root, 'examples/iris.csv'));
+  await page.waitForFunction(() => (document.getElementById('dataset') as HTMLSelectElement).value === 'csv');
+  assert.equal(await page.locator('#loss').inputValue(), 'cross_entropy');
+  assert.equal(await page.locator('#loss option[value="bce"]').isDisabled(), true, 'bce would treat three classes as three yes/no questions');
+  await page.locator('#speed').fill('5');
+  for (let i = 0; i < 30; i++) await page.click('#btn-step');
+  await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '30');
+  assert.equal(await page.locator('#train-acc-box').isVisible(), true);
+  // The shown accuracy, recomputed here from the page's weights and test rows with a plain argmax.
+  const { W, x, labels, n, inputs } = await page.evaluate(() => {
+    const app = (window as unknown as { playground: { state: { weights: Weights }; data: { xTest: Float64Array; labelsTest: Int32Array; nTest: number; inputs: number } } }).playground;
+    return { W: app.state.weights, x: Array.from(app.data.xTest), labels: Array.from(app.data.labelsTest), n: app.data.nTest, inputs: app.data.inputs };
+  });
+  let right = 0;
+  for (let i = 0; i < n; i++) {
+    let a = x.slice(i * inputs, (i + 1) * inputs);
+    W.forEach((layer, l) => {
+      const z = layer.W.map((row, r) => row.reduce((acc, w, c) => acc + w * a[c]!, layer.b[r]!));
+      a = l === W.length - 1 ? z : z.map(Math.tanh);
+    });
+    if (a.indexOf(Math.max(...a)) === labels[i]) right++;
+  }
+  assert.equal(await text(page, '#test-acc'), `${((100 * right) / n).toFixed(1)} %`);
+  assert.match(await text(page, '#train-acc'), /^\d+\.\d %$/);
   await page.close();
 });
 
@@ -326,9 +429,20 @@ test('Korean UI uses the notebook\'s terms and passes the accessibility check', 
   for (const term of ['순전파', '역전파', '비용 함수', '가중치', '편향', '기울기', '학습률']) assert.ok(body.includes(term), `Korean UI lacks ${term}`);
   assert.equal(await text(page, '#btn-forward'), '순전파');
   assert.equal(await text(page, '#ledger-grad'), formatNumber(E.notebook.bw41));
+  // Korean wraps between words: no word of the page (the seed note, the ledger, the check) is split across lines.
+  assert.deepEqual(await midWordBreaks(page), []);
   await page.screenshot({ path: join(shots, 'korean.png') });
   assert.deepEqual(await axeSerious(page), []);
   await page.close();
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' });
+  const small = await open('#v=1&data=circle&hidden=4,3&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=1&speed=20&lang=ko', phone);
+  await small.click('#btn-step');
+  await small.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
+  await small.click('button[data-param="W1[0][0]"]');
+  await small.waitForSelector('#ledger-grad');
+  assert.deepEqual(await midWordBreaks(small), []);
+  await small.screenshot({ path: join(shots, 'korean-phone.png'), fullPage: true });
+  await phone.close();
 });
 
 test('a phone-sized screen fits without sideways scrolling; axe-core passes on the 2-D view with a bias ledger open', async () => {
@@ -337,8 +451,25 @@ test('a phone-sized screen fits without sideways scrolling; axe-core passes on t
   await page.click('#btn-step');
   await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '1');
   await page.click('#btn-backward');
-  await page.click('button[data-param="b2[1]"]');
+  // A connection tapped in the diagram opens its ledger right under the diagram, in view, not screens below.
+  await page.waitForSelector('svg.network[data-flowing="0"]');
+  const [tx, ty] = await page.evaluate<[number, number]>(`(() => {
+    const p = document.querySelector('g.edge[data-param="W2[0][0]"] path.wire');
+    const q = p.getPointAtLength(p.getTotalLength() / 2);
+    const m = p.getScreenCTM();
+    return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f];
+  })()`);
+  await page.touchscreen.tap(tx, ty);
   await page.waitForSelector('#ledger-grad');
+  const gap = await page.evaluate(() => {
+    const diagram = document.getElementById('diagram')!.getBoundingClientRect();
+    const heading = document.getElementById('ledger-h')!.getBoundingClientRect();
+    return { below: heading.top - diagram.bottom, inView: heading.top >= 0 && heading.top < window.innerHeight };
+  });
+  assert.ok(gap.below >= 0 && gap.below < 200, `the ledger starts ${Math.round(gap.below)} px below the diagram`);
+  await page.waitForFunction(() => { const r = document.getElementById('ledger-h')!.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+  await page.click('button[data-param="b2[1]"]');
+  await page.waitForFunction(() => document.getElementById('ledger-title')?.textContent?.startsWith('b2[1]') === true);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await page.evaluate('window.scrollTo(0, 0)');

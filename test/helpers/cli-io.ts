@@ -11,7 +11,7 @@ export interface MemoryIo extends CliIo {
   files: Map<string, string>;
 }
 
-export function memoryIo(options: { isTTY?: boolean; files?: Record<string, string> } = {}): MemoryIo {
+export function memoryIo(options: { isTTY?: boolean; files?: Record<string, string>; chunk?: number } = {}): MemoryIo {
   let clock = 0;
   const io: MemoryIo = {
     out: '',
@@ -29,6 +29,21 @@ export function memoryIo(options: { isTTY?: boolean; files?: Record<string, stri
       }
     },
     readBytes: (p) => new TextEncoder().encode(io.readText(p)),
+    // NOTE: small chunks (default 4 KiB) so that the streaming readers meet records cut in two.
+    readChunks: async function* (p) {
+      const mem = io.files.get(p);
+      let bytes: Uint8Array;
+      if (mem !== undefined) bytes = new TextEncoder().encode(mem);
+      else {
+        try {
+          bytes = readFileSync(p);
+        } catch {
+          throw new BackpropError('io', `${p}: no such file or directory`);
+        }
+      }
+      const size = options.chunk ?? 4096;
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    },
     writeAtomic: (p, d) => void io.files.set(p, typeof d === 'string' ? d : new TextDecoder().decode(outputBytes(d))),
     exists: (p) => io.files.has(p) || existsSync(p),
     isTTY: options.isTTY ?? false,

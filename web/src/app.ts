@@ -1,4 +1,4 @@
-import { formatNumber, modelLoss, noGrad, type Optimizer, type Sequential } from 'backprop';
+import { formatNumber, modelLoss, noGrad, type Dense, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, stepBatch, writeWeights } from './net.js';
@@ -38,7 +38,7 @@ export const FLOW_MS = 450;
 export class App {
   state: AppState;
   data!: PlayData;
-  model!: Sequential;
+  model!: Sequential<Dense>;
   opt!: Optimizer;
   trace: Trace | null = null;
   phase: Phase = 'none';
@@ -84,6 +84,8 @@ export class App {
     }
     try {
       this.data = buildData(s.settings, s.csv);
+      // NOTE: the menu shows the cost function in use (a CSV of three classes takes cross_entropy, not bce).
+      s.settings.loss = this.data.loss;
     } catch (e) {
       this.notice = e instanceof Error ? e.message : String(e);
       s.settings = { ...SEED_SETTINGS, lang: s.settings.lang };

@@ -53,14 +53,27 @@ export function buildData(settings: Settings, csv: CsvSource | null): PlayData {
   });
 }
 
+/** The seed notebook's one sample: it is the whole training set, and there is no test set. */
 function seedData(settings: Settings): PlayData {
   const x = Float64Array.from(SEED.input.flat());
   const t = Float64Array.from(SEED.target.flat());
   return {
     kind: 'seed', inputs: 3, outputs: 2, outputActivation: 'sigmoid', loss: settings.loss === 'cross_entropy' ? 'sse' : settings.loss,
-    xTrain: x, tTrain: t, nTrain: 1, xTest: x, tTest: t, nTest: 1, labelsTrain: null, labelsTest: null, classes: 0,
+    xTrain: x, tTrain: t, nTrain: 1, xTest: new Float64Array(0), tTest: new Float64Array(0), nTest: 0, labelsTrain: null, labelsTest: null, classes: 0,
     domain: null, featureNames: ['x₁', 'x₂', 'x₃'],
   };
+}
+
+/**
+ * Whether the cost function `loss` can be chosen for `data`: the seed's sigmoid outputs are not a
+ * distribution (no cross_entropy), numbers to predict need mse or sse, and more than two classes
+ * need softmax with cross_entropy (bce would treat them as independent yes/no questions).
+ */
+export function lossFits(data: Pick<PlayData, 'kind' | 'classes'>, loss: LossName): boolean {
+  if (data.kind === 'seed') return loss !== 'cross_entropy';
+  if (data.kind === 'table' && data.classes === 0) return loss === 'mse' || loss === 'sse';
+  if (data.classes > 2) return loss !== 'bce';
+  return true;
 }
 
 function tableData(settings: Settings, csv: CsvSource): PlayData {
@@ -69,8 +82,8 @@ function tableData(settings: Settings, csv: CsvSource): PlayData {
   let loss = settings.loss;
   let outputActivation: ActivationName;
   let ds: Dataset;
+  if (!lossFits({ kind: 'table', classes }, loss)) loss = classes === 0 ? 'mse' : 'cross_entropy';
   if (classes === 0) {
-    if (loss === 'bce' || loss === 'cross_entropy') loss = 'mse';
     outputActivation = 'linear';
     ds = probe;
   } else {
@@ -97,7 +110,7 @@ function tableData(settings: Settings, csv: CsvSource): PlayData {
 }
 
 /** Each column shifted to mean 0 and scaled to standard deviation 1 (constant columns left at 0). */
-function standardize(x: Float64Array, rows: number, width: number): Float64Array {
+function standardize(x: Float64Array | Float32Array, rows: number, width: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let j = 0; j < width; j++) {
     let mean = 0;
@@ -116,7 +129,7 @@ type Head = Pick<PlayData, 'kind' | 'outputActivation' | 'loss' | 'classes' | 'd
 function splitData(ds: Dataset, settings: Settings, head: Head): PlayData {
   const ratio = Math.min(0.9, Math.max(0.1, settings.trainRatio));
   const idx = splitIndices(ds, { train: ratio, validation: 0, test: 1 - ratio }, rngFor(settings.seed, 'split'));
-  const take = (rows: Int32Array, src: Float64Array, w: number): Float64Array => {
+  const take = (rows: Int32Array, src: Float64Array | Float32Array, w: number): Float64Array => {
     const out = new Float64Array(rows.length * w);
     rows.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
     return out;

@@ -1,4 +1,4 @@
-import { activate, noGrad, Tensor, type Sequential } from 'backprop';
+import { activate, noGrad, Tensor, type Dense, type Sequential } from 'backprop';
 import type { PlayData } from './data.js';
 import type { FieldView } from './views/heatmap.js';
 
@@ -10,7 +10,7 @@ export const GRID = 48;
  * [−1, 1] for colouring: sigmoid/softmax outputs p → 2p − 1, tanh as is, unbounded ones divided
  * by their largest magnitude. Returns one field per neuron, per dense layer.
  */
-export function neuronFields(model: Sequential, data: PlayData): FieldView[][] {
+export function neuronFields(model: Sequential<Dense>, data: PlayData): FieldView[][] {
   const [x0, x1, y0, y1] = data.domain!;
   const n = GRID;
   const xs = new Float64Array(n * n * 2);

@@ -30,6 +30,20 @@ function redraw(after?: () => void): void {
 }
 
 const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
+/**
+ * On a phone the columns stack, and the ledger (last in the output column) would open screens away
+ * from the weight just tapped: there it moves right under the diagram, and back on a wide screen.
+ */
+function placeLedger(): void {
+  const ledger = $('ledger');
+  const phone = window.matchMedia?.('(max-width: 700px)').matches ?? false;
+  const after = phone ? $('stale-note') : null;
+  if (after !== null && ledger.previousElementSibling !== after) after.after(ledger);
+  if (after === null && ledger.parentElement !== $('output')) $('output').append(ledger);
+}
+placeLedger();
+window.matchMedia?.('(max-width: 700px)').addEventListener('change', placeLedger);
 const app = new App(location.hash, redraw, reducedMotion);
 // Exposed for the browser tests and the curious: the plain state and the library's model.
 (window as unknown as { playground: App }).playground = app;

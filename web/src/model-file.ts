@@ -1,10 +1,10 @@
-import { BackpropError, parseModelFile, toModelFile, type Sequential } from 'backprop';
+import { BackpropError, isLayerKind, parseModelFile, toModelFile, type Dense, type Sequential } from 'backprop';
 import type { PlayData } from './data.js';
 import { layerSizes, readWeights } from './net.js';
 import { HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_NEURONS, type LayerWeights, type Settings } from './state.js';
 
 /** The model file (the CLI's format, JSON) of the playground's network. */
-export function modelFileText(model: Sequential, data: PlayData): string {
+export function modelFileText(model: Sequential<Dense>, data: PlayData): string {
   return JSON.stringify(toModelFile(model, data.loss), null, 1);
 }
 
@@ -15,12 +15,15 @@ export function modelFileText(model: Sequential, data: PlayData): string {
  * at most MAX_LAYERS hidden layers of at most MAX_NEURONS neurons (the seed preset: exactly 3-2-2).
  */
 export function readModelFile(text: string, settings: Settings, data: PlayData): { settings: Settings; weights: LayerWeights[] } {
-  const { model, loss } = parseModelFile(JSON.parse(text), 'model file');
-  const sizes = [model.inputSize, ...model.layers.map((l) => l.units)];
-  const want = layerSizes(settings, data);
+  const { model: loaded, loss } = parseModelFile(JSON.parse(text), 'model file');
   const fail = (msg: string): never => {
     throw new BackpropError('model-file', `model file: ${msg}`);
   };
+  const other = loaded.layers.findIndex((l) => !isLayerKind(l, 'dense'));
+  if (other >= 0) fail(`the playground draws dense layers only; layer ${other} is ${loaded.layers[other]!.describe()}`);
+  const model = loaded as Sequential<Dense>;
+  const sizes = model.sizes;
+  const want = layerSizes(settings, data);
   if (sizes[0] !== want[0] || sizes[sizes.length - 1] !== want[want.length - 1]) {
     fail(`the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} outputs, but the data has ${want[0]} inputs and ${want[want.length - 1]} outputs`);
   }

@@ -1,5 +1,5 @@
 import {
-  createOptimizer, Dense, modelLoss, noGrad, seedNetwork, Sequential, Tensor,
+  createOptimizer, Dense, modelLoss, noGrad, predictLabels, seedNetwork, Sequential, Tensor,
   type ActivationName, type Optimizer, type OptimizerState,
 } from 'backprop';
 import { batchRows, gather, rngFor, type PlayData } from './data.js';
@@ -28,7 +28,7 @@ export function weightsFit(weights: LayerWeights[] | null, sizes: number[]): wei
  * The network for `settings`: from `weights` when they fit, else the seed notebook's weights
  * (seed preset) or fresh weights drawn from the seeded generator.
  */
-export function buildModel(settings: Settings, data: PlayData, weights: LayerWeights[] | null): Sequential {
+export function buildModel(settings: Settings, data: PlayData, weights: LayerWeights[] | null): Sequential<Dense> {
   const sizes = layerSizes(settings, data);
   const acts = layerActivations(settings, data);
   if (weightsFit(weights, sizes)) {
@@ -40,12 +40,12 @@ export function buildModel(settings: Settings, data: PlayData, weights: LayerWei
 }
 
 /** The model's weights as plain nested arrays (W outputs × inputs). */
-export function readWeights(model: Sequential): LayerWeights[] {
+export function readWeights(model: Sequential<Dense>): LayerWeights[] {
   return model.layers.map((l) => ({ W: l.weight.to2D(), b: Array.from(l.bias.data) }));
 }
 
 /** Copies plain weights into the model's tensors (shapes must fit). */
-export function writeWeights(model: Sequential, weights: LayerWeights[]): void {
+export function writeWeights(model: Sequential<Dense>, weights: LayerWeights[]): void {
   model.layers.forEach((l, i) => {
     const { W, b } = weights[i]!;
     W.forEach((row, r) => l.weight.data.set(row, r * row.length));
@@ -77,7 +77,7 @@ export function stepBatch(data: PlayData, settings: Settings, step: number): { r
 }
 
 /** One training step: the batch of `step`, E, backward, the optimizer's update. Returns E before the update. */
-export function trainStep(model: Sequential, opt: Optimizer, data: PlayData, settings: Settings, step: number): number {
+export function trainStep(model: Sequential<Dense>, opt: Optimizer, data: PlayData, settings: Settings, step: number): number {
   const { x, t } = stepBatch(data, settings, step);
   opt.zeroGrad();
   const E = modelLoss(model, data.loss, x, t);
@@ -87,8 +87,25 @@ export function trainStep(model: Sequential, opt: Optimizer, data: PlayData, set
   return value;
 }
 
+/**
+ * The share of rows whose predicted class (the library's `predictLabels`: the largest output, or
+ * one output above ½) is the true one, on the training and the test set; null for regression or
+ * an empty set.
+ */
+export function accuracy(model: Sequential, data: PlayData): { train: number | null; test: number | null } {
+  const at = (x: Float64Array, labels: Int32Array | null, n: number): number | null => {
+    if (data.classes === 0 || labels === null || n === 0) return null;
+    const y = noGrad(() => model.forward(new Tensor(x, [n, data.inputs])));
+    const predicted = predictLabels(y.data, n, data.outputs, data.outputs === 1 ? 'binary' : 'onehot');
+    let right = 0;
+    for (let i = 0; i < n; i++) if (predicted[i] === labels[i]) right++;
+    return right / n;
+  };
+  return { train: at(data.xTrain, data.labelsTrain, data.nTrain), test: at(data.xTest, data.labelsTest, data.nTest) };
+}
+
 /** The loss over the whole training and test sets, without recording a graph. */
-export function evaluate(model: Sequential, data: PlayData): { train: number; test: number } {
+export function evaluate(model: Sequential<Dense>, data: PlayData): { train: number; test: number } {
   const at = (x: Float64Array, t: Float64Array, n: number): number =>
     n === 0 ? NaN : noGrad(() => modelLoss(model, data.loss, new Tensor(x, [n, data.inputs]), new Tensor(t, [n, data.outputs])).item());
   return { train: at(data.xTrain, data.tTrain, data.nTrain), test: at(data.xTest, data.tTest, data.nTest) };

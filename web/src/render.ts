@@ -1,9 +1,10 @@
-import { formatNumber, LOSSES } from 'backprop';
+import { formatNumber, LOSSES, type LossName } from 'backprop';
 import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
 import { tr, type MessageKey } from './i18n.js';
 import { notebookName, paramExists, parseParamId, type ParamRef } from './names.js';
-import { layerSizes } from './net.js';
+import { lossFits } from './data.js';
+import { accuracy, layerSizes } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
 import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from './views/heatmap.js';
@@ -18,6 +19,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 
 let paramsDrawnAt = 0;
 let fieldCache: { version: number; data: unknown; at: number; fields: FieldView[][]; urls: string[][] } | null = null;
+let accuracyCache: { version: number; data: unknown; at: number; value: ReturnType<typeof accuracy> } | null = null;
 
 /** Redraws the whole page from the app's state (the views are plain functions of it). */
 export function render(app: App): void {
@@ -105,7 +107,21 @@ export function render(app: App): void {
   $('cost').textContent = cost === null ? '–' : formatNumber(cost);
   $('cost-after').textContent = app.lastUpdate === null ? '–' : formatNumber(app.lastUpdate.costAfter);
   $('train-loss').textContent = last ? formatNumber(last.train) : '–';
-  $('test-loss').textContent = last ? formatNumber(last.test) : '–';
+  const noTest = app.data.nTest === 0;
+  $('test-loss').textContent = last && !noTest ? formatNumber(last.test) : '–';
+  $('test-loss').title = noTest ? t('noTestSet') : '';
+  // NOTE: like the heatmaps, recomputed at most every 100 ms while playing.
+  if (accuracyCache === null || accuracyCache.data !== app.data || (accuracyCache.version !== app.version && (!app.playing || now - accuracyCache.at > 100))) {
+    accuracyCache = { version: app.version, data: app.data, at: now, value: accuracy(app.model, app.data) };
+  }
+  const acc = accuracyCache.value;
+  $('train-acc-box').hidden = acc.train === null;
+  $('test-acc-box').hidden = acc.train === null;
+  $('train-acc').textContent = acc.train === null ? '–' : percent(acc.train);
+  $('test-acc').textContent = acc.test === null ? '–' : percent(acc.test);
+  // After an Update the diagram still shows the pass made with the old weights: say so, and fade its numbers.
+  $('stale-note').hidden = app.phase !== 'updated';
+  $('diagram').classList.toggle('stale', app.phase === 'updated');
 
   // Decision boundary
   $('boundary-fig').hidden = !plane;
@@ -120,7 +136,7 @@ export function render(app: App): void {
     push(d.xTest, d.tTest, d.labelsTest, d.nTest, true);
     renderBoundary($<HTMLCanvasElement>('boundary-field'), $<HTMLCanvasElement>('boundary-points'), decisionField(fieldCache!.fields), d.domain!, points, d.classes, d);
   }
-  renderChart($('chart'), app.state.history, { title: t('lossCurveLabel'), train: t('trainLoss'), test: t('testLoss'), step: t('stepCount') });
+  renderChart($('chart'), app.state.history, { title: t('lossCurveLabel'), train: t('trainLoss'), test: noTest ? null : t('testLoss'), step: t('stepCount') });
 
   // Ledger
   const sel = app.state.selected;
@@ -151,6 +167,9 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   $('noise-out').textContent = String(s.noise);
   setValue('ratio', String(s.trainRatio));
   $('ratio-out').textContent = `${Math.round(s.trainRatio * 100)}%`;
+  // NOTE: the seed's one sample is all training data: a share of it would be a number that means nothing.
+  $('ratio-row').hidden = seed;
+  $('ratio').hidden = seed;
   for (const id of ['noise', 'ratio']) $<HTMLInputElement>(id).disabled = seed || (id === 'noise' && s.dataset === 'csv');
   const csv = app.state.csv;
   const target = $<HTMLSelectElement>('csv-target');
@@ -189,7 +208,7 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   });
   fillSelect($<HTMLSelectElement>('activation'), HIDDEN_ACTIVATIONS.map((a) => [a, a]), seed ? 'sigmoid' : s.activation, () => false);
   $<HTMLSelectElement>('activation').disabled = seed;
-  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, t(`loss.${l}` as MessageKey)]), s.loss, (l) => seed && l === 'cross_entropy');
+  fillSelect($<HTMLSelectElement>('loss'), LOSSES.map((l) => [l, t(`loss.${l}` as MessageKey)]), s.loss, (l) => !lossFits(app.data, l as LossName));
   setValue('optimizer', s.optimizer);
   setValue('lr', String(s.lr));
   setValue('batch', String(s.batch));
@@ -228,3 +247,7 @@ export function csvHeader(text: string): string[] {
   return first.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')).filter((h) => h !== '');
 }
 
+/** 96.5 % */
+function percent(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}

@@ -1,9 +1,10 @@
-import type { ActivationName, LossName, OptimizerName, OptimizerState, SyntheticName } from 'backprop';
+import { HIDDEN_ACTIVATIONS as LIBRARY_HIDDEN, type ActivationName, type LossName, type OptimizerName, type OptimizerState, type SyntheticName } from 'backprop';
 
 /** The datasets offered: the seed notebook's single sample, the 2-D synthetic sets, or a dropped CSV. */
 export type DatasetChoice = 'seed' | SyntheticName | 'csv';
 export const DATASETS: readonly DatasetChoice[] = ['seed', 'xor', 'circle', 'gauss', 'spiral', 'moons', 'csv'];
-export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'softplus', 'linear'];
+/** The library's hidden activations (its activation table), with `linear` moved to the end of the menu. */
+export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = [...LIBRARY_HIDDEN.filter((a) => a !== 'linear'), 'linear'];
 export type Lang = 'en' | 'ko';
 
 /** Every setting a learner can change. Plain data: it round-trips through the URL hash. */

@@ -1,6 +1,6 @@
 import {
   activate, backward, isFused, lossOf, noGrad, sigmoidBinaryCrossEntropy, softmaxCrossEntropy,
-  type LossName, type Sequential, type Tensor,
+  type Dense, type LossName, type Sequential, type Tensor,
 } from 'backprop';
 
 /**
@@ -21,7 +21,7 @@ export interface Trace {
 }
 
 /** Forward pass with z and a of every layer retained (for δ = ∂E/∂z and ∂E/∂a after Backward). */
-export function runForward(model: Sequential, loss: LossName, x: Tensor, t: Tensor): Trace {
+export function runForward(model: Sequential<Dense>, loss: LossName, x: Tensor, t: Tensor): Trace {
   const L = model.layers.length;
   const fused = isFused(loss, model.layers[L - 1]!.activation);
   const zs: Tensor[] = [];
@@ -44,7 +44,7 @@ export function runForward(model: Sequential, loss: LossName, x: Tensor, t: Tens
 }
 
 /** Backward through the recorded pass: parameters get ∂E/∂p, each z gets δ, each a gets ∂E/∂a. */
-export function runBackward(model: Sequential, trace: Trace): void {
+export function runBackward(model: Sequential<Dense>, trace: Trace): void {
   model.zeroGrad();
   backward(trace.E);
   trace.backwardDone = true;

@@ -1,5 +1,5 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { DivergenceCheck, type Divergence, type Optimizer, type Sequential } from 'backprop';
+import { DivergenceCheck, type Dense, type Divergence, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -8,7 +8,7 @@ import type { Settings } from './state.js';
 interface Run {
   /** Stops Play when the loss turns non-finite or grows by orders of magnitude (the page keeps its last good report). */
   check: DivergenceCheck;
-  model: Sequential;
+  model: Sequential<Dense>;
   opt: Optimizer;
   data: PlayData;
   settings: Settings;

@@ -1,6 +1,36 @@
-import { erf } from '../../kernels/erf.js';
+import { BackpropError } from '../../errors.js';
+import { ACTIVATION_TABLE, type ActivationSpec } from '../../functions/activations/index.js';
+import { sigmoidOf } from '../../functions/activations/sigmoid.js';
+import { softplusOf } from '../../functions/activations/softplus.js';
+import { allocate } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../record.js';
+
+/**
+ * An activation of the table (src/functions/activations) as an op: a = f(x) by the entry's
+ * `forward` loop, and on the way back g ⊙ f′ by its `backward` loop from the saved x and a — the
+ * loops the fused kernels run too, so every tier gives the same bits. Elementwise activations
+ * take any shape; row-wise ones (softmax) work over the last axis.
+ *
+ * @example
+ * ```ts
+ * activation(ACTIVATION_TABLE.tanh, tensor([-2, 0, 2])).toArray();   // [−0.96402758, 0, 0.96402758]
+ * ```
+ */
+export function activation(spec: ActivationSpec, a: Tensor): Tensor {
+  if (spec.form === 'rowwise' && a.ndim === 0) throw new BackpropError('shape', `${spec.name}: expected at least one axis, got a scalar`);
+  const cols = a.ndim === 0 ? 1 : a.shape[a.ndim - 1]!;
+  const rows = cols === 0 ? 0 : a.size / cols;
+  const x = a.data;
+  const o = allocate(a.dtype, a.size);
+  spec.forward(x, o, rows, cols);
+  const out = new Tensor(o, a.shape);
+  return record(out, spec.name, [a], ['x'], (g) => {
+    const r = g.data.slice();
+    spec.backward(r, x, o, rows, cols);
+    return [new Tensor(r, a.shape)];
+  });
+}
 
 /**
  * σ(x) = 1/(1 + e^(−x)), computed without overflow for any x (e^x/(1 + e^x) for x < 0).
@@ -12,15 +42,7 @@ import { record } from '../record.js';
  * ```
  */
 export function sigmoid(a: Tensor): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) o[i] = sigmoidScalar(d[i]!);
-  const out = new Tensor(o, a.shape);
-  return record(out, 'sigmoid', [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) r[i] = g.data[i]! * (o[i]! * (1 - o[i]!));
-    return [new Tensor(r, a.shape)];
-  });
+  return activation(ACTIVATION_TABLE.sigmoid, a);
 }
 
 /**
@@ -32,15 +54,7 @@ export function sigmoid(a: Tensor): Tensor {
  * ```
  */
 export function tanh(a: Tensor): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) o[i] = Math.tanh(d[i]!);
-  const out = new Tensor(o, a.shape);
-  return record(out, 'tanh', [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) r[i] = g.data[i]! * (1 - o[i]! * o[i]!);
-    return [new Tensor(r, a.shape)];
-  });
+  return activation(ACTIVATION_TABLE.tanh, a);
 }
 
 /**
@@ -52,57 +66,32 @@ export function tanh(a: Tensor): Tensor {
  * ```
  */
 export function relu(a: Tensor): Tensor {
-  return leakyRelu(a, 0, 'relu');
+  return activation(ACTIVATION_TABLE.relu, a);
 }
 
 /**
- * x for x > 0, slope·x otherwise (default slope 0.01, as PyTorch). d/dx = 1 or slope
- * (slope at 0, as PyTorch).
+ * x for x > 0, 0.01·x otherwise (the activation table's slope, PyTorch's default). d/dx = 1
+ * or 0.01 (0.01 at 0, as PyTorch).
  *
  * @example
  * ```ts
  * leakyRelu(tensor([-2, 0, 2])).toArray();   // [−0.02, 0, 2] (slope 0.01)
  * ```
  */
-export function leakyRelu(a: Tensor, slope = 0.01, op = 'leaky_relu'): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) {
-    const x = d[i]!;
-    o[i] = x > 0 ? x : slope * x;
-  }
-  const out = new Tensor(o, a.shape);
-  return record(out, op, [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) if (!(d[i]! > 0)) r[i] = slope * g.data[i]!;
-    return [new Tensor(r, a.shape)];
-  });
+export function leakyRelu(a: Tensor): Tensor {
+  return activation(ACTIVATION_TABLE.leaky_relu, a);
 }
 
 /**
- * x for x > 0, α(eˣ − 1) otherwise (α = 1). d/dx = 1 or α·eˣ (α·eˣ at 0).
+ * x for x > 0, eˣ − 1 otherwise (α = 1, the activation table's). d/dx = 1 or eˣ (eˣ at 0).
  *
  * @example
  * ```ts
  * elu(tensor([-2, 0, 2])).toArray();   // [−0.86466472, 0, 2] = e^x − 1 below 0 (α = 1)
  * ```
  */
-export function elu(a: Tensor, alpha = 1): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) {
-    const x = d[i]!;
-    o[i] = x > 0 ? x : alpha * Math.expm1(x);
-  }
-  const out = new Tensor(o, a.shape);
-  return record(out, 'elu', [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) {
-      const x = d[i]!;
-      if (!(x > 0)) r[i] = g.data[i]! * (o[i]! + alpha);
-    }
-    return [new Tensor(r, a.shape)];
-  });
+export function elu(a: Tensor): Tensor {
+  return activation(ACTIVATION_TABLE.elu, a);
 }
 
 /**
@@ -115,23 +104,7 @@ export function elu(a: Tensor, alpha = 1): Tensor {
  * ```
  */
 export function gelu(a: Tensor): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) {
-    const x = d[i]!;
-    o[i] = x * 0.5 * (1 + erf(x * Math.SQRT1_2));
-  }
-  const out = new Tensor(o, a.shape);
-  return record(out, 'gelu', [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) {
-      const x = d[i]!;
-      const cdf = 0.5 * (1 + erf(x * Math.SQRT1_2));
-      const pdf = Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
-      r[i] = g.data[i]! * (cdf + x * pdf);
-    }
-    return [new Tensor(r, a.shape)];
-  });
+  return activation(ACTIVATION_TABLE.gelu, a);
 }
 
 /**
@@ -144,27 +117,15 @@ export function gelu(a: Tensor): Tensor {
  * ```
  */
 export function softplus(a: Tensor): Tensor {
-  const d = a.data;
-  const o = d.slice();
-  for (let i = 0; i < o.length; i++) o[i] = softplusScalar(d[i]!);
-  const out = new Tensor(o, a.shape);
-  return record(out, 'softplus', [a], ['x'], (g) => {
-    const r = g.data.slice();
-    for (let i = 0; i < r.length; i++) r[i] = g.data[i]! * sigmoidScalar(d[i]!);
-    return [new Tensor(r, a.shape)];
-  });
+  return activation(ACTIVATION_TABLE.softplus, a);
 }
 
-/** σ(x) for one number, stable for any x. */
+/** σ(x) of one number, stable for any x. */
 export function sigmoidScalar(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+  return sigmoidOf(x);
 }
 
-/** ln(1 + eˣ) for one number, stable for any x. */
+/** ln(1 + e^x) of one number, stable for any x. */
 export function softplusScalar(x: number): number {
-  return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  return softplusOf(x);
 }
-
-const INV_SQRT_2PI = 0.3989422804014327;

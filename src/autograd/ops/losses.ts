@@ -3,7 +3,7 @@ import { allocate } from '../../tensor/dtype.js';
 import { sameShape, shapeToString } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { checkSameDType } from '../broadcast.js';
-import { sigmoidScalar, softplusScalar } from './activations.js';
+import { LOSS_TABLE, type LossSpec } from '../../functions/losses/index.js';
 
 import { record } from '../record.js';
 
@@ -20,13 +20,7 @@ import { record } from '../record.js';
  * ```
  */
 export function sse(y: Tensor, t: Tensor): Tensor {
-  check(y, t, 'sse');
-  let s = 0;
-  for (let i = 0; i < y.size; i++) {
-    const e = y.data[i]! - t.data[i]!;
-    s += e * e;
-  }
-  return scalarLoss(0.5 * s, y, t, 'sse', (i) => y.data[i]! - t.data[i]!);
+  return lossOp(LOSS_TABLE.sse, y, t);
 }
 
 /**
@@ -40,14 +34,7 @@ export function sse(y: Tensor, t: Tensor): Tensor {
  * ```
  */
 export function mse(y: Tensor, t: Tensor): Tensor {
-  check(y, t, 'mse');
-  let s = 0;
-  for (let i = 0; i < y.size; i++) {
-    const e = y.data[i]! - t.data[i]!;
-    s += e * e;
-  }
-  const m = y.size;
-  return scalarLoss(s / m, y, t, 'mse', (i) => (2 * (y.data[i]! - t.data[i]!)) / m);
+  return lossOp(LOSS_TABLE.mse, y, t);
 }
 
 /**
@@ -61,11 +48,7 @@ export function mse(y: Tensor, t: Tensor): Tensor {
  * ```
  */
 export function crossEntropy(y: Tensor, t: Tensor): Tensor {
-  check(y, t, 'cross_entropy');
-  const n = rowsOf(y);
-  let s = 0;
-  for (let i = 0; i < y.size; i++) if (t.data[i] !== 0) s += t.data[i]! * Math.log(y.data[i]!);
-  return scalarLoss(-s / n, y, t, 'cross_entropy', (i) => (t.data[i] === 0 ? 0 : -t.data[i]! / (n * y.data[i]!)));
+  return lossOp(LOSS_TABLE.cross_entropy, y, t);
 }
 
 /**
@@ -83,28 +66,7 @@ export function crossEntropy(y: Tensor, t: Tensor): Tensor {
  * ```
  */
 export function softmaxCrossEntropy(z: Tensor, t: Tensor): Tensor {
-  check(z, t, 'cross_entropy');
-  const n = rowsOf(z);
-  const cols = z.shape[z.ndim - 1]!;
-  const probs = allocate(z.dtype, z.size);
-  let s = 0;
-  for (let r = 0; r < n; r++) {
-    const base = r * cols;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) if (z.data[base + j]! > m) m = z.data[base + j]!;
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(z.data[base + j]! - m);
-    const lse = m + Math.log(sum);
-    for (let j = 0; j < cols; j++) {
-      const logp = z.data[base + j]! - lse;
-      probs[base + j] = Math.exp(logp);
-      const tj = t.data[base + j]!;
-      if (tj !== 0) s += tj * logp;
-    }
-  }
-  const rowSum = new Float64Array(n);
-  for (let r = 0; r < n; r++) for (let j = 0; j < cols; j++) rowSum[r]! += t.data[r * cols + j]!;
-  return scalarLoss(-s / n, z, t, 'softmax_cross_entropy', (i) => (probs[i]! * rowSum[Math.floor(i / cols)]! - t.data[i]!) / n, ['z', 't']);
+  return logitLossOp(LOSS_TABLE.cross_entropy, z, t);
 }
 
 /**
@@ -118,19 +80,7 @@ export function softmaxCrossEntropy(z: Tensor, t: Tensor): Tensor {
  * ```
  */
 export function bce(y: Tensor, t: Tensor): Tensor {
-  check(y, t, 'bce');
-  const m = y.size;
-  let s = 0;
-  for (let i = 0; i < m; i++) {
-    const p = y.data[i]!;
-    const q = t.data[i]!;
-    s += q * Math.max(Math.log(p), -100) + (1 - q) * Math.max(Math.log(1 - p), -100);
-  }
-  const eps = 1e-12;
-  return scalarLoss(-s / m, y, t, 'bce', (i) => {
-    const p = y.data[i]!;
-    return (p - t.data[i]!) / (Math.max(p * (1 - p), eps) * m);
-  });
+  return lossOp(LOSS_TABLE.bce, y, t);
 }
 
 /**
@@ -143,31 +93,42 @@ export function bce(y: Tensor, t: Tensor): Tensor {
  * ```
  */
 export function sigmoidBinaryCrossEntropy(z: Tensor, t: Tensor): Tensor {
-  check(z, t, 'bce');
-  const m = z.size;
-  let s = 0;
-  for (let i = 0; i < m; i++) {
-    const x = z.data[i]!;
-    s += softplusScalar(x) - x * t.data[i]!;
-  }
-  return scalarLoss(s / m, z, t, 'sigmoid_bce', (i) => (sigmoidScalar(z.data[i]!) - t.data[i]!) / m, ['z', 't']);
+  return logitLossOp(LOSS_TABLE.bce, z, t);
 }
 
-function scalarLoss(
-  value: number,
-  y: Tensor,
-  t: Tensor,
-  op: string,
-  dydi: (i: number) => number,
-  names: [string, string] = ['y', 't'],
-): Tensor {
+/**
+ * A loss of the table (src/functions/losses) as an op on outputs y: E and ∂E/∂y by the entry's
+ * `lossAndGrad` (the loop the fused kernels run), the gradient kept in float64 and scaled by the
+ * incoming gradient on the way back.
+ */
+export function lossOp(spec: LossSpec, y: Tensor, t: Tensor): Tensor {
+  check(y, t, spec.name);
+  const { rows, cols } = rowsCols(y);
+  const g = new Float64Array(y.size);
+  return scalarLoss(spec.lossAndGrad(y.data, t.data, g, rows, cols), y, t, spec.name, g, ['y', 't']);
+}
+
+/** The loss's fused form on the logits z (softmax + cross_entropy, sigmoid + bce) as an op. */
+export function logitLossOp(spec: LossSpec, z: Tensor, t: Tensor): Tensor {
+  const form = spec.onLogits;
+  if (form === undefined) throw new BackpropError('value', `${spec.name}: this loss has no form on the logits`);
+  check(z, t, spec.name);
+  const { rows, cols } = rowsCols(z);
+  const g = new Float64Array(z.size);
+  // NOTE: the outputs (softmax's probabilities) in the tensor's dtype, rounded where the fused path rounds them.
+  const probs = allocate(z.dtype, z.size);
+  const E = form.lossAndGrad(z.data, probs, t.data, g, new Float64Array(rows), rows, cols);
+  return scalarLoss(E, z, t, form.op, g, ['z', 't']);
+}
+
+function scalarLoss(value: number, y: Tensor, t: Tensor, op: string, grad: Float64Array, names: [string, string]): Tensor {
   const data = allocate(y.dtype, 1);
   data[0] = value;
   const out = new Tensor(data, []);
   return record(out, op, [y, t], names, (g) => {
     const gv = g.data[0]!;
     const r = allocate(y.dtype, y.size);
-    for (let i = 0; i < r.length; i++) r[i] = gv * dydi(i);
+    for (let i = 0; i < r.length; i++) r[i] = gv * grad[i]!;
     return [new Tensor(r, y.shape), null];
   });
 }
@@ -179,7 +140,8 @@ function check(y: Tensor, t: Tensor, op: string): void {
   }
 }
 
-function rowsOf(y: Tensor): number {
-  if (y.ndim === 0) return 1;
-  return y.ndim === 1 ? 1 : y.size / y.shape[y.ndim - 1]!;
+/** Rows (samples) and columns of a loss's input: the last axis is one sample's outputs. */
+function rowsCols(y: Tensor): { rows: number; cols: number } {
+  const rows = y.ndim <= 1 ? 1 : y.size / y.shape[y.ndim - 1]!;
+  return { rows, cols: rows === 0 ? 0 : y.size / rows };
 }

@@ -1,6 +1,8 @@
 import { BackpropError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { ACTIVATION_TABLE } from '../../functions/activations/index.js';
 import { record } from '../record.js';
+import { activation } from './activations.js';
 
 /**
  * softmax over the last axis: yᵢ = e^(xᵢ − m)/Σⱼ e^(xⱼ − m), m = maxⱼ xⱼ (so large logits do not
@@ -14,33 +16,7 @@ import { record } from '../record.js';
  * ```
  */
 export function softmax(a: Tensor): Tensor {
-  const { rows, cols } = rowsOf(a, 'softmax');
-  const d = a.data;
-  const o = d.slice();
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) if (d[base + j]! > m) m = d[base + j]!;
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      const e = Math.exp(d[base + j]! - m);
-      o[base + j] = e;
-      s += e;
-    }
-    for (let j = 0; j < cols; j++) o[base + j]! /= s;
-  }
-  const out = new Tensor(o, a.shape);
-  return record(out, 'softmax', [a], ['x'], (g) => {
-    const gd = g.data;
-    const r = gd.slice();
-    for (let row = 0; row < rows; row++) {
-      const base = row * cols;
-      let dot = 0;
-      for (let j = 0; j < cols; j++) dot += gd[base + j]! * o[base + j]!;
-      for (let j = 0; j < cols; j++) r[base + j] = o[base + j]! * (gd[base + j]! - dot);
-    }
-    return [new Tensor(r, a.shape)];
-  });
+  return activation(ACTIVATION_TABLE.softmax, a);
 }
 
 /**

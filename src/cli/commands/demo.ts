@@ -18,15 +18,15 @@ const MAX_STEPS = 100_000;
 /** `backprop demo` — the seed notebook, finished (what `npm start` runs). */
 export const demo: Command = {
   name: 'demo',
-  summary: 'the seed notebook, finished: forward pass, all 12 gradients, gradient descent to the target',
+  summary: 'the seed notebook, finished: forward pass, all 14 gradients (10 weights, 4 biases), gradient descent to the target',
   spec: {
     flags: {
-      lang: { type: 'string', choices: ['en', 'ko'], help: 'language (default en)' },
+      lang: { type: 'string', choices: ['en', 'ko'], help: 'language: en (English) or ko (한국어, Korean); default en' },
       steps: { type: 'int', value: 'N', min: 1, max: MAX_STEPS, help: `gradient-descent steps (default 1000, at most ${MAX_STEPS.toLocaleString('en-US')})` },
       lr: { type: 'number', value: 'X', above: 0, help: 'learning rate η (default 0.5)' },
     },
   },
-  examples: ['backprop demo', 'backprop demo --lang ko --steps 100 --lr 1'],
+  examples: ['npx backprop demo', 'npx backprop demo --lang ko --steps 100 --lr 1'],
   async run(args, io) {
     // NOTE: the ledger (and mathjs) is loaded on use, so other commands start faster.
     const { explain, renderText } = await import('../../explain/index.js');

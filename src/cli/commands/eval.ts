@@ -10,7 +10,7 @@ import { loadModelArg } from '../inputs.js';
 import { shown, jsonLine } from '../escape.js';
 import { percent } from '../progress.js';
 import { maxOf } from '../../tensor/extent.js';
-import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
+import { DATA_FLAGS, encodeFor, modelContext, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
 /** `backprop eval MODEL.json --data …` — loss, accuracy, per-class precision/recall, confusion matrix (or MSE, R²). */
 export const evalCommand: Command = {
@@ -27,17 +27,17 @@ export const evalCommand: Command = {
     },
   },
   examples: [
-    'backprop eval iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
-    'backprop eval mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
+    'npx backprop eval scratch/iris.json --data iris --validation 0.2 --seed 1 --part validation  # after the second train example',
+    'npx backprop eval scratch/mnist.json --data mnist  # the 2,000 held-out digits, after the mnist train example',
   ],
-  run(args, io) {
+  async run(args, io) {
     const f = args.flags;
     const path = args.positionals[0]!;
     const { model, loss: fileLoss, preprocessing } = loadModelArg(path, io);
     const loss = (f.loss as LossName | undefined) ?? fileLoss;
     const seed = (f.seed as number | undefined) ?? 0;
-    const outAct = model.layers[model.layers.length - 1]!.activation;
-    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'eval');
+    const outAct = model.outputActivation;
+    const { data, heldOut } = await readDataFlags(f, io, seedStream(seed, 2), 'eval', modelContext(model.dtype, preprocessing));
     const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'eval');
     const part = (f.part as string | undefined) ?? (parts.test ? 'test' : 'all');
     const chosen: Dataset | undefined = part === 'all' ? (heldOut ? undefined : encodeFor(data, model.outputSize, outAct)) : part === 'train' ? parts.train : part === 'validation' ? parts.validation : parts.test;

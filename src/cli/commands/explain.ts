@@ -20,7 +20,7 @@ export const explainCommand: Command = {
     flags: {
       input: { type: 'string', value: 'X', help: 'inputs, N×in: inline JSON like [[1,2,3]] or a JSON file (default: the seed’s)' },
       target: { type: 'string', value: 'T', help: 'targets, N×out: inline JSON or a JSON file (default: the seed’s)' },
-      lang: { type: 'string', choices: ['en', 'ko'], help: 'language (default en)' },
+      lang: { type: 'string', choices: ['en', 'ko'], help: 'language: en (English) or ko (한국어, Korean); default en' },
       format: { type: 'string', choices: ['text', 'markdown', 'json'], help: 'output format (default text)' },
       lr: { type: 'number', value: 'X', min: 0, help: 'learning rate η of the update shown (default 0.5)' },
       param: { type: 'string', value: 'NAME', help: 'narrow to one parameter or matrix: W1[0][2], w41, b2, 0.weight[0][2]' },
@@ -30,11 +30,11 @@ export const explainCommand: Command = {
     },
   },
   examples: [
-    'backprop explain',
-    'backprop explain --lang ko',
-    'backprop explain --param w41',
-    'backprop explain --format markdown > ledger.md',
-    'backprop explain examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]" --format json',
+    'npx backprop explain',
+    'npx backprop explain --lang ko',
+    'npx backprop explain --param w41',
+    'npx backprop explain --format markdown > scratch/ledger.md',
+    'npx backprop explain examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]" --format json',
   ],
   async run(args, io) {
     // NOTE: loaded on use, so other commands do not pay for mathjs at start-up.

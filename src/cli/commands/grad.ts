@@ -22,7 +22,7 @@ export const grad: Command = {
       json: { type: 'boolean', help: 'print one JSON object {loss, output, gradients}' },
     },
   },
-  examples: ['backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
+  examples: ['npx backprop grad examples/seed-model.json --input "[[1,2,3]]" --target "[[0.5,0.1]]"'],
   run(args, io) {
     const path = args.positionals[0]!;
     let loaded = loadModelArg(path, io);
@@ -39,15 +39,20 @@ export const grad: Command = {
     const E = modelLoss(model, loss, x, t);
     E.backward();
     const output = noGrad(() => model.forward(x)).to2D();
-    const gradients = model.layers.map((l) => ({ weights: l.weight.grad!.to2D(), bias: l.bias.grad!.to1D() }));
+    // NOTE: one entry per layer, its parameters' gradients by name (a dense layer's: weights, bias).
+    const gradients = model.layers.map((l) =>
+      Object.fromEntries(l.namedParameters().map(([name, p]) => [name === 'weight' ? 'weights' : name, p.grad!.ndim === 2 ? p.grad!.to2D() : p.grad!.to1D()])),
+    );
     if (args.flags.json === true) {
       io.stdout(JSON.stringify({ loss: E.item(), output, gradients }) + '\n');
       return 0;
     }
     io.stdout(`loss (${loss}) = ${formatNumber(E.item())}\n\noutput:\n${table(output)}\n`);
     gradients.forEach((g, i) => {
-      io.stdout(`\n∂E/∂W${i + 1} (layer ${i}, ${model.layers[i]!.units}×${model.layers[i]!.inputs}):\n${table(g.weights)}\n`);
-      io.stdout(`∂E/∂b${i + 1}:\n${table([g.bias])}\n`);
+      // NOTE: layers are numbered from 1, as W1 and b1 are (the engine's 0.weight is PyTorch's index).
+      const w = g.weights as number[][] | undefined;
+      if (w !== undefined) io.stdout(`\n∂E/∂W${i + 1} (layer ${i + 1}: ${w.length} neurons × ${w[0]!.length} inputs):\n${table(w)}\n`);
+      if (g.bias !== undefined) io.stdout(`∂E/∂b${i + 1}:\n${table([g.bias as number[]])}\n`);
     });
     return 0;
   },

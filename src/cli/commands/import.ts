@@ -26,8 +26,8 @@ export const importCommand: Command = {
     },
   },
   examples: [
-    'backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out iris-torch.json',
-    'backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out seed-again.json',
+    'npx backprop import test/fixtures/interop/torch-4-8-3-tanh-softmax-f32.safetensors --spec "4-8-3:tanh,softmax:cross_entropy" --out scratch/iris-torch.json',
+    'npx backprop import test/fixtures/interop/backprop-seed-f64.safetensors --out scratch/seed-again.json',
   ],
   run(args, io) {
     const path = args.positionals[0]!;
@@ -47,7 +47,7 @@ export const importCommand: Command = {
     }
     const { model, loss } = parseModelFile(file, path);
     writeJsonTo(io, out, toModelFile(model, loss), 1);
-    const acts = model.layers.map((l) => l.activation).join(',');
+    const acts = model.layers.map((l) => l.endsWith ?? l.kind).join(',');
     messagesIo(io, out === '-').stdout(`wrote ${out === '-' ? 'standard output' : shown(out)} (${model.sizes.join('-')}, ${acts}, loss ${loss}, ${model.dtype})\n`);
     return 0;
   },

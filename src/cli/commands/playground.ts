@@ -182,7 +182,7 @@ export const playground: Command = {
       port: { type: 'int', value: 'P', min: 0, help: 'port on localhost (default 5173; 0 picks a free one)' },
     },
   },
-  examples: ['backprop playground', 'backprop playground --port 8080'],
+  examples: ['npx backprop playground', 'npx backprop playground --port 8080'],
   async run(args, io) {
     const root = webRoot();
     if (root === null) {

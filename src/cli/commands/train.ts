@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
-import { MinMaxScaler, Standardizer, type Scaler } from '../../data/scale.js';
+import type { Scaler } from '../../data/scale.js';
 import { parseModelFile, toModelFile, type LoadedModel, type PreprocessingFile } from '../../io/model-file.js';
 import { ACTIVATIONS, type ActivationName } from '../../nn/activations.js';
 import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
@@ -25,8 +25,8 @@ import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
-import { DATA_FLAGS, encodeFor, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 import { DATA_NAMES } from '../../data/load.node.js';
+import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
 import { checkNetworkSize } from '../../nn/size.js';
 import { shown } from '../escape.js';
 import { Interrupt, interruptedLine } from '../interrupt.js';
@@ -35,8 +35,8 @@ import { checkOutputs, messagesIo, readJsonArg, saveCheckpointTo, writeJsonTo, w
 import { resumedFlags, savedSettings } from '../resume.js';
 import { trainingDataWarnings } from '../warnings.js';
 
-/** True when a --data value names a file (read from disk) rather than a bundled or synthetic set. */
-const isDataFile = (data: string): boolean => !DATA_NAMES.includes(data);
+/** True when a flag's value names a file or directory to read (`--data iris` names a bundled set). */
+const readsFile = (flag: string, value: string): boolean => (flag === 'data' && !DATA_NAMES.includes(value)) || flag === 'validation-data' || flag === 'test-data';
 
 /**
  * `backprop train` — trains a model file, or a network given by --layers, on named data or a file,
@@ -49,6 +49,7 @@ export const train: Command = {
     positionals: [{ name: 'MODEL.json', help: 'the model file to start from (or give --layers instead)', optional: true }],
     flags: {
       ...DATA_FLAGS,
+      ...SEPARATE_DATA_FLAGS,
       out: { type: 'string', value: 'FILE', help: 'where to write the trained model (with its preprocessing)' },
       layers: { type: 'string', value: 'N,N,…', help: 'a new network by layer sizes, inputs first, e.g. 784,128,64,10' },
       activation: { type: 'string', choices: ACTIVATIONS, help: 'hidden activation of --layers (default relu)' },
@@ -77,9 +78,9 @@ export const train: Command = {
     },
   },
   examples: [
-    'backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out xor.json',
-    'backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot iris.svg --out iris.json',
-    'backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out mnist.json',
+    'npx backprop train --data xor --layers 2,8,2 --activation tanh --optimizer adam --lr 0.01 --epochs 100 --out scratch/xor.json',
+    'npx backprop train --data iris --layers 4,16,3 --scale standardize --optimizer adam --lr 0.01 --epochs 100 --batch-size 16 --validation 0.2 --seed 1 --plot scratch/iris.svg --out scratch/iris.json',
+    'npx backprop train --data mnist --layers 784,128,64,10 --activation relu --output softmax --loss cross_entropy --optimizer adam --lr 0.003 --schedule cosine --epochs 20 --dtype float32 --seed 1 --out scratch/mnist.json',
   ],
   async run(args, io) {
     let f = { ...args.flags };
@@ -88,9 +89,12 @@ export const train: Command = {
     if (f.resume !== undefined) {
       const path = join(String(f.resume), CHECKPOINT_FILE);
       resume = parseTrainingState(readJsonArg(io, path), path);
-      ({ flags: f, positional } = resumedFlags(f, positional, resume, path, train.spec, isDataFile));
+      ({ flags: f, positional } = resumedFlags(f, positional, resume, path, train.spec, readsFile));
       // NOTE: a resumed run keeps checkpointing into the directory it resumed from, unless told otherwise.
       if (f.checkpoint === undefined) f.checkpoint = String(f.resume);
+    }
+    if (positional !== undefined && resume === undefined && DATA_NAMES.includes(positional) && !io.exists(positional)) {
+      throw new BackpropError('argument', `train: ${JSON.stringify(positional)} is the name of a dataset, and the argument before the flags is a MODEL.json to start from; write --data ${positional}`);
     }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
     if (f['checkpoint-every'] !== undefined && f.checkpoint === undefined) throw new BackpropError('argument', 'train: --checkpoint-every needs --checkpoint DIR');
@@ -101,22 +105,18 @@ export const train: Command = {
       { flag: 'out', path: out },
       ...(f.plot !== undefined ? [{ flag: 'plot', path: String(f.plot) }] : []),
       ...(f.checkpoint !== undefined ? [{ flag: 'checkpoint', path: String(f.checkpoint), kind: 'directory' as const, files: [join(String(f.checkpoint), CHECKPOINT_FILE)] }] : []),
-    ], f.data !== undefined && isDataFile(String(f.data)) ? [String(f.data)] : []);
+    ], ['data', 'validation-data', 'test-data'].flatMap((k) => (f[k] !== undefined && readsFile(k, String(f[k])) ? [String(f[k])] : [])));
     if (kinds.get('plot') === 'file' && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
     const say = messagesIo(io, out === '-' || f.plot === '-');
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
-    const outAct = model.layers[model.layers.length - 1]!.activation;
-    const { data, heldOut } = readDataFlags(f, io, seedStream(seed, 2), 'train');
-    const parts = splitByFlags(f, encodeFor(data, model.outputSize, outAct), heldOut && encodeFor(heldOut, model.outputSize, outAct), seedStream(seed, 2), 'train');
-    let scaler: Scaler | undefined;
-    if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
-    if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
-    const trainSet = scaled(parts.train, scaler);
-    const validation = parts.validation && scaled(parts.validation, scaler);
-    const test = parts.test && scaled(parts.test, scaler);
-    const preprocessing = preprocessingOf(positional ? loadedPreprocessing(positional, resume, io) : undefined, data, scaler);
+    const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
+    const outputActivation = model.outputActivation;
+    const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
+    const check = f.layers !== undefined ? (data: Dataset): void => checkLayersFit(model.sizes, data) : undefined;
+    const { names, train: trainSet, validation, test, scaler, read } = await trainingParts(f, io, seed, shape, check);
+    const preprocessing = preprocessingOf(base, names, scaler);
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
@@ -131,9 +131,18 @@ export const train: Command = {
     const schedule = f.schedule !== undefined ? parseSchedule(String(f.schedule), epochs) : undefined;
     if (resume && resume.epoch > epochs) throw new BackpropError('argument', `train: the checkpoint is at epoch ${resume.epoch}, beyond --epochs ${epochs}`);
 
+    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
+    const header =
+      read +
+      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
+      `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
     const progress = new Progress(say);
     const interrupt = new Interrupt(io);
-    const callbacks: Callback[] = [progress, interrupt];
+    // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
+    const callbacks: Callback[] = [{ onTrainBegin: () => {
+      say.stdout(header);
+      for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${w}\n`);
+    } }, progress, interrupt];
     // NOTE: the epoch the checkpoint directory holds, for the messages after a stop; and the state
     // a checkpoint could not be written for (a disk that filled up during training).
     let checkpointed = resume && f.checkpoint === f.resume ? resume.epoch : 0;
@@ -158,12 +167,6 @@ export const train: Command = {
       writeTo(io, String(f.plot), historySvg(history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}` }));
       if (announce && f.plot !== '-') say.stdout(`plot ${shown(String(f.plot))}\n`);
     };
-    for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${w}\n`);
-    const splitNote = [validation && `validation ${validation.rows}`, test && `test ${test.rows}`].filter(Boolean).join(', ');
-    say.stdout(
-      `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
-        `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`,
-    );
     let result;
     try {
       result = await fit(model, trainSet, {
@@ -258,16 +261,35 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
   return { model, loss };
 }
 
+/** A --layers network whose first or last size does not fit the data: one line with the sizes that would. */
+function checkLayersFit(sizes: readonly number[], data: Dataset): void {
+  const inputs = sizes[0]!;
+  const outputs = sizes[sizes.length - 1]!;
+  if (inputs === data.inputSize && outputs === data.outputSize) return;
+  const classes = data.classNames && data.classNames.length > 2 ? `, one per class: ${listNames(data.classNames)}` : '';
+  const fit = [data.inputSize, ...sizes.slice(1, -1), data.outputSize].join(',');
+  throw new BackpropError(
+    'argument',
+    `train: --layers ${sizes.join(',')} does not fit the data ${JSON.stringify(data.name ?? '')}, which has ${data.inputSize} input column${data.inputSize === 1 ? '' : 's'} and ${data.outputSize} target column${data.outputSize === 1 ? '' : 's'}${classes}; try --layers ${fit}`,
+  );
+}
+
+/** `a, b, c` — or the first few and the last when there are many. */
+function listNames(names: readonly string[]): string {
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, …, ${names[names.length - 1]} (${names.length})`;
+}
+
 function loadedPreprocessing(positional: string, resume: TrainingState | undefined, io: CliIo): PreprocessingFile | undefined {
   return resume ? (resume.model.preprocessing ?? undefined) : loadModelArg(positional, io).preprocessing;
 }
 
 /** The model's preprocessing: the scaler's statistics, feature and class names. */
-function preprocessingOf(base: PreprocessingFile | undefined, data: Dataset, scaler: Scaler | undefined): PreprocessingFile | undefined {
+function preprocessingOf(base: PreprocessingFile | undefined, data: DataNames, scaler: Scaler | undefined): PreprocessingFile | undefined {
   const p: PreprocessingFile = { ...(base ?? {}) };
   if (scaler) p.inputs = { ...scaler.toJSON() };
   if (data.featureNames) p.featureNames = [...data.featureNames];
   if (data.classNames) p.classNames = [...data.classNames];
+  if (data.targetColumns) p.targetColumns = [...data.targetColumns];
   return Object.keys(p).length > 0 ? p : undefined;
 }
 

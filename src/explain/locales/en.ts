@@ -75,13 +75,19 @@ export const en = {
   colAfter: 'after',
   secAfter: 'Cost after the update',
   costChange: 'E: {before} → {after} (change {change}).',
+  updateFocusNote: 'The table lists only {params}; the step updates all {count} weights and biases of the network.',
+  costChangeAll: 'With all {count} weights and biases updated, E: {before} → {after} (change {change}).',
+  costChangeOnly: 'With only {params} updated (the others unchanged), E: {before} → {after} (change {change}).',
   improved: 'The cost fell: correcting the weights by their gradients improved the model, as the notebook set out to show.',
   worsened: 'The cost rose: this learning rate is too large for this step.',
   outputAfter: 'Output after the update: {y} (target {t}).',
   secChecks: 'Checks',
   checkGrad: 'Every ∂E/∂p above is the parameter’s .grad from the engine’s backward pass; the sum of the chain-rule contributions differs from it by at most {d}.',
+  checkGradExact: 'Every ∂E/∂p above is the parameter’s .grad from the engine’s backward pass; the sum of the chain-rule contributions agrees with it exactly.',
   checkPaths: 'The sum over downstream paths differs from the engine’s ∂E/∂a by at most {d}.',
+  checkPathsExact: 'The sum over downstream paths agrees exactly with the engine’s ∂E/∂a.',
   checkSymbolic: 'Symbolic and engine derivatives differ by at most {d}.',
+  checkSymbolicExact: 'Symbolic and engine derivatives agree exactly.',
 } as const satisfies Record<string, string>;
 
 /** The keys every locale must define. */

@@ -1,7 +1,7 @@
 import type { MessageKey } from './en.js';
 
 /**
- * 한국어 문자열. 용어는 시드 노트북을 따른다: 순전파, 역전파, 비용 함수, 가중치, 편향, 기울기,
+ * 한국어 문자열. 용어는 원본 노트북을 따르고, 모든 한국어 문장은 용어집(glossary.md)의 낱말을 쓴다: 순전파, 역전파, 비용 함수, 가중치, 편향, 기울기,
  * 학습률, 은닉층, 출력층, 입력층. 수식과 숫자는 언어와 무관하므로 여기에 두지 않는다.
  */
 export const ko: Readonly<Record<MessageKey, string>> = {
@@ -76,11 +76,17 @@ export const ko: Readonly<Record<MessageKey, string>> = {
   colAfter: '수정 후',
   secAfter: '수정 후의 비용',
   costChange: 'E: {before} → {after} (변화 {change}).',
+  updateFocusNote: '표에는 {params}만 있지만, 이 단계는 신경망의 가중치와 편향 {count}개를 모두 수정합니다.',
+  costChangeAll: '가중치와 편향 {count}개를 모두 수정하면 E: {before} → {after} (변화 {change}).',
+  costChangeOnly: '{params}만 수정하고 나머지는 그대로 두면 E: {before} → {after} (변화 {change}).',
   improved: '비용이 줄었습니다. 기울기의 반대 방향으로 가중치를 수정했더니 모형이 나아졌습니다. 노트북이 처음에 세운 목표 그대로입니다.',
   worsened: '비용이 늘었습니다. 이 단계에서는 학습률이 너무 큽니다.',
   outputAfter: '수정 후의 출력: {y} (목표값 {t}).',
   secChecks: '검산',
-  checkGrad: '위의 모든 ∂E/∂p는 엔진의 역전파가 매개변수에 남긴 .grad 값입니다. 연쇄 법칙으로 더한 기여와의 차이는 많아야 {d}입니다.',
-  checkPaths: '출력층 쪽으로 이어지는 경로들의 합과 엔진이 구한 ∂E/∂a의 차이는 많아야 {d}입니다.',
-  checkSymbolic: '기호 미분과 엔진의 미분값 차이는 많아야 {d}입니다.',
+  checkGrad: '위의 모든 ∂E/∂p는 엔진의 역전파가 매개변수에 남긴 .grad 값입니다. 연쇄 법칙으로 더한 기여와의 차이는 {d} 이하입니다.',
+  checkGradExact: '위의 모든 ∂E/∂p는 엔진의 역전파가 매개변수에 남긴 .grad 값입니다. 연쇄 법칙으로 더한 기여와 정확히 같습니다.',
+  checkPaths: '출력층 쪽으로 이어지는 경로들의 합과 엔진이 구한 ∂E/∂a의 차이는 {d} 이하입니다.',
+  checkPathsExact: '출력층 쪽으로 이어지는 경로들의 합은 엔진이 구한 ∂E/∂a와 정확히 같습니다.',
+  checkSymbolic: '기호 미분과 엔진의 미분값 차이는 {d} 이하입니다.',
+  checkSymbolicExact: '기호 미분과 엔진의 미분값은 정확히 같습니다.',
 };

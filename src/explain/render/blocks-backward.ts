@@ -1,4 +1,5 @@
 import { maxOf } from '../../tensor/extent.js';
+import { LOSS_TABLE, lossCount } from '../../nn/losses.js';
 import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
 import type { Tr } from './blocks.js';
 import { cat, same, type Block, type Math2, type Notation } from './notation.js';
@@ -96,8 +97,8 @@ function gradients(ledger: Ledger, ly: LedgerLayer, tr: Tr, nt: Notation, out: B
   out.push({ kind: 'heading', level: 3, text: tr('gradsHeading', { layer: ly.layer }) });
   out.push({ kind: 'para', text: tr('gradRule') });
   if (N > 1) {
-    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? (ledger.network.loss === 'mse' || ledger.network.loss === 'bce' ? N * ledger.output[0]!.length : N);
-    out.push({ kind: 'para', text: ledger.network.loss === 'sse' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
+    const count = ly.neurons[0]?.samples[0]?.fused?.count ?? lossCount(ledger.network.loss, N, ledger.output[0]!.length);
+    out.push({ kind: 'para', text: LOSS_TABLE[ledger.network.loss].reduction === 'sum' ? tr('batchSum', { n: N }) : tr('batchMean', { n: N, count }) });
   }
   for (const p of params) paramBlocks(ledger, ly, p, tr, nt, out);
   const bs = ledger.biasSums.find((b) => b.layer === ly.layer)!;
@@ -168,19 +169,33 @@ function paramBlocks(ledger: Ledger, ly: LedgerLayer, p: LedgerParam, tr: Tr, nt
   }
 }
 
+/** How the ledger names a parameter to the reader: `w41 = W2[0][0]` with the notebook's names, else `W2[0][0]`. */
+export function paramLabel(ledger: Ledger, p: LedgerParam): string {
+  return ledger.network.naming === 'notebook' && p.notebook !== null ? `${p.notebook} = ${p.id}` : p.id;
+}
+
 /** The update table and the cost after the update. */
 export function updateBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   const u = ledger.update;
   out.push({ kind: 'heading', level: 2, text: tr('secUpdate', { lr: nt.n(u.lr) }) });
   const rows = ledger.params.map((p) => [
-    ledger.network.naming === 'notebook' && p.notebook !== null ? `${p.notebook} = ${p.id}` : p.id,
+    paramLabel(ledger, p),
     nt.n(p.value),
     nt.n(p.grad),
     nt.n(p.after),
   ]);
   out.push({ kind: 'table', head: [tr('colParam'), tr('colBefore'), tr('colGrad'), tr('colAfter')], rows, numeric: [false, true, true, true] });
+  const change = (after: number): Record<string, string> => ({ before: nt.n(u.costBefore), after: nt.n(after), change: nt.n(after - u.costBefore) });
+  // NOTE: a narrowed ledger lists some parameters, but the step (and so the cost after it) moves them all: say so, and show both costs.
+  const shown = ledger.focus === null ? null : { params: ledger.params.map((p) => paramLabel(ledger, p)).join(', '), count: String(u.parameterCount) };
+  if (shown !== null) out.push({ kind: 'para', text: tr('updateFocusNote', shown) });
   out.push({ kind: 'heading', level: 2, text: tr('secAfter') });
-  out.push({ kind: 'para', text: tr('costChange', { before: nt.n(u.costBefore), after: nt.n(u.costAfter), change: nt.n(u.costAfter - u.costBefore) }) });
+  if (shown === null || u.costAfterFocusOnly === undefined) {
+    out.push({ kind: 'para', text: tr('costChange', change(u.costAfter)) });
+  } else {
+    out.push({ kind: 'para', text: tr('costChangeAll', { ...change(u.costAfter), count: shown.count }) });
+    out.push({ kind: 'para', text: tr('costChangeOnly', { ...change(u.costAfterFocusOnly), params: shown.params }) });
+  }
   if (u.lr > 0) out.push({ kind: 'para', text: tr(u.costAfter < u.costBefore ? 'improved' : 'worsened') });
   const vec = (m: number[][]): string => nt.matrix(m).text;
   out.push({ kind: 'para', text: tr('outputAfter', { y: vec(u.outputAfter), t: vec(ledger.target) }) });
@@ -190,7 +205,9 @@ export function updateBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[])
 export function checkBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   out.push({ kind: 'heading', level: 2, text: tr('secChecks') });
   const c = ledger.checks;
-  out.push({ kind: 'para', text: tr('checkGrad', { d: nt.n(c.chain) }) });
-  if (ledger.layers.length > 1) out.push({ kind: 'para', text: tr('checkPaths', { d: nt.n(c.paths) }) });
-  out.push({ kind: 'para', text: tr('checkSymbolic', { d: nt.n(c.symbolic) }) });
+  // NOTE: "differs by at most 0" reads oddly: an exact agreement is said as such.
+  const check = (key: 'checkGrad' | 'checkPaths' | 'checkSymbolic', d: number): Block => ({ kind: 'para', text: d === 0 ? tr(`${key}Exact`) : tr(key, { d: nt.n(d) }) });
+  out.push(check('checkGrad', c.chain));
+  if (ledger.layers.length > 1) out.push(check('checkPaths', c.paths));
+  out.push(check('checkSymbolic', c.symbolic));
 }

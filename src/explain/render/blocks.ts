@@ -1,6 +1,7 @@
+import { LOSS_TABLE } from '../../nn/losses.js';
 import { message, type Lang, type MessageKey } from '../locales/index.js';
 import type { Ledger, SymbolicActivation, SymbolicLoss } from '../types.js';
-import { backwardBlocks, checkBlocks, updateBlocks } from './blocks-backward.js';
+import { backwardBlocks, checkBlocks, paramLabel, updateBlocks } from './blocks-backward.js';
 import { cat, Notation, same, type Block, type Math2 } from './notation.js';
 
 /** Options shared by the renderers. */
@@ -77,7 +78,7 @@ function header(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
   } else {
     out.push({ kind: 'para', text: tr('namingMatrix', { layer: L }) });
   }
-  if (ledger.focus !== null) out.push({ kind: 'para', text: tr('focus', { params: ledger.focus.join(', ') }) });
+  if (ledger.focus !== null) out.push({ kind: 'para', text: tr('focus', { params: ledger.params.map((p) => paramLabel(ledger, p)).join(', ') }) });
 }
 
 function forward(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
@@ -167,7 +168,7 @@ function activationBlocks(s: SymbolicActivation, tr: Tr, nt: Notation, out: Bloc
 }
 
 function lossBlocks(s: SymbolicLoss, tr: Tr, nt: Notation, out: Block[]): void {
-  out.push({ kind: 'heading', level: 3, text: tr('symLoss', { loss: s.fused ? `${s.loss} + ${s.loss === 'bce' ? 'sigmoid' : 'softmax'}` : s.loss }) });
+  out.push({ kind: 'heading', level: 3, text: tr('symLoss', { loss: s.fused ? `${s.loss} + ${LOSS_TABLE[s.loss].onLogits!.activation}` : s.loss }) });
   const v = s.fused ? 'z' : 'y';
   out.push({
     kind: 'math',

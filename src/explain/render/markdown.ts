@@ -1,6 +1,6 @@
 import type { Ledger } from '../types.js';
 import { ledgerBlocks, type RenderOptions } from './blocks.js';
-import type { Block } from './notation.js';
+import { alignedTex, type Block } from './notation.js';
 
 /**
  * The ledger as Markdown with LaTeX mathematics: every equation group is a display block
@@ -22,41 +22,13 @@ function block(b: Block): string {
       return `${'#'.repeat(b.level)} ${escape(b.text)}`;
     case 'para':
       return escape(b.text);
-    case 'math': {
-      const lines = b.lines.map((l) => {
-        const rhs = texOf(l.rhs.tex);
-        const body = rhs.startsWith('= ') ? rhs.slice(2) : rhs;
-        return `${texOf(l.lhs.tex)} &= ${body}`;
-      });
-      return `$$\n\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}\n$$`;
-    }
+    case 'math':
+      return `$$\n${alignedTex(b.lines)}\n$$`;
     case 'table': {
       const row = (cells: string[]): string => `| ${cells.map(escape).join(' | ')} |`;
       return [row(b.head), `|${b.numeric.map((n) => (n ? ' ---: ' : ' :--- ')).join('|')}|`, ...b.rows.map(row)].join('\n');
     }
   }
-}
-
-const TEX: Readonly<Record<string, string>> = {
-  '−': '-',
-  '·': '\\cdot ',
-  '⊙': '\\odot ',
-  '→': '\\to ',
-  '′': "'",
-  'ᵀ': '^{\\top}',
-  'Σ': '\\sum ',
-  'ₙ': '_n',
-  'ₖ': '_k',
-  'δ': '\\delta ',
-  'σ': '\\sigma ',
-  '∂': '\\partial ',
-  '½': '\\tfrac12 ',
-  '²': '^2',
-};
-
-/** Unicode mathematics left in a LaTeX string, turned into LaTeX commands. */
-function texOf(s: string): string {
-  return s.replace(/[−·⊙→′ᵀΣₙₖδσ∂½²]/g, (c) => TEX[c]!);
 }
 
 /** Escapes characters Markdown would read as formatting in prose and table cells. */

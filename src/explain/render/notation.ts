@@ -1,4 +1,4 @@
-import type { ActivationName } from '../../nn/activations.js';
+import { ACTIVATION_TABLE, type ActivationName } from '../../nn/activations.js';
 import { formatNumber } from '../../tensor/format.js';
 import { notebookWeightName } from '../names.js';
 import type { Ledger, LedgerParam } from '../types.js';
@@ -88,13 +88,13 @@ export class Notation {
 
   /** f′(z_id) with the activation's own symbol (σ′ for the sigmoid). */
   fprime(act: ActivationName, id: number): Math2 {
-    const f = ACT_SYMBOL[act];
+    const f = ACTIVATION_TABLE[act].symbol;
     return { text: `${f.text}′(z${id})`, tex: `${f.tex}'(z_{${id}})` };
   }
 
   /** f(…) with the activation's symbol. */
   f(act: ActivationName, arg: Math2): Math2 {
-    const f = ACT_SYMBOL[act];
+    const f = ACTIVATION_TABLE[act].symbol;
     return { text: `${f.text}(${arg.text})`, tex: `${f.tex}(${arg.tex})` };
   }
 
@@ -132,14 +132,38 @@ function sym(letter: string, id: number): Math2 {
   return { text: `${letter}${id}`, tex: `${letter}_{${id}}` };
 }
 
-const ACT_SYMBOL: Readonly<Record<ActivationName, Math2>> = {
-  linear: { text: 'f', tex: 'f' },
-  sigmoid: { text: 'σ', tex: '\\sigma' },
-  tanh: { text: 'tanh', tex: '\\tanh' },
-  relu: { text: 'relu', tex: '\\operatorname{relu}' },
-  leaky_relu: { text: 'lrelu', tex: '\\operatorname{lrelu}' },
-  elu: { text: 'elu', tex: '\\operatorname{elu}' },
-  gelu: { text: 'gelu', tex: '\\operatorname{gelu}' },
-  softplus: { text: 'softplus', tex: '\\operatorname{softplus}' },
-  softmax: { text: 'softmax', tex: '\\operatorname{softmax}' },
+/** Unicode symbols the notation uses, as LaTeX commands. */
+const TEX: Readonly<Record<string, string>> = {
+  '−': '-',
+  '·': '\\cdot ',
+  '⊙': '\\odot ',
+  '→': '\\to ',
+  '′': "'",
+  'ᵀ': '^{\\top}',
+  'Σ': '\\sum ',
+  'ₙ': '_n',
+  'ₖ': '_k',
+  'δ': '\\delta ',
+  'σ': '\\sigma ',
+  '∂': '\\partial ',
+  '½': '\\tfrac12 ',
+  '²': '^2',
 };
+
+/** Unicode mathematics left in a LaTeX string, turned into LaTeX commands. */
+export function texOf(s: string): string {
+  return s.replace(/[−·⊙→′ᵀΣₙₖδσ∂½²]/g, (c) => TEX[c]!);
+}
+
+/**
+ * A math block's lines as one LaTeX `aligned` environment, aligned at the equals sign (what the
+ * Markdown renderer puts between `$$` and the HTML renderer hands to a TeX renderer).
+ */
+export function alignedTex(lines: readonly { lhs: Math2; rhs: Math2 }[]): string {
+  const rows = lines.map((l) => {
+    const rhs = texOf(l.rhs.tex);
+    const body = rhs.startsWith('= ') ? rhs.slice(2) : rhs;
+    return `${texOf(l.lhs.tex)} &= ${body}`;
+  });
+  return `\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}`;
+}

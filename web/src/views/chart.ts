@@ -2,7 +2,7 @@ import type { HistoryPoint } from '../state.js';
 import { short, svg } from './svg.js';
 
 /** Draws the training (solid) and test (dashed) loss by step; log scale when the losses span > 2 decades. */
-export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: { title: string; train: string; test: string; step: string }): void {
+export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: { title: string; train: string; test: string | null; step: string }): void {
   const W = 320;
   const H = 150;
   const pad = { l: 58, r: 8, t: 24, b: 22 };
@@ -41,8 +41,11 @@ export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: 
   const legend = svg('g', { class: 'legend' });
   legend.append(svg('line', { x1: pad.l, y1: 10, x2: pad.l + 18, y2: 10, class: 'line train' }));
   legend.append(svg('text', { x: pad.l + 22, y: 14, class: 'tick' }, labels.train));
-  legend.append(svg('line', { x1: pad.l + 120, y1: 10, x2: pad.l + 138, y2: 10, class: 'line test' }));
-  legend.append(svg('text', { x: pad.l + 142, y: 14, class: 'tick' }, labels.test));
+  // NOTE: without a test set (the seed's one sample) the legend names no test line.
+  if (labels.test !== null) {
+    legend.append(svg('line', { x1: pad.l + 120, y1: 10, x2: pad.l + 138, y2: 10, class: 'line test' }));
+    legend.append(svg('text', { x: pad.l + 142, y: 14, class: 'tick' }, labels.test));
+  }
   root.append(legend);
   host.replaceChildren(root);
 }

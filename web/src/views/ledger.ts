@@ -127,7 +127,7 @@ export function renderLedger(host: HTMLElement, v: LedgerView, on: LedgerHandler
       line(m('biasSum', { name: bias.notebook, sum: f(bias.sum), terms: bias.perNeuron.map(f).join(' + '), count: bias.perNeuron.length }), 'why');
     }
     out.push(ol);
-    out.push(html('p', { class: 'check' }, m('checkGrad', { d: formatNumber(L.checks.chain, 2) })));
+    out.push(html('p', { class: 'check' }, L.checks.chain === 0 ? m('checkGradExact') : m('checkGrad', { d: formatNumber(L.checks.chain, 2) })));
   }
   const u = v.update;
   if (u !== null) {
