@@ -79,7 +79,7 @@ test('a checkpoint naming output paths, unknown settings or bad values is refuse
     ['a flags array', JSON.stringify({ ...base, settings: { flags: [] } }), /not written by backprop train/],
     ['no settings', JSON.stringify({ ...base, settings: undefined }), /not written by backprop train/],
     ['a model path that is not text', variant({}, 42), /settings\.model: expected the model file's name/],
-    ['data read from a file, not named again', variant({ data: join(canary, 'secret.csv'), target: 'y' }), /trained on the file .*secret\.csv; give --data .*secret\.csv again/],
+    ['data read from a file, not named again', variant({ data: join(canary, 'secret.csv'), target: 'y' }), /trained on --data .*secret\.csv; give --data .*secret\.csv again/],
     ['data from a file, named again differently', variant({ data: join(canary, 'secret.csv'), target: 'y' }), /--data .* differs from the checkpoint's/, ['--data', join(tmp, 'other.csv')]],
     ['the settings as written', variant({}), null],
   ];

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BackpropError } from '../errors.js';
 import { systemMessage, type OutputData } from '../io/atomic-write.node.js';
+import { concatBytes } from '../io/bytes.js';
 import { parseJsonText } from '../io/model-file.js';
 import { packTensors, tensorFileName, tensorFileRef, TENSORS_FIELD, unpackTensors } from '../io/tensor-json.js';
 import { CHECKPOINT_FILE } from '../train/checkpoint.js';
@@ -102,16 +103,7 @@ export function messagesIo(io: CliIo, stdoutTaken: boolean): CliIo {
  */
 export function outputBytes(data: OutputData): Uint8Array {
   if (typeof data === 'string') return new TextEncoder().encode(data);
-  if (data instanceof Uint8Array) return data;
-  let n = 0;
-  for (const p of data) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of data) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return data instanceof Uint8Array ? data : concatBytes(data);
 }
 
 /**

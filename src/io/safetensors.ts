@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes.js';
 import { BackpropError } from '../errors.js';
 
 /**
@@ -289,16 +290,7 @@ export function encodeSafetensors(
   tensors: ReadonlyMap<string, SafetensorsTensor>,
   metadata?: Readonly<Record<string, string>> | ReadonlyMap<string, string>,
 ): Uint8Array {
-  const pieces = encodeSafetensorsPieces(tensors, metadata);
-  let n = 0;
-  for (const p of pieces) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(encodeSafetensorsPieces(tensors, metadata));
 }
 
 /** True on little-endian hosts (every platform Node and browsers run on today). */
