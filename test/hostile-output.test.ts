@@ -288,7 +288,7 @@ test('outputs that clash: two outputs to stdout, --out onto --plot, --out onto t
   assert.equal(dash.status, 0, dash.stderr);
   assert.ok(isModel(Buffer.from(dash.stdout)), 'stdout holds exactly the model file');
   JSON.parse(dash.stdout);
-  assert.match(dash.stderr, /^training 2-3-2/);
+  assert.match(dash.stderr, /^read xor: 500 rows.*\ntraining 2-3-2/);
   // saveModel('-') writes the model to the process's standard output.
   const lib = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import { saveModel, seedNetwork } from './src/node.ts'; saveModel('-', seedNetwork(), 'sse');`], { cwd: root });
   assert.equal(lib.status, 0, lib.stderr.toString());
