@@ -123,7 +123,6 @@ function convert(raw: string, name: string, flag: FlagSpec, command: string): st
   if (flag.type === 'string') return checkFlagValue(raw, name, flag, command) as string;
   const x = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(x)) throw new BackpropError('argument', `${command}: --${name} expects a number, got ${JSON.stringify(raw)}`);
-  if (flag.type === 'int' && !Number.isInteger(x)) throw new BackpropError('argument', `${command}: --${name} expects a whole number, got ${raw}`);
   return checkFlagValue(x, name, flag, command, raw) as number;
 }
 
@@ -151,6 +150,8 @@ export function checkFlagValue(value: unknown, name: string, flag: FlagSpec, com
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new BackpropError('argument', `${command}: --${name} expects a number, got ${JSON.stringify(value)}`);
   if (flag.type === 'int' && !Number.isInteger(value)) throw new BackpropError('argument', `${command}: --${name} expects a whole number, got ${raw}`);
+  // NOTE: 9007199254740993 reads as …992: a whole number past 2⁵³ is not the one written.
+  if (flag.type === 'int' && !Number.isSafeInteger(value)) throw new BackpropError('argument', `${command}: --${name} expects a whole number between −9007199254740991 and 9007199254740991 (2⁵³ − 1), got ${raw}`);
   if (flag.min !== undefined && value < flag.min) throw new BackpropError('argument', `${command}: --${name} must be ≥ ${flag.min}, got ${raw}`);
   if (flag.above !== undefined && !(value > flag.above)) throw new BackpropError('argument', `${command}: --${name} must be > ${flag.above}, got ${raw}`);
   if (flag.max !== undefined && value > flag.max) throw new BackpropError('argument', `${command}: --${name} must be at most ${flag.max.toLocaleString('en-US')}, got ${raw}`);

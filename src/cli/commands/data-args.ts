@@ -185,6 +185,7 @@ export function splitByFlags(f: ParsedArgs['flags'], data: Dataset, heldOut: Dat
   for (const [name, part] of [['validation', parts.validation], ['test', parts.test]] as const) {
     if ((name === 'validation' ? v : t) > 0 && part.rows === 0) throw new BackpropError('argument', `${command}: --${name} ${name === 'validation' ? v : t} of ${data.rows} rows is no rows`);
   }
+  if (parts.train.rows === 0) throw new BackpropError('argument', `${command}: --validation ${v} and --test ${t} of ${data.rows} rows leave no training rows`);
   return { train: parts.train, ...(v > 0 && { validation: parts.validation }), ...(t > 0 && { test: parts.test }), ...(heldOut && { test: heldOut }) };
 }
 
