@@ -67,6 +67,15 @@ test('--layers beyond the parameter limit or this machine\'s memory is refused a
   assert.throws(() => Sequential.mlp([100000, 100000, 10], { rng: new Rng(1) }), /Sequential\.mlp: the network 100000-100000-10 would have 10,001,100,010 parameters/);
 });
 
+test('a network that is saved as two files (above the inline limit) with --out - or a device is refused before training, not after', async () => {
+  for (const out of ['-', '/dev/null']) {
+    const r = await cli(['train', '--data', 'xor', '--layers', '2,1000,1000,2', '--epochs', '1', '--out', out]);
+    assert.equal(r.status, 2, r.err);
+    assert.match(r.err, new RegExp(`^backprop: train: --out ${out}: a network of 1006002 parameters \\(above 1000000\\) is saved as its JSON and a weights file beside it, so --out needs a file name`));
+    assert.doesNotMatch(r.out + r.err, /epoch 1/, 'no epoch was trained');
+  }
+});
+
 test('--size and --steps are bounded: no silent run of hours', async () => {
   const size = await cli(['train', '--data', 'circle', '--size', '1e9', '--layers', '2,2', '--out', join(tmp, 'never.json')]);
   assert.equal(size.status, 2);

@@ -27,7 +27,7 @@ import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
 import { DATA_NAMES } from '../../data/load.node.js';
 import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
-import { checkNetworkSize } from '../../nn/size.js';
+import { checkNetworkSize, INLINE_PARAMETERS } from '../../nn/size.js';
 import { shown } from '../escape.js';
 import { Interrupt, interruptedLine } from '../interrupt.js';
 import { checkTrainingMemory, optimizerBuffers } from '../memory.js';
@@ -111,6 +111,10 @@ export const train: Command = {
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
+    if (kinds.get('out') === 'special' && model.parameterCount() > INLINE_PARAMETERS) {
+      // NOTE: such a model is two files (its weights beside its JSON): say so now, not after the last epoch.
+      throw new BackpropError('argument', `train: --out ${shown(out)}: a network of ${model.parameterCount()} parameters (above ${INLINE_PARAMETERS}) is saved as its JSON and a weights file beside it, so --out needs a file name, not standard output, a FIFO or a device`);
+    }
     const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
     const outputActivation = model.outputActivation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
