@@ -321,6 +321,13 @@ test('atomic saves: the temporary file is created exclusively, stale ones from k
   assert.deepEqual(readdirSync(d).sort(), [live, other, 'model.json', 'model.json.bak'].sort());
   removeStaleTemporaries(d, 'other.json');
   assert.deepEqual(readdirSync(d).sort(), [live, 'model.json', 'model.json.bak'].sort());
+  // A killed save of a large model's weights file: its name held that save's checksum, which the
+  // next save does not reuse; the next save of the model removes it all the same.
+  const weights = `.net.0123abcd.safetensors.${2 ** 22 + 12345}.${Date.now()}.tmp`;
+  const another = `.other.0123abcd.safetensors.${2 ** 22 + 12345}.${Date.now()}.tmp`;
+  for (const f of [weights, another]) writeFileSync(join(d, f), 'x');
+  saveModel(join(d, 'net.json'), seedNetwork(), 'sse');
+  assert.deepEqual(readdirSync(d).sort(), [live, another, 'model.json', 'model.json.bak', 'net.json'].sort());
 });
 
 test('a checkpoint directory that fills up during training: training stops, --out and --plot still hold that epoch', async (t) => {

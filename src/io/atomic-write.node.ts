@@ -122,26 +122,28 @@ const STALE_MS = 3_600_000;
 /**
  * Deletes the temporary files that interrupted saves of `name` left in `dir`
  * (`.NAME.PID.TIME[-N].tmp` whose process is gone, is this one, or which are over an hour old).
- * Best effort: a file another process removes first, or an unreadable directory, is no error.
+ * `name` may also be a test of the file name saved (the weights files of a model, whose names
+ * change with every save). Best effort: a file another process removes first, or an unreadable
+ * directory, is no error.
  *
  * @example
  * ```ts
  * removeStaleTemporaries('run', 'checkpoint.json');   // after a SIGKILL mid-save
+ * removeStaleTemporaries('run', (n) => n.endsWith('.safetensors'));
  * ```
  */
-export function removeStaleTemporaries(dir: string, name: string): void {
+export function removeStaleTemporaries(dir: string, name: string | ((saved: string) => boolean)): void {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return;
   }
-  const prefix = `.${name}.`;
+  const matches = typeof name === 'string' ? (saved: string) => saved === name : name;
   for (const entry of names) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
-    const m = /^(\d+)\.(\d+)(?:-\d+)?\.tmp$/.exec(entry.slice(prefix.length));
-    if (m === null) continue;
-    const pid = Number(m[1]);
+    const m = /^\.(.+)\.(\d+)\.(\d+)(?:-\d+)?\.tmp$/.exec(entry);
+    if (m === null || !matches(m[1]!)) continue;
+    const pid = Number(m[2]);
     const path = join(dir, entry);
     try {
       if (pid !== process.pid && processAlive(pid) && Date.now() - lstatSync(path).mtimeMs < STALE_MS) continue;

@@ -2,7 +2,7 @@
 import { readdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BackpropError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.node.js';
+import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.node.js';
 import { parseJsonText } from './model-file.js';
 import { resolveOutput, writeOutput, type WriteOutputOptions } from './output.node.js';
 import { readFileChecked } from './read-checked.node.js';
@@ -43,8 +43,13 @@ export function writeJsonDocument(path: string, value: unknown, indent?: number,
   removeOldTensorFiles(dir, basename(target.path), name);
 }
 
-/** Deletes the weights files of earlier saves of `jsonName` in `dir`, except `keep`. */
+/**
+ * Deletes the weights files of earlier saves of `jsonName` in `dir`, except `keep`, and the
+ * temporary files of weights files whose saves were killed (their names change with every save, so
+ * writeFileAtomic's own clean-up, which looks for the name it writes, never meets them).
+ */
 function removeOldTensorFiles(dir: string, jsonName: string, keep: string | null): void {
+  removeStaleTemporaries(dir, (saved) => isTensorFileOf(saved, jsonName));
   let names: string[];
   try {
     names = readdirSync(dir);
