@@ -9,6 +9,7 @@ import type { PreprocessingFile } from '../../io/model-file.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { FlagSpec, ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { shown } from '../escape.js';
 import { Rng } from '../../tensor/rng.js';
 
 /** Flags that choose and shape the data, shared by `train` and `eval`. */
@@ -88,7 +89,7 @@ export async function readDataFlags(f: ParsedArgs['flags'], io: CliIo, dataRng: 
     rng: dataRng,
     dtype: ctx.dtype,
     csv: csvOptions,
-    onNotice: (n) => io.stderr(`note: ${n.message}\n`),
+    onNotice: (n) => io.stderr(`note: ${shown(n.message)}\n`),
     open: (p) => io.readChunks(p),
     readText: (p) => io.readText(p),
     exists: (p) => io.exists(p),
@@ -135,7 +136,7 @@ export async function trainingParts(
   const validation = (await other('validation-data')) ?? parts.validation;
   const test = (await other('test-data')) ?? parts.test;
   const extra = [validation && `${validation.rows} validation`, test && `${test.rows} test`].filter(Boolean).join(' + ');
-  const read = `read ${String(f.data)}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`;
+  const read = `read ${shown(String(f.data))}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`;
   let scaler: Scaler | undefined;
   if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
   if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);

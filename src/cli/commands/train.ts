@@ -145,7 +145,7 @@ export const train: Command = {
     // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone.
     const callbacks: Callback[] = [{ onTrainBegin: () => {
       say.stdout(header);
-      for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${w}\n`);
+      for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${shown(w)}\n`);
     } }, progress, interrupt];
     // NOTE: the epoch the checkpoint directory holds, for the messages after a stop; and the state
     // a checkpoint could not be written for (a disk that filled up during training).
