@@ -1,9 +1,10 @@
 // A closed stdout stops the output, never the work: every command run with its standard output
 // closed from the start (`| true`) or after the first line (`| head -1`) ends with its usual status,
-// no EPIPE trace, and — for train and export — the file it was asked to write.
+// no EPIPE trace, and — for train and export — the file it was asked to write. A stdout that fails
+// otherwise (`> /dev/full`, a full disk) is an error: what went there is incomplete.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -66,4 +67,22 @@ test('every command with its stdout closed early: the usual exit status, no EPIP
   }));
   t.diagnostic(`closed stdout: ${tried} runs (${lines.length} command lines with | true, 3 with | head -1), ${tried - wrong.length} ended as usual, ${wrong.length} wrong`);
   assert.deepEqual(wrong, []);
+});
+
+test('a stdout that fails for another reason than its reader leaving (> /dev/full) is reported: exit 2, one line, the work done', { timeout: 120_000 }, async () => {
+  const model = join(tmp, 'full.json');
+  for (const [argv, written] of [
+    [['export', seed, '--format', 'safetensors', '--out', '-'], () => true],
+    [['predict', seed, '--input', '[[1,2,3]]'], () => true],
+    [['train', '--data', 'xor', '--layers', '2,4,2', '--epochs', '2', '--out', model], () => loadModel(model).model.sizes.length === 3],
+  ] as [string[], () => boolean][]) {
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...argv], { cwd: root, stdio: ['ignore', full, 'pipe'] });
+    closeSync(full);
+    const stderr = r.stderr.toString();
+    assert.equal(r.status, 2, `${argv.join(' ')}: ${stderr}`);
+    assert.match(stderr, /^backprop: standard output: cannot write \(no space left on the device\); what was written there is incomplete$/m);
+    assert.doesNotMatch(stderr, /at .*\.ts:\d+/, 'no stack trace');
+    assert.ok(written(), `${argv[0]} did its work`);
+  }
 });

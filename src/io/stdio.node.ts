@@ -1,10 +1,17 @@
 // Standard output and error that a closed reader cannot crash (`backprop … | head -1`).
+import { systemMessage } from './atomic-write.node.js';
 
 /** A writer to stdout or stderr: text or bytes, and whether its reader has gone. */
 export interface StdWriter {
   (data: string | Uint8Array): void;
   /** True once the reader closed the pipe (or the stream failed): later writes are dropped. */
   readonly closed: boolean;
+  /**
+   * Why the stream failed, in words, when it was not its reader going away: `no space left on the
+   * device` for `> /dev/full` or a full disk. Null while it works, and after EPIPE (`| head -1` is
+   * the user's choice; a full disk is not, and what went there is incomplete).
+   */
+  readonly failure: string | null;
 }
 
 const writers = new WeakMap<NodeJS.WritableStream, StdWriter>();
@@ -27,20 +34,24 @@ export function stdWriter(stream: NodeJS.WritableStream): StdWriter {
   const known = writers.get(stream);
   if (known) return known;
   let closed = false;
+  let failure: string | null = null;
   // NOTE: EPIPE arrives as an 'error' event after the failed write; without a listener Node throws
-  // it from the event loop. Every error means the same here: nobody reads this stream any more.
-  stream.on('error', () => {
+  // it from the event loop. Every error stops the writes; all but EPIPE are kept to be reported.
+  const fail = (e: unknown): void => {
     closed = true;
-  });
+    if ((e as { code?: string }).code !== 'EPIPE' && failure === null) failure = systemMessage(e);
+  };
+  stream.on('error', fail);
   const write = ((data: string | Uint8Array) => {
     if (closed) return;
     try {
       stream.write(data);
-    } catch {
-      closed = true;
+    } catch (e) {
+      fail(e);
     }
   }) as StdWriter;
   Object.defineProperty(write, 'closed', { get: () => closed });
+  Object.defineProperty(write, 'failure', { get: () => failure });
   writers.set(stream, write);
   return write;
 }
