@@ -222,7 +222,7 @@ const ko: Record<MessageKey, string> = {
   'phase.playing': '학습 중',
   importError: '모형 파일을 읽지 못했습니다: {msg}',
   diverged: '{step}단계에서 학습을 멈췄습니다: {what}. 이 신경망에는 학습률 {lr}이(가) 너무 큽니다. 학습률을 줄이고 “학습 시작”을 다시 누르세요.',
-  lossGrew: '훈련 비용이 {from}에서 {to}(으)로 커졌습니다',
+  lossGrew: '학습 비용이 {from}에서 {to}(으)로 커졌습니다',
   lossNonFinite: '비용이 {v}이(가) 되었습니다',
   playNote: '학습은 백그라운드 워커에서 돌아가므로 페이지가 멈추지 않습니다.',
   legendPos: '양수 가중치',
