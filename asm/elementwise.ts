@@ -11,23 +11,56 @@
  * (0·z keeps the sign of zero and NaN, as the autograd op's expression does).
  */
 export function biasRelu32(z: usize, a: usize, b: usize, rows: i32, cols: i32, relu: bool): void {
-  const c4 = cols & ~3;
+  biasReluBlock32(z, a, b, cols, 0, rows, 0, cols, relu);
+}
+
+/**
+ * {@link biasRelu32} on the block of rows i0..i1 and columns j0..j1 of a row-major matrix `ld`
+ * entries wide (z and a alike): the epilogue of one chunk of a threaded product.
+ */
+export function biasReluBlock32(z: usize, a: usize, b: usize, ld: i32, i0: i32, i1: i32, j0: i32, j1: i32, relu: bool): void {
+  const c4 = j0 + ((j1 - j0) & ~3);
   const zero = f32x4.splat(0);
-  for (let r = 0; r < rows; r++) {
-    const row = <usize>(r * cols) << 2;
-    for (let j = 0; j < c4; j += 4) {
+  for (let r = i0; r < i1; r++) {
+    const row = <usize>(r * ld) << 2;
+    for (let j = j0; j < c4; j += 4) {
       const at = row + (<usize>j << 2);
       const x = f32x4.add(v128.load(z + at), v128.load(b + (<usize>j << 2)));
       v128.store(z + at, x);
       if (relu) v128.store(a + at, v128.bitselect(x, f32x4.mul(zero, x), f32x4.gt(x, zero)));
     }
-    for (let j = c4; j < cols; j++) {
+    for (let j = c4; j < j1; j++) {
       const at = row + (<usize>j << 2);
       const x = load<f32>(z + at) + load<f32>(b + (<usize>j << 2));
       store<f32>(z + at, x);
       if (relu) store<f32>(a + at, x > 0 ? x : <f32>0 * x);
     }
   }
+}
+
+/**
+ * {@link reluBackward32} on the block of rows i0..i1 and columns j0..j1 of row-major g and z
+ * `ld` entries wide: the epilogue of one chunk of a threaded δ·W product.
+ */
+export function reluBackwardBlock32(g: usize, z: usize, ld: i32, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  for (let r = i0; r < i1; r++) {
+    const at = (<usize>(r * ld + j0)) << 2;
+    reluBackward32(g + at, z + at, j1 - j0);
+  }
+}
+
+/**
+ * 1 when all n float32 entries are finite, else 0: Σ x·0 in four lanes is 0 exactly when no
+ * entry is ±∞ or NaN (x·0 is NaN for those), as `allFinite` in src/train/diagnose.ts.
+ */
+export function allFinite32(x: usize, n: i32): i32 {
+  const n4 = n & ~3;
+  const zero = f32x4.splat(0);
+  let acc = zero;
+  for (let i = 0; i < n4; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(x + (<usize>i << 2)), zero));
+  let s: f32 = 0;
+  for (let i = n4; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * 0;
+  return i32(v128.all_true<i32>(f32x4.eq(acc, zero)) && s == 0);
 }
 
 /** g[i] ← (z[i] > 0 ? g[i] : 0·g[i]) for n entries: the gradient through relu. */
@@ -83,4 +116,9 @@ export function sumSquares32(x: usize, n: i32): f64 {
     s0 += v * v;
   }
   return (s0 + f64x2.extract_lane(s01, 1)) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
+}
+
+/** n bytes from src to dst (memory.copy; the regions must not overlap): a parameter's backup copy. */
+export function copyBytes(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n);
 }

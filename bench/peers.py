@@ -1,11 +1,18 @@
 """numpy's and PyTorch's side of the benchmark, run by bench/run.ts as a subprocess.
 
-Usage: python3 bench/peers.py --lib numpy|torch --workload W1|W2|W3 [--quick] [--data DIR]
+Usage: python3 bench/peers.py --lib numpy|torch|sklearn --workload W1|W2|W3|W5 [--quick] [--data DIR]
+                               [--torch-threads N] [--variant NAME]
 
 W1  the seed network, one SGD step (forward + backward + update), float64.
 W2  MNIST MLP 784-128-64-10, ReLU/softmax/cross-entropy, Adam 1e-3, batch 64, float32
     (the split written by bench/run.ts to DIR as raw float32/int32 files), seconds per epoch.
 W3  float32 matmul n = 512, GFLOP/s.
+W5  scikit-learn's digits, 64-128-64-10, ReLU/softmax/cross-entropy, Adam 1e-3, batch 32,
+    50 epochs on 1,347 rows (also from DIR), float32: seconds for the 50 epochs.
+
+How each peer runs (OpenBLAS threads, glibc's allocator settings) comes from the environment
+bench/run.ts gives it; --variant names that configuration in the output, and blas_info() records
+what numpy actually loaded.
 
 Each measurement is printed as one line: "@@" followed by JSON, like the Node workers.
 """
@@ -38,20 +45,35 @@ def time_per_call(fn, inner, reps, warmup):
     return out
 
 
+VARIANT = {"name": None}
+
+
 def emit(peer, workload, unit, values, extra):
+    extra = dict(extra, config=config_info())
+    if VARIANT["name"]:
+        extra["variant"] = VARIANT["name"]
     print("@@" + json.dumps({"peer": peer, "workload": workload, "unit": unit, "figure": summarize(values), "extra": extra}), flush=True)
+
+
+def config_info():
+    """The settings in force that change these peers' speed."""
+    keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
+    return {k: os.environ.get(k) for k in keys}
 
 
 SEED_W1 = [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]
 SEED_W2 = [[0.7, 0.9], [0.8, 0.1]]
 
 
-def load_mnist(directory):
-    def raw(name, dtype, cols):
-        a = np.fromfile(os.path.join(directory, name), dtype=dtype)
-        return a.reshape(-1, cols) if cols else a
-    return (raw("train-x.f32", np.float32, 784), raw("train-y.f32", np.float32, 10),
-            raw("test-x.f32", np.float32, 784), raw("test-labels.i32", np.int32, 0))
+def read_raw(directory, name, dtype, cols):
+    """A raw array file written by bench/run.ts, as rows of `cols` (a flat array for cols 0)."""
+    a = np.fromfile(os.path.join(directory, name), dtype=dtype)
+    return a.reshape(-1, cols) if cols else a
+
+
+def load_mnist(d):
+    return (read_raw(d, "train-x.f32", np.float32, 784), read_raw(d, "train-y.f32", np.float32, 10),
+            read_raw(d, "test-x.f32", np.float32, 784), read_raw(d, "test-labels.i32", np.int32, 0))
 
 
 # ---------------------------------------------------------------- numpy
@@ -163,9 +185,78 @@ def blas_info():
 
 # ---------------------------------------------------------------- torch
 
+TORCH_THREADS = {"n": 1}
+
+
+def set_torch_threads(torch):
+    # NOTE: 1 by default: two OpenMP threads on top of OpenBLAS's own threads spin against each
+    # other (W2: 0.42 s vs 15 s per epoch); run.ts tries 2 with OpenBLAS on one thread.
+    torch.set_num_threads(TORCH_THREADS["n"])
+
+
+def load_digits(d):
+    return (read_raw(d, "digits-train-x.f32", np.float32, 64), read_raw(d, "digits-train-labels.i32", np.int32, 0),
+            read_raw(d, "digits-test-x.f32", np.float32, 64), read_raw(d, "digits-test-labels.i32", np.int32, 0))
+
+
+def torch_w5(quick, data_dir):
+    """64-128-64-10 on digits, Adam 1e-3, batch 32, 50 epochs: seconds per run of 50 epochs."""
+    import torch  # noqa: PLC0415
+    set_torch_threads(torch)
+    X, labels, Xt, labels_t = load_digits(data_dir)
+    X = torch.from_numpy(X)
+    y = torch.from_numpy(labels.astype(np.int64))
+    n = X.shape[0]
+
+    def once(seed):
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        t0 = time.perf_counter()
+        for _ in range(50):
+            order = torch.randperm(n)
+            for s in range(0, n, 32):
+                idx = order[s:s + 32]
+                opt.zero_grad()
+                loss_fn(model(X[idx]), y[idx]).backward()
+                opt.step()
+        secs = time.perf_counter() - t0
+        with torch.no_grad():
+            acc = float((model(torch.from_numpy(Xt)).argmax(1).numpy() == labels_t).mean())
+        return secs, acc
+
+    once(0)
+    runs = [once(r + 1) for r in range(3 if quick else 7)]
+    emit("pytorch", "W5", "s", [r[0] for r in runs], {"torch": torch.__version__, "accuracy": runs[0][1], "threads": torch.get_num_threads(), "dtype": "float32"})
+
+
+def sklearn_w5(quick, data_dir):
+    """The same network as scikit-learn's MLPClassifier (adam, batch 32, 50 epochs, no L2, no early stop)."""
+    import warnings  # noqa: PLC0415
+    import sklearn  # noqa: PLC0415
+    from sklearn.exceptions import ConvergenceWarning  # noqa: PLC0415
+    from sklearn.neural_network import MLPClassifier  # noqa: PLC0415
+    X, labels, Xt, labels_t = load_digits(data_dir)
+
+    def once(seed):
+        clf = MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="adam", alpha=0.0, batch_size=32,
+                            learning_rate_init=1e-3, max_iter=50, shuffle=True, tol=0.0, n_iter_no_change=1000, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            t0 = time.perf_counter()
+            clf.fit(X, labels)
+            secs = time.perf_counter() - t0
+        return secs, float((clf.predict(Xt) == labels_t).mean()), clf.n_iter_, str(clf.coefs_[0].dtype)
+
+    once(0)
+    runs = [once(r + 1) for r in range(3 if quick else 7)]
+    emit("sklearn", "W5", "s", [r[0] for r in runs], {"sklearn": sklearn.__version__, "accuracy": runs[0][1], "epochs": runs[0][2], "dtype": runs[0][3], "blas": blas_info()})
+
+
 def torch_w1(quick):
     import torch  # noqa: PLC0415
-    torch.set_num_threads(1)  # NOTE: its OpenMP threads on top of OpenBLAS's own spin against each other (W2: 0.42 s vs 15 s per epoch)
+    set_torch_threads(torch)
     W1 = torch.tensor(SEED_W1, dtype=torch.float64, requires_grad=True)
     b1 = torch.tensor([0.5, 0.5], dtype=torch.float64, requires_grad=True)
     W2 = torch.tensor(SEED_W2, dtype=torch.float64, requires_grad=True)
@@ -189,7 +280,7 @@ def torch_w1(quick):
 
 def torch_w2(quick, data_dir):
     import torch  # noqa: PLC0415
-    torch.set_num_threads(1)  # NOTE: its OpenMP threads on top of OpenBLAS's own spin against each other (W2: 0.42 s vs 15 s per epoch)
+    set_torch_threads(torch)
     torch.manual_seed(1)
     X, Y, Xt, labels = load_mnist(data_dir)
     X = torch.from_numpy(X)
@@ -219,7 +310,7 @@ def torch_w2(quick, data_dir):
 
 def torch_w3(quick):
     import torch  # noqa: PLC0415
-    torch.set_num_threads(1)  # NOTE: its OpenMP threads on top of OpenBLAS's own spin against each other (W2: 0.42 s vs 15 s per epoch)
+    set_torch_threads(torch)
     n = 512
     a = torch.rand(n, n)
     b = torch.rand(n, n)
@@ -230,14 +321,19 @@ def torch_w3(quick):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--lib", choices=["numpy", "torch"], required=True)
-    p.add_argument("--workload", choices=["W1", "W2", "W3"], required=True)
+    p.add_argument("--lib", choices=["numpy", "torch", "sklearn"], required=True)
+    p.add_argument("--workload", choices=["W1", "W2", "W3", "W5"], required=True)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
+    p.add_argument("--torch-threads", type=int, default=1)
+    p.add_argument("--variant", default=None)
     a = p.parse_args()
+    TORCH_THREADS["n"] = a.torch_threads
+    VARIANT["name"] = a.variant
     runs = {
         ("numpy", "W1"): lambda: numpy_w1(a.quick), ("numpy", "W2"): lambda: numpy_w2(a.quick, a.data), ("numpy", "W3"): lambda: numpy_w3(a.quick),
         ("torch", "W1"): lambda: torch_w1(a.quick), ("torch", "W2"): lambda: torch_w2(a.quick, a.data), ("torch", "W3"): lambda: torch_w3(a.quick),
+        ("torch", "W5"): lambda: torch_w5(a.quick, a.data), ("sklearn", "W5"): lambda: sklearn_w5(a.quick, a.data),
     }
     runs[(a.lib, a.workload)]()
     print(f"# python {platform.python_version()}", file=sys.stderr)

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { accuracy, mnistF32 } from './mnist-data.js';
+import { mnistF32 } from './mnist-data.js';
+import { trainW2 } from './tfjs-w2.js';
 import { arg, emit, flag, summarize, timePerCall } from './stats.js';
 
 const backend = arg('backend', 'cpu');
@@ -47,34 +48,12 @@ function w1(): void {
   emit({ peer, workload: 'W1', unit: 'µs', figure: summarize(times), extra: { ...versions, dtype: 'float32', lossAfterTraining: E } });
 }
 
-/** W2: tf.sequential 784-128-64-10 (ReLU, softmax), Adam 1e-3, categorical cross-entropy, model.fit batch 64. */
+/** W2 (see tfjs-w2.ts); a slow backend (cpu: ~9 s per epoch) is timed on a share of each epoch in --quick mode. */
 async function w2(): Promise<void> {
-  const data = mnistF32();
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }),
-      tf.layers.dense({ units: 64, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  // NOTE: a slow backend (cpu: ~9 s per epoch) is timed on a share of each epoch in --quick mode.
   const fraction = quick ? (backend === 'cpu' ? 0.05 : 0.2) : 1;
-  const rows = Math.round(data.trainRows * fraction);
-  const xs = tf.tensor2d(data.trainX.subarray(0, rows * 784), [rows, 784]);
-  const ys = tf.tensor2d(data.trainY.subarray(0, rows * 10), [rows, 10]);
   const epochs = quick ? 2 : backend === 'cpu' ? 2 : 4;
-  const times: number[] = [];
-  for (let e = 0; e < epochs + 1; e++) {
-    const t0 = performance.now();
-    await model.fit(xs, ys, { batchSize: 64, epochs: 1, shuffle: true, verbose: 0 });
-    const secs = (performance.now() - t0) / 1000 / fraction;
-    if (e > 0) times.push(secs);
-  }
-  const test = tf.tensor2d(data.testX, [data.testRows, 784]);
-  const out = model.predict(test) as tf.Tensor;
-  const acc = accuracy(out.dataSync(), data.testLabels, 10);
-  emit({ peer, workload: 'W2', unit: 's/epoch', figure: summarize(times), extra: { ...versions, accuracy: acc, epochsTrained: (epochs + 1) * fraction, fractionTimed: fraction } });
+  const r = await trainW2(tf, mnistF32(), fraction, epochs);
+  emit({ peer, workload: 'W2', unit: 's/epoch', figure: summarize(r.seconds), extra: { ...versions, accuracy: r.accuracy, epochsTrained: (epochs + 1) * fraction, fractionTimed: fraction } });
 }
 
 /** W3: tf.matMul of two 512×512 float32 matrices, GFLOP/s (dataSync to wait for the result). */

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { maybeGunzip } from '../src/data/chunks.js';
 import { fileChunks } from '../src/data/files.node.js';
 import { readIdx } from '../src/data/idx.js';
+import { KEEP_MEMORY, pythonEnv } from './python-env.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -120,7 +121,8 @@ export async function runW4(options: { quick: boolean; notes: string[] }): Promi
     console.error(`  backprop   W4 ${source}  load ${loadSeconds.toFixed(2)} s, train ${(t.seconds - loadSeconds).toFixed(1)} s`);
   }
   const py = (lib: string, source: string): void => {
-    const r = timed(PY, [join(here, 'w4.py'), '--lib', lib, '--source', source, '--dir', dir, '--csv-dir', out, '--epochs', String(epochs)], env);
+    // NOTE: the Python peers as run.ts runs them at their best: glibc keeping memory, OpenBLAS on its own core type (see python-env.ts).
+    const r = timed(PY, [join(here, 'w4.py'), '--lib', lib, '--source', source, '--dir', dir, '--csv-dir', out, '--epochs', String(epochs)], pythonEnv(KEEP_MEMORY, env));
     const line = r.out.split('\n').find((l) => l.startsWith('@@'));
     if (r.status !== 0 || !line) {
       notes.push(`W4 ${lib} ${source} failed (exit ${r.status}: ${r.err.trim().split('\n').slice(-2).join(' | ')})`);

@@ -28,7 +28,7 @@ test('train MODEL.json --data DATA.json keeps the PyTorch-fixture semantics (sgd
   const c = cases.find((k) => k.name === 'sgd-nesterov-wd')!;
   const io = memoryIo({ files: { 'm.json': JSON.stringify(c.model), 'd.json': JSON.stringify(c.data) } });
   const o = c.optimizer;
-  const status = await main(['train', 'm.json', '--data', 'd.json', '--out', 't.json', '--optimizer', 'sgd', '--lr', String(o.lr), '--momentum', String(o.momentum), '--nesterov', '--weight-decay', String(o.weightDecay), '--epochs', String(c.epochs), '--batch-size', String(c.batchSize), '--no-shuffle'], io);
+  const status = await main(['train', 'm.json', '--data', 'd.json', '--out', 't.json', '--optimizer', 'sgd', '--lr', String(o.lr), '--momentum', String(o.momentum), '--nesterov', '--weight-decay', String(o.weightDecay), '--epochs', String(c.epochs), '--batch-size', String(c.batchSize), '--no-shuffle', '--exact-metrics'], io);
   assert.equal(status, 0, io.err);
   const printed = [...io.out.matchAll(/^epoch +\d+ +loss (\S+)/gm)].map((m) => Number(m[1]));
   assert.equal(printed.length, c.epochs);

@@ -250,3 +250,32 @@ test('trainEpoch (the minimal loop) and fit take the same steps: identical weigh
   await fit(b, data, options(b, { epochs: 3, shuffle: false }));
   assert.deepEqual(weights(a), weights(b));
 });
+
+test('the epoch\'s training figures come from its batches by default (as Keras), and from all rows again with trainMetrics: true', async () => {
+  const batches: Array<{ loss: number; rows: number; accuracy?: number }> = [];
+  const a = net(9);
+  const running = await fit(a, moons(), options(a, { epochs: 1, callbacks: [{ onBatchEnd: (b) => void batches.push(b) }] }));
+  const b = net(9);
+  const exact = await fit(b, moons(), options(b, { epochs: 1, trainMetrics: true }));
+  assert.deepEqual(weights(a), weights(b), 'the figures do not change the training');
+  const logs = running.history.last!;
+  const mean = batches.reduce((s, x) => s + x.loss * x.rows, 0) / batches.reduce((s, x) => s + x.rows, 0);
+  assert.equal(logs.loss, mean, 'loss: the row-weighted mean of the batch losses');
+  assert.equal(logs.batchLoss, mean);
+  assert.equal(logs.accuracy, batches[batches.length - 1]!.accuracy, 'accuracy: the running accuracy after the last batch');
+  assert.equal(typeof logs.precision, 'number');
+  assert.equal(typeof logs.recall, 'number');
+  const measured = exact.history.last!;
+  assert.equal(measured.loss, exact.train.loss, 'trainMetrics: true measures all rows with the final weights');
+  assert.equal(measured.accuracy, exact.train.classification!.accuracy);
+  assert.equal(measured.batchLoss, mean);
+  assert.notEqual(measured.loss, logs.loss);
+  // regression: MSE and R² from the batches, keys as with trainMetrics: true
+  const reg = datasetFromArrays([[0, 1], [1, 0], [1, 1], [0, 0], [2, 1]], [[1], [1], [2], [0], [3]], { task: 'regression' });
+  const lin = Sequential.mlp([2, 3, 1], { activation: 'tanh', output: 'linear', rng: new Rng(1) });
+  const r = await fit(lin, reg, { loss: 'mse', epochs: 2, batchSize: 2, rng: new Rng(1) });
+  const lin2 = Sequential.mlp([2, 3, 1], { activation: 'tanh', output: 'linear', rng: new Rng(1) });
+  const r2 = await fit(lin2, reg, { loss: 'mse', epochs: 2, batchSize: 2, rng: new Rng(1), trainMetrics: true });
+  assert.deepEqual(Object.keys(r.history.last!).sort(), Object.keys(r2.history.last!).sort());
+  assert.ok(Math.abs(r.history.last!.mse! - r.history.last!.loss) < 1e-15, 'with the mse loss, the batches\' MSE is their mean loss');
+});

@@ -66,6 +66,9 @@ export function forbidNodeBuiltins(): Plugin {
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
+/** The headers that make a page cross-origin isolated (shared memory, threads). */
+export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: here('.'),
   base: './',
@@ -86,6 +89,8 @@ export default defineConfig({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 2000,
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // NOTE: cross-origin isolation (COOP + COEP), so that the training worker's WebAssembly kernels
+  // get shared memory and their worker threads, as under `backprop playground`.
+  server: { host: '127.0.0.1', headers: ISOLATION },
+  preview: { host: '127.0.0.1', headers: ISOLATION },
 });

@@ -7,7 +7,7 @@ import { checkFlagValue, type ArgsSpec, type ParsedArgs } from './args.js';
 import { shown } from './escape.js';
 
 /** Flags that may change when resuming; every other flag must match the checkpoint's. */
-export const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs'];
+export const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics'];
 
 /**
  * Flags that name files this invocation writes: never saved in a checkpoint's settings and never

@@ -1,8 +1,10 @@
 import { BackpropError } from '../errors.js';
 import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
+import { residentLike } from '../kernels/buffer-pool.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { shapeToString } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { canFuse, FusedDenseStack, type FusedOptions } from './stack.js';
 
 /**
@@ -16,6 +18,10 @@ export interface TensorGradientEngine {
   readonly lastLogits?: Tensor | null;
   /** Each layer's z, a and δ of the latest batch. */
   lastTrace?(): readonly { index: number; z: Tensor; a: Tensor; delta: Tensor | null }[] | null;
+  /** The network's outputs y = f(z) [B, out] of the latest batch, when the engine has them. */
+  lastOutputs?(): FloatArray | null;
+  /** Tensors over batch buffers the engine reads in place, to fill instead of allocating. */
+  batchBuffers?(rows: number): { x: Tensor; t: Tensor };
 }
 
 /**
@@ -37,8 +43,33 @@ export class FusedGradientEngine implements TensorGradientEngine {
    */
   lastLogits: Tensor | null = null;
 
+  private batch: { x: Tensor; t: Tensor } | null = null;
+
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     this.stack = new FusedDenseStack(model, loss, options);
+  }
+
+  /**
+   * Tensors x [rows, inputs] and t [rows, outputs] over buffers the stack reads in place (in the
+   * kernels' memory, beside `FusedDenseStack.inputBuffer`): fill them and pass them to
+   * {@link lossAndGrad} to save copying the batch. Made once per distinct `rows`; beyond the
+   * stack's `maxBatch`, fresh arrays.
+   */
+  batchBuffers(rows: number): { x: Tensor; t: Tensor } {
+    const s = this.stack;
+    if (rows > s.maxBatch) return { x: new Tensor(allocate(s.dtype, rows * s.inputs), [rows, s.inputs]), t: new Tensor(allocate(s.dtype, rows * s.outputs), [rows, s.outputs]) };
+    const input = s.inputBuffer();
+    const cached = this.batch;
+    if (cached !== null && cached.x.shape[0] === rows && cached.x.data.buffer === input.buffer && cached.x.data.byteOffset === input.byteOffset) return cached;
+    const n = rows * s.inputs;
+    const x = new Tensor(input.length === n ? input : input.subarray(0, n), [rows, s.inputs]);
+    this.batch = { x, t: new Tensor(residentLike(allocate(s.dtype, rows * s.outputs), input), [rows, s.outputs]) };
+    return this.batch;
+  }
+
+  /** The outputs y = f(z) of the latest batch (see `FusedDenseStack.lastOutputs`). */
+  lastOutputs(): FloatArray | null {
+    return this.lastLogits === null ? null : this.stack.lastOutputs(this.lastLogits.shape[0]!);
   }
 
   lossAndGrad(x: Tensor, t: Tensor): number {

@@ -10,9 +10,12 @@ export interface FusedLayer {
   act: ActivationSpec;
   readonly weight: Tensor;
   readonly bias: Tensor;
-  /** The model's own weight (units × inputs) and bias data, updated in place by optimizers. */
-  readonly w: FloatArray;
-  readonly b: FloatArray;
+  /**
+   * The model's own weight (units × inputs) and bias data, updated in place by optimizers; the
+   * stack re-reads them from the tensors before each step (`Tensor.moveData` may give them new storage).
+   */
+  w: FloatArray;
+  b: FloatArray;
   /** ∂E/∂W and ∂E/∂b, installed as the parameters' `.grad`. */
   readonly gradW: Tensor;
   readonly gradB: Tensor;

@@ -180,14 +180,15 @@ test('buffers: allocated once, reused every step, grown once for a larger batch;
   assert.deepEqual((model.layers as readonly Dense[])[0]!.weight.grad!.data, ref.grads[0]);
 });
 
-test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays', () => {
-  const a = randomModel([50, 40, 10], 'relu', 'softmax', 'float32', 31);
+test('buffers in WebAssembly memory (inputBuffer, no staging copies) give the same numbers as ordinary arrays; a network too small for the kernels keeps ordinary arrays', () => {
+  const a = randomModel([120, 40, 10], 'relu', 'softmax', 'float32', 31);
   const b = a.clone();
-  const { x, t } = randomBatch(20, 50, 10, 'cross_entropy', 'float32', 32);
+  const { x, t } = randomBatch(20, 120, 10, 'cross_entropy', 'float32', 32);
   const inWasm = new FusedDenseStack(a, 'cross_entropy', { maxBatch: 20 });
   const plain = new FusedDenseStack(b, 'cross_entropy', { maxBatch: 20, wasmMemory: false });
-  assert.equal(inWasm.inWasmMemory, true, 'the kernels were loaded on a shared memory in before()');
+  assert.equal(inWasm.inWasmMemory, true, 'the kernels were loaded on a shared memory in before(), and 120·40 ≥ MATMUL_THRESHOLDS.wasmMin');
   assert.equal(plain.inWasmMemory, false);
+  assert.equal(new FusedDenseStack(randomModel([50, 40, 10], 'relu', 'softmax', 'float32', 3), 'cross_entropy').inWasmMemory, false, '50·40 < MATMUL_THRESHOLDS.wasmMin: JavaScript loops on ordinary arrays');
   const xb = inWasm.inputBuffer();
   xb.set(x.data);
   assert.equal(inWasm.lossAndGrad(xb, t.data, 20), plain.lossAndGrad(x.data, t.data, 20));
@@ -230,4 +231,16 @@ test('canFuse and the errors of the fused path', () => {
   const engine = new FusedGradientEngine(model, 'mse');
   assert.throws(() => engine.lossAndGrad(new Tensor(new Float64Array(4), [2, 2]), new Tensor(new Float64Array(4), [2, 2])), /expected x of shape \[N, 3\], got \[2, 2\]/);
   assert.throws(() => engine.lossAndGrad(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(2), [1, 2])), /expected t of shape \[2, 2\]/);
+});
+
+test('lastOutputs: the outputs f(z) of the batch just trained, without another forward pass (softmax-CE: its loss\'s probabilities)', () => {
+  for (const [out, loss] of [['softmax', 'cross_entropy'], ['sigmoid', 'bce'], ['tanh', 'mse']] as const) {
+    const model = randomModel([3, 5, 4], 'relu', out, 'float64', 19);
+    const { x, t } = randomBatch(6, 3, 4, loss, 'float64', 20);
+    const stack = new FusedDenseStack(model, loss, { maxBatch: 6 });
+    stack.lossAndGrad(x.data, t.data, 6);
+    const want = model.forward(x).data;
+    const got = stack.lastOutputs(6).subarray(0, 24);
+    assert.ok(maxRelDiff(got, want, `${out} outputs`) <= (out === 'softmax' ? 1e-15 : 0), out);
+  }
 });

@@ -6,14 +6,14 @@ import type { Dense } from '../nn/dense.js';
 import { Sequential } from '../nn/sequential.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { biasActivate } from './activation-kernels.js';
-import { gemmAB, gemmABt, gemmAtB } from './gemm.js';
 import { isSmall, oneRowSquaredErrorStep, smallBackward, smallForward } from './small.js';
 import { compileOneRowStep, type CompiledStep } from './compiled-step.js';
 import { BufferPool, kernelResident } from '../kernels/buffer-pool.js';
-import { columnSumsF32 } from '../kernels/elementwise.js';
+import { kernelState } from '../kernels/kernel-state.js';
+import type { ThreadPool } from '../kernels/thread-pool.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
-import { isLinear, outputOf, type FusedLayer } from './layer.js';
+import { outputOf, type FusedLayer } from './layer.js';
+import { backwardLayers, forwardLayers } from './passes.js';
 
 /** Options of {@link FusedDenseStack}. */
 export interface FusedOptions {
@@ -32,12 +32,22 @@ export interface FusedOptions {
    */
   compile?: boolean;
   /**
-   * Keep the row buffers (net inputs, outputs, deltas, and {@link FusedDenseStack.inputBuffer})
-   * in the WebAssembly kernels' shared memory when those are loaded, so large products read and
-   * write them in place instead of copying them in and out; default true. The gradients stay in
-   * ordinary arrays: they outlive the stack as the parameters' `.grad`.
+   * Keep the row buffers (net inputs, outputs, deltas, {@link FusedDenseStack.inputBuffer}), the
+   * gradients and the parameters themselves (`Tensor.moveData`) in the WebAssembly kernels' shared
+   * memory when those are loaded and the network's products are large enough for them (a layer of
+   * at least `MATMUL_THRESHOLDS.wasmMin` weights), so products, worker threads and the optimizer's
+   * kernel use them in place instead of copying them in and out; default true. A smaller network
+   * does its arithmetic in JavaScript loops, which read ordinary arrays faster than views of the
+   * kernels' growable shared memory: it keeps everything in ordinary arrays.
    */
   wasmMemory?: boolean;
+  /**
+   * Run each large layer's products as jobs on the kernels' worker threads, bias and relu fused
+   * into the forward product and the three backward tasks side by side (see passes.ts), when the
+   * threads run and the buffers are in their memory; default true. False issues one product at a
+   * time, as `matmul` does; the numbers are the same bit for bit — for tests and benchmarks.
+   */
+  parallel?: boolean;
 }
 
 /**
@@ -117,7 +127,7 @@ export class FusedDenseStack {
   private readonly pool: BufferPool;
   /** float64 sums of the single-row small path, one per input of the widest layer. */
   private readonly scratch: Float64Array;
-  /** True when the loss is sse or mse on an elementwise output activation (see syncActivations). */
+  /** True when the loss is sse or mse on an elementwise output activation (see syncModel). */
   private oneRowSquaredError = false;
   private input: FloatArray;
   /** The activation names the layer codes were made from (compared by identity each step). */
@@ -128,10 +138,11 @@ export class FusedDenseStack {
   private readonly maxDim: number;
   /**
    * The one-row step compiled for this network (compiled-step.ts): undefined until first needed,
-   * null where it cannot be; reset whenever the buffers or the activations change.
+   * null where it cannot be; reset whenever the buffers, the parameters' storage or the activations change.
    */
   private compiled: CompiledStep | null | undefined = undefined;
   private readonly compile: boolean;
+  private readonly parallel: boolean;
 
   constructor(model: Sequential, loss: LossName, options: FusedOptions = {}) {
     const why = whyNotFused(model, loss);
@@ -143,6 +154,14 @@ export class FusedDenseStack {
     this.f32 = this.dtype === 'float32';
     this.inputs = model.inputSize;
     this.outputs = model.outputSize;
+    // NOTE: V8 reads views of a growable shared memory slower from JavaScript (the seed network's
+    // looped step: 0.20 → 0.44 µs with its weights there): only kernel-sized networks use it.
+    const kernelSized = Math.max(...this.model.layers.map((l) => l.inputs * l.units)) >= MATMUL_THRESHOLDS.wasmMin;
+    this.pool = new BufferPool(this.dtype, (options.wasmMemory ?? true) && kernelSized, this);
+    const resident = <T extends FloatArray>(arr: T): T => (this.pool.inWasm ? kernelResident(arr) : arr);
+    // NOTE: the parameters move into the kernels' memory too (Tensor.moveData), so that products,
+    // worker threads and the optimizer's kernel use them in place instead of copying them per step.
+    for (const p of model.parameters()) p.moveData(resident(p.data));
     this.layers = this.model.layers.map((layer) => ({
       inputs: layer.inputs,
       units: layer.units,
@@ -151,22 +170,18 @@ export class FusedDenseStack {
       bias: layer.bias,
       w: layer.weight.data,
       b: layer.bias.data,
-      gradW: new Tensor(gradBuffer(this.dtype, layer.weight.size), layer.weight.shape),
-      gradB: new Tensor(gradBuffer(this.dtype, layer.bias.size), layer.bias.shape),
+      gradW: new Tensor(resident(allocate(this.dtype, layer.weight.size)), layer.weight.shape),
+      gradB: new Tensor(resident(allocate(this.dtype, layer.bias.size)), layer.bias.shape),
       z: allocate(this.dtype, 0),
       a: allocate(this.dtype, 0),
       delta: allocate(this.dtype, 0),
     }));
-    function gradBuffer(dtype: DType, size: number): FloatArray {
-      const arr = allocate(dtype, size);
-      return options.wasmMemory ?? true ? kernelResident(arr) : arr;
-    }
-    this.pool = new BufferPool(this.dtype, options.wasmMemory ?? true, this);
     this.input = allocate(this.dtype, 0);
     this.logitLoss = logitForm(loss, model.outputActivation);
     this.actNames = this.model.layers.map((l) => l.activation);
     this.smallPath = options.smallPath ?? true;
     this.compile = options.compile ?? true;
+    this.parallel = options.parallel ?? true;
     this.maxLayerWork = Math.max(...this.layers.map((L) => L.inputs * L.units));
     this.maxDim = Math.max(...this.layers.map((L) => Math.max(L.inputs, L.units)));
     this.scratch = new Float64Array(this.maxDim);
@@ -240,7 +255,7 @@ export class FusedDenseStack {
       this.capacity >= 1 && x.length >= this.inputs && t.length >= this.outputs && x.BYTES_PER_ELEMENT === t.BYTES_PER_ELEMENT &&
       (x.BYTES_PER_ELEMENT === 4) === this.f32) {
       // NOTE: the seed network's case (one row, sse/mse, elementwise output) in one function.
-      this.syncActivations();
+      this.syncModel();
       if (this.oneRowSquaredError) {
         const squared = this.lossSpec.squaredError!;
         if (this.f32) return Math.fround(oneRowSquaredErrorStep(this.layers, x, t, squared, update, lr, this.scratch, true));
@@ -250,15 +265,17 @@ export class FusedDenseStack {
       }
     }
     const small = this.smallPath && isSmall(this.maxLayerWork, this.maxDim, rows, MATMUL_THRESHOLDS.wasmMin);
-    const E = this.forwardLoss(x, t, rows, small);
+    this.checkBatch(x, t, rows);
+    const input = small ? x : this.kernelInput(x, rows);
+    const E = this.forwardLoss(input, t, rows, small);
     const layers = this.layers;
+    const L = layers[layers.length - 1]!;
+    if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
     if (small) {
-      const L = layers[layers.length - 1]!;
-      if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
       smallBackward(layers, x, rows, update, lr, this.scratch, this.f32);
       return E;
     }
-    this.backward(x, rows);
+    backwardLayers(layers, input, rows, this.threadPool());
     if (update) {
       for (let l = 0; l < layers.length; l++) {
         const L = layers[l]!;
@@ -302,9 +319,22 @@ export class FusedDenseStack {
     });
   }
 
+  /**
+   * The network's outputs y = f(z) [rows, outputs] of the latest batch — after `lossAndGrad`, with
+   * no second forward pass through the layers (softmax-CE's probabilities as its loss computed
+   * them; for sigmoid-BCE σ applied to z now) — in an internal buffer whose first rows·outputs
+   * entries are valid until the next call.
+   */
+  lastOutputs(rows: number): FloatArray {
+    const last = this.layers[this.layers.length - 1]!;
+    if (this.logitLoss !== null && !this.logitLoss.writesOutputs) last.act.forward(last.z, last.a, rows, last.units);
+    return outputOf(last);
+  }
+
   /** The loss of the batch without computing gradients (the `.grad`s are left alone). */
   lossOnly(x: FloatArray, t: FloatArray, rows: number): number {
-    return this.forwardLoss(x, t, rows, false);
+    this.checkBatch(x, t, rows);
+    return this.forwardLoss(this.kernelInput(x, rows), t, rows, false);
   }
 
   /**
@@ -313,25 +343,28 @@ export class FusedDenseStack {
    */
   forward(x: FloatArray, rows: number): FloatArray {
     this.check(x, rows * this.inputs, rows, 'x');
-    this.syncActivations();
-    this.forwardLayers(x, rows);
+    this.syncModel();
+    forwardLayers(this.layers, this.kernelInput(x, rows), rows, this.logitLoss !== null, this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
     if (this.logitLoss !== null) last.act.forward(last.z, last.a, rows, last.units);
     return outputOf(last);
   }
 
-  /** Forward pass and loss; leaves δ of the last layer in its buffer. */
-  private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
+  /** The cheap test of a batch's shapes and dtypes for the usual case; the detailed checks (and their messages, and growth) otherwise. */
+  private checkBatch(x: FloatArray, t: FloatArray, rows: number): void {
     const bytes = this.f32 ? 4 : 8;
-    // NOTE: one cheap test for the usual case; the detailed checks (and their messages) otherwise.
     if (!(rows >= 1 && rows <= this.capacity && (rows | 0) === rows && x.length >= rows * this.inputs && t.length >= rows * this.outputs &&
       x.BYTES_PER_ELEMENT === bytes && t.BYTES_PER_ELEMENT === bytes)) {
       this.check(x, rows * this.inputs, rows, 'x');
       this.check(t, rows * this.outputs, rows, 't');
     }
-    this.syncActivations();
+  }
+
+  /** Forward pass and loss (x checked); leaves δ of the last layer (before its activation) in its buffer. */
+  private forwardLoss(x: FloatArray, t: FloatArray, rows: number, small: boolean): number {
+    this.syncModel();
     if (small) smallForward(this.layers, x, rows, this.logitLoss !== null, this.f32);
-    else this.forwardLayers(x, rows);
+    else forwardLayers(this.layers, x, rows, this.logitLoss !== null, this.threadPool());
     const last = this.layers[this.layers.length - 1]!;
     const E =
       this.logitLoss !== null
@@ -340,54 +373,42 @@ export class FusedDenseStack {
     return this.f32 ? Math.fround(E) : E;
   }
 
-  private forwardLayers(x: FloatArray, rows: number): void {
-    const layers = this.layers;
-    const logits = this.logitLoss !== null;
-    const linear = ACTIVATION_TABLE.linear;
-    let input = x;
-    for (let l = 0; l < layers.length; l++) {
-      const L = layers[l]!;
-      gemmABt(input, L.w, L.z, rows, L.inputs, L.units);
-      const act = logits && l === layers.length - 1 ? linear : L.act;
-      biasActivate(act, L.z, act === linear ? L.z : L.a, L.b, rows, L.units);
-      input = act === linear ? L.z : L.a;
-    }
+  /**
+   * x itself when the kernels can read it in place (in their memory, or no kernel memory in use),
+   * else its rows copied into {@link inputBuffer}: one copy, instead of one per product that reads x.
+   */
+  private kernelInput(x: FloatArray, rows: number): FloatArray {
+    if (!this.pool.inWasm || x.buffer === this.input.buffer || this.pool.owns(x)) return x;
+    const n = rows * this.inputs;
+    this.input.set(x.length === n ? x : x.subarray(0, n));
+    return this.input;
   }
 
-  /** δ of the last layer → every layer's gradients, installed as `.grad`. */
-  private backward(x: FloatArray, rows: number): void {
-    const layers = this.layers;
-    const last = layers.length - 1;
-    const L = layers[last]!;
-    if (this.logitLoss === null) L.act.backward(L.delta, L.z, L.a, rows, L.units);
-    for (let l = last; l >= 0; l--) {
-      const cur = layers[l]!;
-      const prev = l > 0 ? layers[l - 1]! : null;
-      const input = prev === null ? x : outputOf(prev);
-      const d = cur.delta;
-      gemmAtB(d, input, cur.gradW.data, cur.units, rows, cur.inputs);
-      const gb = cur.gradB.data;
-      const u = cur.units;
-      if (!columnSumsF32(d, gb, rows, u)) {
-        gb.fill(0);
-        let i = 0;
-        for (let r = 0; r < rows; r++) for (let j = 0; j < u; j++, i++) gb[j] = gb[j]! + d[i]!;
-      }
-      cur.weight.grad = cur.gradW;
-      cur.bias.grad = cur.gradB;
-      if (prev !== null) {
-        gemmAB(d, cur.w, prev.delta, rows, u, cur.inputs);
-        prev.act.backward(prev.delta, prev.z, prev.a, rows, prev.units);
-      }
-    }
+  /** The kernels' worker threads when the products may use them as jobs here (see passes.ts), else null. */
+  private threadPool(): ThreadPool | null {
+    if (!this.parallel || !this.pool.inWasm) return null;
+    const state = kernelState(false);
+    const pool = state === null ? null : state.pool;
+    return pool !== null && !pool.busy && state!.canBlock ? pool : null;
   }
 
-  /** Picks up an activation changed on the model since construction (a string compare per layer). */
-  private syncActivations(): void {
+  /**
+   * Picks up what changed on the model since the last call: an activation (a string compare per
+   * layer), or parameters given new storage by `Tensor.moveData` (another stack moved them into the
+   * kernels' memory; an identity compare per layer).
+   */
+  private syncModel(): void {
     const layers = this.model.layers;
     const names = this.actNames;
     for (let l = 0; l < layers.length; l++) {
-      const name = layers[l]!.activation;
+      const layer = layers[l]!;
+      const L = this.layers[l]!;
+      if (L.w !== layer.weight.data || L.b !== layer.bias.data) {
+        L.w = layer.weight.data;
+        L.b = layer.bias.data;
+        this.compiled = undefined;
+      }
+      const name = layer.activation;
       if (name === names[l]) continue;
       if (!isActivationName(name)) throw new BackpropError('unsupported', `FusedDenseStack: layer ${l} now has activation ${JSON.stringify(name)}, which is not in the activation table`);
       this.layers[l]!.act = ACTIVATION_TABLE[name];

@@ -54,8 +54,8 @@ export function adamF32Constants(lr: number, beta1: number, beta2: number, eps: 
  * One float32 Adam / AdamW update of w (in place) from gradient g and moments m, v (in place),
  * in float32 arithmetic (asm/adam.ts gives the order of operations). Runs the WebAssembly SIMD
  * kernel once the kernels are loaded — arrays in their memory are used in place (see
- * `kernelResident`), others are copied in and out — and {@link adamF32Ts} otherwise: both give
- * the same bits.
+ * `kernelResident`), others are copied in and out; from 2¹⁴ entries cut into ranges over the
+ * worker threads when they run — and {@link adamF32Ts} otherwise: every way gives the same bits.
  *
  * @example
  * ```ts
@@ -91,11 +91,60 @@ export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array,
   const pm = ownM ? m.byteOffset : copyIn(heap, m, n, at);
   if (!ownM) at += bytes;
   const pv = ownV ? v.byteOffset : copyIn(heap, v, n, at);
-  heap.exports.adamF32(pw, pg, pm, pv, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s);
+  const pool = state.pool;
+  // Large parameters are cut into ranges over the worker threads: the update is elementwise, so the bits are the same.
+  if (n >= THREADS_MIN && pool !== null && !pool.busy && state.canBlock) pool.begin().adam(pw, pg, pm, pv, n, c).runSync();
+  else heap.exports.adamF32(pw, pg, pm, pv, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s);
   // w, m and v were written (g only read): copy the staged ones back.
   if (!ownW) w.set(new Float32Array(heap.buffer, pw, n));
   if (!ownM) m.set(new Float32Array(heap.buffer, pm, n));
   if (!ownV) v.set(new Float32Array(heap.buffer, pv, n));
+}
+
+/** One parameter's float32 Adam / AdamW update for {@link adamF32UpdateAll}. */
+export interface AdamF32Job {
+  w: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  c: AdamF32Constants;
+}
+
+/**
+ * The updates of the first `count` entries of `jobs`, each as {@link adamF32Update} makes it —
+ * as one job over the worker threads when they run and every array lives in the kernels' memory
+ * (the fused path's parameters, gradients and moments), so the threads share all the
+ * parameters' updates at once; else one after the other. The same bits either way.
+ *
+ * @example
+ * ```ts
+ * adamF32UpdateAll([{ w, g, m, v, c }, { w: b, g: gb, m: mb, v: vb, c }], 2);
+ * ```
+ */
+export function adamF32UpdateAll(jobs: readonly AdamF32Job[], count: number): void {
+  const state = kernelState(false);
+  const pool = state === null ? null : state.pool;
+  let entries = 0;
+  let inPlace = pool !== null && !pool.busy && state!.canBlock;
+  for (let i = 0; i < count && inPlace; i++) {
+    const j = jobs[i]!;
+    const n = j.w.length;
+    entries += n;
+    inPlace = j.g.length >= n && j.m.length >= n && j.v.length >= n && state!.heap.owns(j.w) && state!.heap.owns(j.g) && state!.heap.owns(j.m) && state!.heap.owns(j.v);
+  }
+  if (!inPlace || entries < THREADS_MIN) {
+    for (let i = 0; i < count; i++) {
+      const j = jobs[i]!;
+      adamF32Update(j.w, j.g, j.m, j.v, j.c);
+    }
+    return;
+  }
+  pool!.begin();
+  for (let i = 0; i < count; i++) {
+    const j = jobs[i]!;
+    pool!.adam(j.w.byteOffset, j.g.byteOffset, j.m.byteOffset, j.v.byteOffset, j.w.length, j.c);
+  }
+  pool!.runSync();
 }
 
 /**
@@ -135,6 +184,8 @@ function copyIn(heap: WasmHeap, x: Float32Array, n: number, ptr: number): number
 
 /** Below this many entries the TypeScript loop is as fast as a kernel call. */
 const WASM_MIN = 256;
+/** From this many entries the update is shared with the worker threads (~16 µs of work on one core). */
+const THREADS_MIN = 1 << 14;
 let scratch = 0;
 let scratchBytes = 0;
 let scratchHeap: WasmHeap | null = null;

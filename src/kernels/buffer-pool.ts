@@ -36,6 +36,11 @@ export class BufferPool {
     return this.heap !== null;
   }
 
+  /** Whether `x` lies in the kernels' memory that this pool allocates from (so kernels use it in place). */
+  owns(x: ArrayBufferView): boolean {
+    return this.heap !== null && this.heap.owns(x);
+  }
+
   /** A zero-filled array of `length` entries. */
   alloc(length: number): FloatArray {
     const heap = this.heap;
@@ -94,3 +99,17 @@ export function kernelResident<T extends FloatArray>(arr: T): T {
 }
 
 const residents = new FinalizationRegistry<{ heap: WasmHeap; ptr: number }>(({ heap, ptr }) => heap.release(ptr));
+
+/**
+ * `arr` in the kernels' memory (see {@link kernelResident}) when `like` is there, else `arr`
+ * itself: a companion array (a backup, a moment) that lives where its parameter lives.
+ *
+ * @example
+ * ```ts
+ * const copy = residentLike(new Float32Array(w.length), w);
+ * ```
+ */
+export function residentLike<T extends FloatArray>(arr: T, like: FloatArray): T {
+  const state = kernelState(false);
+  return state !== null && state.heap.owns(like) ? kernelResident(arr) : arr;
+}

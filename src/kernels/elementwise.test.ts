@@ -6,7 +6,7 @@ import { biasActivate } from '../fused/activation-kernels.js';
 import { ACTIVATION_TABLE } from '../functions/activations/index.js';
 import { Rng } from '../tensor/rng.js';
 import { kernelResident } from './buffer-pool.js';
-import { biasReluF32, columnSumsF32, reluBackwardF32, sumOfSquares, sumOfSquaresTs } from './elementwise.js';
+import { allFinite, biasReluF32, columnSumsF32, reluBackwardF32, sumOfSquares, sumOfSquaresTs } from './elementwise.js';
 import { initKernels, kernelInfo, shutdownKernels } from './kernel-state.js';
 
 before(async () => {
@@ -97,4 +97,26 @@ test('sum of squares: the WASM kernel equals the TypeScript loop bit for bit, an
   const big = kernelResident(Float32Array.from({ length: 300 }, (_, i) => (i === 299 ? Infinity : 1)));
   assert.equal(sumOfSquares(big), Infinity);
   assert.equal(ran, 6);
+});
+
+test('allFinite: the WASM kernel (float32 in the kernels\' memory) and the loop agree on every special value, in the SIMD body and the tail', () => {
+  let viaWasm = 0;
+  for (const n of [256, 1001]) {
+    const base = new Float32Array(n).map((_, i) => (i % 5 === 0 ? -0 : i % 5 === 1 ? 1e-40 : i % 5 === 2 ? 3.4e38 : i % 5 === 3 ? -3.4e38 : 0.5));
+    for (const bad of [null, NaN, Infinity, -Infinity]) {
+      for (const at of bad === null ? [0] : [0, 3, n - 1]) {
+        const x = base.slice();
+        if (bad !== null) x[at] = bad;
+        const resident = kernelResident(x.slice());
+        assert.notEqual(resident.buffer, x.buffer);
+        const want = bad === null;
+        assert.equal(allFinite(x), want, `loop: ${bad} at ${at} of ${n}`);
+        assert.equal(allFinite(resident), want, `WASM: ${bad} at ${at} of ${n}`);
+        viaWasm++;
+      }
+    }
+  }
+  assert.equal(viaWasm, 2 * 10);
+  assert.equal(allFinite(new Float64Array([1, -0, 1e308])), true);
+  assert.equal(allFinite(new Float64Array([1, NaN])), false);
 });

@@ -36,6 +36,14 @@ export interface KernelOptions {
    * takes effect when given before the kernels first load (the first `initKernels`, `matmul` or `fit`).
    */
   relaxedSimd?: boolean;
+  /**
+   * Browsers: the URL of the kernels' worker script (the built `matmul-worker.web.js`), for a
+   * bundler that does not follow its `new Worker(new URL('./matmul-worker.web.js', import.meta.url))`
+   * — Vite, for one, does not emit a worker started from inside another worker (vitejs/vite#5699);
+   * there a `?worker&url` import of the worker module names it (the playground's web/src/worker.ts
+   * does). Ignored in Node.
+   */
+  workerUrl?: string | URL;
 }
 
 /** What {@link initKernels} found and started. */
@@ -102,7 +110,7 @@ export function initKernels(options: KernelOptions = {}): Promise<KernelInfo> {
     const wanted = options.threads ?? 'auto';
     if (s !== null && s.heap.shared && s.pool === null && wanted !== 1) {
       try {
-        const host = await hostThreads();
+        const host = await hostThreads(options.workerUrl);
         const threads = wanted === 'auto' ? Math.min(4, host.cores) : Math.max(1, Math.floor(wanted));
         if (threads > 1) s.pool = await ThreadPool.create(s.heap, threads, host.spawn);
       } catch (e) {
@@ -160,10 +168,11 @@ export function shutdownKernels(): void {
 }
 
 /** How to start a worker here, and how many logical CPUs there are (browser or Node). */
-async function hostThreads(): Promise<{ spawn: () => WorkerHandle; cores: number }> {
+async function hostThreads(workerUrl: string | URL | undefined): Promise<{ spawn: () => WorkerHandle; cores: number }> {
   if (!runningInNode()) {
     const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1;
-    return { spawn: (await import('./spawn.web.js')).spawnWorker, cores };
+    const { spawnWorker } = await import('./spawn.web.js');
+    return { spawn: () => spawnWorker(workerUrl), cores };
   }
   // NOTE: a specifier bundlers cannot follow, so browser bundles (Vite) never pull in the
   // Node-only spawner, its node:worker_threads import or its worker entries.

@@ -94,7 +94,7 @@ export function matmulVia(
   const stage = state.stage;
   stage.load(a, b, c, m, k, n, accumulate);
   const fn = c instanceof Float32Array ? 0 : 1;
-  if (threaded) pool.runSync(fn, stage.a, stage.b, stage.c, m, k, n, transA, transB, accumulate);
+  if (threaded) pool.runGemmSync(fn, stage.a, stage.b, stage.c, m, k, n, transA, transB, accumulate);
   else {
     const gemm = fn === 0 ? state.heap.exports.sgemm : state.heap.exports.dgemm;
     gemm(stage.a, stage.b, stage.c, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, state.workspace, 0);
@@ -135,7 +135,7 @@ export async function matmulAsync(
   const job = asyncTail.then(async () => {
     const stage = state.asyncStage;
     stage.load(a, b, c, m, k, n, accumulate);
-    await pool.runAsync(c instanceof Float32Array ? 0 : 1, stage.a, stage.b, stage.c, m, k, n, transA, transB, accumulate);
+    await pool.runGemmAsync(c instanceof Float32Array ? 0 : 1, stage.a, stage.b, stage.c, m, k, n, transA, transB, accumulate);
     stage.store();
   });
   asyncTail = job.catch(() => undefined);

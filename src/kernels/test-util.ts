@@ -1,4 +1,5 @@
 import { Rng } from '../tensor/rng.js';
+import { ThreadPool } from './thread-pool.js';
 import type { FloatArray } from './types.js';
 
 /** Matmul shapes the kernel tests sweep: odd sizes around every block edge. */
@@ -37,4 +38,20 @@ export function firstDifference(x: FloatArray, y: FloatArray): number {
   if (x.length !== y.length) return 0;
   for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return i;
   return -1;
+}
+
+/** Runs `fn` and returns how many jobs it ran on the kernels' thread pool (ThreadPool.runSync calls). */
+export function countJobs(fn: () => void): number {
+  const runSync = ThreadPool.prototype.runSync;
+  let jobs = 0;
+  ThreadPool.prototype.runSync = function (this: ThreadPool) {
+    jobs++;
+    runSync.call(this);
+  };
+  try {
+    fn();
+  } finally {
+    ThreadPool.prototype.runSync = runSync;
+  }
+  return jobs;
 }

@@ -100,7 +100,7 @@ export class WasmArena {
     const s = this.state;
     const fn = c.dtype === 'float32' ? 0 : 1;
     if (s.pool !== null && !s.pool.busy && s.canBlock && m * k * n >= MATMUL_THRESHOLDS.threadsMin) {
-      s.pool.runSync(fn, a.ptr, b.ptr, c.ptr, m, k, n, transA, transB, accumulate);
+      s.pool.runGemmSync(fn, a.ptr, b.ptr, c.ptr, m, k, n, transA, transB, accumulate);
     } else {
       const gemm = fn === 0 ? s.heap.exports.sgemm : s.heap.exports.dgemm;
       gemm(a.ptr, b.ptr, c.ptr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, 0, m, 0, n, s.workspace, 0);

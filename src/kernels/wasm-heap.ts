@@ -22,6 +22,14 @@ export interface GemmExports {
     b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number): void;
   /** float32 z += b per row, then a = relu(z) when `relu` ≠ 0 (asm/elementwise.ts): (z, a, b, rows, cols, relu). */
   biasRelu32(z: number, a: number, b: number, rows: number, cols: number, relu: number): void;
+  /** {@link biasRelu32} on rows i0..i1, columns j0..j1 of matrices `ld` wide: (z, a, b, ld, i0, i1, j0, j1, relu). */
+  biasReluBlock32(z: number, a: number, b: number, ld: number, i0: number, i1: number, j0: number, j1: number, relu: number): void;
+  /** {@link reluBackward32} on rows i0..i1, columns j0..j1 of matrices `ld` wide: (g, z, ld, i0, i1, j0, j1). */
+  reluBackwardBlock32(g: number, z: number, ld: number, i0: number, i1: number, j0: number, j1: number): void;
+  /** 1 when every one of n float32 entries is finite, else 0: (x, n). */
+  allFinite32(x: number, n: number): number;
+  /** Copy n bytes (regions not overlapping): (dst, src, n). */
+  copyBytes(dst: number, src: number, n: number): void;
   /** float32 g ← g where z > 0, else 0·g: (g, z, n). */
   reluBackward32(g: number, z: number, n: number): void;
   /** float32 s[j] = Σ_r d[r, j] in order of r: (d, s, rows, cols). */

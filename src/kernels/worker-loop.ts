@@ -16,31 +16,94 @@ export type WorkerReply = { type: 'ready' } | { type: 'done'; seq: number } | { 
 
 /** Int32 slots per control block. */
 export const SLOTS = 64;
-/** Int32 slots of the whole control area (between CONTROL_BASE and HEAP_BASE: 239 workers). */
+/** Int32 slots of the whole control area (between CONTROL_BASE and HEAP_BASE). */
 export const CONTROL_INTS = 15360;
+/** Most worker threads a pool starts (blocks 1…MAX_WORKERS of the control area). */
+export const MAX_WORKERS = 15;
+/** Int32 slots per task in the task table. */
+export const TASK_INTS = 32;
+/** Where the task table starts (an int32 index in the control view), after the workers' blocks. */
+export const TASKS_AT = (MAX_WORKERS + 1) * SLOTS;
+/** Most tasks one job can hold. */
+export const MAX_TASKS = Math.floor((CONTROL_INTS - TASKS_AT) / TASK_INTS);
 
 /**
- * The job block (control slots 0…63): the gemm arguments and how C is cut into chunks — `Chunks`
- * pieces of `Step` rows (`ByRows` = 1) or columns, out of `Len`. Every thread takes the next chunk
- * with `Atomics.add` on `Next` until none is left, so a thread that gets less CPU (another
- * process, a throttled tab) simply does fewer chunks. `PackedB` is 0, or (row chunks only) the
- * address of op(B) packed once for all threads.
+ * The job block (control slots 0…63): `Count` tasks in the task table, cut into `Chunks` chunks
+ * in all (each task's own chunks numbered from its `First`). Every thread takes the next chunk
+ * number with `Atomics.add` on `Next` until none is left, so a thread that gets less CPU
+ * (another process, a throttled tab) simply does fewer chunks; `Gate` counts the workers inside
+ * (see {@link CLOSED}). Tasks of one job are independent: a job is one phase of work between two
+ * points where every thread in it has finished.
  */
-export const Job = {
-  Fn: 0, A: 1, B: 2, C: 3, M: 4, K: 5, N: 6, TransA: 7, TransB: 8, Accumulate: 9,
-  ByRows: 10, Step: 11, Len: 12, Chunks: 13, Next: 14, PackedB: 15,
+export const Job = { Count: 0, Chunks: 1, Next: 2, Gate: 3 } as const;
+
+/**
+ * The `Gate` slot: the number of workers inside the current job, plus this bit once the calling
+ * thread has closed it (it ran out of chunks). A worker joins only an open job (compare-exchange,
+ * +1) and leaves it (−1) when no chunk is left; the calling thread waits only for the workers
+ * inside — a worker that was not running when the job came (a busy machine) skips it entirely.
+ */
+export const CLOSED = 1 << 30;
+
+/** What a task does (the `Kind` slot). */
+export const TaskKind = { Gemm: 0, Adam: 1, ColumnSums: 2, SumSquares: 3, Copy: 4, AllFinite: 5, Gather: 6 } as const;
+
+/** After a gemm chunk, on the block of C it wrote (float32 only): nothing, bias, bias + relu, or the relu gradient. */
+export const Epilogue = { None: 0, Bias: 1, BiasRelu: 2, ReluGrad: 3 } as const;
+
+/**
+ * Slots of a task (int32 index from the task's start; `F` names float32 slots, `D` the float64
+ * result slot, read through views of the same memory):
+ *
+ * - every task: `Kind`, `Chunks`, `First` (number of its first chunk in the job);
+ * - Gemm: C = op(A)·op(B) (+ C) cut into `Step` rows (`ByRows` = 1) or columns of `Len`;
+ *   `PackedB` 0 or op(B) packed once for row chunks; `Epi` an {@link Epilogue} with `Bias`
+ *   (b's address) and `Out` (a = relu(z) for BiasRelu, the z whose sign gates the gradient for ReluGrad);
+ * - Adam: the float32 update of N entries of W, G, M, V in `Step`-entry chunks (multiples of 4),
+ *   constants in float32 slots F0…F8 (β₁, 1 − β₁, β₂, 1 − β₂, k, r, ε, l2, s: asm/adam.ts);
+ * - ColumnSums: S[j] = Σ_r D[r, j] of a Rows × Cols float32 matrix (one chunk);
+ * - SumSquares: Σ X² of N float32 entries in float64 (one chunk), written to the float64 slot `D`;
+ * - Copy: N bytes from X to Y (one chunk per `Step` bytes);
+ * - AllFinite: whether N float32 entries are all finite, 1 or 0 into the float64 slot `D` (one chunk);
+ * - Gather: N rows of K bytes, row k of C from row idx[k] of A (idx: N int32 at B), `Step` rows per chunk.
+ */
+export const T = {
+  Kind: 0, Chunks: 1, First: 2,
+  Fn: 3, A: 4, B: 5, C: 6, M: 7, K: 8, N: 9, TransA: 10, TransB: 11, Accumulate: 12,
+  ByRows: 13, Step: 14, Len: 15, PackedB: 16, Epi: 17, Bias: 18, Out: 19,
+  F0: 20, D: 30,
 } as const;
 
 /**
- * A worker's block: the main thread bumps `Seq` and notifies; the worker runs chunks, stores `Seq`
- * into `Done` and notifies back (and posts a message when `PostDone` = 1, for callers that cannot
- * block). `Seq` = −1 asks the worker to stop. `Ws` is its gemm workspace address.
+ * A worker's block: the main thread bumps `Seq` and notifies; the worker joins the job if its gate
+ * is still open, runs chunks, leaves (notifying the gate when it was the last) and posts a message
+ * when `PostDone` = 1 (for callers that cannot block). `Seq` = −1
+ * asks the worker to stop. `Ws` is its gemm workspace address.
  */
-export const Slot = { Seq: 0, Done: 1, Ws: 2, PostDone: 3 } as const;
+export const Slot = { Seq: 0, Ws: 2, PostDone: 3 } as const;
 
-/** The control area as int32 slots over a shared memory buffer. */
-export function controlView(buffer: ArrayBufferLike): Int32Array {
-  return new Int32Array(buffer, CONTROL_BASE, CONTROL_INTS);
+/** The control area as int32, float32 and float64 slots over a shared memory buffer. */
+export interface ControlViews {
+  i32: Int32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+  /** Int32 view of the whole memory for a Gather task's row indices (re-made when the memory grows: see {@link refreshRows}). */
+  rows: Int32Array;
+}
+
+/** The control area's views (the area lies below the heap, so the views survive memory growth). */
+export function controlViews(buffer: ArrayBufferLike): ControlViews {
+  return {
+    i32: new Int32Array(buffer, CONTROL_BASE, CONTROL_INTS),
+    f32: new Float32Array(buffer, CONTROL_BASE, CONTROL_INTS),
+    f64: new Float64Array(buffer, CONTROL_BASE, CONTROL_INTS / 2),
+    rows: new Int32Array(buffer),
+  };
+}
+
+/** Makes `ctl.rows` cover all of `memory` again after it grew (a shared memory's old buffers keep their old length). */
+export function refreshRows(ctl: ControlViews, memory: WebAssembly.Memory): void {
+  if (ctl.rows.byteLength !== memory.buffer.byteLength) ctl.rows = new Int32Array(memory.buffer);
 }
 
 /**
@@ -53,22 +116,82 @@ export function controlView(buffer: ArrayBufferLike): Int32Array {
  */
 const SPIN_MS = 1;
 
-/** Take and compute chunks of the job in `ctl` until none is left (any thread, main included). */
-export function runChunks(gemm: GemmExports, ctl: Int32Array, ws: number): void {
-  const run = ctl[Job.Fn] === 0 ? gemm.sgemm : gemm.dgemm;
-  const a = ctl[Job.A]! >>> 0, b = ctl[Job.B]! >>> 0, c = ctl[Job.C]! >>> 0;
-  const m = ctl[Job.M]!, k = ctl[Job.K]!, n = ctl[Job.N]!;
-  const tA = ctl[Job.TransA]!, tB = ctl[Job.TransB]!, acc = ctl[Job.Accumulate]!;
-  const byRows = ctl[Job.ByRows] === 1;
-  const step = ctl[Job.Step]!, len = ctl[Job.Len]!, chunks = ctl[Job.Chunks]!;
-  const packedB = ctl[Job.PackedB]! >>> 0;
+/** Take and run chunks of the job in `ctl` until none is left (any thread, main included). */
+export function runTasks(ex: GemmExports, ctl: ControlViews, ws: number): void {
+  const c = ctl.i32;
+  const count = c[Job.Count]!;
+  const total = c[Job.Chunks]!;
   for (;;) {
-    const chunk = Atomics.add(ctl, Job.Next, 1);
-    if (chunk >= chunks) return;
-    const lo = chunk * step;
-    const hi = Math.min(len, lo + step);
-    if (byRows) run(a, b, c, m, k, n, tA, tB, acc, lo, hi, 0, n, ws, packedB);
-    else run(a, b, c, m, k, n, tA, tB, acc, 0, m, lo, hi, ws, 0);
+    const g = Atomics.add(c, Job.Next, 1);
+    if (g >= total) return;
+    let t = TASKS_AT;
+    for (let i = 1; i < count && c[TASKS_AT + i * TASK_INTS + T.First]! <= g; i++) t += TASK_INTS;
+    runChunk(ex, ctl, t, g - c[t + T.First]!, ws);
+  }
+}
+
+/** Chunk `chunk` of the task whose slots start at index `t` of the control view. */
+function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, ws: number): void {
+  const c = ctl.i32;
+  switch (c[t + T.Kind]) {
+    case TaskKind.Gemm: {
+      const a = c[t + T.A]! >>> 0, b = c[t + T.B]! >>> 0, out = c[t + T.C]! >>> 0;
+      const m = c[t + T.M]!, k = c[t + T.K]!, n = c[t + T.N]!;
+      const step = c[t + T.Step]!, len = c[t + T.Len]!;
+      const lo = chunk * step;
+      const hi = Math.min(len, lo + step);
+      const byRows = c[t + T.ByRows] === 1;
+      const i0 = byRows ? lo : 0, i1 = byRows ? hi : m, j0 = byRows ? 0 : lo, j1 = byRows ? n : hi;
+      (c[t + T.Fn] === 0 ? ex.sgemm : ex.dgemm)(a, b, out, m, k, n, c[t + T.TransA]!, c[t + T.TransB]!, c[t + T.Accumulate]!, i0, i1, j0, j1, ws, byRows ? c[t + T.PackedB]! >>> 0 : 0);
+      const epi = c[t + T.Epi]!;
+      if (epi === Epilogue.Bias || epi === Epilogue.BiasRelu) ex.biasReluBlock32(out, c[t + T.Out]! >>> 0, c[t + T.Bias]! >>> 0, n, i0, i1, j0, j1, epi === Epilogue.BiasRelu ? 1 : 0);
+      else if (epi === Epilogue.ReluGrad) ex.reluBackwardBlock32(out, c[t + T.Out]! >>> 0, n, i0, i1, j0, j1);
+      return;
+    }
+    case TaskKind.Adam: {
+      const f = ctl.f32;
+      const step = c[t + T.Step]!;
+      const lo = chunk * step;
+      const len = Math.min(step, c[t + T.N]! - lo);
+      const at = lo * 4;
+      const F = t + T.F0;
+      ex.adamF32((c[t + T.A]! >>> 0) + at, (c[t + T.B]! >>> 0) + at, (c[t + T.C]! >>> 0) + at, (c[t + T.Out]! >>> 0) + at, len,
+        f[F]!, f[F + 1]!, f[F + 2]!, f[F + 3]!, f[F + 4]!, f[F + 5]!, f[F + 6]!, f[F + 7]!, f[F + 8]!);
+      return;
+    }
+    case TaskKind.ColumnSums:
+      ex.columnSums32(c[t + T.A]! >>> 0, c[t + T.C]! >>> 0, c[t + T.M]!, c[t + T.N]!);
+      return;
+    case TaskKind.SumSquares:
+      ctl.f64[(t + T.D) >> 1] = ex.sumSquares32(c[t + T.A]! >>> 0, c[t + T.N]!);
+      return;
+    case TaskKind.AllFinite:
+      ctl.f64[(t + T.D) >> 1] = ex.allFinite32(c[t + T.A]! >>> 0, c[t + T.N]!);
+      return;
+    case TaskKind.Gather: {
+      const step = c[t + T.Step]!;
+      const width = c[t + T.K]!;
+      const src = c[t + T.A]! >>> 0, dst = c[t + T.C]! >>> 0, idx = (c[t + T.B]! >>> 0) >> 2;
+      const rows = ctl.rows;
+      const hi = Math.min(c[t + T.N]!, (chunk + 1) * step);
+      for (let k = chunk * step; k < hi; k++) ex.copyBytes(dst + k * width, src + rows[idx + k]! * width, width);
+      return;
+    }
+    case TaskKind.Copy: {
+      const step = c[t + T.Step]!;
+      const lo = chunk * step;
+      ex.copyBytes((c[t + T.C]! >>> 0) + lo, (c[t + T.A]! >>> 0) + lo, Math.min(step, c[t + T.N]! - lo));
+      return;
+    }
+  }
+}
+
+/** Enters the posted job unless the calling thread has closed it already; true when entered. */
+function join(c: Int32Array): boolean {
+  for (;;) {
+    const g = Atomics.load(c, Job.Gate);
+    if ((g & CLOSED) !== 0) return false;
+    if (Atomics.compareExchange(c, Job.Gate, g, g + 1) === g) return true;
   }
 }
 
@@ -78,33 +201,36 @@ export function runChunks(gemm: GemmExports, ctl: Int32Array, ws: number): void 
  * and report through shared memory. Returns when told to stop.
  */
 export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => void): void {
-  let gemm: GemmExports;
+  let ex: GemmExports;
   try {
     const instance = new WebAssembly.Instance(setup.module, {
       env: { memory: setup.memory, abort: () => { throw new Error('gemm aborted'); } },
     });
-    gemm = instance.exports as unknown as GemmExports;
+    ex = instance.exports as unknown as GemmExports;
   } catch (e) {
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  const ctl = controlView(setup.memory.buffer);
+  const ctl = controlViews(setup.memory.buffer);
+  const c = ctl.i32;
   const me = setup.self;
-  let seen = Atomics.load(ctl, me + Slot.Seq);
+  let seen = Atomics.load(c, me + Slot.Seq);
   post({ type: 'ready' });
   for (;;) {
     const spinUntil = performance.now() + SPIN_MS;
-    while (Atomics.load(ctl, me + Slot.Seq) === seen && performance.now() < spinUntil) {
+    while (Atomics.load(c, me + Slot.Seq) === seen && performance.now() < spinUntil) {
       // poll (see SPIN_MS)
     }
-    Atomics.wait(ctl, me + Slot.Seq, seen);
-    const seq = Atomics.load(ctl, me + Slot.Seq);
+    Atomics.wait(c, me + Slot.Seq, seen);
+    const seq = Atomics.load(c, me + Slot.Seq);
     if (seq === seen) continue;
     if (seq < 0) return;
     seen = seq;
-    runChunks(gemm, ctl, ctl[me + Slot.Ws]! >>> 0);
-    Atomics.store(ctl, me + Slot.Done, seq);
-    Atomics.notify(ctl, me + Slot.Done);
-    if (ctl[me + Slot.PostDone] === 1) post({ type: 'done', seq });
+    if (join(c)) {
+      refreshRows(ctl, setup.memory);
+      runTasks(ex, ctl, c[me + Slot.Ws]! >>> 0);
+      if (Atomics.sub(c, Job.Gate, 1) === CLOSED + 1) Atomics.notify(c, Job.Gate);
+      if (c[me + Slot.PostDone] === 1) post({ type: 'done', seq });
+    }
   }
 }

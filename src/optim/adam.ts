@@ -1,6 +1,6 @@
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { adamF32Constants, adamF32Update, type AdamF32Constants } from '../kernels/adam.js';
+import { adamF32Constants, adamF32UpdateAll, type AdamF32Job } from '../kernels/adam.js';
 import { kernelResident } from '../kernels/buffer-pool.js';
 import { checkHyper, Optimizer } from './optimizer.js';
 
@@ -30,7 +30,8 @@ export interface AdamOptions {
  * are updated in float64 with PyTorch's expressions (trajectories agree to round-off); float32
  * parameters in float32 arithmetic as PyTorch's float32 kernels do, on the WebAssembly SIMD kernel
  * once the kernels are loaded (its moments then live in the kernels' memory) and on a TypeScript
- * twin otherwise — the same bits either way (asm/adam.ts gives the order of operations).
+ * twin otherwise — the same bits either way (asm/adam.ts gives the order of operations). A
+ * step's float32 updates run together at its end, shared by the kernels' worker threads when they run.
  *
  * @example
  * ```ts
@@ -43,8 +44,12 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
-  /** The float32 update's constants, rewritten for each parameter's step (no allocation). */
-  private readonly f32Constants: AdamF32Constants = adamF32Constants(0, 0, 0, 0, 1, 0, 1);
+  /**
+   * The float32 updates of the step in progress (objects reused from step to step): `update()`
+   * queues them and `step()` runs them all at once, so the kernels' threads share them.
+   */
+  private readonly f32Jobs: AdamF32Job[] = [];
+  private f32Queued = 0;
 
   constructor(params: readonly Tensor[], options: AdamOptions = {}, defaultWeightDecay = 0) {
     super(params, options.lr ?? 0.001);
@@ -56,6 +61,14 @@ export class Adam extends Optimizer {
 
   protected bufferNames(): string[] {
     return ['expAvg', 'expAvgSq'];
+  }
+
+  /** One update of every parameter that has a gradient (the float32 ones together, see `adamF32UpdateAll`). */
+  override step(): void {
+    this.f32Queued = 0;
+    super.step();
+    adamF32UpdateAll(this.f32Jobs, this.f32Queued);
+    this.f32Queued = 0;
   }
 
   protected update(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number): void {
@@ -73,7 +86,14 @@ export class Adam extends Optimizer {
       const v32 = kernelResident(buffers.expAvgSq as Float32Array);
       buffers.expAvg = m32;
       buffers.expAvgSq = v32;
-      adamF32Update(w, grad, m32, v32, adamF32Constants(lr, b1, b2, eps, t, l2, decay, this.f32Constants));
+      let job = this.f32Jobs[this.f32Queued];
+      if (job === undefined) this.f32Jobs.push((job = { w, g: grad, m: m32, v: v32, c: adamF32Constants(0, 0, 0, 0, 1, 0, 1) }));
+      job.w = w;
+      job.g = grad;
+      job.m = m32;
+      job.v = v32;
+      adamF32Constants(lr, b1, b2, eps, t, l2, decay, job.c);
+      this.f32Queued++;
       return;
     }
     if (decay !== 1) for (let i = 0; i < w.length; i++) w[i] = w[i]! * decay;

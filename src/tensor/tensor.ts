@@ -142,6 +142,28 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape);
   }
 
+  /**
+   * Copies the elements into `storage` (same dtype and length) and keeps them there from now on —
+   * how the fused engine moves a model's parameters into the WebAssembly kernels' memory, so that
+   * products and optimizers use them in place (PyTorch's `module.to(device)` also swaps a
+   * parameter's storage). An array taken from `data` before (or a view from `detach`/`reshape`)
+   * keeps the old copy: read `tensor.data` again after the move.
+   *
+   * @example
+   * ```ts
+   * const w = layer.weight;
+   * w.moveData(new Float32Array(w.size));   // same values, new storage
+   * ```
+   */
+  moveData(storage: FloatArray): void {
+    if (storage === this.data) return;
+    if (storage.length !== this.data.length || dtypeOfArray(storage) !== this.dtype) {
+      throw new BackpropError('shape', `moveData: expected a ${this.dtype} array of ${this.data.length} elements, got ${dtypeOfArray(storage)} × ${storage.length}`);
+    }
+    storage.set(this.data);
+    (this as { data: FloatArray }).data = storage;
+  }
+
   /** The same data, outside any graph (no copy). */
   detach(): Tensor {
     return new Tensor(this.data, this.shape);

@@ -2,8 +2,10 @@ import { BackpropError } from '../errors.js';
 import { noGrad } from '../autograd/node.js';
 import { activate } from '../nn/activations.js';
 import type { Sequential } from '../nn/sequential.js';
-import type { FloatArray } from '../tensor/dtype.js';
 import { formatNumber } from '../tensor/format.js';
+import { allFinite } from '../kernels/elementwise.js';
+
+export { allFinite };
 import type { Tensor } from '../tensor/tensor.js';
 import type { History } from './history.js';
 
@@ -73,24 +75,6 @@ export function describeDiagnosis(d: Diagnosis): string {
 
 /** Layer outputs beyond this size are reported as the place where the overflow started. */
 const HUGE = 1e15;
-
-/** True when every entry is finite. */
-export function allFinite(a: FloatArray): boolean {
-  // NOTE: x·0 is ±0 for a finite x and NaN for ±∞ or NaN, so the sums below stay 0 exactly when
-  // every entry is finite. Branch-free, in four independent sums: fit checks every weight after
-  // every step, and this runs ~2.5× faster than a Number.isFinite loop (109,000 float32: 157 → 62 µs).
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = a.length & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    s0 += a[i]! * 0;
-    s1 += a[i + 1]! * 0;
-    s2 += a[i + 2]! * 0;
-    s3 += a[i + 3]! * 0;
-  }
-  for (; i < a.length; i++) s0 += a[i]! * 0;
-  return s0 + s1 + s2 + s3 === 0;
-}
 
 /** The largest |v| of an array. */
 export function maxAbs(a: ArrayLike<number>): number {

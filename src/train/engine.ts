@@ -28,6 +28,7 @@ import { lossFromLogits, type LossName } from '../nn/losses.js';
 import { backward } from '../autograd/engine.js';
 import { noGrad } from '../autograd/node.js';
 import type { Sequential } from '../nn/sequential.js';
+import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** One layer's values in the latest step: net input `z`, output `a` and δ = ∂E/∂z (rows × units). */
@@ -51,6 +52,13 @@ export interface GradientEngine {
   readonly lastLogits?: Tensor | null;
   /** Each layer's z, a and δ of the latest batch, when the engine keeps them. */
   lastTrace?(): StepTrace | null;
+  /** The network's outputs y = f(z) [B, out] of the latest batch (row-major), when the engine has them. */
+  lastOutputs?(): FloatArray | null;
+  /**
+   * Tensors x [rows, in] and t [rows, out] over buffers the engine reads in place: a loop fills
+   * them and passes them to `lossAndGrad` instead of allocating (optional).
+   */
+  batchBuffers?(rows: number): { x: Tensor; t: Tensor };
 }
 
 /** Makes the engine for a model and loss (the hook the fused dense-stack path plugs into). */
@@ -100,6 +108,11 @@ export class AutogradEngine implements GradientEngine {
     this.lastLogits = h;
     this.trace = [...trace, { index: out, z: h, a: h }];
     return value;
+  }
+
+  lastOutputs(): FloatArray | null {
+    const z = this.lastLogits;
+    return z === null ? null : noGrad(() => activate(this.model.outputActivation, z)).data;
   }
 
   lastTrace(): StepTrace {

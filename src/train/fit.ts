@@ -26,7 +26,12 @@ export interface FitOptions extends TrainerOptions {
   earlyStopping?: boolean | EarlyStoppingOptions;
   /** Continue from a checkpoint's state instead of starting afresh. */
   resume?: TrainingState;
-  /** Measure loss and accuracy on all training rows after each epoch (default true); else report the batch mean. */
+  /**
+   * The epoch's training figures (loss, accuracy, precision, recall or MSE, R²): by default from
+   * the batches as they were trained, each with the weights before its own step (as Keras reports
+   * them; no extra work). `true` measures all training rows again with the epoch's final weights
+   * instead — exact, at the cost of a forward pass over the training set every epoch.
+   */
   trainMetrics?: boolean;
   /** Saved with the weights in checkpoints (scalers, class names). */
   preprocessing?: PreprocessingFile;
@@ -42,14 +47,18 @@ export interface FitOptions extends TrainerOptions {
 /**
  * Trains `model` on `data` by mini-batch gradient descent, Keras-style, deterministically:
  * each epoch takes the rows in a fresh seeded permutation (or in order), `batchSize` at a time,
- * one optimizer step per batch; then it measures the training and validation sets, records a
- * {@link History} entry and runs the callbacks. Same model, data, options and seed ⇒ bit-identical
+ * one optimizer step per batch; then it records a {@link History} entry — the training figures
+ * from the epoch's batches (or all rows measured again, with `trainMetrics: true`) and the
+ * validation set measured — and runs the callbacks. Same model, data, options and seed ⇒ bit-identical
  * weights; a run resumed from a checkpoint state ends exactly where an uninterrupted run does.
  *
  * Before training, the data is checked against the network (`validateForModel`), and the
  * WebAssembly matmul kernels are awaited (where available) so the whole run uses one kernel path,
  * with worker threads when the network's products are large enough to share (`initKernels()`'s
- * default; call `initKernels({ threads: 1 })` first to keep training on one thread). If the loss, a
+ * default; call `initKernels({ threads: 1 })` first to keep training on one thread). On the fused
+ * path a network with kernel-sized products has its parameters moved into the kernels' memory
+ * (`Tensor.moveData`: the same values in new storage — read `weight.data` again after training
+ * starts). If the loss, a
  * gradient or a weight turns NaN/±∞, it throws {@link TrainingDivergedError} naming the epoch,
  * batch, first layer and likely cause, and leaves the last good weights in the model.
  *
@@ -108,9 +117,8 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
     stopReason = s.stopReason;
   }
 
-  const dtype = model.dtype;
-  const trainTD = toTensorData(data, dtype);
-  const valTD = options.validation ? toTensorData(options.validation, dtype) : null;
+  const trainTD = trainer.trainData;
+  const valTD = options.validation ? toTensorData(options.validation, model.dtype) : null;
 
   const ctx: TrainContext = {
     model,
@@ -155,9 +163,7 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
       for (const cb of callbacks) await cb.onBatchEnd?.(logs, ctx);
     }
     if (!trainer.epochDone) break; // stopped inside the epoch: it is not recorded
-    const logs = epochLogs(epoch, trainer.meanLoss, optimizer.lr, options.trainMetrics === false ? null : evaluate(model, loss, trainTD), valTD ? evaluate(model, loss, valTD) : null);
-    const running = trainer.runningAccuracy;
-    if (options.trainMetrics === false && running !== undefined) logs.accuracy = running;
+    const logs = epochLogs(epoch, trainer, optimizer.lr, options.trainMetrics === true ? evaluate(model, loss, trainTD) : null, valTD ? evaluate(model, loss, valTD) : null);
     logs.seconds = (Date.now() - started) / 1000;
     schedule?.observe?.(logs, optimizer.lr);
     history.push(logs);
@@ -177,10 +183,10 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   return result;
 }
 
-/** The history entry of an epoch from the measurements. */
-function epochLogs(epoch: number, batchLoss: number, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
-  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0 };
-  if (train) Object.assign(logs, metricFields(train, ''));
+/** The history entry of an epoch: the batches' running figures, or all rows measured when `train` is given. */
+function epochLogs(epoch: number, trainer: Trainer, lr: number, train: Metrics | null, val: Metrics | null): EpochLogs {
+  const batchLoss = trainer.meanLoss;
+  const logs: EpochLogs = { epoch, loss: train ? train.loss : batchLoss, batchLoss, lr, seconds: 0, ...(train ? metricFields(train, '') : trainer.runningLogs()) };
   if (val) Object.assign(logs, metricFields(val, 'val'));
   return logs;
 }

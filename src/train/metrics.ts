@@ -60,24 +60,31 @@ export interface Metrics {
  */
 export function predictLabels(y: ArrayLike<number>, rows: number, cols: number, encoding: TargetEncoding): Int32Array {
   const out = new Int32Array(rows);
-  if (encoding === 'onehot') {
-    for (let i = 0; i < rows; i++) {
-      let best = 0;
-      let bestValue = y[i * cols]!;
-      for (let j = 1; j < cols; j++) {
-        const v = y[i * cols + j]!;
-        if (v > bestValue) {
-          bestValue = v;
-          best = j;
-        }
-      }
-      out[i] = best;
-    }
-  } else {
-    const threshold = encoding === 'binary' ? 0.5 : 0;
-    for (let i = 0; i < rows; i++) out[i] = y[i * cols]! >= threshold ? 1 : 0;
-  }
+  for (let i = 0; i < rows; i++) out[i] = predictedClass(y, i, cols, encoding);
   return out;
+}
+
+/**
+ * The predicted class of row `row` of outputs y [rows, cols] (see {@link predictLabels}): the first
+ * largest output for one-hot targets, y ≥ ½ for `binary`, y ≥ 0 for `sign` (on the first output).
+ *
+ * @example
+ * ```ts
+ * predictedClass(new Float64Array([0.1, 0.9, 0.7, 0.3]), 1, 2, 'onehot'); // 0
+ * ```
+ */
+export function predictedClass(y: ArrayLike<number>, row: number, cols: number, encoding: TargetEncoding): number {
+  if (encoding !== 'onehot') return y[row * cols]! >= (encoding === 'binary' ? 0.5 : 0) ? 1 : 0;
+  let best = 0;
+  let bestValue = y[row * cols]!;
+  for (let j = 1; j < cols; j++) {
+    const v = y[row * cols + j]!;
+    if (v > bestValue) {
+      bestValue = v;
+      best = j;
+    }
+  }
+  return best;
 }
 
 /**

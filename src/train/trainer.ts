@@ -1,25 +1,26 @@
 import { BackpropError } from '../errors.js';
-import { noGrad } from '../autograd/node.js';
 import type { Dataset } from '../data/dataset.js';
 import { validateForModel } from '../data/validate.js';
 import { fusedEngine } from '../fused/engine.js';
 import { initKernels } from '../kernels/kernel-state.js';
 import { MATMUL_THRESHOLDS } from '../kernels/matmul.js';
 import { loadWasmKernels } from '../kernels/wasm-loader.js';
-import { activate } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { allocate, type FloatArray } from '../tensor/dtype.js';
+import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { BatchLogs } from './callbacks.js';
-import { clipGradNorm, gradNorm } from './clip.js';
-import { allFinite, likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
+import { BatchMetrics } from './batch-metrics.js';
+import { clipGradNorm } from './clip.js';
+import { likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
 import { autogradEngine, type EngineFactory, type GradientEngine, type StepTrace } from './engine.js';
 import { History } from './history.js';
-import { predictLabels } from './metrics.js';
+import { batchSource, firstNonFinite, gatherBatch, WeightBackup } from './fit-step.js';
+import type { EpochLogs } from './history.js';
+import { toTensorData, type TensorData } from './metrics.js';
 import type { LrSchedule } from './schedules.js';
 
 /** Options of a {@link Trainer}. Only `loss` is required. */
@@ -87,21 +88,24 @@ export class Trainer {
   epoch = 0;
   /** Batches taken in this epoch. */
   batch = 0;
+  /** The training data in the model's dtype (converted once; fit measures it with `evaluate`). */
+  readonly trainData: TensorData;
   private order: Int32Array;
   private readonly identity: Int32Array | null;
   private readonly params: Tensor[];
-  private readonly lastGood: FloatArray[];
+  /** The weights before the step in progress, and the gradient norm (see fit-step.ts). */
+  private readonly backup: WeightBackup;
   private readonly layerOfParameter: number[];
-  private readonly xBuf: FloatArray;
-  private readonly tBuf: FloatArray;
+  /** The batch tensors to fill: the engine's own buffers where it has them. */
+  private readonly buffers: (rows: number) => { x: Tensor; t: Tensor };
+  /** Where batches are gathered from (see `batchSource`). */
+  private readonly source: { x: FloatArray; t: FloatArray };
   private readonly inputMaxAbs: number;
   private readonly classify: boolean;
   private readonly recentLosses: number[] = [];
   private readonly recentNorms: number[] = [];
-  private lossSum = 0;
-  private rowsSeen = 0;
-  private correct = 0;
-  private counted = 0;
+  /** This epoch's figures from its batches (loss, and accuracy or MSE and R²). */
+  private readonly running: BatchMetrics;
 
   /**
    * A trainer with the WebAssembly kernels ready: they are awaited (where available) so that every
@@ -145,12 +149,14 @@ export class Trainer {
     this.order = this.identity ?? new Int32Array(0);
     const dtype = model.dtype;
     const rows = Math.min(batchSize, n);
-    this.xBuf = allocate(dtype, rows * data.inputSize);
-    this.tBuf = allocate(dtype, rows * data.outputSize);
-    this.lastGood = this.params.map((p) => allocate(p.dtype, p.size));
+    this.trainData = toTensorData(data, dtype);
+    this.buffers = batchBuffers(this.engine, dtype, rows, data.inputSize, data.outputSize);
+    this.source = batchSource(this.trainData, this.buffers(rows).x.data);
+    this.backup = new WeightBackup(this.params);
     this.layerOfParameter = model.layers.flatMap((l, i) => l.parameters().map(() => i));
     this.inputMaxAbs = maxAbs(data.x);
     this.classify = data.task === 'classification' && data.labels !== undefined && data.targetEncoding !== undefined;
+    this.running = new BatchMetrics(this.classify ? { classes: data.classNames?.length ?? data.outputSize, encoding: data.targetEncoding! } : { outputs: data.outputSize }, data.outputSize);
     // NOTE: the run starts in training mode (dropout on, batch statistics), as PyTorch's loop does.
     model.train();
   }
@@ -172,10 +178,7 @@ export class Trainer {
   beginEpoch(): void {
     this.epoch++;
     this.batch = 0;
-    this.lossSum = 0;
-    this.rowsSeen = 0;
-    this.correct = 0;
-    this.counted = 0;
+    this.running.reset();
     if (this.schedule) this.optimizer.lr = this.schedule.rate(this.epoch, this.baseLr, this.optimizer.lr);
     this.order = this.rng ? this.rng.permutation(this.data.rows) : this.identity!;
   }
@@ -223,12 +226,21 @@ export class Trainer {
 
   /** Row-weighted mean of this epoch's batch losses so far (NaN before the first batch). */
   get meanLoss(): number {
-    return this.lossSum / this.rowsSeen;
+    return this.running.meanLoss;
   }
 
-  /** Accuracy over this epoch's batches so far (classification, when the engine keeps logits), else undefined. */
+  /** Accuracy over this epoch's batches so far (classification, when the engine gives its outputs), else undefined. */
   get runningAccuracy(): number | undefined {
-    return this.counted > 0 ? this.correct / this.counted : undefined;
+    return this.running.accuracy;
+  }
+
+  /**
+   * This epoch's training figures from its batches, as Keras reports them: the mean loss, and
+   * accuracy, precision and recall (classification) or MSE and R² (regression) of the batches'
+   * outputs, each batch with the weights before its own step.
+   */
+  runningLogs(): Pick<EpochLogs, 'loss' | 'accuracy' | 'precision' | 'recall' | 'mse' | 'r2'> {
+    return this.running.logs();
   }
 
   /**
@@ -244,28 +256,22 @@ export class Trainer {
     const b = this.batch;
     const idx = this.order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
     const rows = idx.length;
-    const inSize = data.inputSize;
-    const outSize = data.outputSize;
-    const xb = new Tensor(rows * inSize === this.xBuf.length ? this.xBuf : this.xBuf.subarray(0, rows * inSize), [rows, inSize]);
-    const tb = new Tensor(rows * outSize === this.tBuf.length ? this.tBuf : this.tBuf.subarray(0, rows * outSize), [rows, outSize]);
-    gatherRows(data.x, inSize, idx, xb.data);
-    gatherRows(data.y, outSize, idx, tb.data);
+    const { x: xb, t: tb } = this.buffers(rows);
+    gatherBatch(this.source, data.inputSize, data.outputSize, idx, xb.data, tb.data);
     const value = this.engine.lossAndGrad(xb, tb);
     const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
       const cause = likelyCause({ lr: this.optimizer.lr, inputMaxAbs: this.inputMaxAbs, recentLosses: this.recentLosses, recentNorms: this.recentNorms, clipped: this.clipNorm !== undefined });
       throw new TrainingDivergedError({ epoch: this.epoch, batch: b + 1, batches: this.batches, what, value: v, ...at, cause }, this.history);
     };
     if (!Number.isFinite(value)) fail('loss', value, locateForward(this.model, xb));
-    const norm = gradNorm(params);
+    const norm = this.backup.saveWithNorm();
     if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(this.model));
     if (this.clipNorm !== undefined) clipGradNorm(params, this.clipNorm, norm);
-    for (let i = 0; i < params.length; i++) this.lastGood[i]!.set(params[i]!.data);
     this.optimizer.step();
-    for (let i = 0; i < params.length; i++) {
-      if (!allFinite(params[i]!.data)) {
-        params.forEach((p, k) => p.data.set(this.lastGood[k]!));
-        fail('weights', NaN, { layer: this.layerOfParameter[i]!, where: `${params[i]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
-      }
+    const bad = firstNonFinite(params);
+    if (bad >= 0) {
+      this.backup.restore();
+      fail('weights', NaN, { layer: this.layerOfParameter[bad]!, where: `${params[bad]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
     }
     this.recentLosses.push(value);
     this.recentNorms.push(norm);
@@ -273,19 +279,21 @@ export class Trainer {
       this.recentLosses.shift();
       this.recentNorms.shift();
     }
-    this.lossSum += value * rows;
-    this.rowsSeen += rows;
-    const logits = this.engine.lastLogits;
-    if (this.classify && logits) {
-      const y = noGrad(() => activate(this.model.outputActivation, logits)).data;
-      const predicted = predictLabels(y, rows, outSize, data.targetEncoding!);
-      for (let k = 0; k < rows; k++) if (predicted[k] === data.labels![idx[k]!]) this.correct++;
-      this.counted += rows;
-    }
+    this.tally(value, idx, tb.data, rows);
     this.batch++;
-    const logs: BatchLogs = { epoch: this.epoch, batch: b + 1, batches: this.batches, rows, loss: value, meanLoss: this.lossSum / this.rowsSeen, gradNorm: norm, lr: this.optimizer.lr };
-    if (this.counted > 0) logs.accuracy = this.correct / this.counted;
+    const logs: BatchLogs = { epoch: this.epoch, batch: b + 1, batches: this.batches, rows, loss: value, meanLoss: this.running.meanLoss, gradNorm: norm, lr: this.optimizer.lr };
+    const accuracy = this.running.accuracy;
+    if (accuracy !== undefined) logs.accuracy = accuracy;
     return logs;
+  }
+
+  /** Adds a trained batch's loss and its predictions (or errors) to the epoch's running figures, from the engine's outputs. */
+  private tally(value: number, idx: Int32Array, t: FloatArray, rows: number): void {
+    this.running.addLoss(value, rows);
+    const y = this.engine.lastOutputs?.() ?? null;
+    if (y === null) return;
+    if (this.classify) this.running.addClassified(y, rows, this.data.labels!, idx);
+    else this.running.addRegression(y, t, rows);
   }
 
   /**
@@ -311,12 +319,14 @@ function checkSetup(model: Sequential, data: Dataset, options: TrainerOptions): 
   }
 }
 
-/** Copies rows `idx` of a flat array (width numbers per row) into `out` (any float type). */
-function gatherRows(src: FloatArray, width: number, idx: Int32Array, out: FloatArray): void {
-  // NOTE: TypedArray#set converts float64 → float32 as an element store does (round to nearest),
-  // in native code: 64 MNIST rows 160 → 50 µs into float32, 18 µs into float64.
-  for (let k = 0; k < idx.length; k++) {
-    const from = idx[k]! * width;
-    out.set(src.subarray(from, from + width), k * width);
-  }
+/**
+ * The batch tensors a trainer fills: the engine's own buffers when it has them (read in place),
+ * else one pair of arrays for the largest batch and views of them for a smaller last batch.
+ */
+function batchBuffers(engine: GradientEngine, dtype: DType, maxRows: number, inSize: number, outSize: number): (rows: number) => { x: Tensor; t: Tensor } {
+  if (engine.batchBuffers) return (rows) => engine.batchBuffers!(rows);
+  const x = allocate(dtype, maxRows * inSize);
+  const t = allocate(dtype, maxRows * outSize);
+  const full = { x: new Tensor(x, [maxRows, inSize]), t: new Tensor(t, [maxRows, outSize]) };
+  return (rows) => (rows === maxRows ? full : { x: new Tensor(x.subarray(0, rows * inSize), [rows, inSize]), t: new Tensor(t.subarray(0, rows * outSize), [rows, outSize]) });
 }

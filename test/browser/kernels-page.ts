@@ -2,11 +2,11 @@
 // against the TypeScript ones in a real browser, results left in window.kernelResult.
 import { adamF32Constants, adamF32Ts, adamF32Update } from '../../src/kernels/adam.js';
 import { initKernels, kernelInfo } from '../../src/kernels/kernel-state.js';
-import { matmulVia } from '../../src/kernels/matmul.js';
+import { matmulAsync, matmulVia } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 async function run(): Promise<unknown> {
-  await initKernels({ threads: 'auto' });
+  await initKernels({ threads: 2 });
   const rng = new Rng(3);
   const fill = <T extends Float32Array | Float64Array>(x: T): T => {
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
@@ -52,7 +52,18 @@ async function run(): Promise<unknown> {
   }
   let adamMismatches = 0;
   for (const j of [0, 2, 3]) for (let i = 0; i < n; i++) if (!Object.is(viaWasm[j]![i], viaTs[j]![i])) adamMismatches++;
-  return { info: kernelInfo(), products, f64Mismatches, f32WorstRel, adamMismatches, adamMoved: viaWasm[0]!.some((w, i) => w !== start[0]![i]) };
+  // matmulAsync: on the worker threads where the page is cross-origin isolated (this main thread may not block)
+  let asyncMismatches = 0;
+  for (const [tA, tB] of [[false, false], [false, true], [true, false]] as const) {
+    const a = fill(new Float64Array(160 * 150));
+    const b = fill(new Float64Array(150 * 170));
+    const viaThreads = new Float64Array(160 * 170);
+    const viaTs = new Float64Array(160 * 170);
+    await matmulAsync(a, b, viaThreads, 160, 150, 170, tA, tB);
+    matmulVia('ts', a, b, viaTs, 160, 150, 170, tA, tB);
+    for (let i = 0; i < viaTs.length; i++) if (!Object.is(viaThreads[i], viaTs[i])) asyncMismatches++;
+  }
+  return { info: kernelInfo(), isolated: crossOriginIsolated, products, f64Mismatches, f32WorstRel, adamMismatches, adamMoved: viaWasm[0]!.some((w, i) => w !== start[0]![i]), asyncMismatches };
 }
 
 const target = window as unknown as { kernelResult?: unknown };

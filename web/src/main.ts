@@ -4,6 +4,9 @@ import { csvHeader, render, SPEEDS } from './render.js';
 import type { Settings } from './state.js';
 import { tr } from './i18n.js';
 import { MAX_CSV_IN_LINK } from './url.js';
+import type { ToWorker } from './protocol.js';
+// NOTE: the WebAssembly kernels' worker, emitted here: Vite drops a worker that a worker starts (vitejs/vite#5699).
+import kernelWorkerUrl from '../../src/kernels/matmul-worker.web.ts?worker&url';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -51,7 +54,11 @@ app.writeUrl();
 render(app);
 document.body.dataset.ready = 'true';
 
-const makeWorker = (): Worker => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const makeWorker = (): Worker => {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.postMessage({ type: 'kernels', workerUrl: new URL(kernelWorkerUrl, location.href).href } satisfies ToWorker);
+  return worker;
+};
 
 $('btn-reset').addEventListener('click', () => app.reset());
 $('btn-forward').addEventListener('click', () => app.forward());

@@ -17,6 +17,8 @@ export interface TrainJob {
  */
 export type ToWorker =
   | { type: 'start'; job: TrainJob }
+  /** First message: where the kernels' own worker script is (Vite does not emit a worker started by a worker). */
+  | { type: 'kernels'; workerUrl: string }
   | { type: 'ack' }
   | { type: 'speed'; speed: number };
 

@@ -1,5 +1,5 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { DivergenceCheck, type Dense, type Divergence, type Optimizer, type Sequential } from 'backprop';
+import { DivergenceCheck, initKernels, type Dense, type Divergence, type Optimizer, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { buildModel, buildOptimizer, evaluate, readWeights, trainStep } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -28,20 +28,26 @@ interface WorkerScope {
 }
 
 const ctx = self as unknown as WorkerScope;
+// The WebAssembly kernels, loaded before the first step: on a cross-origin-isolated page with
+// their worker threads (shared memory; the page names their script first), elsewhere on this thread alone.
+let kernels: Promise<unknown> | null = null;
+const loadKernels = (workerUrl?: string): Promise<unknown> => (kernels ??= initKernels(workerUrl === undefined ? {} : { workerUrl }).catch(() => undefined));
 let run: Run | null = null;
 const post = (m: FromWorker): void => ctx.postMessage(m);
 
 ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   try {
-    if (m.type === 'start') {
+    if (m.type === 'kernels') {
+      void loadKernels(m.workerUrl);
+    } else if (m.type === 'start') {
       const { settings, csv, weights, optimizer, step } = m.job;
       const data = buildData(settings, csv);
       const model = buildModel(settings, data, weights);
       const check = new DivergenceCheck();
       check.start(evaluate(model, data).train);
       run = { check, model, opt: buildOptimizer(settings, model, optimizer), data, settings, step, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now() };
-      setTimeout(chunk, 0);
+      void loadKernels().then(() => setTimeout(chunk, 0));
     } else if (m.type === 'ack') {
       if (run !== null && run.awaitingAck) {
         run.awaitingAck = false;

@@ -28,6 +28,7 @@ export const bce = {
   onLogits: {
     activation: 'sigmoid',
     op: 'sigmoid_bce',
+    writesOutputs: false,
     lossAndGrad(z, _y, t, g, _scratch, rows, cols) {
       const m = rows * cols;
       let s = 0;

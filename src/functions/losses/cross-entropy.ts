@@ -20,6 +20,7 @@ export const crossEntropy = {
   onLogits: {
     activation: 'softmax',
     op: 'softmax_cross_entropy',
+    writesOutputs: true,
     lossAndGrad(z, probs, t, g, rowSum, rows, cols) {
       let s = 0;
       for (let r = 0; r < rows; r++) {

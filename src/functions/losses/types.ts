@@ -25,6 +25,8 @@ export interface LogitForm {
    * part of the formula (softmax), `scratch` holds at least `rows` float64s.
    */
   lossAndGrad(z: FloatArray, y: FloatArray, t: FloatArray, g: FloatArray, scratch: Float64Array, rows: number, cols: number): number;
+  /** Whether `lossAndGrad` fills `y` with f(z) (softmax: its probabilities are part of the formula). */
+  readonly writesOutputs: boolean;
   /** The derivative the ledger shows and checks: 'softmax' (one row, K classes) or elementwise in z and t. */
   readonly cas: { readonly kind: 'softmax'; readonly identity: Formula } | { readonly kind: 'elementwise'; readonly expr: string; readonly identity: Formula; identityAt(z: number, t: number): number };
 }

@@ -1,0 +1,148 @@
+import { allFinite, sumOfSquares } from './elementwise.js';
+import { kernelState } from './kernel-state.js';
+import type { ThreadPool } from './thread-pool.js';
+import type { FloatArray } from './types.js';
+
+/**
+ * Whole-array passes of a training step's bookkeeping (fit's gradient norm, weight backup and
+ * finiteness check) as jobs on the worker threads when every array is float32 in the kernels'
+ * memory — the fused path's gradients and parameters — and the threads run: the pieces are
+ * independent, so both threads share them. Elsewhere (float64, ordinary arrays, no threads, too
+ * little work) they run one after the other on this thread. The numbers are the same either way:
+ * each sum of squares is one kernel call over its whole array, as `sumOfSquares` does.
+ */
+
+/** Below this many entries in all, a job costs more than it saves. */
+const JOB_MIN = 1 << 15;
+/** A gather of fewer entries than this copies on this thread. */
+const GATHER_MIN = 1 << 13;
+/** The finiteness test cuts an array into pieces of about this many entries (a boolean has no order to keep). */
+const PIECE = 1 << 15;
+
+/**
+ * `sums[i]` = Σ x² over `squares[i]` (0 for null; `sumOfSquares`'s number, bit for bit), and each
+ * `[from, to]` of `copies` copied (same length and type), as one job when the threads can take it.
+ *
+ * @example
+ * ```ts
+ * sumSquaresAndCopy(params.map((p) => p.grad?.data ?? null), sums, params.map((p, i) => [p.data, backup[i]]));
+ * ```
+ */
+export function sumSquaresAndCopy(squares: ReadonlyArray<FloatArray | null>, sums: Float64Array, copies: ReadonlyArray<readonly [FloatArray, FloatArray]>): void {
+  let pool = idlePool();
+  let entries = 0;
+  for (let i = 0; i < squares.length && pool !== null; i++) {
+    const x = squares[i]!;
+    if (x === null) continue;
+    if (!inMemory(x)) pool = null;
+    entries += x.length;
+  }
+  for (let i = 0; i < copies.length && pool !== null; i++) {
+    const [from, to] = copies[i]!;
+    if (!inMemory(from) || !inMemory(to)) pool = null;
+    entries += from.length;
+  }
+  if (pool === null || entries < JOB_MIN) {
+    for (let i = 0; i < squares.length; i++) sums[i] = squares[i] === null ? 0 : sumOfSquares(squares[i]!);
+    for (const [from, to] of copies) to.set(from);
+    return;
+  }
+  pool.begin();
+  for (const x of squares) if (x !== null) pool.sumSquares(x.byteOffset, x.length);
+  for (const [from, to] of copies) pool.copy(to.byteOffset, from.byteOffset, from.byteLength);
+  pool.runSync();
+  // NOTE: the sums are tasks 0, 1, … in the order of the arrays that are not null.
+  let task = 0;
+  for (let i = 0; i < squares.length; i++) sums[i] = squares[i] === null ? 0 : pool.result(task++);
+}
+
+/**
+ * Index of the first array with a NaN or ±∞ entry, or −1 when all are finite; one job (large
+ * arrays cut into pieces) when the threads can take it.
+ *
+ * @example
+ * ```ts
+ * firstNonFiniteOf(model.parameters().map((p) => p.data));   // −1 after a healthy step
+ * ```
+ */
+export function firstNonFiniteOf(arrays: readonly FloatArray[]): number {
+  let pool = idlePool();
+  let entries = 0;
+  for (let i = 0; i < arrays.length && pool !== null; i++) {
+    if (!inMemory(arrays[i]!)) pool = null;
+    entries += arrays[i]!.length;
+  }
+  if (pool === null || entries < JOB_MIN) {
+    for (let i = 0; i < arrays.length; i++) if (!allFinite(arrays[i]!)) return i;
+    return -1;
+  }
+  pool.begin();
+  for (const x of arrays) for (let at = 0; at < x.length; at += PIECE) pool.allFinite(x.byteOffset + at * 4, Math.min(PIECE, x.length - at));
+  pool.runSync();
+  // NOTE: the pieces are tasks 0, 1, … array by array, in order.
+  let task = 0;
+  for (let i = 0; i < arrays.length; i++) {
+    for (let at = 0; at < arrays[i]!.length; at += PIECE) if (pool.result(task++) !== 1) return i;
+  }
+  return -1;
+}
+
+/**
+ * Rows `idx` of each `[src, width, out]`: row k of `out` from row idx[k] of `src` (`width` numbers
+ * per row, same element type) — as one job when the threads can take it (every array float32 in
+ * the kernels' memory; the training data there too), the rows shared by the threads, else a
+ * native copy per row here.
+ *
+ * @example
+ * ```ts
+ * gatherRowsOf([[trainX, 784, xb], [trainT, 10, tb]], order.subarray(0, 64));
+ * ```
+ */
+export function gatherRowsOf(parts: ReadonlyArray<readonly [FloatArray, number, FloatArray]>, idx: Int32Array): void {
+  let pool = idlePool();
+  let entries = 0;
+  for (let i = 0; i < parts.length && pool !== null; i++) {
+    const [src, width, out] = parts[i]!;
+    if (!inMemory(src) || !inMemory(out)) pool = null;
+    entries += width * idx.length;
+  }
+  if (pool === null || entries < GATHER_MIN) {
+    for (const [src, width, out] of parts) {
+      for (let k = 0; k < idx.length; k++) {
+        const from = idx[k]! * width;
+        out.set(src.subarray(from, from + width), k * width);
+      }
+    }
+    return;
+  }
+  const at = indexBlock(pool, idx.length);
+  new Int32Array(pool.heap.buffer, at, idx.length).set(idx);
+  pool.begin();
+  for (const [src, width, out] of parts) pool.gather(src.byteOffset, out.byteOffset, at, idx.length, width * 4);
+  pool.runSync();
+}
+
+let indices = 0;
+let indexCapacity = 0;
+
+/** A grow-only block of the heap for `n` row indices. */
+function indexBlock(pool: ThreadPool, n: number): number {
+  if (n > indexCapacity) {
+    if (indexCapacity > 0) pool.heap.release(indices);
+    indices = pool.heap.alloc(n * 4);
+    indexCapacity = n;
+  }
+  return indices;
+}
+
+/** The thread pool when a job may run on it from this thread now, else null. */
+function idlePool(): ThreadPool | null {
+  const state = kernelState(false);
+  const pool = state === null ? null : state.pool;
+  return pool !== null && !pool.busy && state!.canBlock ? pool : null;
+}
+
+/** Whether `x` is float32 in the kernels' memory (a task can read or write it in place). */
+function inMemory(x: FloatArray): boolean {
+  return x instanceof Float32Array && kernelState(false)!.heap.owns(x);
+}
