@@ -39,6 +39,7 @@ export { LayerNorm, type LayerNormOptions } from './nn/layer-norm.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
 export { PENALTIES, PENALTY_TABLE, penaltyTerm, type Penalty, type PenaltyName, type PenaltySpec } from './nn/penalty.js';
 export { batchNorm, layerNorm, dropout, moments, type Moments } from './autograd/ops/norm.js';
+export { MAX_PARAMETERS, MAX_LAYERS, INLINE_PARAMETERS, parameterCount, checkNetworkSize, trainingBytes, type TrainingFootprint } from './nn/size.js';
 export {
   ACTIVATIONS, ACTIVATION_FORMULAS, ACTIVATION_TABLE, HIDDEN_ACTIVATIONS, activate, activationSpec,
   type ActivationName, type ActivationSpec,
@@ -101,6 +102,7 @@ export {
 } from './train/schedules.js';
 export { clipGradNorm, gradNorm } from './train/clip.js';
 export { TrainingDivergedError, describeDiagnosis, type Diagnosis } from './train/diagnose.js';
+export { DivergenceCheck, divergenceCallback, describeDivergence, type Divergence, type DivergenceOptions } from './train/divergence.js';
 export { checkpointCallback, serializeCheckpoint, parseCheckpoint, CHECKPOINT_FILE, type CheckpointOptions } from './train/checkpoint.js';
 export { parseTrainingState, type TrainingState, type EarlyStoppingState } from './train/state.js';
 export { historySvg, defaultPanels, niceTicks, type PlotPanel } from './train/plot-svg.js';

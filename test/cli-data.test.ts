@@ -173,6 +173,16 @@ test('IDX: --data DIR (gzipped or not) trains on train-* and tests on t10k-*; --
     const cut = memoryIo();
     assert.equal(await main(['train', '--data', join(dir, 'raw'), '--layers', '16,4', '--out', 'f.json'], cut), 2);
     assert.match(cut.err, /t10k-images-idx3-ubyte: the file ends after 100 of the 320 numbers its header announces \(20 × 4 × 4\); is it cut short\?/);
+    // An int32 label file whose label 2·10⁹ would make 2·10⁹ classes: refused before a name per class is made.
+    const many = join(dir, 'many');
+    (await import('node:fs')).mkdirSync(many);
+    const labels = Buffer.alloc(4 * 3);
+    [0, 1, 2_000_000_000].forEach((v, i) => labels.writeInt32BE(v, 4 * i));
+    writeFileSync(join(many, 'train-images-idx3-ubyte'), idx(8, [3, 2, 2], new Uint8Array(12)));
+    writeFileSync(join(many, 'train-labels-idx1-ubyte'), idx(0x0c, [3], labels));
+    const huge = memoryIo();
+    assert.equal(await main(['train', '--data', many, '--layers', '4,2', '--out', 'f.json'], huge), 2);
+    assert.match(huge.err, /^backprop: many-train: label 2000000000 of image 2 would make 2000000001 classes, more than 1000; IDX labels are class numbers 0, 1, 2, …\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

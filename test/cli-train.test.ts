@@ -119,6 +119,8 @@ const bad: [string, string[], RegExp][] = [
   ['no network', ['--data', 'xor', '--out', 'x.json'], /missing the network: give MODEL\.json or --layers/],
   ['widths that do not fit', ['--data', 'xor', '--layers', '3,4,2', '--out', 'x.json'], /--layers 3,4,2 does not fit the data "xor", which has 2 input columns and 2 target columns; try --layers 2,4,2/],
   ['fractions', ['--data', 'xor', '--layers', '2,2', '--validation', '0.6', '--test', '0.5', '--out', 'x.json'], /leave no training rows/],
+  ['a validation fraction that leaves no training row', ['--data', 'xor', '--layers', '2,2', '--validation', '0.999999', '--out', 'x.json'], /^backprop: train: --validation 0\.999999 and --test 0 of 500 rows leave no training rows$/m],
+  ['a whole number past 2⁵³ (read as another number)', ['--data', 'xor', '--layers', '2,2', '--seed', '9007199254740993', '--out', 'x.json'], /--seed expects a whole number between −9007199254740991 and 9007199254740991 \(2⁵³ − 1\), got 9007199254740993/],
   ['schedule', ['--data', 'xor', '--layers', '2,2', '--schedule', 'step:0', '--out', 'x.json'], /--schedule "step:0": step schedule: every must be an integer ≥ 1/],
   ['plot name', ['--data', 'xor', '--layers', '2,2', '--plot', 'x.png', '--out', 'x.json'], /--plot must name an \.svg file/],
   ['missing resume dir', ['--resume', 'no-such-dir', '--out', 'x.json'], /no-such-dir\/checkpoint\.json: no such file/],

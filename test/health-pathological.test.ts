@@ -93,12 +93,22 @@ test('one hidden unit for the circle: underfitting (the early "targets do not fo
   assert.equal(report.length, 1, codes(report));
 });
 
-test('a divergence (η 1e6, mse on unscaled inputs) joins the diagnoses: unscaled inputs first, then exploding gradients with where it happened', async () => {
+test('a divergence (η 1e6, mse on unscaled inputs) joins the diagnoses: unscaled inputs first, then exploding gradients — the loss grew by orders of magnitude', async () => {
   const data = parseCsv(readFileSync(new URL('./fixtures/health/houses.csv', import.meta.url), 'utf8'), { target: 'price', encoding: 'binary' });
   const model = Sequential.mlp([3, 16, 1], { activation: 'relu', output: 'linear', rng: new Rng(1) });
   const { report, diverged } = await watch(model, data, { loss: 'mse', optimizer: sgd(1e6), epochs: 5, batchSize: 32 });
   assert.ok(diverged, 'training diverged');
   assert.deepEqual(report.slice(0, 2).map((d) => d.code), ['unscaled-inputs', 'exploding-gradients'], codes(report));
-  const words = describeHealth(report[1]!, 'en').finding;
-  assert.match(words, /became (nan|inf|-inf) in epoch \d+, batch \d+ of 8/);
+  assert.match(describeHealth(report[1]!, 'en').finding, /^the training loss grew from \S+ to \S+ by epoch 1: the training diverges$/);
+  assert.match(describeHealth(report[1]!, 'ko').finding, /^학습 비용이 1번째 에포크까지 \S+에서 \S+\(으\)로 커졌습니다/);
+});
+
+test('a divergence to a non-finite loss within an epoch (η 1e20) says where it happened', async () => {
+  const data = parseCsv(readFileSync(new URL('./fixtures/health/houses.csv', import.meta.url), 'utf8'), { target: 'price', encoding: 'binary' });
+  const model = Sequential.mlp([3, 16, 1], { activation: 'relu', output: 'linear', rng: new Rng(1) });
+  const { report, diverged } = await watch(model, data, { loss: 'mse', optimizer: sgd(1e20), epochs: 5, batchSize: 32 });
+  assert.ok(diverged, 'training diverged');
+  const exploding = report.find((d) => d.code === 'exploding-gradients');
+  assert.ok(exploding, codes(report));
+  assert.match(describeHealth(exploding, 'en').finding, /became (nan|inf|-inf) in epoch \d+, batch \d+ of 8/);
 });

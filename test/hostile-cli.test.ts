@@ -5,7 +5,8 @@
 // Every run must exit 0 or 2; 2 comes with exactly one line on stderr and leaves every file as it
 // was. Also: files above BACKPROP_MAX_FILE_BYTES are refused before they are read.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -309,6 +310,42 @@ test('files above the size limit are refused before they are read (a 10 GB spars
     assert.equal(refused.status, 2);
     assert.match(refused.err, /^backprop: .*seed-model\.json: the file is \d+ bytes, above the limit of 100 bytes \(set BACKPROP_MAX_FILE_BYTES to raise it\)\n$/);
     assert.equal((await run('100000')).status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a FIFO or device read whole is read to its end or refused past the limit: /dev/zero never ends, a pipe is data like any file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-special-'));
+  try {
+    const t0 = performance.now();
+    assert.throws(() => readFileChecked('/dev/zero', 100_000), (e: unknown) => e instanceof BackpropError && e.code === 'io' &&
+      /^\/dev\/zero: not a regular file, and it gave more than the limit of 100000 bytes \(set BACKPROP_MAX_FILE_BYTES to raise it\)$/.test(e.message));
+    assert.throws(() => readFileChecked('/dev/urandom', 100_000), /\/dev\/urandom: not a regular file, and it gave more than the limit/);
+    t.diagnostic(`/dev/zero and /dev/urandom refused in ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.equal(readFileChecked('/dev/null').length, 0);
+    // A named pipe (as `<(zcat data.json)` gives): read to its end.
+    const fifo = join(dir, 'input.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf '[[1,2,3]]' > '${fifo}'`]);
+    assert.deepEqual(JSON.parse(readFileChecked(fifo).toString('utf8')), [[1, 2, 3]]);
+    await new Promise((resolve) => writer.on('close', resolve));
+    // Through the CLI's real io: a model "file" and an --input that are /dev/zero are refused in one line.
+    const zeroModel = join(dir, 'zero.json');
+    symlinkSync('/dev/zero', zeroModel);
+    const saved = process.env.BACKPROP_MAX_FILE_BYTES;
+    process.env.BACKPROP_MAX_FILE_BYTES = '100000';
+    try {
+      for (const argv of [['predict', zeroModel, '--input', '[[1,2,3]]'], ['predict', join(root, 'examples/seed-model.json'), '--input', '/dev/zero']]) {
+        let err = '';
+        const status = await main(argv, { ...nodeIo(), stdout: () => {}, stderr: (s) => void (err += s) });
+        assert.equal(status, 2, argv.join(' '));
+        assert.match(err, /^backprop: .*(zero\.json|\/dev\/zero): not a regular file, and it gave more than the limit of 100000 bytes .*\n$/);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.BACKPROP_MAX_FILE_BYTES;
+      else process.env.BACKPROP_MAX_FILE_BYTES = saved;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

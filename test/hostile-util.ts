@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BackpropError, type CliIo } from '../src/node.js';
+import { outputBytes } from '../src/cli/output.js';
 
 /** Outcomes of one loader over many generated inputs. */
 export class Tally {
@@ -236,7 +237,7 @@ export function fakeIo(files: ReadonlyMap<string, Uint8Array>, env: Record<strin
     },
     writeAtomic(path, data) {
       if (path.startsWith('readonly/') || path === '' || path.endsWith('/')) throw new BackpropError('io', `${path}: cannot write (permission denied); the previous file, if any, is unchanged`);
-      io.files.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data.slice());
+      io.files.set(path, outputBytes(data).slice());
     },
     exists: (p) => io.files.has(p),
     isTTY: false,

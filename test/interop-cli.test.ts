@@ -38,7 +38,7 @@ const writeModel = (name: string, m: ModelFile): string => {
 function bits(m: ModelFile): string[] {
   const out: string[] = [];
   for (const l of m.layers) {
-    for (const v of [...l.weights!.flat(), ...l.bias!]) out.push(Buffer.from(new Float64Array([v]).buffer).toString('hex'));
+    for (const v of [...(l.weights as number[][]).flat(), ...l.bias!]) out.push(Buffer.from(new Float64Array([v]).buffer).toString('hex'));
   }
   return out;
 }
@@ -50,8 +50,8 @@ test('export → import in F64 gives back the same model, bit for bit (seed netw
     const hidden: ActivationName = a === 'softmax' ? 'tanh' : a;
     const m = randomModel([3, 4, 2], [hidden, a], rng, a === 'softmax' ? 'cross_entropy' : 'mse');
     // NOTE: values that a decimal round trip through a short printout would lose.
-    m.layers[0]!.weights![0]![0] = 0.1 + 0.2;
-    m.layers[0]!.weights![1]![0] = 5e-324;
+    (m.layers[0]!.weights as number[][])[0]![0] = 0.1 + 0.2;
+    (m.layers[0]!.weights as number[][])[1]![0] = 5e-324;
     cases.push([a, m]);
   }
   for (const [name, m] of cases) {
@@ -84,7 +84,7 @@ test('export in F32 stores each weight rounded to float32; the import is a float
   const got = readModel(back);
   assert.equal(got.dtype, 'float32');
   const want = readModel(seedModel);
-  assert.deepEqual(got.layers[1]!.weights, want.layers[1]!.weights!.map((r) => r.map(Math.fround)));
+  assert.deepEqual(got.layers[1]!.weights, (want.layers[1]!.weights as number[][]).map((r) => r.map(Math.fround)));
   assert.deepEqual(got.layers[0]!.bias, want.layers[0]!.bias!.map(Math.fround));
 });
 

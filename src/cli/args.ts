@@ -15,6 +15,8 @@ export interface FlagSpec {
   min?: number;
   /** Exclusive lower bound for numbers (e.g. a learning rate must be > 0). */
   above?: number;
+  /** Upper bound (inclusive) for numbers: values that would only run for hours or exhaust memory. */
+  max?: number;
 }
 
 /** A command's arguments: flags by name (without `--`) and positionals in order. */
@@ -46,7 +48,8 @@ export function parseArgs(argv: readonly string[], spec: ArgsSpec, command: stri
       continue;
     }
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      // NOTE: a loop, not push(...rest): an argument list can be longer than a call's argument limit.
+      for (let k = i + 1; k < argv.length; k++) positionals.push(argv[k]!);
       break;
     }
     if (arg.startsWith('--')) {
@@ -117,18 +120,42 @@ function cutAtSpace(command: string, name: string, raw: string, rest: readonly s
 }
 
 function convert(raw: string, name: string, flag: FlagSpec, command: string): string | number {
-  if (flag.type === 'string') {
-    if (flag.choices && !flag.choices.includes(raw)) {
-      throw new BackpropError('argument', `${command}: --${name} must be one of ${flag.choices.join(', ')}, got ${JSON.stringify(raw)}${closest(raw, flag.choices, '')}`);
-    }
-    return raw;
-  }
+  if (flag.type === 'string') return checkFlagValue(raw, name, flag, command) as string;
   const x = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(x)) throw new BackpropError('argument', `${command}: --${name} expects a number, got ${JSON.stringify(raw)}`);
-  if (flag.type === 'int' && !Number.isInteger(x)) throw new BackpropError('argument', `${command}: --${name} expects a whole number, got ${raw}`);
-  if (flag.min !== undefined && x < flag.min) throw new BackpropError('argument', `${command}: --${name} must be ≥ ${flag.min}, got ${raw}`);
-  if (flag.above !== undefined && !(x > flag.above)) throw new BackpropError('argument', `${command}: --${name} must be > ${flag.above}, got ${raw}`);
-  return x;
+  return checkFlagValue(x, name, flag, command, raw) as number;
+}
+
+/**
+ * Checks a flag's value of the right JavaScript type against its spec (choices, bounds) — what the
+ * command line does after converting the text; also used for values that did not come from the
+ * command line (the settings a checkpoint carries). `raw` is the value as the user wrote it.
+ *
+ * @example
+ * ```ts
+ * checkFlagValue(0, 'lr', { type: 'number', above: 0, help: '' }, 'train');   // throws: --lr must be > 0, got 0
+ * ```
+ */
+export function checkFlagValue(value: unknown, name: string, flag: FlagSpec, command: string, raw: string = String(value)): string | number | boolean {
+  if (flag.type === 'boolean') {
+    if (value !== true) throw new BackpropError('argument', `${command}: --${name} takes no value, got ${JSON.stringify(value)}`);
+    return true;
+  }
+  if (flag.type === 'string') {
+    if (typeof value !== 'string') throw new BackpropError('argument', `${command}: --${name} expects text, got ${JSON.stringify(value)}`);
+    if (flag.choices && !flag.choices.includes(value)) {
+      throw new BackpropError('argument', `${command}: --${name} must be one of ${flag.choices.join(', ')}, got ${JSON.stringify(value)}${closest(value, flag.choices, '')}`);
+    }
+    return value;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new BackpropError('argument', `${command}: --${name} expects a number, got ${JSON.stringify(value)}`);
+  if (flag.type === 'int' && !Number.isInteger(value)) throw new BackpropError('argument', `${command}: --${name} expects a whole number, got ${raw}`);
+  // NOTE: 9007199254740993 reads as …992: a whole number past 2⁵³ is not the one written.
+  if (flag.type === 'int' && !Number.isSafeInteger(value)) throw new BackpropError('argument', `${command}: --${name} expects a whole number between −9007199254740991 and 9007199254740991 (2⁵³ − 1), got ${raw}`);
+  if (flag.min !== undefined && value < flag.min) throw new BackpropError('argument', `${command}: --${name} must be ≥ ${flag.min}, got ${raw}`);
+  if (flag.above !== undefined && !(value > flag.above)) throw new BackpropError('argument', `${command}: --${name} must be > ${flag.above}, got ${raw}`);
+  if (flag.max !== undefined && value > flag.max) throw new BackpropError('argument', `${command}: --${name} must be at most ${flag.max.toLocaleString('en-US')}, got ${raw}`);
+  return value;
 }
 
 /** ` (did you mean --x?)` for the closest name, when close enough. */

@@ -1,3 +1,4 @@
+import { finiteExtent, maxOf } from '../tensor/extent.js';
 import { formatNumber } from '../tensor/format.js';
 
 /** One line of a {@link lineChart}: a name for the legend, a value per x (NaN = no point), a mark. */
@@ -19,11 +20,17 @@ export interface ChartSeries {
 export function lineChart(title: string, series: readonly ChartSeries[], options: { width?: number; height?: number } = {}): string {
   const width = Math.max(10, options.width ?? 60);
   const height = Math.max(3, options.height ?? 10);
-  const n = Math.max(0, ...series.map((s) => s.values.length));
-  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
-  if (n === 0 || finite.length === 0) return `${title}: no data\n`;
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+  const n = Math.max(0, maxOf(series, (s) => s.values.length));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    const e = finiteExtent(s.values);
+    if (e) {
+      lo = Math.min(lo, e.lo);
+      hi = Math.max(hi, e.hi);
+    }
+  }
+  if (n === 0 || lo > hi) return `${title}: no data\n`;
   if (hi === lo) {
     hi += Math.abs(hi) * 0.05 || 1;
     lo -= Math.abs(lo) * 0.05 || 1;
@@ -42,7 +49,7 @@ export function lineChart(title: string, series: readonly ChartSeries[], options
     for (const [c, vs] of cols) grid[row(vs.reduce((a, b) => a + b, 0) / vs.length)]![c] = s.mark;
   }
   const labels = grid.map((_, r) => (r === 0 ? formatNumber(hi, 4) : r === height - 1 ? formatNumber(lo, 4) : ''));
-  const lw = Math.max(...labels.map((l) => l.length));
+  const lw = maxOf(labels, (l) => l.length);
   const lines = [`${title}  (${series.map((s) => `${s.mark} ${s.name}`).join(', ')})`];
   grid.forEach((r, i) => lines.push(`${labels[i]!.padStart(lw)} │${r.join('')}`));
   lines.push(`${' '.repeat(lw)} └${'─'.repeat(width)}`);

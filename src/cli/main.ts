@@ -2,6 +2,7 @@ import { BackpropError } from '../errors.js';
 import { closest, parseArgs, usage } from './args.js';
 import { INVOKE } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { shown } from './escape.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -37,11 +38,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(args, io);
   } catch (e) {
     if (e instanceof BackpropError) {
-      io.stderr(`backprop: ${oneLine(e.message)}\n`);
+      io.stderr(`backprop: ${errorLine(e.message)}\n`);
       return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    io.stderr(`backprop: internal error: ${oneLine(msg)} (please report it)\n`);
+    io.stderr(`backprop: internal error: ${errorLine(msg)} (please report it)\n`);
     return 1;
   }
 }
@@ -49,8 +50,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** The version printed by `backprop --version`. */
 export const VERSION = '0.1.0';
 
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ');
+/**
+ * An error message as one line that is safe on a terminal: line breaks become spaces, and any
+ * control character left (from a file name, a class name, a flag value quoted in the message) is
+ * shown escaped rather than acted on.
+ */
+export function errorLine(s: string): string {
+  return shown(s.replace(/\s*\n\s*/g, ' '));
 }
 
 function overview(): string {

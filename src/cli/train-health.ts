@@ -1,10 +1,12 @@
 import type { FlagSpec, ParsedArgs } from './args.js';
+import { shown, shownLines } from './escape.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 import type { History } from '../train/history.js';
 import { defaultPanels, type PlotPanel } from '../train/plot-svg.js';
 import { TrainingDivergedError } from '../train/diagnose.js';
 import { HealthMonitor } from '../train/health/monitor.js';
+import type { HealthDiagnosis } from '../train/health/types.js';
 import { healthPanels } from '../train/health/plot.js';
 import { healthTable } from '../train/health/table.js';
 import { formatHealth, type HealthLang } from '../train/health/words.js';
@@ -32,7 +34,8 @@ export class TrainHealth {
     this.monitor = new HealthMonitor({
       onDiagnosis: (d) => {
         progress.clear();
-        io.stdout(formatHealth(d, this.lang));
+        // NOTE: a diagnosis names columns and classes from the user's files: escaped line by line.
+        io.stdout(shownLines(formatHealth(shownEvidence(d), this.lang)));
       },
     });
   }
@@ -45,7 +48,7 @@ export class TrainHealth {
   /** The `--health` table, when asked for. */
   finish(): void {
     const check = this.monitor.latest;
-    if (this.f.health === true && check !== null) this.io.stdout('\n' + healthTable(check, this.monitor.report(), this.lang));
+    if (this.f.health === true && check !== null) this.io.stdout('\n' + shownLines(healthTable(check, this.monitor.report().map(shownEvidence), this.lang)));
   }
 
   /** The panels of `--plot`: loss and accuracy, then gradient flow and update ratio. */
@@ -53,4 +56,12 @@ export class TrainHealth {
     const panels = [...defaultPanels(history), ...healthPanels(history)];
     return { panels, columns: Math.min(panels.length, 2) };
   }
+}
+
+/**
+ * The diagnosis with the strings of its evidence (column and class names from the user's files)
+ * escaped for a terminal (see {@link shown}): a name holding a line break cannot forge a line.
+ */
+export function shownEvidence(d: HealthDiagnosis): HealthDiagnosis {
+  return { ...d, evidence: Object.fromEntries(Object.entries(d.evidence).map(([k, v]) => [k, typeof v === 'string' ? shown(v) : v])) };
 }

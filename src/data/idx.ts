@@ -2,6 +2,7 @@ import { BackpropError } from '../errors.js';
 import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
 import { MAX_DATA_NUMBERS } from './blocks.js';
 import { classificationDataset } from './dataset.js';
+import { MAX_CLASSES } from './labels.js';
 import type { Dataset } from './dataset.js';
 
 /** The element types of IDX files: code → bytes per element. */
@@ -128,7 +129,8 @@ function tooLong(name: string, shape: readonly number[] | null): BackpropError {
  * `train-images-idx3-ubyte` and `train-labels-idx1-ubyte`): one row per image, the image's numbers
  * flattened; classes `classNames` (default `"0"`, `"1"`, … up to the largest label).
  *
- * @throws BackpropError `data` when the counts disagree or a label is outside the classes.
+ * @throws BackpropError `data` when the counts disagree, a label is outside the classes, or the
+ *   labels would make more than {@link MAX_CLASSES} classes.
  * @example
  * ```ts
  * const train = idxDataset(images, labels, { classNames: FASHION_MNIST_CLASSES, name: 'fashion-mnist-train' });
@@ -141,7 +143,17 @@ export function idxDataset(images: IdxArray<FloatArray>, labels: IdxArray<Int32A
     throw new BackpropError('data', `${where}: ${rows} images but labels of shape ${labels.shape.join(' × ')} (expected ${rows})`);
   }
   let max = 0;
-  for (let i = 0; i < rows; i++) max = Math.max(max, labels.data[i]!);
+  let at = 0;
+  for (let i = 0; i < rows; i++) {
+    if (labels.data[i]! > max) {
+      max = labels.data[i]!;
+      at = i;
+    }
+  }
+  // NOTE: before a name per class is made (a label of 2·10⁹ would make 2·10⁹ of them) or a one-hot table.
+  if (options.classNames === undefined && max >= MAX_CLASSES) {
+    throw new BackpropError('data', `${where}: label ${max} of image ${at} would make ${max + 1} classes, more than ${MAX_CLASSES}; IDX labels are class numbers 0, 1, 2, …`);
+  }
   const classNames = options.classNames ?? Array.from({ length: max + 1 }, (_, k) => String(k));
   for (let i = 0; i < rows; i++) {
     const k = labels.data[i]!;

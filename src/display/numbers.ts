@@ -1,3 +1,4 @@
+import { maxOf } from '../tensor/extent.js';
 import { formatNumber } from '../tensor/format.js';
 
 /**
@@ -22,17 +23,17 @@ export function alignedNumbers(values: ArrayLike<number>, decimals = 8, pad = '\
   const special = (x: number): string | null => (Number.isFinite(x) ? null : formatNumber(x));
   const out = (f: (x: number) => string): string[] => Array.from(values, (x) => special(x) ?? f(x));
   if (finite.every((x) => Number.isInteger(x) && Math.abs(x) < 1e16)) return out((x) => (Object.is(x, -0) ? '0' : String(x)));
-  const abs = finite.map(Math.abs);
-  const max = Math.max(...abs);
-  const minNonZero = Math.min(...abs.filter((a) => a > 0));
+  // NOTE: extents in one loop (maxOf), never Math.max(...values): a long array would overflow the stack.
+  const max = maxOf(finite, Math.abs);
+  const minNonZero = -maxOf(finite, (x) => (x === 0 ? -Infinity : -Math.abs(x)));
   if (max >= 1e8 || minNonZero < 1e-4) {
-    const mantissa = Math.max(...finite.map((x) => trimmedDecimals(x.toExponential(decimals - 1).split('e')[0]!)));
+    const mantissa = maxOf(finite, (x) => trimmedDecimals(x.toExponential(decimals - 1).split('e')[0]!));
     return out((x) => {
       const [m, e] = x.toExponential(mantissa).split('e') as [string, string];
       return `${m}e${e[0]}${e.slice(1).padStart(2, '0')}`;
     });
   }
-  const d = Math.max(...finite.map((x) => trimmedDecimals(x.toFixed(decimals))));
+  const d = maxOf(finite, (x) => trimmedDecimals(x.toFixed(decimals)));
   return out((x) => {
     const s = x.toFixed(decimals).replace(/\.?0+$/, '');
     const has = trimmedDecimals(s);

@@ -1,3 +1,4 @@
+import { maxOf } from '../tensor/extent.js';
 import { derivative, parse, simplify, type MathNode } from 'mathjs/number';
 import { BackpropError } from '../errors.js';
 import { ACTIVATION_TABLE, type ActivationName } from '../nn/activations.js';
@@ -38,7 +39,7 @@ const MAX_CLASSES = 3;
 
 /** log Σ e^z over `zs`, stable. */
 function logSumExp(zs: readonly number[]): number {
-  const m = Math.max(...zs);
+  const m = maxOf(zs, (z) => z);
   return m + Math.log(zs.reduce((a, z) => a + Math.exp(z - m), 0));
 }
 
@@ -231,7 +232,7 @@ function provedEqual(d: MathNode, expr: string): boolean {
 }
 
 function softmaxOf(z: readonly number[]): number[] {
-  const m = Math.max(...z);
+  const m = maxOf(z, (v) => v);
   const e = z.map((v) => Math.exp(v - m));
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);

@@ -38,6 +38,8 @@ export interface ExplainOptions {
    * statistics, no dropout. The model's mode, running statistics and generators are left as they were.
    */
   mode?: 'train' | 'eval';
+  /** Refuse more samples than this (the ledger shows every sample's numbers); default 1000. */
+  maxSamples?: number;
 }
 
 /**
@@ -68,6 +70,11 @@ export function explain(model: Sequential, input: Tensor | number[][], target: T
   const t = toTensor(target, model, 'target', model.outputSize);
   if (x.shape[0] !== t.shape[0]) {
     throw new BackpropError('shape', `explain: input has ${x.shape[0]} samples but target has ${t.shape[0]}`);
+  }
+  // NOTE: 20,000 samples made a 31 MB ledger in 10 s; a million would print for hours.
+  const maxSamples = options.maxSamples ?? 1000;
+  if (x.shape[0]! > maxSamples) {
+    throw new BackpropError('unsupported', `explain: ${x.shape[0]} samples, more than maxSamples = ${maxSamples} that a ledger can show readably; explain a few rows`);
   }
   if (!(model.layers[model.layers.length - 1] instanceof Dense)) {
     throw new BackpropError('unsupported', `explain: the network must end with a dense layer (it ends with ${model.layers[model.layers.length - 1]!.describe()})`);

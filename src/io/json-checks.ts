@@ -44,6 +44,14 @@ export function checkVector(value: unknown, path: string, length: number, fail: 
   return value as number[];
 }
 
+/** `length` finite numbers in a Float64Array or Float32Array (a large model's weights, from its weights file). */
+export function checkFlat(value: unknown, path: string, length: number, fail: Fail): Float64Array | Float32Array {
+  if (!(value instanceof Float64Array || value instanceof Float32Array)) return fail(path, `expected float64 or float32 numbers, got ${describe(value)}`);
+  if (value.length !== length) return fail(path, `expected ${length} numbers, got ${value.length}`);
+  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i]!)) fail(`${path}[${i}]`, `expected a finite number, got ${value[i]}`);
+  return value;
+}
+
 /** A positive integer of at most `max`. */
 export function checkSize(value: unknown, path: string, max: number, fail: Fail): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {

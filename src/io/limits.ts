@@ -1,5 +1,2 @@
-/** Largest number of parameters a model file may declare (guards against absurd sizes). */
-export const MAX_PARAMETERS = 50_000_000;
-
-/** Largest number of layers a model file may hold. */
-export const MAX_LAYERS = 1000;
+// NOTE: the limits live in nn/size.ts (Sequential.mlp and Dense.create check them too); files re-export them.
+export { MAX_LAYERS, MAX_PARAMETERS } from '../nn/size.js';

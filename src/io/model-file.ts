@@ -7,20 +7,26 @@ import type { Layer } from '../nn/layer.js';
 import type { LayerKindName } from '../nn/layer-kinds.js';
 import { checkLoss, LOSSES, type LossName } from '../nn/losses.js';
 import { Sequential } from '../nn/sequential.js';
+import { INLINE_PARAMETERS } from '../nn/size.js';
 import type { DType } from '../tensor/dtype.js';
 import { Rng } from '../tensor/rng.js';
 import { describe, isPlainObject } from './json-checks.js';
 import { codecOf, LAYER_CODECS, LAYER_KIND_NAMES } from './layers/index.js';
 import { MAX_LAYERS, MAX_PARAMETERS } from './limits.js';
 
-/** One dense layer in a model file: either its weights, or its sizes (then drawn from the seed). */
+/**
+ * One dense layer in a model file: either its weights, or its sizes (then drawn from the seed).
+ * In memory, a large model's weights may be typed arrays (flat, row-major, with `inputs` and
+ * `units` given): what {@link toModelFile} makes above INLINE_PARAMETERS parameters, and what a
+ * document's weights file holds (tensor-json.ts).
+ */
 export interface DenseLayerFile {
   type: 'dense';
   activation: ActivationName;
-  /** outputs × inputs. */
-  weights?: number[][];
+  /** outputs × inputs (or, typed, the same numbers flat and row-major). */
+  weights?: number[][] | Float64Array | Float32Array;
   /** one per output. */
-  bias?: number[];
+  bias?: number[] | Float64Array | Float32Array;
   /** Inputs per sample, when weights are not given. */
   inputs?: number;
   /** Neurons, when weights are not given. */
@@ -163,6 +169,9 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
   };
   if (!isPlainObject(json)) return fail('(top level)', `expected a JSON object, got ${describe(json)}`);
   const known = ['format', 'version', 'dtype', 'loss', 'seed', 'layers', 'preprocessing'];
+  if (json.tensors !== undefined) {
+    fail('tensors', `this model keeps its weights in ${describe(isPlainObject(json.tensors) ? json.tensors.file : json.tensors)} beside its JSON file; read it with loadModel(path) (backprop/node) or the CLI, which read both`);
+  }
   for (const key of Object.keys(json)) {
     if (!known.includes(key)) fail(key, `unknown field; expected one of ${known.join(', ')}${suggest(key, known)}`);
   }
@@ -243,12 +252,15 @@ export function parseModelFile(json: unknown, source = 'model'): LoadedModel {
  * ```
  */
 export function toModelFile(model: Sequential, loss: LossName, preprocessing?: PreprocessingFile): ModelFile {
+  // NOTE: nested number arrays of a 50M-parameter model would take gigabytes of heap and pass
+  // V8's longest string as JSON; above INLINE_PARAMETERS the weights stay typed (a weights file).
+  const typed = model.parameterCount() > INLINE_PARAMETERS;
   const file: ModelFile = {
     format: 'backprop-model',
     version: 1,
     dtype: model.dtype,
     loss,
-    layers: model.layers.map((layer) => codecOf(layer).write(layer) as unknown as LayerFile),
+    layers: model.layers.map((layer) => codecOf(layer).write(layer, { typed }) as unknown as LayerFile),
   };
   if (preprocessing !== undefined) file.preprocessing = preprocessing;
   return file;

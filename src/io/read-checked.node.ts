@@ -1,5 +1,5 @@
 // Size-checked file reads for Node: a file above the limit is refused before a byte is read.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import { systemMessage } from './atomic-write.node.js';
 
@@ -23,7 +23,8 @@ export function maxFileBytes(env: Readonly<Record<string, string | undefined>> =
 
 /**
  * Reads a file as bytes, refusing missing files, directories and files above the size limit. The
- * size comes from `stat`, so an oversized file is refused without reading it.
+ * size of a regular file comes from `stat`, so an oversized file is refused without reading it; a
+ * FIFO or device (whose size `stat` does not know) is read until it ends or passes the limit.
  *
  * @throws BackpropError `io`: `big.csv: the file is 10737418240 bytes, above the limit of 268435456
  *   bytes (set BACKPROP_MAX_FILE_BYTES to raise it)`, or the system error in words.
@@ -34,19 +35,56 @@ export function maxFileBytes(env: Readonly<Record<string, string | undefined>> =
  */
 export function readFileChecked(path: string, limit = maxFileBytes()): Buffer {
   let size: number;
+  let regular: boolean;
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new BackpropError('io', `${path}: is a directory, expected a file`);
     size = st.size;
+    regular = st.isFile();
   } catch (e) {
     if (e instanceof BackpropError) throw e;
     throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
   }
   if (size > limit) throw tooLarge(path, size, limit);
   try {
-    return readFileSync(path);
+    return regular ? readFileSync(path) : readStream(path, limit);
   } catch (e) {
+    if (e instanceof BackpropError) throw e;
     throw new BackpropError('io', `${path}: ${systemMessage(e)}`);
+  }
+}
+
+/** Bytes read from a stream at a time. */
+const STREAM_CHUNK = 1 << 16;
+
+/**
+ * Reads a FIFO, a device or a socket (`<(zcat data.json)`, `/dev/stdin`, `/dev/zero`) to its end,
+ * refusing it as soon as it has given more than `limit` bytes: `stat` says nothing of its size, and
+ * `/dev/zero` never ends.
+ */
+function readStream(path: string, limit: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(STREAM_CHUNK);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, STREAM_CHUNK, null);
+      } catch (e) {
+        // NOTE: a non-blocking pipe inherited from the shell has nothing yet: wait a moment for it.
+        if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (n === 0) return Buffer.concat(chunks, total);
+      total += n;
+      if (total > limit) throw new BackpropError('io', `${path}: not a regular file, and it gave more than the limit of ${limit} bytes (set BACKPROP_MAX_FILE_BYTES to raise it)`);
+      chunks.push(n === STREAM_CHUNK ? chunk : chunk.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -53,7 +53,7 @@ test('round trip through safetensors bytes: F64 exact, F32 rounded to float32, s
   assert.deepEqual(safetensorsToModelFile(modelFileToSafetensors(model)), model);
   const f32 = safetensorsToModelFile(modelFileToSafetensors(model, { dtype: 'F32' }));
   assert.equal(f32.dtype, 'float32');
-  assert.deepEqual((f32.layers[1] as DenseLayerFile).weights, (model.layers[1] as DenseLayerFile).weights!.map((r) => r.map(Math.fround)));
+  assert.deepEqual((f32.layers[1] as DenseLayerFile).weights, ((model.layers[1] as DenseLayerFile).weights as number[][]).map((r) => r.map(Math.fround)));
   assert.deepEqual([...modelFileToStateDict(model).tensors.keys()], ['0.weight', '0.bias', '2.weight', '2.bias', '3.weight', '3.bias']);
 });
 
@@ -107,6 +107,6 @@ test('export refuses a layer without weights or with non-finite numbers', () => 
   const sized = { ...seed, layers: [{ type: 'dense', activation: 'relu', inputs: 3, units: 2 }] } as ModelFile;
   assert.throws(() => modelFileToStateDict(sized), isError('model-file', /layers\[0\]: expected weights and bias/));
   const nan = structuredClone(seed);
-  (nan.layers[1] as DenseLayerFile).weights![0]![1] = NaN;
+  ((nan.layers[1] as DenseLayerFile).weights as number[][])[0]![1] = NaN;
   assert.throws(() => modelFileToStateDict(nan), isError('model-file', /layers\[1\]\.weights\[0\]\[1\]: expected a finite number, got NaN/));
 });

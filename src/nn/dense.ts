@@ -1,4 +1,5 @@
 import { BackpropError } from '../errors.js';
+import { checkNetworkSize } from './size.js';
 import { add } from '../autograd/ops/arith.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import type { DType } from '../tensor/dtype.js';
@@ -66,6 +67,7 @@ export class Dense extends Layer {
     for (const [k, v] of [['inputs', inputs], ['units', units]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new BackpropError('value', `Dense: ${k} must be a positive integer, got ${v}`);
     }
+    checkNetworkSize([inputs, units], 'Dense: the layer');
     const activation = checkActivation(options.activation ?? 'linear', 'Dense');
     const init = options.init ?? defaultInitializer(activation);
     if (init !== 'zeros' && options.rng === undefined) throw new BackpropError('value', `Dense: initializer ${init} needs an rng`);
@@ -83,6 +85,24 @@ export class Dense extends Layer {
     weights.forEach((row, i) => w.set(row, i * cols));
     const b = dtype === 'float64' ? Float64Array.from(bias) : Float32Array.from(bias);
     return new Dense(new Tensor(w, [rows, cols]), new Tensor(b, [bias.length]), activation);
+  }
+
+  /**
+   * A layer from flat row-major weights (`units × inputs` numbers) and a bias, copied into arrays
+   * of `dtype` — how large models come back from a weights file.
+   *
+   * @example
+   * ```ts
+   * Dense.fromArrays(new Float64Array([0.1, 0.3, 0.5, 0.2, 0.4, 0.6]), new Float64Array([0.5, 0.5]), 3, 2, 'sigmoid');
+   * ```
+   */
+  static fromArrays(weights: ArrayLike<number>, bias: ArrayLike<number>, inputs: number, units: number, activation: ActivationName = 'linear', dtype: DType = 'float64'): Dense {
+    checkNetworkSize([inputs, units], 'Dense: the layer');
+    if (weights.length !== inputs * units || bias.length !== units) {
+      throw new BackpropError('shape', `Dense.fromArrays: expected ${inputs * units} weights and ${units} biases, got ${weights.length} and ${bias.length}`);
+    }
+    const make = (a: ArrayLike<number>): Float64Array | Float32Array => (dtype === 'float64' ? Float64Array.from(a) : Float32Array.from(a));
+    return new Dense(new Tensor(make(weights), [units, inputs]), new Tensor(make(bias), [units]), activation);
   }
 
   /** Inputs per sample. */

@@ -1,6 +1,7 @@
 import { modelBundle } from '../display/model.js';
 import { JUPYTER_DISPLAY, type MediaBundle } from '../display/protocol.js';
 import { BackpropError } from '../errors.js';
+import { checkNetworkSize } from './size.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { ACTIVATION_TABLE, type ActivationName } from './activations.js';
@@ -90,6 +91,8 @@ export class Sequential<L extends Layer = Layer> extends Module {
   static mlp(sizes: readonly number[], options: MlpOptions & MlpBlockOptions): Sequential<AnyLayer>;
   static mlp(sizes: readonly number[], options: MlpOptions & MlpBlockOptions): Sequential<AnyLayer> {
     if (sizes.length < 2) throw new BackpropError('value', `Sequential.mlp: expected at least 2 sizes (inputs and outputs), got ${JSON.stringify(sizes)}`);
+    // NOTE: before any allocation: a 100000-100000 layer would otherwise end in "Invalid typed array length".
+    checkNetworkSize(sizes, 'Sequential.mlp: the network');
     const hidden = options.activation ?? 'relu';
     const { batchNorm, layerNorm } = options;
     const dropout = options.dropout ?? 0;

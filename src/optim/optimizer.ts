@@ -1,3 +1,4 @@
+import { INLINE_PARAMETERS } from '../nn/size.js';
 import { BackpropError } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -10,8 +11,12 @@ export interface OptimizerState {
   name: OptimizerName;
   lr: number;
   step: number;
-  /** For each parameter (in order), its named buffers as plain arrays. */
-  buffers: Record<string, number[]>[];
+  /**
+   * For each parameter (in order), its named buffers as plain arrays — or, when the parameters hold
+   * more than INLINE_PARAMETERS numbers in all, as typed copies (a checkpoint writes them to its
+   * weights file).
+   */
+  buffers: Record<string, number[] | Float64Array | Float32Array>[];
   /** For each parameter, the number of updates it has received. */
   paramSteps: number[];
 }
@@ -83,14 +88,17 @@ export abstract class Optimizer {
 
   /** A snapshot for checkpoints (buffers copied into plain arrays). */
   stateDict(): OptimizerState {
+    let total = 0;
+    for (const p of this.params) total += p.size;
+    const typed = total > INLINE_PARAMETERS;
     return {
       name: this.name,
       lr: this.lr,
       step: this.stepCount,
       buffers: this.params.map((p) => {
         const s = this.state.get(p);
-        const out: Record<string, number[]> = {};
-        if (s) for (const [k, v] of Object.entries(s.buffers)) out[k] = Array.from(v);
+        const out: Record<string, number[] | Float64Array | Float32Array> = {};
+        if (s) for (const [k, v] of Object.entries(s.buffers)) out[k] = typed ? v.slice() : Array.from(v);
         return out;
       }),
       paramSteps: this.params.map((p) => this.state.get(p)?.step ?? 0),
@@ -114,7 +122,7 @@ export abstract class Optimizer {
       const buffers: Record<string, FloatArray> = {};
       for (const name of this.bufferNames()) {
         const arr = saved[name];
-        if (!Array.isArray(arr) || arr.length !== p.size) throw new BackpropError('value', `loadStateDict: buffer ${name} of parameter ${i} should have ${p.size} numbers`);
+        if (!(Array.isArray(arr) || arr instanceof Float64Array || arr instanceof Float32Array) || arr.length !== p.size) throw new BackpropError('value', `loadStateDict: buffer ${name} of parameter ${i} should have ${p.size} numbers`);
         buffers[name] = p.data instanceof Float64Array ? Float64Array.from(arr) : Float32Array.from(arr);
       }
       this.state.set(p, { step, buffers });

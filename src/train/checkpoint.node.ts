@@ -1,13 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.node.js';
-import { CHECKPOINT_FILE, parseCheckpoint, serializeCheckpoint } from './checkpoint.js';
-import type { TrainingState } from './state.js';
+import { systemMessage } from '../io/atomic-write.node.js';
+import { readJsonDocument, writeJsonDocument } from '../io/json-files.node.js';
+import { CHECKPOINT_FILE } from './checkpoint.js';
+import { parseTrainingState, type TrainingState } from './state.js';
 
 /**
  * Writes `DIR/checkpoint.json` atomically (temporary file, fsync, rename), creating DIR. A kill at
- * any moment leaves either the previous checkpoint or the new one, never a torn file.
+ * any moment leaves either the previous checkpoint or the new one, never a torn file. A model above
+ * 1,000,000 parameters keeps its weights and optimizer buffers in a safetensors file beside it
+ * (`checkpoint.<checksum>.safetensors`, see writeJsonDocument).
  *
  * @example
  * ```ts
@@ -18,9 +21,9 @@ export function saveCheckpoint(dir: string, state: TrainingState): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new BackpropError('io', `${dir}: cannot create the checkpoint directory (${(e as Error).message})`);
+    throw new BackpropError('io', `${dir}: cannot create the checkpoint directory (${systemMessage(e)})`);
   }
-  writeFileAtomic(join(dir, CHECKPOINT_FILE), serializeCheckpoint(state));
+  writeJsonDocument(join(dir, CHECKPOINT_FILE), state);
 }
 
 /**
@@ -34,11 +37,5 @@ export function saveCheckpoint(dir: string, state: TrainingState): void {
  */
 export function loadCheckpoint(dir: string): TrainingState {
   const path = join(dir, CHECKPOINT_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new BackpropError('io', `${path}: cannot read the checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseCheckpoint(text, path);
+  return parseTrainingState(readJsonDocument(path), path);
 }

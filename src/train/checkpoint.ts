@@ -16,7 +16,9 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
  * ```
  */
 export function serializeCheckpoint(state: TrainingState): string {
-  return JSON.stringify(state) + '\n';
+  // NOTE: a large model's state holds typed arrays (a file on disk keeps them in its weights file,
+  // see saveCheckpoint); as one text they are written as plain arrays.
+  return JSON.stringify(state, (_key, v: unknown) => (v instanceof Float64Array || v instanceof Float32Array ? Array.from(v) : v)) + '\n';
 }
 
 /**
@@ -36,7 +38,11 @@ export function parseCheckpoint(text: string, source = 'checkpoint'): TrainingSt
 export interface CheckpointOptions {
   /** Write after every `every` epochs (default 1); the last epoch and an early stop are always written. */
   every?: number;
-  /** Stores the state; with the Node entry, e.g. `(s) => saveCheckpoint(dir, s)`. Must be atomic to survive a kill. */
+  /**
+   * Stores the state; with the Node entry, e.g. `(s) => saveCheckpoint(dir, s)`. Must be atomic to
+   * survive a kill. The text (serializeCheckpoint) is made only for a function that takes it — a
+   * second parameter — so a large model's state is never turned into one string needlessly.
+   */
   save: (state: TrainingState, text: string) => void;
 }
 
@@ -56,7 +62,8 @@ export function checkpointCallback(options: CheckpointOptions): Callback {
     onEpochEnd(logs, ctx) {
       if (logs.epoch % every === 0 || logs.epoch === ctx.epochs || ctx.stopReason !== null) {
         const state = ctx.state();
-        options.save(state, serializeCheckpoint(state));
+        // NOTE: a save of one parameter never reads the text; an empty string stands in for it.
+        options.save(state, options.save.length >= 2 ? serializeCheckpoint(state) : '');
       }
     },
   };

@@ -14,10 +14,15 @@ export interface Diagnosis {
   epoch: number;
   batch: number;
   batches: number;
-  /** What turned non-finite: the batch loss, a gradient, or the weights after a step. */
-  what: 'loss' | 'gradient' | 'weights';
-  /** The value seen (NaN, Infinity or -Infinity) — the loss or the gradient norm. */
+  /**
+   * What went wrong: the batch loss, a gradient or the weights after a step turned non-finite, or
+   * (`growth`) the epoch's loss grew by orders of magnitude over the starting loss (see divergence.ts).
+   */
+  what: 'loss' | 'gradient' | 'weights' | 'growth';
+  /** The value seen (NaN, Infinity or -Infinity) — the loss or the gradient norm; for `growth` the epoch's loss. */
   value: number;
+  /** For `growth`: the starting loss it grew from. */
+  from?: number;
   /** The first layer (0-based) where it appeared, or null when no layer shows it. */
   layer: number | null;
   /** Where in that layer, e.g. `its weights`, `its net input z = x·Wᵀ + b`. */
@@ -59,6 +64,9 @@ export class TrainingDivergedError extends BackpropError {
  * ```
  */
 export function describeDiagnosis(d: Diagnosis): string {
+  if (d.what === 'growth') {
+    return `training stopped: ${d.where} by epoch ${d.epoch} — it diverges; likely cause: ${d.cause}; the model holds the weights of that epoch`;
+  }
   const what = d.what === 'loss' ? 'the loss' : d.what === 'gradient' ? 'the gradient' : 'a weight';
   const layer = d.layer === null ? d.where : `layer ${d.layer} (${d.where})`;
   return (

@@ -1,3 +1,4 @@
+import { INLINE_PARAMETERS } from '../nn/size.js';
 import { BackpropError } from '../errors.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Callback, TrainContext } from './callbacks.js';
@@ -80,7 +81,10 @@ export class EarlyStopping implements Callback {
 
   /** For checkpoints. */
   state(): EarlyStoppingState {
-    return { monitor: this.monitor ?? 'loss', best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, weights: this.weights ? this.weights.map((w) => Array.from(w)) : null };
+    let total = 0;
+    for (const w of this.weights ?? []) total += w.length;
+    const copy = (w: Float64Array): number[] | Float64Array => (total > INLINE_PARAMETERS ? w.slice() : Array.from(w));
+    return { monitor: this.monitor ?? 'loss', best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, weights: this.weights ? this.weights.map(copy) : null };
   }
 
   /** Restores what `state()` returned. */

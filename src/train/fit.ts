@@ -4,6 +4,8 @@ import { validateForModel } from '../data/validate.js';
 import { parseModelFile, toModelFile, type PreprocessingFile } from '../io/model-file.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Callback, FitResult, TrainContext } from './callbacks.js';
+import { maxAbs } from './diagnose.js';
+import { divergenceCallback, type DivergenceOptions } from './divergence.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { History, type EpochLogs } from './history.js';
 import { evaluate, toTensorData, type Metrics } from './metrics.js';
@@ -35,6 +37,11 @@ export interface FitOptions extends TrainerOptions {
   preprocessing?: PreprocessingFile;
   /** Free-form settings saved in checkpoints. */
   settings?: Record<string, unknown>;
+  /**
+   * Stop with {@link TrainingDivergedError} when an epoch's loss grows to `factor` (default 1000)
+   * times the loss before training (see divergence.ts); `false` turns the check off.
+   */
+  divergence?: false | DivergenceOptions;
 }
 
 /**
@@ -85,7 +92,9 @@ export async function fit(model: Sequential, data: Dataset, options: FitOptions)
   }
   const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping === true ? {} : options.earlyStopping) : null;
   early?.resolveMonitor(hasValidation);
-  const callbacks: Callback[] = [...(early ? [early] : []), ...(options.callbacks ?? [])];
+  // NOTE: the divergence check measures the loss of all training rows when training begins (trainTD is set below by then).
+  const divergence = options.divergence === false ? [] : [divergenceCallback(() => evaluate(model, loss, trainTD).loss, () => ({ inputMaxAbs: maxAbs(data.x), clipped: options.clipNorm !== undefined }), options.divergence)];
+  const callbacks: Callback[] = [...(early ? [early] : []), ...divergence, ...(options.callbacks ?? [])];
   let startEpoch = 0;
   let stopReason: string | null = null;
 

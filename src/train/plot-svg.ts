@@ -1,3 +1,4 @@
+import { finiteExtent } from '../tensor/extent.js';
 import { formatNumber } from '../tensor/format.js';
 import { metricMode, type History, type MetricName } from './history.js';
 
@@ -95,10 +96,14 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
   // NOTE: a log panel draws log10 of the values (positive ones only) and labels its ticks 10ᵏ.
   const tf = (v: number): number => (panel.log ? (v > 0 ? Math.log10(v) : NaN) : v);
   const series = panel.metrics.map((s) => seriesOf(s, history).map(tf));
-  const values = series.flat().filter(Number.isFinite);
-  if (panel.reference && Number.isFinite(tf(panel.reference.value))) values.push(tf(panel.reference.value));
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // NOTE: the extent in one loop, never Math.min(...values): a long history would overflow the stack.
+  const extent = finiteExtent(series.flat());
+  let lo = extent?.lo ?? Infinity;
+  let hi = extent?.hi ?? -Infinity;
+  if (panel.reference && Number.isFinite(tf(panel.reference.value))) {
+    lo = Math.min(lo, tf(panel.reference.value));
+    hi = Math.max(hi, tf(panel.reference.value));
+  }
   if (!(hi > lo)) {
     hi = (Number.isFinite(hi) ? hi : 0) + 0.5;
     lo = (Number.isFinite(lo) ? lo : 0) - 0.5;
@@ -141,7 +146,8 @@ function drawPanel(panel: PlotPanel, history: History, epochs: number[], x0: num
     legend.push(`<line x1="${pr - 110}" x2="${pr - 86}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     legend.push(`<text x="${pr - 80}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
-  parts.push(...legend, '</g>');
+  for (const l of legend) parts.push(l);
+  parts.push('</g>');
   return parts.join('\n');
 }
 
@@ -176,6 +182,9 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
+/** Text as XML character data; characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/F) become U+FFFD, so the file stays well-formed. */
 function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

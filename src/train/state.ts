@@ -9,7 +9,8 @@ export interface EarlyStoppingState {
   best: number | null;
   bestEpoch: number;
   wait: number;
-  weights: number[][] | null;
+  /** The best weights, parameter by parameter: plain arrays, or typed ones for large models (see Optimizer.stateDict). */
+  weights: (number[] | Float64Array)[] | null;
 }
 
 /**

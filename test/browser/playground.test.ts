@@ -103,6 +103,13 @@ after(async () => {
 
 test('the page loads with the seed network, its numbers on screen, and no console errors', async () => {
   const page = await open();
+  // Served with its Content-Security-Policy and cross-origin isolated (COOP + COEP): the page and its
+  // worker load under both, and a violation would be a console error below.
+  const res = await fetch(server.url);
+  assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.match(await text(page, 'h1'), /backprop/);
   assert.equal(await page.locator('svg.network g.node').count(), 7);
   assert.equal(await page.locator('svg.network g.edge').count(), 10);
@@ -422,17 +429,44 @@ test('the spiral trains and its decision boundary is drawn', async () => {
   const page = await open('#v=1&data=spiral&noise=0&ratio=0.5&hidden=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=4&l2=0&speed=1000&lang=en&step=0');
   await page.click('#btn-play');
   // Pause in the same tick as the check, so the picture is the state that met it (Adam at η = 0.03 is spiky).
-  await page.waitForFunction(`(() => {
-    const h = window.playground.state.history;
-    if (!(h[h.length - 1].train < 0.05)) return false;
-    document.getElementById('btn-play').click();
+  // NOTE: a function, not a string: the page's Content-Security-Policy forbids evaluating strings.
+  await page.waitForFunction(() => {
+    const h = (window as unknown as { playground: { state: { history: { train: number }[] } } }).playground.state.history;
+    if (!(h[h.length - 1]!.train < 0.05)) return false;
+    document.getElementById('btn-play')!.click();
     return true;
-  })()`, undefined, { timeout: 45_000, polling: 50 });
+  }, undefined, { timeout: 45_000, polling: 50 });
   await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
   const last = Number(await text(page, '#train-loss'));
   const first = await page.evaluate(() => (window as unknown as { playground: { state: { history: { train: number }[] } } }).playground.state.history[0]!.train);
   assert.ok(last < first, `training loss fell (${first} → ${last})`);
   await page.screenshot({ path: join(shots, 'spiral-boundary.png') });
+  await page.close();
+});
+
+test('a learning rate that makes a regression explode stops Play and says why; the last good weights stay', async () => {
+  const rows = ['x,y'];
+  for (let i = 0; i < 40; i++) rows.push(`${i / 4},${(3 * i) / 4 + 1}`);
+  const csv = encodeURIComponent(rows.join('\n'));
+  const page = await open(`#v=1&data=csv&ratio=0.5&hidden=4&act=tanh&loss=mse&opt=sgd&lr=10&batch=10&seed=1&l2=0&speed=100&lang=en&step=0&csv=${csv}&csvname=line.csv&target=y`);
+  await page.click('#btn-play');
+  await page.waitForFunction(() => /Training stopped at step/.test(document.getElementById('notice')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  // NOTE: the loss grows by orders of magnitude (the worker's DivergenceCheck) or a step turns it non-finite first (the Trainer's own diagnosis).
+  assert.match(await text(page, '#notice'), /^Training stopped at step \d+: (the (training loss grew from \S+ to \S+|loss became \S+)\. The learning rate 10 is too high for this network; lower it and press Play again\.|the numbers became NaN or infinite, .* The library’s diagnosis: .*)$/);
+  await page.waitForFunction(() => document.getElementById('btn-play')?.getAttribute('aria-pressed') === 'false');
+  for (const l of await weightsOf(page)) assert.ok([...l.W.flat(), ...l.b].every(Number.isFinite), 'the weights the page keeps are finite');
+  await page.close();
+});
+
+test('a shared link with a 150,000-point loss curve loads, thinned, and the page answers', async () => {
+  // NOTE: short points (the URL stays under Chromium's 2 MB); 150,000 of them exceed what a spread into Math.min takes.
+  const points = Array.from({ length: 150_000 }, (_, i) => `${i % 10}:${(i % 7) + 1}:1`).join(';');
+  const page = await open(`#v=1&data=xor&hidden=3&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=1&speed=20&lang=en&step=150000&h=${points}`);
+  const kept = await page.evaluate(() => (window as unknown as { playground: { state: { history: unknown[] } } }).playground.state.history.length);
+  assert.ok(kept > 0 && kept <= 600, `${kept} points kept`);
+  await page.click('#btn-step');
+  await page.waitForFunction(() => document.getElementById('step-count')?.textContent === '150001');
+  assert.equal(await page.locator('#chart svg polyline').count(), 2);
   await page.close();
 });
 

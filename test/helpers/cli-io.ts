@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BackpropError } from '../../src/errors.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { outputBytes } from '../../src/cli/output.js';
 
 export interface MemoryIo extends CliIo {
   out: string;
@@ -43,7 +44,7 @@ export function memoryIo(options: { isTTY?: boolean; files?: Record<string, stri
       const size = options.chunk ?? 4096;
       for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
     },
-    writeAtomic: (p, d) => void io.files.set(p, typeof d === 'string' ? d : new TextDecoder().decode(d)),
+    writeAtomic: (p, d) => void io.files.set(p, typeof d === 'string' ? d : new TextDecoder().decode(outputBytes(d))),
     exists: (p) => io.files.has(p) || existsSync(p),
     isTTY: options.isTTY ?? false,
     columns: 100,

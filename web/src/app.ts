@@ -1,4 +1,4 @@
-import { modelLoss, noGrad, recordForward, TrainingDivergedError, type BatchLogs, type Dense, type RecordedPass, type Sequential } from 'backprop';
+import { formatNumber, modelLoss, noGrad, recordForward, TrainingDivergedError, type BatchLogs, type Dense, type RecordedPass, type Sequential } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
 import { lossPoint, paramAt, readWeights, writeWeights } from './net.js';
@@ -11,6 +11,7 @@ import { tr } from './i18n.js';
 import { decodeState, encodeState } from './url.js';
 import { PlayHealth, type HealthView } from './health.js';
 import { withPreset } from './presets.js';
+import { MAX_HISTORY, thinHistory } from './history.js';
 
 /** Where the hand-stepping is: what the last button did. */
 export type Phase = 'none' | 'forward' | 'backward' | 'updated' | 'playing';
@@ -404,7 +405,13 @@ export class App {
     if (worker !== this.worker) return;
     if (m.type !== 'progress') {
       // NOTE: after a divergence the page keeps the worker's last report: the last good weights it received.
-      this.notice = m.type === 'diverged' ? tr(this.state.settings.lang, 'diverged', { step: m.step, msg: m.message }) : m.message;
+      const lang = this.state.settings.lang;
+      if (m.type === 'diverged') this.notice = tr(lang, 'diverged', { step: m.step, msg: m.message });
+      else if (m.type === 'divergence') {
+        const d = m.divergence;
+        const what = d.kind === 'non-finite' ? tr(lang, 'lossNonFinite', { v: String(d.loss) }) : tr(lang, 'lossGrew', { from: formatNumber(d.from, 4), to: formatNumber(d.to, 4) });
+        this.notice = tr(lang, 'divergedGrowth', { step: String(m.step), what, lr: String(this.state.settings.lr) });
+      } else this.notice = m.message;
       this.stop();
       return;
     }
@@ -462,9 +469,10 @@ export class App {
   }
 }
 
-/** Keeps the loss curve under 600 points by dropping every other old point (the newest stays). */
+/** Keeps the loss curve under {@link MAX_HISTORY} points, in place (see {@link thinHistory}). */
 function thin(h: AppState['history']): void {
-  if (h.length <= 600) return;
-  const kept = h.filter((_, i) => i % 2 === 0 || i === h.length - 1);
-  h.splice(0, h.length, ...kept);
+  if (h.length <= MAX_HISTORY) return;
+  const kept = thinHistory(h);
+  h.length = 0;
+  for (const p of kept) h.push(p);
 }

@@ -94,6 +94,9 @@ const en = {
   'phase.playing': 'training',
   importError: 'Could not read the model file: {msg}',
   diverged: 'Training stopped at step {step}: the numbers became NaN or infinite, so the network keeps its last good weights. The library’s diagnosis: {msg}',
+  divergedGrowth: 'Training stopped at step {step}: {what}. The learning rate {lr} is too high for this network; lower it and press Play again.',
+  lossGrew: 'the training loss grew from {from} to {to}',
+  lossNonFinite: 'the loss became {v}',
   legendPos: 'positive weight',
   legendNeg: 'negative weight',
 };
@@ -193,6 +196,9 @@ const ko: Record<MessageKey, string> = {
   'phase.playing': '학습 중',
   importError: '모형 파일을 읽지 못했습니다: {msg}',
   diverged: '학습이 {step}단계에서 멈췄습니다. 값이 NaN이나 무한대가 되어, 신경망은 마지막으로 정상이던 가중치를 그대로 둡니다. 라이브러리의 진단: {msg}',
+  divergedGrowth: '{step}단계에서 학습을 멈췄습니다: {what}. 이 신경망에는 학습률 {lr}이(가) 너무 큽니다. 학습률을 줄이고 “학습 시작”을 다시 누르세요.',
+  lossGrew: '학습 비용이 {from}에서 {to}(으)로 커졌습니다',
+  lossNonFinite: '비용이 {v}이(가) 되었습니다',
   legendPos: '양수 가중치',
   legendNeg: '음수 가중치',
 };

@@ -1,4 +1,4 @@
-import type { OptimizerState, TrainerPosition } from 'backprop';
+import type { Divergence, OptimizerState, TrainerPosition } from 'backprop';
 import type { HealthView } from './health.js';
 import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
 
@@ -33,4 +33,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint; health: HealthView | null }
   | { type: 'diverged'; step: number; message: string }
+  | { type: 'divergence'; step: number; divergence: Divergence }
   | { type: 'error'; message: string };

@@ -1,4 +1,5 @@
 import { LOSSES, OPTIMIZERS, type LossName, type OptimizerName, type OptimizerState, type TrainerPosition } from 'backprop';
+import { thinHistory } from './history.js';
 import { DATASETS, HIDDEN_ACTIVATIONS, initialState, MAX_LAYERS, MAX_NEURONS, type AppState, type DatasetChoice, type HistoryPoint, type LayerWeights } from './state.js';
 
 /** Largest CSV (characters) carried inside a link. */
@@ -26,8 +27,8 @@ export function packWeights(weights: LayerWeights[]): string {
   const out: number[] = [weights.length];
   for (const l of weights) out.push(l.W.length, l.W[0]?.length ?? 0);
   for (const l of weights) {
-    for (const r of l.W) out.push(...r);
-    out.push(...l.b);
+    for (const r of l.W) for (const v of r) out.push(v);
+    for (const v of l.b) out.push(v);
   }
   return f64ToB64(out);
 }
@@ -146,10 +147,12 @@ export function decodeState(hash: string): AppState {
   }
   const h = p.get('h');
   if (h) {
-    state.history = h.split(';').map((e): HistoryPoint => {
+    // NOTE: the page keeps at most MAX_HISTORY points (app.ts thins older ones); a longer list in a
+    // link is thinned the same way, so a hand-made link cannot make every redraw slow.
+    state.history = thinHistory(h.split(';').map((e): HistoryPoint => {
       const [st, tr, te] = e.split(':');
       return { step: Number(st), train: Number(tr), test: Number(te) };
-    }).filter((x) => Number.isFinite(x.step));
+    }).filter((x) => Number.isFinite(x.step)));
   }
   const csv = p.get('csv');
   if (csv !== null) state.csv = { text: csv, name: p.get('csvname') ?? 'data.csv', target: p.get('target') ?? '' };

@@ -1,5 +1,5 @@
 // The training loop, off the page's thread: the page never freezes while the network learns.
-import { initKernels, TrainingDivergedError } from 'backprop';
+import { DivergenceCheck, initKernels, TrainingDivergedError } from 'backprop';
 import { buildData } from './data.js';
 import { PLAY_CHECK_EVERY, PlayHealth } from './health.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -8,6 +8,8 @@ import { TrainingRun } from './run.js';
 interface Loop {
   /** Null while the kernels load (the run is built after them, so its engine can use them). */
   run: TrainingRun | null;
+  /** Stops Play when the loss over the training rows grows by orders of magnitude (the page keeps its last good report); a non-finite step is the Trainer's TrainingDivergedError. */
+  check: DivergenceCheck;
   speed: number;
   awaitingAck: boolean;
   running: boolean;
@@ -40,12 +42,13 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       void loadKernels(m.workerUrl);
     } else if (m.type === 'start') {
       const { settings, csv, weights, optimizer, step, position } = m.job;
-      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health: null };
+      const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health: null, check: new DivergenceCheck() };
       void loadKernels().then(() => {
         if (loop !== started) return;
         try {
           started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
           started.health = new PlayHealth(started.run, PLAY_CHECK_EVERY);
+          started.check.start(started.run.point().train);
         } catch (e) {
           started.running = false;
           post({ type: 'error', message: messageOf(e) });
@@ -88,7 +91,14 @@ function chunk(): void {
       l.sincePost++;
     }
     if (!l.awaitingAck && l.sincePost > 0 && (l.sincePost >= l.speed || performance.now() - l.lastPost > 50)) {
-      post({ type: 'progress', ...run.snapshot(), point: run.point(), health: l.health?.view() ?? null });
+      const point = run.point();
+      const divergence = l.check.check(point.train);
+      if (divergence !== null) {
+        l.running = false;
+        post({ type: 'divergence', step: run.steps, divergence });
+        return;
+      }
+      post({ type: 'progress', ...run.snapshot(), point, health: l.health?.view() ?? null });
       l.awaitingAck = true;
       l.sincePost = 0;
       l.lastPost = performance.now();
@@ -100,3 +110,4 @@ function chunk(): void {
     post(e instanceof TrainingDivergedError ? { type: 'diverged', step: run.steps + 1, message: e.message } : { type: 'error', message: messageOf(e) });
   }
 }
+

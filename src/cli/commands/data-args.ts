@@ -9,6 +9,7 @@ import type { PreprocessingFile } from '../../io/model-file.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { FlagSpec, ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { shown } from '../escape.js';
 import { seedStream, type Rng } from '../../tensor/rng.js';
 
 /** Flags that choose and shape the data, shared by `train` and `eval`. */
@@ -22,7 +23,7 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
   'skip-rows': { type: 'int', value: 'N', min: 0, help: 'CSV: skip N lines before the header' },
   delimiter: { type: 'string', value: 'C', help: 'CSV: the field delimiter: , ; tab or one character (default: detected)' },
   missing: { type: 'string', choices: ['error', 'drop', 'mean'], help: 'CSV: missing cells (empty, NA, NaN, ?): error (default), drop the row, or the column mean' },
-  size: { type: 'int', value: 'N', min: 2, help: 'synthetic sets: number of points (default 500)' },
+  size: { type: 'int', value: 'N', min: 2, max: 1_000_000, help: 'synthetic sets: number of points (default 500, at most 1,000,000)' },
   noise: { type: 'number', value: 'X', min: 0, help: 'synthetic sets: noise, 0 … 0.5 (default 0)' },
   validation: { type: 'number', value: 'F', min: 0, help: 'fraction of the rows held out for validation (default 0)' },
   test: { type: 'number', value: 'F', min: 0, help: 'fraction of the rows held out for testing (default 0; mnist and IDX data have their test files)' },
@@ -88,7 +89,7 @@ export async function readDataFlags(f: ParsedArgs['flags'], io: CliIo, dataRng: 
     rng: dataRng,
     dtype: ctx.dtype,
     csv: csvOptions,
-    onNotice: (n) => io.stderr(`note: ${n.message}\n`),
+    onNotice: (n) => io.stderr(`note: ${shown(n.message)}\n`),
     open: (p) => io.readChunks(p),
     readText: (p) => io.readText(p),
     exists: (p) => io.exists(p),
@@ -135,7 +136,7 @@ export async function trainingParts(
   const validation = (await other('validation-data')) ?? parts.validation;
   const test = (await other('test-data')) ?? parts.test;
   const extra = [validation && `${validation.rows} validation`, test && `${test.rows} test`].filter(Boolean).join(' + ');
-  const read = `read ${String(f.data)}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`;
+  const read = `read ${shown(String(f.data))}: ${data.rows + (heldOut && f['test-data'] === undefined ? heldOut.rows : 0)} rows${extra ? ` (${parts.train.rows} train + ${extra})` : ''}, ${data.inputSize} inputs, ${model.dtype}, in ${((io.now() - started) / 1000).toFixed(2)} s\n`;
   let scaler: Scaler | undefined;
   if (f.scale === 'standardize') scaler = Standardizer.fit(parts.train.x, parts.train.inputSize);
   if (f.scale === 'minmax') scaler = MinMaxScaler.fit(parts.train.x, parts.train.inputSize);
@@ -177,6 +178,7 @@ export function splitByFlags(f: ParsedArgs['flags'], data: Dataset, heldOut: Dat
   for (const [name, part] of [['validation', parts.validation], ['test', parts.test]] as const) {
     if ((name === 'validation' ? v : t) > 0 && part.rows === 0) throw new BackpropError('argument', `${command}: --${name} ${name === 'validation' ? v : t} of ${data.rows} rows is no rows`);
   }
+  if (parts.train.rows === 0) throw new BackpropError('argument', `${command}: --validation ${v} and --test ${t} of ${data.rows} rows leave no training rows`);
   return { train: parts.train, ...(v > 0 && { validation: parts.validation }), ...(t > 0 && { test: parts.test }), ...(heldOut && { test: heldOut }) };
 }
 

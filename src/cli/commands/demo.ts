@@ -12,6 +12,9 @@ import { demoEn, type DemoKey } from '../locales/demo-en.js';
 import { demoKo } from '../locales/demo-ko.js';
 import { table } from '../table.js';
 
+/** Most gradient-descent steps of the demo (100,000 take a few seconds; 10¹² would run silently for days). */
+const MAX_STEPS = 100_000;
+
 /** `backprop demo` — the seed notebook, finished (what `npm start` runs). */
 export const demo: Command = {
   name: 'demo',
@@ -19,7 +22,7 @@ export const demo: Command = {
   spec: {
     flags: {
       lang: { type: 'string', choices: ['en', 'ko'], help: 'language: en (English) or ko (한국어, Korean); default en' },
-      steps: { type: 'int', value: 'N', min: 1, help: 'gradient-descent steps (default 1000)' },
+      steps: { type: 'int', value: 'N', min: 1, max: MAX_STEPS, help: `gradient-descent steps (default 1000, at most ${MAX_STEPS.toLocaleString('en-US')})` },
       lr: { type: 'number', value: 'X', above: 0, help: 'learning rate η (default 0.5)' },
     },
   },
@@ -85,26 +88,43 @@ export const demo: Command = {
     say(`   ${T('descentHeader')}`);
     const opt = new SGD(model.parameters(), { lr });
     const shown = new Set([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, steps]);
+    const costs: number[] = [];
     const row = (step: number): void => {
       const [cost, outY] = noGrad(() => {
         const yy = model.forward(x);
         return [sse(yy, t).item(), yy] as const;
       });
+      costs.push(cost);
       say(`   ${String(step).padStart(5)}   ${formatNumber(cost).padEnd(14)}  ${formatNumber(outY.data[0]!).padEnd(12)}  ${formatNumber(outY.data[1]!)}`);
     };
     row(0);
     opt.step(); // the gradients above are those of step 1
     row(1);
+    const half = Math.ceil(steps / 2);
+    let halfCost = NaN;
+    let gradSquares = NaN;
     for (let step = 2; step <= steps; step++) {
       opt.zeroGrad();
-      const yy = model.forward(x);
-      sse(yy, t).backward();
+      const E = sse(model.forward(x), t);
+      E.backward();
+      if (step === half) halfCost = E.item();
+      if (step === steps) {
+        gradSquares = 0;
+        for (const p of model.parameters()) for (const g of p.grad!.data) gradSquares += g * g;
+      }
       opt.step();
       if (shown.has(step)) row(step);
     }
     const final = noGrad(() => model.forward(x));
     const reached = Math.abs(final.data[0]! - 0.5) < 1e-3 && Math.abs(final.data[1]! - 0.1) < 1e-3;
-    say(`   ${T(reached ? 'reached' : 'notReached', { n: String(steps), y: vec(final), t: vec(t) })}`);
+    const [e0, e] = [costs[0]!, costs[costs.length - 1]!];
+    // NOTE: advising a larger η is only right when steps are too small. The cost grew; or over the
+    // second half it fell less than 1 % of what steps of η·‖∇E‖² would give (oscillating, or
+    // saturated sigmoids whose gradients are exactly 0): then η is too large, whatever the count.
+    const stuck = gradSquares === 0 || (steps >= 4 && halfCost - e < 0.01 * lr * (steps - half) * gradSquares);
+    const tooLarge = !reached && (!(e < e0) || stuck);
+    const vars = { n: String(steps), y: vec(final), t: vec(t), lr: formatNumber(lr) };
+    say(`   ${T(reached ? 'reached' : tooLarge ? 'tooLarge' : 'notReached', { ...vars, how: T(e < e0 ? 'costStuck' : 'costRose', { e0: formatNumber(e0), e: formatNumber(e) }) })}`);
     say();
     say(T('next'));
     io.stdout(out.join('\n') + '\n');

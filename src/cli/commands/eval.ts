@@ -10,7 +10,9 @@ import { formatNumber } from '../../tensor/format.js';
 import { evaluate, type Metrics } from '../../train/metrics.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
+import { shown, jsonLine } from '../escape.js';
 import { percent } from '../progress.js';
+import { maxOf } from '../../tensor/extent.js';
 import { DATA_FLAGS, encodeFor, modelContext, readDataFlags, scaled, seedStream, splitByFlags } from './data-args.js';
 
 /** The flags {@link chosenRows} reads: the data, its split and the part. */
@@ -46,10 +48,10 @@ export const evalCommand: Command = {
     validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
     const m = evaluate(model, loss, ds);
     if (f.json === true) {
-      io.stdout(JSON.stringify({ part, rows: m.rows, loss: m.loss, ...m.classification, ...m.regression }) + '\n');
+      io.stdout(jsonLine({ part, rows: m.rows, loss: m.loss, ...m.classification, ...m.regression }) + '\n');
       return 0;
     }
-    io.stdout(`${path}: ${model.sizes.join('-')} (${loss}) on ${String(f.data)}, ${part === 'all' ? 'all rows' : `${part} part`}: ${m.rows} rows${scaler ? ', inputs scaled with the saved statistics' : ''}\n\n`);
+    io.stdout(`${shown(path)}: ${model.sizes.join('-')} (${loss}) on ${shown(String(f.data))}, ${part === 'all' ? 'all rows' : `${part} part`}: ${m.rows} rows${scaler ? ', inputs scaled with the saved statistics' : ''}\n\n`);
     io.stdout(report(m));
     return 0;
   },
@@ -81,13 +83,14 @@ export function report(m: Metrics): string {
   const c = m.classification;
   if (c) {
     lines.push(`accuracy  ${percent(c.accuracy)}  (${Math.round(c.accuracy * m.rows)} of ${m.rows})`, '');
-    const w = Math.max(5, ...c.classNames.map((n) => n.length));
+    const names = c.classNames.map(shown);
+    const w = Math.max(5, maxOf(names, (n) => n.length));
     lines.push(`${'class'.padEnd(w)}  precision     recall  support`);
-    c.classNames.forEach((name, k) => lines.push(`${name.padEnd(w)}  ${percent(c.precision[k]!).padStart(9)}  ${percent(c.recall[k]!).padStart(9)}  ${String(c.support[k]).padStart(7)}`));
+    names.forEach((name, k) => lines.push(`${name.padEnd(w)}  ${percent(c.precision[k]!).padStart(9)}  ${percent(c.recall[k]!).padStart(9)}  ${String(c.support[k]).padStart(7)}`));
     lines.push('', 'confusion matrix (rows: true class, columns: predicted class)');
-    const cw = Math.max(...c.classNames.map((n) => n.length), ...c.confusion.flat().map((v) => String(v).length));
-    lines.push(`${''.padEnd(w)}  ${c.classNames.map((n) => n.padStart(cw)).join('  ')}`);
-    c.confusion.forEach((row, k) => lines.push(`${c.classNames[k]!.padEnd(w)}  ${row.map((v) => String(v).padStart(cw)).join('  ')}`));
+    const cw = Math.max(maxOf(names, (n) => n.length), maxOf(c.confusion, (row) => maxOf(row, (v) => String(v).length)));
+    lines.push(`${''.padEnd(w)}  ${names.map((n) => n.padStart(cw)).join('  ')}`);
+    c.confusion.forEach((row, k) => lines.push(`${names[k]!.padEnd(w)}  ${row.map((v) => String(v).padStart(cw)).join('  ')}`));
   }
   if (m.regression) {
     lines.push(`mse       ${formatNumber(m.regression.mse, 6)}`, `r2        ${formatNumber(m.regression.r2, 6)}`);

@@ -5,7 +5,7 @@ import type { Sequential } from '../../nn/sequential.js';
 import { tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Command } from '../command.js';
-import { loadModelArg, matrixArg } from '../inputs.js';
+import { checkTargets, loadModelArg, matrixArg } from '../inputs.js';
 import { penaltyFlags } from './layer-args.js';
 
 /**
@@ -64,6 +64,7 @@ export const explainCommand: Command = {
       t = matrixArg(String(args.flags.target), io, '--target', model.dtype, model.outputSize);
     }
     if (args.flags.loss !== undefined) loss = checkLoss(args.flags.loss, '--loss');
+    checkTargets(model, loss, x, t, '--target');
     const lang = checkLang(args.flags.lang ?? 'en');
     const digits = (args.flags.digits as number | undefined) ?? 8;
     if (digits > 17) throw new BackpropError('argument', `explain: --digits must be between 1 and 17, got ${digits}`);

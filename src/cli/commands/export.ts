@@ -1,3 +1,4 @@
+import { systemMessage } from '../../io/atomic-write.node.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
@@ -10,7 +11,9 @@ import type { SafetensorsDtype } from '../../io/safetensors.js';
 import { encodeSafetensors } from '../../io/safetensors.js';
 import { modelFileToStateDict } from '../../io/state-dict.js';
 import type { Command } from '../command.js';
+import { shown } from '../escape.js';
 import { loadModelArg } from '../inputs.js';
+import { checkOutputs, messagesIo, writeTo } from '../output.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -60,10 +63,11 @@ export const exportCommand: Command = {
       throw new BackpropError('argument', 'export: --dtype applies to safetensors only; ONNX files are always float32');
     }
     if (format !== 'onnx' && f.opset !== undefined) throw new BackpropError('argument', 'export: --opset applies to --format onnx only');
-    if (String(f.out) === path) throw new BackpropError('argument', `export: --out ${path} would overwrite the model file itself; choose another name`);
+    const out = String(f.out);
+    if (out === path) throw new BackpropError('argument', `export: --out ${path} would overwrite the model file itself; choose another name`);
+    checkOutputs(io, 'export', [{ flag: 'out', path: out }], [path]);
     const { model, loss, preprocessing } = loadModelArg(path, io);
     const file = toModelFile(model, loss, preprocessing);
-    const out = String(f.out);
     let bytes: Uint8Array;
     let what: string;
     if (format === 'safetensors') {
@@ -76,10 +80,10 @@ export const exportCommand: Command = {
       bytes = modelFileToOnnx(file, f.opset === undefined ? {} : { opset: f.opset as number });
       what = 'ONNX, float32, input "input" [batch, ' + model.inputSize + '] → output "output" [batch, ' + model.outputSize + ']';
     }
-    io.writeAtomic(out, bytes);
-    io.stdout(`wrote ${out} (${what}; ${bytes.length} bytes)\n`);
+    writeTo(io, out, bytes);
+    messagesIo(io, out === '-').stdout(`wrote ${out === '-' ? 'standard output' : shown(out)} (${shown(what)}; ${bytes.length} bytes)\n`);
     if (preprocessing !== undefined) {
-      io.stderr(`note: ${path} carries preprocessing (scalers, names) that ${format} files do not hold; apply it to the inputs yourself\n`);
+      io.stderr(`note: ${shown(path)} carries preprocessing (scalers, names) that ${format} files do not hold; apply it to the inputs yourself\n`);
     }
     return 0;
   },
@@ -88,6 +92,7 @@ export const exportCommand: Command = {
 /** `--format pytorch`: DIR/train.py, DIR/model.safetensors and DIR/preprocessing.json. */
 function exportPytorch(path: string, dir: string, f: Record<string, string | number | boolean | undefined>, io: CliIo): number {
   if (f.dtype !== undefined) throw new BackpropError('argument', "export: --dtype applies to --format safetensors; the pytorch script trains in the model's precision");
+  checkOutputs(io, 'export', [{ flag: 'out', path: dir, kind: 'directory', files: ['model.safetensors', 'preprocessing.json', 'train.py'].map((n) => join(dir, n)) }], [path, ...(f.data !== undefined ? [String(f.data)] : [])]);
   const { model, loss, preprocessing } = loadModelArg(path, io);
   if (!preprocessing?.featureNames || !preprocessing.targetColumns) {
     throw new BackpropError('argument', `export --format pytorch: ${path} was not trained on a CSV file (it has no feature and target columns to read); train it with --data FILE.csv first`);
@@ -113,11 +118,11 @@ function exportPytorch(path: string, dir: string, f: Record<string, string | num
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new BackpropError('io', `${dir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new BackpropError('io', `${dir}: cannot create the directory (${systemMessage(e)})`);
   }
   io.writeAtomic(join(dir, 'model.safetensors'), weights);
   io.writeAtomic(join(dir, 'preprocessing.json'), JSON.stringify(preprocessing, null, 1) + '\n');
   io.writeAtomic(join(dir, 'train.py'), script);
-  io.stdout(`wrote ${join(dir, 'train.py')}, model.safetensors (${weights.length} bytes) and preprocessing.json; run: python3 ${join(dir, 'train.py')}${settings.data ? '' : ' --data FILE.csv'}\n`);
+  io.stdout(`wrote ${shown(join(dir, 'train.py'))}, model.safetensors (${weights.length} bytes) and preprocessing.json; run: python3 ${shown(join(dir, 'train.py'))}${settings.data ? '' : ' --data FILE.csv'}\n`);
   return 0;
 }

@@ -6,7 +6,7 @@ import { noGrad } from '../../autograd/node.js';
 import { formatNumber } from '../../tensor/format.js';
 import { parseModelFile, toModelFile } from '../../io/model-file.js';
 import type { Command } from '../command.js';
-import { loadModelArg, matrixArg } from '../inputs.js';
+import { checkTargets, loadModelArg, matrixArg } from '../inputs.js';
 import { LOSSES } from '../../nn/losses.js';
 import { table } from '../table.js';
 
@@ -37,6 +37,7 @@ export const grad: Command = {
     const x = matrixArg(String(args.flags.input), io, '--input', dtype, model.inputSize);
     const t = matrixArg(String(args.flags.target), io, '--target', dtype, model.outputSize);
     if (x.shape[0] !== t.shape[0]) throw new BackpropError('argument', `grad: --input has ${x.shape[0]} rows but --target has ${t.shape[0]}`);
+    checkTargets(model, loss, x, t, '--target');
     // NOTE: one forward pass, in training mode (batch norm's batch statistics, dropout's mask): the
     // output is that pass's, as the gradients are.
     const z = model.train().forwardLogits(x);

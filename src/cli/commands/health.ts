@@ -5,7 +5,9 @@ import { examineModel } from '../../train/health/examine.js';
 import { healthTable } from '../../train/health/table.js';
 import { formatHealth, healthMessage, type HealthLang } from '../../train/health/words.js';
 import type { Command } from '../command.js';
+import { jsonLine, shown, shownLines } from '../escape.js';
 import { loadModelArg } from '../inputs.js';
+import { shownEvidence } from '../train-health.js';
 import { chosenRows, CHOSEN_ROWS_FLAGS } from './eval.js';
 
 /** `backprop health MODEL.json --data …` — why a trained model does (not) work: every layer examined on data, and the diagnoses. */
@@ -37,15 +39,16 @@ export const healthCommand: Command = {
     validateForModel(ds, { inputSize: model.inputSize, outputSize: model.outputSize, outputActivation: model.outputActivation, loss });
     const h = examineModel(model, ds, { loss, ...(f.rows !== undefined && { rows: f.rows as number }) });
     if (f.json === true) {
-      io.stdout(JSON.stringify(h) + '\n');
+      io.stdout(jsonLine(h) + '\n');
       return 0;
     }
     io.stdout(
-      `${path}: ${model.sizes.join('-')} (${loss}) on ${String(f.data)}, ${part === 'all' ? 'all rows' : `${part} part`}: ${h.rows} of ${ds.rows} rows${scaler ? ', inputs scaled with the saved statistics' : ''}\n` +
+      `${shown(path)}: ${model.sizes.join('-')} (${loss}) on ${shown(String(f.data))}, ${part === 'all' ? 'all rows' : `${part} part`}: ${h.rows} of ${ds.rows} rows${scaler ? ', inputs scaled with the saved statistics' : ''}\n` +
         `loss ${formatNumber(h.check.loss, 6)}, chance level ${formatNumber(h.baseline.chance, 6)}\n\n`,
     );
-    io.stdout(healthTable(h.check, h.diagnoses, lang, healthMessage(lang, 'table.titleModel', { rows: h.rows })));
-    if (h.diagnoses.length > 0) io.stdout('\n' + h.diagnoses.map((d) => formatHealth(d, lang)).join(''));
+    // NOTE: the table and the diagnoses name columns and classes from the user's files: escaped line by line.
+    io.stdout(shownLines(healthTable(h.check, h.diagnoses.map(shownEvidence), lang, healthMessage(lang, 'table.titleModel', { rows: h.rows }))));
+    if (h.diagnoses.length > 0) io.stdout('\n' + shownLines(h.diagnoses.map((d) => formatHealth(shownEvidence(d), lang)).join('')));
     return 0;
   },
 };

@@ -2,7 +2,9 @@ import { BackpropError } from '../../errors.js';
 import { parseModelFile, toModelFile, type ModelFile } from '../../io/model-file.js';
 import { safetensorsToModelFile } from '../../io/state-dict.js';
 import type { Command } from '../command.js';
+import { shown } from '../escape.js';
 import type { CliIo } from '../io.js';
+import { checkOutputs, messagesIo, writeJsonTo } from '../output.js';
 
 /**
  * `backprop import WEIGHTS.safetensors [--spec S] --out MODEL.json` — a PyTorch `state_dict` of an
@@ -31,7 +33,9 @@ export const importCommand: Command = {
     const path = args.positionals[0]!;
     const f = args.flags;
     if (f.out === undefined) throw new BackpropError('argument', 'import: missing --out MODEL.json (where the model file goes)');
-    if (String(f.out) === path) throw new BackpropError('argument', `import: --out ${path} would overwrite the safetensors file itself; choose another name`);
+    const out = String(f.out);
+    if (out === path) throw new BackpropError('argument', `import: --out ${path} would overwrite the safetensors file itself; choose another name`);
+    checkOutputs(io, 'import', [{ flag: 'out', path: out }], [path]);
     const bytes = io.readBytes(path);
     const spec = f.spec === undefined ? undefined : String(f.spec);
     let file: ModelFile;
@@ -42,10 +46,9 @@ export const importCommand: Command = {
       throw e;
     }
     const { model, loss } = parseModelFile(file, path);
-    const out = String(f.out);
-    io.writeAtomic(out, JSON.stringify(toModelFile(model, loss), null, 1) + '\n');
+    writeJsonTo(io, out, toModelFile(model, loss), 1);
     const acts = model.layers.map((l) => l.endsWith ?? l.kind).join(',');
-    io.stdout(`wrote ${out} (${model.sizes.join('-')}, ${acts}, loss ${loss}, ${model.dtype})\n`);
+    messagesIo(io, out === '-').stdout(`wrote ${out === '-' ? 'standard output' : shown(out)} (${model.sizes.join('-')}, ${acts}, loss ${loss}, ${model.dtype})\n`);
     return 0;
   },
 };

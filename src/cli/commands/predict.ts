@@ -10,7 +10,9 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Command } from '../command.js';
 import { readMatrixArg } from '../inputs.js';
 import { loadModelArg } from '../inputs.js';
+import { jsonLine, shown } from '../escape.js';
 import type { CliIo } from '../io.js';
+import { checkOutputs, messagesIo, writeTo } from '../output.js';
 
 /** `backprop predict MODEL.json --input X` — outputs (and classes) for raw inputs. */
 export const predict: Command = {
@@ -34,6 +36,7 @@ export const predict: Command = {
     if (args.flags.input === undefined) throw new BackpropError('argument', 'predict: missing --input X (N×in raw inputs: inline JSON, a JSON file or a CSV file)');
     if (args.flags.out !== undefined && args.flags.json === true) throw new BackpropError('argument', 'predict: give --out FILE.csv or --json, not both');
     const arg = String(args.flags.input);
+    if (args.flags.out !== undefined) checkOutputs(io, 'predict', [{ flag: 'out', path: String(args.flags.out) }], [path, arg]);
     const width = model.inputSize;
     const { raw, rows, names } = await readInputs(arg, io, pre?.featureNames, width);
     const scaledInputs = pre?.inputs ? scalerFromJSON(pre.inputs, `${path}: preprocessing.inputs`).transform(raw) : raw;
@@ -48,17 +51,17 @@ export const predict: Command = {
     const outputs = (i: number): number[] => Array.from(y.subarray(i * k, (i + 1) * k));
     if (args.flags.out !== undefined) {
       const out = String(args.flags.out);
-      io.writeAtomic(out, predictionsCsv(raw, rows, width, names, y, k, classes, pre?.classNames));
-      io.stdout(`wrote ${out}: ${rows} rows, ${width} inputs, ${k} output${k > 1 ? 's' : ''}${classes ? ' and the predicted class' : ''}\n`);
+      writeTo(io, out, predictionsCsv(raw, rows, width, names, y, k, classes, pre?.classNames));
+      messagesIo(io, out === '-').stdout(`wrote ${out === '-' ? 'standard output' : shown(out)}: ${rows} rows, ${width} inputs, ${k} output${k > 1 ? 's' : ''}${classes ? ' and the predicted class' : ''}\n`);
       return 0;
     }
     if (args.flags.json === true) {
-      io.stdout(JSON.stringify({ outputs: Array.from({ length: rows }, (_, i) => outputs(i)), ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');
+      io.stdout(jsonLine({ outputs: Array.from({ length: rows }, (_, i) => outputs(i)), ...(classes && { classes: classes.map((c) => c.name) }) }) + '\n');
       return 0;
     }
     for (let i = 0; i < rows; i++) {
       const c = classes?.[i];
-      io.stdout(`${String(i).padStart(String(rows - 1).length)}  [${outputs(i).map((v) => formatNumber(v, 6)).join(', ')}]${c ? `  → ${c.name}${c.confidence !== undefined ? ` (${(100 * c.confidence).toFixed(1)} %)` : ''}` : ''}\n`);
+      io.stdout(`${String(i).padStart(String(rows - 1).length)}  [${outputs(i).map((v) => formatNumber(v, 6)).join(', ')}]${c ? `  → ${shown(c.name)}${c.confidence !== undefined ? ` (${(100 * c.confidence).toFixed(1)} %)` : ''}` : ''}\n`);
     }
     return 0;
   },

@@ -1,4 +1,3 @@
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
@@ -11,28 +10,34 @@ import { createOptimizer, OPTIMIZERS } from '../../optim/create.js';
 import type { OptimizerName } from '../../optim/optimizer.js';
 import { formatNumber } from '../../tensor/format.js';
 import type { Callback } from '../../train/callbacks.js';
-import { CHECKPOINT_FILE, checkpointCallback, parseCheckpoint } from '../../train/checkpoint.js';
+import { CHECKPOINT_FILE, checkpointCallback } from '../../train/checkpoint.js';
 import { TrainingDivergedError } from '../../train/diagnose.js';
 import { fit } from '../../train/fit.js';
+import { History } from '../../train/history.js';
 import { evaluate, type Metrics } from '../../train/metrics.js';
 import { historySvg } from '../../train/plot-svg.js';
 import { parseSchedule, SCHEDULE_SYNTAX } from '../../train/schedules.js';
-import type { TrainingState } from '../../train/state.js';
+import { parseTrainingState, type TrainingState } from '../../train/state.js';
 import type { ParsedArgs } from '../args.js';
 import { lineChart } from '../chart.js';
 import type { Command } from '../command.js';
 import { loadModelArg } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { percent, Progress } from '../progress.js';
-import { HEALTH_FLAGS, HEALTH_RESUMABLE, TrainHealth } from '../train-health.js';
+import { HEALTH_FLAGS, TrainHealth } from '../train-health.js';
 import { DATA_NAMES } from '../../data/load.node.js';
-import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts, type DataNames } from './data-args.js';
+import { DATA_FLAGS, SEPARATE_DATA_FLAGS, seedStream, trainingParts } from './data-args.js';
 import { blockOptions, describeExtras, LAYER_FLAGS, penaltyFlags } from './layer-args.js';
+import { checkNetworkSize, INLINE_PARAMETERS } from '../../nn/size.js';
+import { shown } from '../escape.js';
+import { Interrupt, interruptedLine } from '../interrupt.js';
+import { checkTrainingMemory, optimizerBuffers } from '../memory.js';
+import { checkOutputs, messagesIo, readJsonArg, saveCheckpointTo, writeJsonTo, writeTo } from '../output.js';
+import { resumedFlags, savedSettings } from '../resume.js';
+import { trainingDataWarnings } from '../warnings.js';
 
-/** Flags that may change when resuming; every other flag must match the checkpoint's. */
-const RESUMABLE = ['out', 'resume', 'checkpoint', 'checkpoint-every', 'plot', 'epochs', 'exact-metrics', ...HEALTH_RESUMABLE];
-/** Flags not saved in a checkpoint's settings (they name this invocation's files). */
-const UNSAVED = ['out', 'resume', 'plot'];
+/** True when a flag's value names a file or directory to read (`--data iris` names a bundled set). */
+const readsFile = (flag: string, value: string): boolean => (flag === 'data' && !DATA_NAMES.includes(value)) || flag === 'validation-data' || flag === 'test-data';
 
 /**
  * `backprop train` — trains a model file, or a network given by --layers, on named data or a file,
@@ -87,21 +92,33 @@ export const train: Command = {
     let resume: TrainingState | undefined;
     if (f.resume !== undefined) {
       const path = join(String(f.resume), CHECKPOINT_FILE);
-      resume = parseCheckpoint(io.readText(path), path);
-      ({ flags: f, positional } = mergeResumed(f, positional, resume, path));
-      // NOTE: a resumed run keeps its epochs and checkpoints into the directory it resumed from, unless told otherwise.
-      if (args.flags.checkpoint === undefined && f.checkpoint !== undefined) f.checkpoint = String(args.flags.resume);
+      resume = parseTrainingState(readJsonArg(io, path), path);
+      ({ flags: f, positional } = resumedFlags(f, positional, resume, path, train.spec, readsFile));
+      // NOTE: a resumed run keeps checkpointing into the directory it resumed from, unless told otherwise.
+      if (f.checkpoint === undefined) f.checkpoint = String(f.resume);
     }
     if (positional !== undefined && resume === undefined && DATA_NAMES.includes(positional) && !io.exists(positional)) {
       throw new BackpropError('argument', `train: ${JSON.stringify(positional)} is the name of a dataset, and the argument before the flags is a MODEL.json to start from; write --data ${positional}`);
     }
     if (f.out === undefined) throw new BackpropError('argument', 'train: missing --out FILE (where the trained model goes)');
-    if (f.plot !== undefined && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
     if (f['checkpoint-every'] !== undefined && f.checkpoint === undefined) throw new BackpropError('argument', 'train: --checkpoint-every needs --checkpoint DIR');
     if (f.patience !== undefined && f['early-stopping'] !== true) throw new BackpropError('argument', 'train: --patience needs --early-stopping');
+    const out = String(f.out);
+    // NOTE: every output is checked before data is read or a network built: a bad path is found now, not after the last epoch.
+    const kinds = checkOutputs(io, 'train', [
+      { flag: 'out', path: out },
+      ...(f.plot !== undefined ? [{ flag: 'plot', path: String(f.plot) }] : []),
+      ...(f.checkpoint !== undefined ? [{ flag: 'checkpoint', path: String(f.checkpoint), kind: 'directory' as const, files: [join(String(f.checkpoint), CHECKPOINT_FILE)] }] : []),
+    ], ['data', 'validation-data', 'test-data'].flatMap((k) => (f[k] !== undefined && readsFile(k, String(f[k])) ? [String(f[k])] : [])));
+    if (kinds.get('plot') === 'file' && !String(f.plot).toLowerCase().endsWith('.svg')) throw new BackpropError('argument', `train: --plot must name an .svg file, got ${JSON.stringify(f.plot)}`);
+    const say = messagesIo(io, out === '-' || f.plot === '-');
     const seed = (f.seed as number | undefined) ?? 0;
 
     const { model, loss } = buildModel(f, positional, resume, io);
+    if (kinds.get('out') === 'special' && model.parameterCount() > INLINE_PARAMETERS) {
+      // NOTE: such a model is two files (its weights beside its JSON): say so now, not after the last epoch.
+      throw new BackpropError('argument', `train: --out ${shown(out)}: a network of ${model.parameterCount()} parameters (above ${INLINE_PARAMETERS}) is saved as its JSON and a weights file beside it, so --out needs a file name, not standard output, a FIFO or a device`);
+    }
     const base = positional ? loadedPreprocessing(positional, resume, io) : undefined;
     const outputActivation = model.outputActivation;
     const shape = { dtype: model.dtype, outputSize: model.outputSize, outputActivation, ...(base?.featureNames && { features: base.featureNames }), ...(base?.classNames && { classes: base.classNames }) };
@@ -111,14 +128,14 @@ export const train: Command = {
 
     const name = (f.optimizer as OptimizerName | undefined) ?? 'sgd';
     const defaultLr = { sgd: 0.1, rmsprop: 0.01, adam: 0.001, adamw: 0.001 }[name];
+    const epochs = (f.epochs as number | undefined) ?? 100;
+    const batchSize = (f['batch-size'] as number | undefined) ?? (f.layers !== undefined ? Math.min(32, trainSet.rows) : trainSet.rows);
     const optimizer = createOptimizer(name, model.parameters(), {
       lr: (f.lr as number | undefined) ?? defaultLr,
       ...(f.momentum !== undefined ? { momentum: f.momentum as number } : {}),
       ...(f.nesterov === true ? { nesterov: true } : {}),
       ...(f['weight-decay'] !== undefined ? { weightDecay: f['weight-decay'] as number } : {}),
     });
-    const epochs = (f.epochs as number | undefined) ?? 100;
-    const batchSize = (f['batch-size'] as number | undefined) ?? (f.layers !== undefined ? Math.min(32, trainSet.rows) : trainSet.rows);
     const schedule = f.schedule !== undefined ? parseSchedule(String(f.schedule), epochs) : undefined;
     if (resume && resume.epoch > epochs) throw new BackpropError('argument', `train: the checkpoint is at epoch ${resume.epoch}, beyond --epochs ${epochs}`);
 
@@ -127,28 +144,39 @@ export const train: Command = {
       read +
       `training ${model.sizes.join('-')} (${loss}, ${name}, η=${optimizer.lr}${describeExtras(f)}) on ${trainSet.rows} samples${splitNote ? ` (${splitNote})` : ''}, batch ${batchSize}, ${epochs} epochs` +
       `${resume ? `, resuming after epoch ${resume.epoch}` : ''}\n`;
-    const progress = new Progress(io);
-    const health = new TrainHealth(f, io, progress);
+    const progress = new Progress(say);
+    const health = new TrainHealth(f, say, progress);
+    const interrupt = new Interrupt(io);
     // NOTE: the header is printed once fit has checked the data against the network, so an error comes alone;
     // the health checks run before a checkpoint is written, so that it holds the epoch's check.
-    const callbacks: Callback[] = [{ onTrainBegin: () => io.stdout(header) }, progress, health.monitor];
+    const callbacks: Callback[] = [{ onTrainBegin: () => {
+      say.stdout(header);
+      for (const w of trainingDataWarnings(trainSet)) io.stderr(`warning: ${shown(w)}\n`);
+    } }, progress, health.monitor, interrupt];
+    // NOTE: the epoch the checkpoint directory holds, for the messages after a stop; and the state
+    // a checkpoint could not be written for (a disk that filled up during training).
+    let checkpointed = resume && f.checkpoint === f.resume ? resume.epoch : 0;
+    const unsaved: { state: TrainingState | null } = { state: null };
     if (f.checkpoint !== undefined) {
       const dir = String(f.checkpoint);
-      callbacks.push(
-        checkpointCallback({
-          every: (f['checkpoint-every'] as number | undefined) ?? 1,
-          save: (_state, text) => {
-            try {
-              mkdirSync(dir, { recursive: true });
-            } catch (e) {
-              throw new BackpropError('io', `${dir}: cannot create the checkpoint directory (${(e as Error).message})`);
-            }
-            io.writeAtomic(join(dir, CHECKPOINT_FILE), text);
-          },
-        }),
-      );
+      callbacks.push(checkpointCallback({
+        every: (f['checkpoint-every'] as number | undefined) ?? 1,
+        save: (state) => {
+          unsaved.state = state;
+          saveCheckpointTo(io, dir, state);
+          unsaved.state = null;
+          checkpointed = state.epoch;
+        },
+      }));
     }
-    if (args.flags.resume !== undefined) removeStaleTemporaries(String(args.flags.resume));
+    /** Writes --out, then --plot; says so when `announce`. */
+    const saveFiles = (history: History, announce: boolean): void => {
+      writeJsonTo(io, out, toModelFile(model, loss, preprocessing), 1);
+      if (announce && out !== '-') say.stdout(`saved ${shown(out)}\n`);
+      if (f.plot === undefined) return;
+      writeTo(io, String(f.plot), historySvg(history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}`, ...health.plotPanels(history) }));
+      if (announce && f.plot !== '-') say.stdout(`plot ${shown(String(f.plot))}\n`);
+    };
     let result;
     try {
       result = await fit(model, trainSet, {
@@ -167,32 +195,40 @@ export const train: Command = {
         ...(f['early-stopping'] === true && { earlyStopping: { patience: (f.patience as number | undefined) ?? 10 } }),
         ...(resume && { resume }),
         ...(preprocessing && { preprocessing }),
-        settings: { flags: savedFlags(f), ...(positional !== undefined && { model: positional }) },
+        settings: { flags: savedSettings(f), ...(positional !== undefined && { model: positional }) },
       });
     } catch (e) {
+      interrupt.dispose();
       progress.clear();
       health.diverged(e);
       if (e instanceof TrainingDivergedError) {
-        const kept = f.checkpoint !== undefined && e.history.length > 0 ? `; the last checkpoint in ${String(f.checkpoint)} holds epoch ${e.history.last!.epoch}` : '';
-        throw new BackpropError('numeric', `${e.message.replace(/; the model keeps the last good weights.*$/, '')}; ${String(f.out)} was not written${kept}`);
+        const kept = f.checkpoint !== undefined && checkpointed > 0 ? `; the last checkpoint in ${shown(String(f.checkpoint))} holds epoch ${checkpointed}` : '';
+        throw new BackpropError('numeric', `${e.message.replace(/; the model (keeps the last good weights|holds the weights of that epoch).*$/, '')}; ${out} was not written${kept}`);
+      }
+      const lost = unsaved.state;
+      if (lost !== null && e instanceof BackpropError) {
+        // NOTE: the model holds the weights of the epoch whose checkpoint failed: keep them.
+        saveFiles(History.fromJSON(lost.history), false);
+        throw new BackpropError(e.code, `${e.message}; training stopped after epoch ${lost.epoch}, whose weights ${out === '-' ? 'went to standard output' : `${out} holds`}`);
       }
       throw e;
     } finally {
       progress.clear();
     }
-    if (result.stopReason !== 'completed') io.stdout(`${result.stopReason}; the model holds the weights of epoch ${result.weightsFromEpoch}\n`);
-    io.stdout(summary('train', result.train));
-    if (result.validation) io.stdout(summary('validation', result.validation));
-    if (test) io.stdout(summary('test', evaluate(model, loss, test)));
-    health.finish();
-    if (result.history.length >= 2) io.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, (io.columns > 0 ? io.columns : 80) - 14))));
-    // NOTE: the model first: it is what the run is for; a plot that cannot be written then loses nothing.
-    io.writeAtomic(String(f.out), JSON.stringify(toModelFile(model, loss, preprocessing), null, 1) + '\n');
-    io.stdout(`saved ${String(f.out)}\n`);
-    if (f.plot !== undefined) {
-      io.writeAtomic(String(f.plot), historySvg(result.history, { title: `${String(f.data)} · ${model.sizes.join('-')} · ${name}`, ...health.plotPanels(result.history) }));
-      io.stdout(`plot ${String(f.plot)}\n`);
+    // NOTE: the files first, then the words and the chart: a long history, a closed stdout or a
+    // chart that fails must never cost the model.
+    saveFiles(result.history, interrupt.signal === null);
+    interrupt.dispose();
+    if (interrupt.signal !== null) {
+      io.stderr(interruptedLine(interrupt, result, { out, plot: f.plot as string | undefined, checkpoint: f.checkpoint === undefined ? undefined : { dir: String(f.checkpoint), epoch: checkpointed } }) + '\n');
+      return interrupt.exitStatus;
     }
+    if (result.stopReason !== 'completed') say.stdout(`${result.stopReason}; the model holds the weights of epoch ${result.weightsFromEpoch}\n`);
+    say.stdout(summary('train', result.train));
+    if (result.validation) say.stdout(summary('validation', result.validation));
+    if (test) say.stdout(summary('test', evaluate(model, loss, test)));
+    health.finish();
+    if (result.history.length >= 2) say.stdout('\n' + charts(result.history.series('loss'), result.history, Math.min(60, Math.max(20, (say.columns > 0 ? say.columns : 80) - 14))));
     return 0;
   },
 };
@@ -220,6 +256,14 @@ function buildModel(f: ParsedArgs['flags'], positional: string | undefined, resu
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new BackpropError('argument', `train: --layers expects at least two positive whole numbers separated by commas (inputs first), got ${JSON.stringify(f.layers)}`);
   }
+  // NOTE: before Sequential.mlp allocates: a network beyond the limits or this machine's memory is refused in words.
+  checkNetworkSize(sizes, 'train: --layers: the network');
+  checkTrainingMemory(sizes, {
+    dtype: dtypeFlag ?? 'float64',
+    optimizerBuffers: optimizerBuffers((f.optimizer as OptimizerName | undefined) ?? 'sgd', f.momentum !== undefined && f.momentum !== 0),
+    batchSize: (f['batch-size'] as number | undefined) ?? 32,
+    earlyStopping: f['early-stopping'] === true,
+  });
   const outputs = sizes[sizes.length - 1]!;
   const output = (f.output as ActivationName | undefined) ?? (outputs === 1 ? (lossFlag === 'mse' || lossFlag === 'sse' ? 'linear' : 'sigmoid') : 'softmax');
   const loss = lossFlag ?? (output === 'softmax' ? 'cross_entropy' : output === 'sigmoid' ? 'bce' : 'mse');
@@ -256,29 +300,6 @@ function loadedPreprocessing(positional: string, resume: TrainingState | undefin
   return resume ? (resume.model.preprocessing ?? undefined) : loadModelArg(positional, io).preprocessing;
 }
 
-function savedFlags(f: ParsedArgs['flags']): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(f)) if (v !== undefined && !UNSAVED.includes(k)) out[k] = v;
-  return out;
-}
-
-/** The checkpoint's settings under the flags given now; a flag that differs is an error. */
-function mergeResumed(f: ParsedArgs['flags'], positional: string | undefined, state: TrainingState, path: string): { flags: ParsedArgs['flags']; positional: string | undefined } {
-  const settings = state.settings as { flags?: Record<string, string | number | boolean>; model?: string } | undefined;
-  if (!settings || typeof settings.flags !== 'object' || settings.flags === null) throw new BackpropError('argument', `${path}: this checkpoint was not written by backprop train (no settings)`);
-  for (const [k, v] of Object.entries(f)) {
-    if (v === undefined || RESUMABLE.includes(k)) continue;
-    if (settings.flags[k] !== v) {
-      throw new BackpropError('argument', `train: --${k} ${v === true ? '' : String(v)} differs from the checkpoint's ${settings.flags[k] === undefined ? '(not given)' : String(settings.flags[k])}; a resumed run keeps its settings (only ${RESUMABLE.map((r) => '--' + r).join(', ')} may change)`);
-    }
-  }
-  if (positional !== undefined && positional !== settings.model) throw new BackpropError('argument', `train: the checkpoint was trained from ${settings.model ?? '--layers'}, not ${positional}`);
-  if (state.stopReason === null && state.history.length > 0 && state.history[state.history.length - 1]!.epoch !== state.epoch) {
-    throw new BackpropError('argument', `${path}: inconsistent checkpoint (epoch ${state.epoch}, history to ${state.history[state.history.length - 1]!.epoch})`);
-  }
-  return { flags: { ...settings.flags, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) }, positional: settings.model };
-}
-
 /** `test: loss 0.12  accuracy 96.50 %` (or MSE and R² for regression). */
 function summary(name: string, m: Metrics): string {
   const parts = [`${name}:`.padEnd(12), `loss ${formatNumber(m.loss, 6)}`];
@@ -287,29 +308,10 @@ function summary(name: string, m: Metrics): string {
   return parts.join('  ') + `  (${m.rows} rows)\n`;
 }
 
-function charts(loss: number[], history: import('../../train/history.js').History, width: number): string {
+function charts(loss: number[], history: History, width: number): string {
   let text = lineChart('loss', [{ name: 'train', values: loss, mark: '*' }, ...(history.has('valLoss') ? [{ name: 'validation', values: history.series('valLoss'), mark: 'o' }] : [])], { width, height: 8 });
   if (history.has('accuracy')) {
     text += '\n' + lineChart('accuracy', [{ name: 'train', values: history.series('accuracy'), mark: '*' }, ...(history.has('valAccuracy') ? [{ name: 'validation', values: history.series('valAccuracy'), mark: 'o' }] : [])], { width, height: 8 });
   }
   return text;
-}
-
-/** Deletes temporary files a killed run left beside its checkpoint (a write cut short by the kill). */
-function removeStaleTemporaries(dir: string): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name.startsWith(`.${CHECKPOINT_FILE}.`) && name.endsWith('.tmp')) {
-      try {
-        unlinkSync(join(dir, name));
-      } catch {
-        // NOTE: another process may have removed it; nothing to do.
-      }
-    }
-  }
 }

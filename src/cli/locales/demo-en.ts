@@ -20,6 +20,9 @@ export const demoEn = {
   descentHeader: 'step        cost E          y6            y7',
   reached: 'After {n} steps the outputs are {y}, the target is {t}: the weights have been corrected.',
   notReached: 'After {n} steps the outputs are {y}; the target is {t}. More steps (--steps) or a larger --lr get closer.',
+  tooLarge: 'After {n} steps the outputs are {y}; the target is {t}. The cost {how}: the learning rate η = {lr} is too large — each step overshoots and the sigmoids saturate, so their gradients vanish. A smaller --lr gets closer (the notebook uses 0.5).',
+  costRose: 'rose from {e0} to {e}',
+  costStuck: 'stopped falling at {e}',
   next: 'Next: `npx backprop explain` shows every chain-rule product; `npx backprop train --help` shows how to train a real model.',
 } as const;
 

@@ -22,5 +22,8 @@ export const demoKo: Record<DemoKey, string> = {
   descentHeader: '단계        비용 E          y6            y7',
   reached: '{n}단계 후 출력값은 {y}, 목표값은 {t}: 가중치가 수정되어 모형이 개선되었습니다.',
   notReached: '{n}단계 후 출력값은 {y}, 목표값은 {t}. 단계(--steps)를 늘리거나 학습률(--lr)을 키우면 더 가까워집니다.',
+  tooLarge: '{n}단계 후 출력값은 {y}, 목표값은 {t}. 비용이 {how}: 학습률 η = {lr}이(가) 너무 큽니다 — 한 단계마다 지나치게 멀리 가서 시그모이드가 포화되고 기울기가 사라집니다. 학습률(--lr)을 줄이면 더 가까워집니다(노트북은 0.5).',
+  costRose: '{e0}에서 {e}(으)로 커졌습니다',
+  costStuck: '{e}에서 더 줄지 않습니다',
   next: '다음: `npx backprop explain --lang ko`는 연쇄 법칙의 곱을 하나하나 보여 주고, `npx backprop train --help`는 실제 모형을 학습하는 방법을 보여 줍니다.',
 };

@@ -1,3 +1,4 @@
+import { maxOf } from '../../tensor/extent.js';
 import { LOSS_TABLE, lossCount } from '../../nn/losses.js';
 import type { Ledger, LedgerLayer, LedgerNeuron, LedgerParam } from '../types.js';
 import type { Tr } from './blocks.js';
@@ -12,7 +13,7 @@ type Line = { lhs: Math2; rhs: Math2 };
  * parameter's chain-rule product in symbols and numbers, and the bias sums.
  */
 export function backwardBlocks(ledger: Ledger, tr: Tr, nt: Notation, out: Block[]): void {
-  const minLayer = ledger.focus === null ? 1 : Math.min(...ledger.params.map((p) => p.layer));
+  const minLayer = ledger.focus === null ? 1 : -maxOf(ledger.params, (p) => -p.layer);
   out.push({ kind: 'heading', level: 2, text: tr('secBackward') });
   out.push({ kind: 'para', text: tr('backwardIntro') });
   for (let i = ledger.steps.length - 1; i >= 0; i--) {

@@ -1,3 +1,4 @@
+import { maxOf } from '../../tensor/extent.js';
 import type { Ledger } from '../types.js';
 import { ledgerBlocks, type RenderOptions } from './blocks.js';
 import type { Block } from './notation.js';
@@ -34,7 +35,7 @@ export function renderBlocksText(blocks: readonly Block[], options: { color?: bo
   const color = options.color ?? false;
   const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
-  for (const b of blocks) out.push(...layout(b, paint));
+  for (const b of blocks) for (const line of layout(b, paint)) out.push(line);
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 
@@ -47,7 +48,7 @@ function layout(b: Block, paint: (code: string, s: string) => string): string[] 
     case 'para':
       return [b.text];
     case 'math': {
-      const w = Math.max(...b.lines.map((l) => width(l.lhs.text)));
+      const w = maxOf(b.lines, (l) => width(l.lhs.text));
       return b.lines.map((l) => {
         const rhs = l.rhs.text;
         if (l.lhs.text === '') return `  ${' '.repeat(w)} ${rhs}`;
@@ -56,7 +57,7 @@ function layout(b: Block, paint: (code: string, s: string) => string): string[] 
     }
     case 'table': {
       const cols = b.head.length;
-      const ws = Array.from({ length: cols }, (_, c) => Math.max(width(b.head[c]!), ...b.rows.map((r) => width(r[c] ?? ''))));
+      const ws = Array.from({ length: cols }, (_, c) => Math.max(width(b.head[c]!), maxOf(b.rows, (r) => width(r[c] ?? ''))));
       const cell = (s: string, c: number): string => (b.numeric[c] ? padStart(s, ws[c]!) : pad(s, ws[c]!));
       return [
         `  ${b.head.map((h, c) => cell(h, c)).join('  ')}`,

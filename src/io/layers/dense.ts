@@ -2,7 +2,7 @@ import { BackpropError } from '../../errors.js';
 import { ACTIVATION_TABLE, ACTIVATIONS, checkActivation, suggest } from '../../nn/activations.js';
 import { Dense } from '../../nn/dense.js';
 import { INITIALIZERS, type InitializerName } from '../../nn/init.js';
-import { checkMatrix, checkSize, checkVector, describe } from '../json-checks.js';
+import { checkFlat, checkMatrix, checkSize, checkVector, describe } from '../json-checks.js';
 import { MAX_PARAMETERS } from '../limits.js';
 import type { LayerCodec } from './types.js';
 
@@ -34,6 +34,16 @@ export const denseCodec: LayerCodec<Dense> = {
     }
     const act = checkActivation(activation, at);
     if (ACTIVATION_TABLE[act].outputOnly === true && !last) fail(`${at}.activation`, `${act} is only supported on the last layer`);
+    if (ArrayBuffer.isView(json.weights)) {
+      // A large model's weights, flat and row-major, with the sizes given (from a weights file).
+      if (json.init !== undefined) fail(`${at}.init`, 'a layer with weights has no initializer');
+      const inputs = checkSize(json.inputs, `${at}.inputs`, MAX_PARAMETERS, fail);
+      const units = checkSize(json.units, `${at}.units`, MAX_PARAMETERS, fail);
+      if (width !== null && inputs !== width) fail(`${at}.inputs`, `expected ${width} (the outputs of the layer before), got ${inputs}`);
+      const w = checkFlat(json.weights, `${at}.weights`, inputs * units, fail);
+      const b = ArrayBuffer.isView(json.bias) ? checkFlat(json.bias, `${at}.bias`, units, fail) : checkVector(json.bias, `${at}.bias`, units, fail);
+      return Dense.fromArrays(w, b, inputs, units, act, dtype);
+    }
     if (json.weights !== undefined || json.bias !== undefined) {
       if (json.inputs !== undefined || json.units !== undefined || json.init !== undefined) {
         fail(at, 'give either "weights" and "bias", or "inputs" and "units" (with an optional "init"), not both');
@@ -55,7 +65,10 @@ export const denseCodec: LayerCodec<Dense> = {
     return Dense.create({ inputs, units, activation: act, rng, dtype, ...(init ? { init } : {}) });
   },
 
-  write(layer) {
+  write(layer, options) {
+    if (options?.typed === true) {
+      return { type: 'dense', activation: layer.activation, inputs: layer.inputs, units: layer.units, weights: layer.weight.data.slice(), bias: layer.bias.data.slice() };
+    }
     return { type: 'dense', activation: layer.activation, weights: layer.weight.to2D(), bias: layer.bias.to1D() };
   },
 

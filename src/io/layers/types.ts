@@ -71,8 +71,12 @@ export interface LayerCodec<L extends Layer> {
   missingValues(json: Readonly<Record<string, unknown>>): string | null;
   /** Validates the entry and builds the layer; every problem names its JSON path. */
   read(json: Readonly<Record<string, unknown>>, ctx: LayerReadContext): L;
-  /** The entry of the layer (weights written out in full). */
-  write(layer: L): Record<string, unknown> & { type: string };
+  /**
+   * The entry of the layer (weights written out in full); with `typed`, the numbers as typed
+   * copies (flat, with the sizes given) rather than nested arrays: a large model's entry, whose
+   * arrays go to a weights file (see toModelFile, tensor-json.ts).
+   */
+  write(layer: L, options?: { typed?: boolean }): Record<string, unknown> & { type: string };
   /**
    * The layer as a token of a model spec (src/io/state-dict.ts): its entry without tensors, with only
    * the settings that differ from PyTorch's defaults — `{ type: 'activation', activation }` for a

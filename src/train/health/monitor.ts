@@ -246,7 +246,10 @@ export class HealthMonitor implements Callback {
     }
     const finding: Finding = {
       code: 'exploding-gradients', score: 0.95, symptom: null, layers: d.layer === null ? [] : [d.layer],
-      evidence: { diverged: 1, what: d.what, value: formatNumber(d.value), epoch: d.epoch, batch: d.batch, batches: d.batches, layer: d.layer === null ? 0 : d.layer + 1, where: d.where },
+      // NOTE: a loss that grew by orders of magnitude (still finite) has its own words: from, to, by which epoch.
+      evidence: d.what === 'growth'
+        ? { diverged: 2, from: formatNumber(d.from ?? NaN), to: formatNumber(d.value), epoch: d.epoch }
+        : { diverged: 1, what: d.what, value: formatNumber(d.value), epoch: d.epoch, batch: d.batch, batches: d.batches, layer: d.layer === null ? 0 : d.layer + 1, where: d.where },
     };
     const known = this.raised.get('exploding-gradients');
     if (known) this.raised.delete('exploding-gradients');

@@ -55,7 +55,9 @@ export function describeHealth(d: HealthDiagnosis, lang: HealthLang): HealthWord
   const symptom = d.symptom === 'chance'
     ? healthMessage(lang, `symptom.chance${now}${e.classes === 0 ? 'Regression' : ''}` as const, vars)
     : d.symptom === 'stalled' ? healthMessage(lang, 'symptom.stalled', vars) : null;
-  const finding = d.code === 'exploding-gradients' && e.diverged === 1 ? healthMessage(lang, 'exploding-gradients.diverged', vars) : healthMessage(lang, `${d.code}.finding`, vars);
+  const finding = d.code === 'exploding-gradients' && e.diverged === 1 ? healthMessage(lang, 'exploding-gradients.diverged', vars)
+    : d.code === 'exploding-gradients' && e.diverged === 2 ? healthMessage(lang, 'exploding-gradients.grew', vars)
+    : healthMessage(lang, `${d.code}.finding`, vars);
   return { title: healthMessage(lang, `${d.code}.title`), symptom, finding, advice: healthMessage(lang, `${d.code}.advice`, vars) };
 }
 

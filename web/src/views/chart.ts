@@ -7,10 +7,17 @@ export function renderChart(host: HTMLElement, history: HistoryPoint[], labels: 
   const H = 150;
   const pad = { l: 58, r: 8, t: 24, b: 22 };
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': labels.title, class: 'chart' });
-  const vals = history.flatMap((h) => [h.train, h.test]).filter((v) => Number.isFinite(v) && v > 0);
-  if (history.length >= 1 && vals.length > 0) {
-    const lo = Math.min(...vals);
-    const hi = Math.max(...vals);
+  // NOTE: a loop, never Math.min(...values): a long history (from a shared link) exceeds the argument limit.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of history) {
+    for (const v of [h.train, h.test]) {
+      if (!(Number.isFinite(v) && v > 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (history.length >= 1 && lo <= hi) {
     const log = hi / lo > 100;
     const f = (v: number): number => (log ? Math.log10(v) : v);
     const yLo = log ? f(lo) : 0;

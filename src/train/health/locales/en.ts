@@ -18,6 +18,7 @@ export const healthEn = {
   'exploding-gradients.title': 'exploding gradients',
   'exploding-gradients.finding': 'the gradient norm grew from {from} to {to} during training',
   'exploding-gradients.diverged': '{what} became {value} in epoch {epoch}, batch {batch} of {batches}; it first appears in {where}',
+  'exploding-gradients.grew': 'the training loss grew from {from} to {to} by epoch {epoch}: the training diverges',
   'exploding-gradients.advice': 'lower the learning rate, or clip the gradient norm (--clip-norm 1); scale the inputs',
   'what.loss': 'the loss',
   'what.gradient': 'the gradient',

@@ -17,6 +17,7 @@ export const healthKo: Record<HealthKey, string> = {
   'exploding-gradients.title': '기울기 폭주',
   'exploding-gradients.finding': '학습 중에 기울기의 노름이 {from}에서 {to}로 커졌습니다',
   'exploding-gradients.diverged': '{epoch}번째 에포크의 배치 {batch}/{batches}에서 {what}이(가) {value}이 되었습니다. 처음 나타난 곳: {where}',
+  'exploding-gradients.grew': '학습 비용이 {epoch}번째 에포크까지 {from}에서 {to}(으)로 커졌습니다. 학습이 발산합니다',
   'exploding-gradients.advice': '학습률을 낮추거나 기울기의 노름을 자르세요(--clip-norm 1). 입력값도 표준화하세요',
   'what.loss': '비용',
   'what.gradient': '기울기',
