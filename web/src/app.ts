@@ -195,7 +195,15 @@ export class App {
     const { x, t } = this.run.nextBatch();
     const model = this.model;
     this.passModel = model.clone();
-    this.pass = model.preservingState(() => recordForward(model.train(), this.data.loss, x, t));
+    try {
+      this.pass = model.preservingState(() => recordForward(model.train(), this.data.loss, x, t));
+    } catch (e) {
+      // NOTE: what the library refuses (batch norm on a batch of one row) is said on the page, with its message.
+      if (!(e instanceof BackpropError)) throw e;
+      Object.assign(this, { pass: null, passModel: null, phase: 'none', notice: e.message });
+      this.redraw();
+      return;
+    }
     this.passMasks = lastMasks(model);
     this.passId++;
     this.phase = 'forward';
@@ -207,7 +215,8 @@ export class App {
   backward(animate = true): void {
     this.stop();
     if (this.phase !== 'forward' || this.pass === null) this.forward();
-    this.pass!.backward();
+    if (this.pass === null) return;
+    this.pass.backward();
     this.phase = 'backward';
     const L = denseLayers(this.model).length;
     if (!animate || this.reducedMotion) {
@@ -260,6 +269,7 @@ export class App {
       this.forward();
       this.backward(false);
     }
+    if (this.pass === null) return;
     this.stopFlow();
     this.deltaFrom = 1;
     const pass = this.pass!;
