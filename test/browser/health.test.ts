@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { axeSerious } from './axe.js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../src/cli/commands/playground.js';
 import { PRESETS } from '../../web/src/presets.js';
@@ -32,12 +33,15 @@ async function open(hash = ''): Promise<Page> {
 
 const text = async (page: Page, sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').trim();
 
-/** Plays until `ready` (an expression) is truthy in the page (or `ms` pass), then pauses; its value and the seconds it took. */
-async function playUntil(page: Page, ready: string, ms: number): Promise<{ seconds: number; value: unknown }> {
+/**
+ * Plays until `ready(arg)` is truthy in the page (or `ms` pass), then pauses; its value and the seconds it took.
+ * A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
+ */
+async function playUntil<A>(page: Page, ready: (arg: A) => unknown, arg: A, ms: number): Promise<{ seconds: number; value: unknown }> {
   const t0 = Date.now();
   await page.click('#btn-play');
   try {
-    const handle = await page.waitForFunction(ready, undefined, { timeout: ms, polling: 100 });
+    const handle = await page.waitForFunction(ready as (a: unknown) => unknown, arg as unknown, { timeout: ms, polling: 100 });
     return { seconds: (Date.now() - t0) / 1000, value: await handle.jsonValue() };
   } finally {
     await page.click('#btn-play');
@@ -66,11 +70,10 @@ test('every preset reaches the loss stated under the menu within its stated step
     assert.match(await text(page, '#preset-note'), new RegExp(`below ${preset.target} in about ${preset.steps.toLocaleString('en')} steps`), dataset);
     // The seed notebook's one sample has no test set: its stated figure is the training cost.
     const box = dataset === 'seed' ? 'train-loss' : 'test-loss';
-    const reached = `Number(document.getElementById('${box}')?.textContent) < ${preset.target} && Number(document.getElementById('step-count')?.textContent)`;
     // NOTE: the 20 s the issue asks for holds on this machine alone (the spiral, the slowest: 14 s
     // at a load of 20); inside the whole suite on a loaded machine it took longer, so the wall-clock
     // bound asserted is 60 s and the seconds are printed — the steps are the deterministic check.
-    const { seconds, value } = await playUntil(page, reached, 60_000);
+    const { seconds, value } = await playUntil(page, ([id, target]) => Number(document.getElementById(id)?.textContent) < target && Number(document.getElementById('step-count')?.textContent), [box, preset.target] as const, 60_000);
     console.log(`# ${dataset}: below ${preset.target} at step ${String(value)} (stated: about ${preset.steps}), ${seconds.toFixed(1)} s after Play at ${preset.settings.speed} steps a frame`);
     // NOTE: the page shows the loss of each report from the worker, which comes every `speed` steps
     // (or 50 ms): the step it is first seen below the target is at most that many past where it fell.
@@ -88,7 +91,7 @@ test('every preset reaches the loss stated under the menu within its stated step
 test('a healthy network: the panel shows each layer\'s histograms and no warning', async () => {
   const page = await open('#v=1&data=xor&noise=0&ratio=0.5&hidden=4,4&act=tanh&loss=bce&opt=adam&lr=0.03&batch=10&seed=1&l2=0&speed=1000&lang=en&step=0');
   assert.match(await text(page, '#health-body'), /Press Play or Step/);
-  await playUntil(page, "Number(document.getElementById('test-loss')?.textContent) < 0.05", 20_000);
+  await playUntil(page, () => Number(document.getElementById('test-loss')?.textContent) < 0.05, undefined, 20_000);
   assert.equal(await page.locator('#health-body .health-layer').count(), 3);
   assert.equal(await page.locator('#health-body svg.hist').count(), 9, 'weights, outputs and gradients of each layer');
   assert.equal(await page.locator('#health-body li.warning').count(), 0, await text(page, '#health-body'));
@@ -102,7 +105,7 @@ test('a healthy network: the panel shows each layer\'s histograms and no warning
 
 test('a failing network (ReLUs at η = 1): dead neurons greyed, the warning names them, and its button opens the ledger of a weight into them', async () => {
   const page = await open('#v=1&data=circle&noise=0&ratio=0.5&hidden=8,8&act=relu&loss=bce&opt=adam&lr=1&batch=10&seed=1&l2=0&speed=100&lang=en&step=0');
-  await playUntil(page, "document.querySelector('#health-body li.warning[data-code=\"dead-units\"]') !== null", 20_000);
+  await playUntil(page, (code) => document.querySelector(`#health-body li.warning[data-code="${code}"]`) !== null, 'dead-units', 20_000);
   const warning = page.locator('#health-body li.warning[data-code="dead-units"]');
   assert.match(await warning.innerText(), /dead units\n[\s\S]*in layer \d \(dense 8→8, relu\), \d of 8 units \(\d+ %\) output 0 for every sample/);
   const stuck = await page.locator('svg.network g.node.stuck').count();
@@ -122,7 +125,7 @@ test('a failing network (ReLUs at η = 1): dead neurons greyed, the warning name
 
 test('six sigmoid layers: vanishing gradients, the layers marked on the diagram; in Korean too; axe-core passes', async () => {
   const page = await open('#v=1&data=circle&noise=0&ratio=0.5&hidden=8,8,8,8,8,8&act=sigmoid&loss=bce&opt=sgd&lr=0.1&batch=10&seed=1&l2=0&speed=100&lang=en&step=0');
-  await playUntil(page, "document.querySelector('#health-body li.warning[data-code=\"vanishing-gradients\"]') !== null", 20_000);
+  await playUntil(page, (code) => document.querySelector(`#health-body li.warning[data-code="${code}"]`) !== null, 'vanishing-gradients', 20_000);
   assert.ok(await page.locator('svg.network .warn-mark').count() >= 1, 'a layer is marked');
   assert.equal(await page.getAttribute('svg.network .warn-mark', 'data-warn-layer'), '1', 'the first hidden layer, where the gradient is smallest');
   await page.click('#lang-ko');
@@ -130,12 +133,7 @@ test('six sigmoid layers: vanishing gradients, the layers marked on the diagram;
   assert.equal(await text(page, '#health-h'), '학습 상태');
   assert.match(await text(page, '#health-body li.warning'), /기울기 소실/);
   await page.locator('#health').screenshot({ path: join(shots, 'vanishing-ko-panel.png') });
-  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  const serious = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Element, o: object): Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-    const r = await axe.run(document.getElementById('health')!, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
+  const serious = await axeSerious(page, '#health');
   assert.deepEqual(serious, []);
   await page.close();
 });

@@ -43,13 +43,15 @@ export function webRoot(): string | null {
  * The page's Content-Security-Policy: everything from this server only (scripts, workers, styles,
  * WebAssembly — compiled from the app's own bytes, hence `'wasm-unsafe-eval'`), the Export model
  * download as a blob, no plugins, no `<base>`, no form posts, and no page may frame it
- * (`frame-ancestors 'none'`: no clickjacking).
+ * (`frame-ancestors 'none'`: no clickjacking). Styles may also be inline (`'unsafe-inline'` for
+ * `style-src` only): the library's ledger HTML and the practice diagram carry their own `<style>`
+ * and `style` attributes; a style cannot run code, and scripts stay `'self'` only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
