@@ -39,8 +39,8 @@ export interface GemmTaskOptions {
 const WAIT_SPIN_MS = 2;
 
 /**
- * When the calling thread waited longer than this (ms) for a worker's last chunk, the worker most
- * likely lost its CPU mid-chunk to another process; then the next {@link SOLO_JOBS} jobs run on
+ * When the calling thread waited longer than this (ms), beyond 1.5× the time it spent on its own
+ * chunks, for a worker's last chunk, the worker most likely lost its CPU mid-chunk to another process; then the next {@link SOLO_JOBS} jobs run on
  * the calling thread alone (the same numbers: tasks split outputs, never sums). On a machine
  * busier than its cores a job would otherwise wait a scheduler time slice (several ms) for a
  * worker, ten times the work of a training step; two threads only pay where they get two cores.
@@ -253,6 +253,7 @@ export class ThreadPool {
       this.runHere();
       return;
     }
+    const start = performance.now();
     this.dispatch(false);
     const c = this.ctl.i32;
     let g = Atomics.or(c, Job.Gate, CLOSED) | CLOSED;
@@ -264,7 +265,10 @@ export class ThreadPool {
     }
     while ((g = Atomics.load(c, Job.Gate)) !== CLOSED) Atomics.wait(c, Job.Gate, g);
     // A worker that took a chunk and then lost its CPU (a busy machine) stalled this thread: go on alone for a while.
-    if (performance.now() - t0 > SLOW_WAIT_MS) this.solo = SOLO_JOBS;
+    // NOTE: a worker still in its last chunk needs about one chunk's time, at most what this thread
+    // spent on its own chunks (t0 − start); only a wait well past that is a stall. An absolute 1 ms
+    // alone took a 512³ product's multi-ms chunks for stalls and ran W3 on one thread (91 → 50 GFLOP/s).
+    if (performance.now() - t0 > SLOW_WAIT_MS + 1.5 * (t0 - start)) this.solo = SOLO_JOBS;
   }
 
   /** The job on this thread alone (the workers are not told of it; the gate stays closed). */
