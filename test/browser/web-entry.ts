@@ -2,8 +2,10 @@
 // loads this file with web/tsconfig.json, so their `backprop` is src/index.ts, the same module as `lib`).
 export { TrainingRun } from '../../web/src/run.js';
 export { buildData, csvColumns, lossFits } from '../../web/src/data.js';
-export { paramAt } from '../../web/src/net.js';
-export { modelFileText } from '../../web/src/model-file.js';
+export { blocks, buildModel, lastMasks, paramAt, readLayerState, withMasks } from '../../web/src/net.js';
+export { PlayHealth } from '../../web/src/health.js';
+export { modelFileText, readModelFile } from '../../web/src/model-file.js';
 export { SYNTHETIC_DEFAULTS } from '../../web/src/state.js';
-export { decodeState } from '../../web/src/url.js';
+export { decodeState, encodeState } from '../../web/src/url.js';
 export * as lib from '../../src/index.js';
+export * as explainLib from '../../src/explain/index.js';

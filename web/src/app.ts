@@ -1,7 +1,7 @@
-import { formatNumber, modelLoss, noGrad, recordForward, TrainingDivergedError, type BatchLogs, type Dense, type RecordedPass, type Sequential } from 'backprop';
+import { BackpropError, formatNumber, modelLoss, noGrad, recordForward, TrainingDivergedError, type BatchLogs, type RecordedPass } from 'backprop';
 import { buildData, type PlayData } from './data.js';
 import { modelFileText, readModelFile } from './model-file.js';
-import { lossPoint, paramAt, readWeights, writeWeights } from './net.js';
+import { denseLayers, lastMasks, lossPoint, paramAt, readLayerState, readWeights, withMasks, writeLayerState, writeWeights, type PlayModel } from './net.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingRun } from './run.js';
 import { SEED_SETTINGS, SYNTHETIC_DEFAULTS, type AppState, type LayerWeights, type Settings } from './state.js';
@@ -28,7 +28,7 @@ export interface UpdateRecord {
 }
 
 /** Settings whose change gives a fresh network (the rest keep the trained weights). */
-const RESETTING: readonly (keyof Settings)[] = ['dataset', 'noise', 'trainRatio', 'hidden', 'activation', 'loss', 'seed'];
+const RESETTING: readonly (keyof Settings)[] = ['dataset', 'noise', 'trainRatio', 'hidden', 'activation', 'loss', 'seed', 'batchNorm', 'dropout'];
 /** Milliseconds per layer while the deltas flow backwards. */
 export const FLOW_MS = 450;
 
@@ -42,6 +42,13 @@ export class App {
   run!: TrainingRun;
   /** The pass Forward recorded (the library's `recordForward`), stepped through by Backward. */
   pass: RecordedPass | null = null;
+  /**
+   * A copy of the network as the recorded pass found it (weights, batch norm's running statistics,
+   * dropout's generators): the ledger explains the step on it, with the masks the step drew.
+   */
+  passModel: PlayModel | null = null;
+  /** The dropout masks of the recorded pass (layer index → mask, 1 = kept). */
+  passMasks: ReadonlyMap<number, Uint8Array> = new Map();
   phase: Phase = 'none';
   lastUpdate: UpdateRecord | null = null;
   /** Bumped on every weight change (caches of heatmaps key on it). */
@@ -83,7 +90,7 @@ export class App {
   }
 
   /** The network of the run. */
-  get model(): Sequential<Dense> {
+  get model(): PlayModel {
     return this.run.model;
   }
 
@@ -94,26 +101,29 @@ export class App {
       // NOTE: a link made with a CSV too large to travel in it: the settings arrive, the data does not.
       this.notice = tr(s.settings.lang, 'csvMissing');
       s.settings = { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.settings.lang };
-      Object.assign(s, { weights: null, optimizer: null, step: 0, position: null, history: [] });
+      Object.assign(s, { weights: null, layers: null, optimizer: null, step: 0, position: null, history: [] });
     }
     try {
       const data = buildData(s.settings, s.csv);
       // NOTE: the menu shows the cost function in use (a CSV of three classes takes cross_entropy, not bce).
       s.settings.loss = data.loss;
-      this.run = new TrainingRun(s.settings, data, s.weights, s.optimizer, s.step, s.position);
+      this.run = new TrainingRun(s.settings, data, s.weights, s.optimizer, s.step, s.position, s.layers);
     } catch (e) {
       this.notice = e instanceof Error ? e.message : String(e);
       s.settings = { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden], lang: s.settings.lang };
-      Object.assign(s, { weights: null, optimizer: null, step: 0, position: null, history: [] });
+      Object.assign(s, { weights: null, layers: null, optimizer: null, step: 0, position: null, history: [] });
       this.run = new TrainingRun(s.settings, buildData(s.settings, null), null, null, 0);
     }
-    const fresh = s.weights === null || JSON.stringify(readWeights(this.model)) !== JSON.stringify(s.weights);
+    // NOTE: weights or other layers' numbers that do not fit this network (a hand-edited link) give a fresh one.
+    const fresh = s.weights === null || JSON.stringify(readWeights(this.model)) !== JSON.stringify(s.weights)
+      || (s.layers !== null && JSON.stringify(readLayerState(this.model)) !== JSON.stringify(s.layers));
     if (fresh) {
       s.optimizer = null;
       if (s.weights !== null) Object.assign(s, { step: 0, history: [] });
       this.run.retrain(s.settings, null, s.step);
     }
     s.weights = readWeights(this.model);
+    s.layers = readLayerState(this.model);
     s.position = this.run.trainer.position();
     this.pass = null;
     this.phase = 'none';
@@ -162,7 +172,7 @@ export class App {
 
   /** Fresh weights from the seed (or the notebook's), step 0, empty curve. */
   resetNetwork(): void {
-    Object.assign(this.state, { weights: null, optimizer: null, step: 0, position: null, history: [] });
+    Object.assign(this.state, { weights: null, layers: null, optimizer: null, step: 0, position: null, history: [] });
     this.rebuild();
   }
 
@@ -173,12 +183,28 @@ export class App {
     this.redraw();
   }
 
-  /** Forward on the rows the next training step takes (the Trainer's next batch), with every z and a kept. */
+  /**
+   * Forward on the rows the next training step takes (the Trainer's next batch), with every z and a
+   * kept — in training mode, as the step: batch norm with the batch's statistics, dropout with the
+   * mask the step will draw (the running statistics and generators are put back, so Update's step
+   * starts from the same state and draws the same masks).
+   */
   forward(): void {
     this.stop();
     this.stopFlow();
     const { x, t } = this.run.nextBatch();
-    this.pass = recordForward(this.model, this.data.loss, x, t);
+    const model = this.model;
+    this.passModel = model.clone();
+    try {
+      this.pass = model.preservingState(() => recordForward(model.train(), this.data.loss, x, t));
+    } catch (e) {
+      // NOTE: what the library refuses (batch norm on a batch of one row) is said on the page, with its message.
+      if (!(e instanceof BackpropError)) throw e;
+      Object.assign(this, { pass: null, passModel: null, phase: 'none', notice: e.message });
+      this.redraw();
+      return;
+    }
+    this.passMasks = lastMasks(model);
     this.passId++;
     this.phase = 'forward';
     this.deltaFrom = Infinity;
@@ -189,9 +215,10 @@ export class App {
   backward(animate = true): void {
     this.stop();
     if (this.phase !== 'forward' || this.pass === null) this.forward();
-    this.pass!.backward();
+    if (this.pass === null) return;
+    this.pass.backward();
     this.phase = 'backward';
-    const L = this.model.layers.length;
+    const L = denseLayers(this.model).length;
     if (!animate || this.reducedMotion) {
       this.deltaFrom = 1;
       this.flowing = 0;
@@ -233,7 +260,8 @@ export class App {
    * The training step on the recorded pass's rows — the library's `Trainer.step()`, the step Play
    * takes — recording every parameter before and after, its gradient, and the batch's cost before
    * and after for the ledger. A step that makes the numbers NaN or infinite is refused with the
-   * library's diagnosis, and the weights stay.
+   * library's diagnosis, and the weights stay; so is one the library refuses (batch norm on a
+   * batch of one row), with its message.
    */
   update(): void {
     this.stop();
@@ -241,6 +269,7 @@ export class App {
       this.forward();
       this.backward(false);
     }
+    if (this.pass === null) return;
     this.stopFlow();
     this.deltaFrom = 1;
     const pass = this.pass!;
@@ -249,30 +278,35 @@ export class App {
     try {
       logs = this.run.step();
     } catch (e) {
-      if (!(e instanceof TrainingDivergedError)) throw e;
+      if (!(e instanceof BackpropError)) throw e;
       // NOTE: the step is not taken: the last good weights, optimizer buffers and position come back.
-      this.notice = tr(this.state.settings.lang, 'diverged', { step: this.state.step + 1, msg: e.message });
+      this.notice = e instanceof TrainingDivergedError ? tr(this.state.settings.lang, 'diverged', { step: this.state.step + 1, msg: e.message }) : e.message;
       writeWeights(this.model, this.state.weights!);
+      if (this.state.layers !== null) writeLayerState(this.model, this.state.layers);
       this.run.retrain(this.state.settings, this.state.optimizer, this.state.step, this.state.position);
       this.pass = null;
       this.phase = 'none';
       this.redraw();
       return;
     }
-    const grads = this.model.layers.map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
+    const grads = denseLayers(this.model).map((l) => ({ W: l.weight.grad!.to2D(), b: Array.from(l.bias.grad!.data) }));
     this.pageHealth ??= new PlayHealth(this.run);
     this.pageHealth.afterStep(this.run, logs);
     this.health = this.pageHealth.view();
     const after = readWeights(this.model);
-    const costAfter = noGrad(() => modelLoss(this.model, this.data.loss, pass.x, pass.t).item());
+    // NOTE: the batch's cost after the step as before it: training mode, the same dropout masks, nothing kept.
+    const model = this.model;
+    const costAfter = model.preservingState(() => withMasks(model, this.passMasks, () => noGrad(() => modelLoss(model, this.data.loss, pass.x, pass.t).item())));
     const s = this.state;
     s.step = this.run.steps;
     s.position = this.run.trainer.position();
     s.weights = after;
+    s.layers = readLayerState(this.model);
     s.optimizer = this.run.optimizer.stateDict();
     s.history.push(lossPoint(this.model, this.data, s.step));
     thin(s.history);
-    const opt = s.settings.l2 > 0 ? `${s.settings.optimizer}, L2 λ = ${s.settings.l2}` : s.settings.optimizer;
+    const st = s.settings;
+    const opt = [st.optimizer, st.l2 > 0 && `weight decay λ = ${st.l2}`, st.l1 > 0 && `L1 λ₁ = ${st.l1}`, st.l2Penalty > 0 && `L2 λ₂ = ${st.l2Penalty}`].filter(Boolean).join(', ');
     this.lastUpdate = { before, after, grads, costBefore: pass.cost, costAfter, lr: s.settings.lr, optimizer: opt };
     this.phase = 'updated';
     this.version++;
@@ -289,17 +323,18 @@ export class App {
   }
 
   /**
-   * Asks the library's `explain()` for the ledger of parameter `id` on the recorded pass (with the
-   * weights the pass used, also after an Update); redraws when it arrives.
+   * Asks the library's `explain()` for the ledger of parameter `id` on the recorded pass (on the
+   * network as the pass found it, also after an Update: in training mode, the step's masks drawn
+   * again from the same generators); redraws when it arrives.
    */
   requestLedger(id: string): void {
     const pass = this.pass;
-    if (pass === null || !pass.backwardDone) return;
+    const model = this.passModel;
+    if (pass === null || model === null || !pass.backwardDone) return;
     const key = `${this.passId}|${id}`;
     if (this.ledger?.key === key) return;
     this.ledger = { key, value: null };
-    const weights = this.phase === 'updated' && this.lastUpdate !== null ? this.lastUpdate.before : this.state.weights!;
-    Promise.all([ledgerFor(this.state.settings, this.data, weights, pass.x, pass.t, id), loadExplain()]).then(
+    Promise.all([ledgerFor(model, this.state.settings, this.data, pass.x, pass.t, id), loadExplain()]).then(
       ([ledger, mod]) => {
         this.explain = mod;
         if (this.ledger?.key !== key) return;
@@ -323,7 +358,9 @@ export class App {
     const lang = this.state.settings.lang;
     const c = this.ledgerHtmlCache;
     if (c !== null && c.ledger === ledger && c.lang === lang) return c.html;
-    const html = this.explain.renderHtml(ledger, { lang, sections: this.explain.PARAM_SECTIONS });
+    // NOTE: with batch norm or dropout, the panel also shows the network's layers (train mode) and each one's backward step: x̂, σ², μ; the mask.
+    const mixed = ledger.steps.some((st) => st.kind !== 'dense');
+    const html = this.explain.renderHtml(ledger, { lang, sections: mixed ? ['header', 'backward', ...this.explain.PARAM_SECTIONS] : this.explain.PARAM_SECTIONS });
     this.ledgerHtmlCache = { ledger, lang, html };
     return html;
   }
@@ -368,7 +405,7 @@ export class App {
     this.stop();
     const p = paramAt(id, this.model.sizes);
     if (p === null || !Number.isFinite(value)) return;
-    const layer = this.model.layers[p.layer - 1]!;
+    const layer = denseLayers(this.model)[p.layer - 1]!;
     if (p.kind === 'weight') layer.weight.data[p.row! * layer.inputs + p.col!] = value;
     else layer.bias.data[p.row!] = value;
     this.state.weights = readWeights(this.model);
@@ -393,7 +430,7 @@ export class App {
     this.worker = worker;
     this.rate = null;
     worker.onmessage = (ev: MessageEvent<FromWorker>) => this.fromWorker(worker, ev.data);
-    const job: ToWorker = { type: 'start', job: { settings: s.settings, csv: s.csv, weights: s.weights!, optimizer: this.run.optimizer.stateDict(), step: s.step, position: this.run.trainer.position() } };
+    const job: ToWorker = { type: 'start', job: { settings: s.settings, csv: s.csv, weights: s.weights!, layers: s.layers, optimizer: this.run.optimizer.stateDict(), step: s.step, position: this.run.trainer.position() } };
     worker.postMessage(job);
     this.phase = 'playing';
     this.pass = null;
@@ -417,7 +454,9 @@ export class App {
     }
     const s = this.state;
     writeWeights(this.model, m.weights);
+    if (m.layers !== null) writeLayerState(this.model, m.layers);
     s.weights = m.weights;
+    s.layers = m.layers;
     s.optimizer = m.optimizer;
     const now = performance.now();
     if (this.rate !== null && m.step > this.rate.step) {
@@ -461,8 +500,8 @@ export class App {
   /** Loads a model file that fits the data (see {@link readModelFile}); throws a BackpropError otherwise. */
   importModel(text: string): void {
     this.stop();
-    const { settings, weights } = readModelFile(text, this.state.settings, this.data);
-    Object.assign(this.state, { settings, weights, optimizer: null, step: 0, position: null, history: [] });
+    const { settings, weights, layers } = readModelFile(text, this.state.settings, this.data);
+    Object.assign(this.state, { settings, weights, layers, optimizer: null, step: 0, position: null, history: [] });
     this.rebuild();
     this.writeUrl();
     this.redraw();

@@ -1,8 +1,8 @@
 import type { Tensor } from 'backprop';
 import type { Ledger } from 'backprop/explain';
 import type { PlayData } from './data.js';
-import { buildModel } from './net.js';
-import type { LayerWeights, Settings } from './state.js';
+import { penaltyOf, type PlayModel } from './net.js';
+import type { Settings } from './state.js';
 
 type ExplainModule = typeof import('backprop/explain');
 let loading: Promise<ExplainModule> | null = null;
@@ -14,11 +14,13 @@ export function loadExplain(): Promise<ExplainModule> {
 }
 
 /**
- * The library's ledger for one parameter: `explain()` run on a copy of the network with the
- * weights of the recorded pass, on the pass's batch, narrowed to `param` (e.g. `W2[0][0]`).
+ * The library's ledger for one parameter: `explain()` run on `model` (the network as the recorded
+ * pass found it) on the pass's batch, narrowed to `param` (e.g. `W2[0][0]`), in training mode —
+ * batch norm with the batch's statistics, dropout with the masks its generators draw next (the
+ * step's) — with the settings' L1/L2 penalty. The model is left as it was.
  */
-export async function ledgerFor(settings: Settings, data: PlayData, weights: LayerWeights[], x: Tensor, t: Tensor, param: string): Promise<Ledger> {
+export async function ledgerFor(model: PlayModel, settings: Settings, data: PlayData, x: Tensor, t: Tensor, param: string): Promise<Ledger> {
   const { explain } = await loadExplain();
-  const model = buildModel(settings, data, weights);
-  return explain(model, x, t, { loss: data.loss, lr: settings.lr, param, naming: data.kind === 'seed' ? 'notebook' : 'auto' });
+  const penalty = penaltyOf(settings);
+  return explain(model, x, t, { loss: data.loss, lr: settings.lr, param, naming: data.kind === 'seed' ? 'notebook' : 'auto', mode: 'train', ...(penalty && { penalty }) });
 }

@@ -1,5 +1,6 @@
 import type { App } from './app.js';
 import { healthTr } from './health-i18n.js';
+import { denseLayerOf } from './net.js';
 import { presetOf } from './presets.js';
 import { renderHealth } from './views/health.js';
 import type { NetworkView } from './views/network.js';
@@ -15,15 +16,17 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 export function renderHealthParts(app: App, view: NetworkView): void {
   const lang = app.state.settings.lang;
   const health = app.health;
+  // NOTE: the checks number the network's layers (batch norm, activation and dropout included); the diagram draws dense layers.
+  const denseLayer = (index: number): number => denseLayerOf(app.model, index);
   if (health !== null) {
-    const stuck = new Map(health.check.layers.map((l) => [l.index + 1, new Set(l.stuckUnits)]));
+    const stuck = new Map(health.check.layers.map((l) => [denseLayer(l.index), new Set(l.stuckUnits)]));
     for (const n of view.nodes) if (n.layer > 0 && stuck.get(n.layer)?.has(n.index)) n.stuck = true;
-    view.warnLayers = health.diagnoses.filter((d) => d.code === 'vanishing-gradients').flatMap((d) => d.layers.map((l) => l + 1));
+    view.warnLayers = health.diagnoses.filter((d) => d.code === 'vanishing-gradients').flatMap((d) => d.layers.map(denseLayer));
     view.marks = { stuck: healthTr(lang, 'stuckNode'), vanishing: healthTr(lang, 'vanishingMark') };
   }
   $('health-h').textContent = healthTr(lang, 'healthTitle');
   $('health-intro').textContent = healthTr(lang, 'healthIntro');
-  renderHealth($('health-body'), health, lang, { showLedger: (id) => app.showLedger(id) });
+  renderHealth($('health-body'), health, lang, { showLedger: (id) => app.showLedger(id), denseLayer });
   const s = app.state.settings;
   const preset = presetOf(s);
   const note = $('preset-note');

@@ -96,6 +96,10 @@ bind('optimizer', 'optimizer', (v) => v as Settings['optimizer']);
 bind('lr', 'lr', numberIn(1e-6, 10));
 bind('batch', 'batch', numberIn(1, 500, true));
 bind('l2', 'l2', numberIn(0, 1));
+bind('l1', 'l1', numberIn(0, 1));
+bind('l2-penalty', 'l2Penalty', numberIn(0, 1));
+bind('dropout', 'dropout', numberIn(0, 0.9));
+bind('batch-norm', 'batchNorm', () => $<HTMLInputElement>('batch-norm').checked);
 bind('seed', 'seed', numberIn(0, 0xffffffff, true));
 $('layer-add').addEventListener('click', () => {
   const h = app.state.settings.hidden;

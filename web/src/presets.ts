@@ -18,7 +18,7 @@ const TWO_D: Preset['settings'] = SYNTHETIC_DEFAULTS;
 
 /** The preset of each dataset a learner can pick (a dropped CSV keeps the settings in use). */
 export const PRESETS: Readonly<Record<Exclude<DatasetChoice, 'csv'>, Preset>> = {
-  seed: { settings: { hidden: [2], activation: 'sigmoid', loss: 'sse', optimizer: 'sgd', lr: 0.5, batch: 1, l2: 0, speed: 10 }, target: 0.001, steps: 100 },
+  seed: { settings: { hidden: [2], activation: 'sigmoid', loss: 'sse', optimizer: 'sgd', lr: 0.5, batch: 1, l2: 0, batchNorm: false, dropout: 0, l1: 0, l2Penalty: 0, speed: 10 }, target: 0.001, steps: 100 },
   xor: { settings: TWO_D, target: 0.05, steps: 300 },
   circle: { settings: TWO_D, target: 0.05, steps: 300 },
   gauss: { settings: TWO_D, target: 0.05, steps: 100 },

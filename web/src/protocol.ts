@@ -1,12 +1,13 @@
 import type { Divergence, OptimizerState, TrainerPosition } from 'backprop';
 import type { HealthView } from './health.js';
-import type { CsvSource, HistoryPoint, LayerWeights, Settings } from './state.js';
+import type { CsvSource, HistoryPoint, LayerState, LayerWeights, Settings } from './state.js';
 
 /** Everything the worker needs to continue training exactly where the page is. */
 export interface TrainJob {
   settings: Settings;
   csv: CsvSource | null;
   weights: LayerWeights[];
+  layers: LayerState | null;
   optimizer: OptimizerState | null;
   step: number;
   position: TrainerPosition | null;
@@ -31,7 +32,7 @@ export type ToWorker =
  * any other error.
  */
 export type FromWorker =
-  | { type: 'progress'; weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint; health: HealthView | null }
+  | { type: 'progress'; weights: LayerWeights[]; layers: LayerState | null; optimizer: OptimizerState; step: number; position: TrainerPosition; point: HistoryPoint; health: HealthView | null }
   | { type: 'diverged'; step: number; message: string }
   | { type: 'divergence'; step: number; divergence: Divergence }
   | { type: 'error'; message: string };

@@ -3,7 +3,7 @@ import type { App } from './app.js';
 import { decisionField, neuronFields } from './field.js';
 import { hasMessage, tr, type MessageKey } from './i18n.js';
 import { csvColumns, lossFits } from './data.js';
-import { layerSizes, measure, paramAt, paramId } from './net.js';
+import { blocks, denseLayers, layerSizes, measure, paramAt, paramId } from './net.js';
 import { DATASETS, HIDDEN_ACTIVATIONS } from './state.js';
 import { renderChart } from './views/chart.js';
 import { fieldToDataUrl, renderBoundary, type FieldView, type PointView } from './views/heatmap.js';
@@ -54,9 +54,10 @@ export function render(app: App): void {
     const nb = notebookName(r);
     return { id: paramId(r), value, title: `${t(r.kind)} ${nb !== null ? `${nb} = ` : ''}${paramId(r)} = ${formatNumber(value)}` };
   };
-  const weights: ParamView[][][] = app.model.layers.map((layer, l) =>
+  const dense = denseLayers(app.model);
+  const weights: ParamView[][][] = dense.map((layer, l) =>
     Array.from({ length: layer.units }, (_, r) => Array.from({ length: layer.inputs }, (_, c) => paramView({ kind: 'weight', layer: l + 1, row: r, col: c }, layer.weight.data[r * layer.inputs + c]!))));
-  const biases: ParamView[][] = app.model.layers.map((layer, l) => Array.from(layer.bias.data, (value, r) => paramView({ kind: 'bias', layer: l + 1, row: r, col: null }, value)));
+  const biases: ParamView[][] = dense.map((layer, l) => Array.from(layer.bias.data, (value, r) => paramView({ kind: 'bias', layer: l + 1, row: r, col: null }, value)));
 
   // Heatmaps (2-D data)
   const plane = app.data.domain !== null;
@@ -67,29 +68,39 @@ export function render(app: App): void {
     fieldCache = { version: app.version, data: app.data, at: now, fields, urls: fields.map((layer) => layer.map(fieldToDataUrl)) };
   }
 
-  // Nodes
+  // Nodes: a neuron shows its block's output a (after batch norm, the activation and dropout) and its dense layer's δ = ∂E/∂z.
   const pass = app.pass;
+  const blockList = blocks(app.model);
   const nodes: NodeView[] = [];
   let id = 1;
   sizes.forEach((n, layer) => {
+    const block = layer === 0 ? null : blockList[layer - 1]!;
+    const mask = block?.dropout && pass !== null ? app.passMasks.get(block.end) ?? null : null;
     for (let j = 0; j < n; j++) {
       let a: number | null = null;
       let delta: number | null = null;
       if (pass !== null) {
-        a = layer === 0 ? pass.x.data[j]! : pass.layers[layer - 1]!.a.data[j]!;
-        if (layer > 0 && pass.backwardDone) delta = pass.layers[layer - 1]!.z.grad?.data[j] ?? null;
+        a = block === null ? pass.x.data[j]! : pass.layers[block.end]!.a.data[j]!;
+        if (block !== null && pass.backwardDone) delta = pass.layers[block.dense]!.z.grad?.data[j] ?? null;
       } else if (layer === 0 && app.data.kind === 'seed') {
         a = app.data.train.x[j]!;
       }
       const heat = plane && layer > 0 ? fieldCache!.urls[layer - 1]![j]! : null;
       const target = layer === L && app.data.kind === 'seed' ? app.data.train.y[j]! : null;
-      nodes.push({ layer, index: j, id: id++, a, delta, target, heat });
+      // NOTE: the diagram shows the batch's first sample: a unit dropped for it is crossed out.
+      nodes.push({ layer, index: j, id: id++, a, delta, target, heat, ...(mask !== null && mask[j] === 0 && { dropped: true }) });
     }
   });
   const titles = sizes.map((_, l) => (l === 0 ? t('input') : l === L ? t('outputLayer') : t('hidden', { n: l })));
   const view: NetworkView = {
     sizes, layerTitles: titles, nodes, weights, biases, selected: app.state.selected,
     deltaFrom: app.deltaFrom, flowing: app.flowing, ariaLabel: t('diagramLabel'),
+    bands: blockList.flatMap((b, l) => (b.batchNorm === null && b.dropout === null ? [] : [{
+      layer: l + 1,
+      batchNorm: b.batchNorm === null ? null : t('bnBand'),
+      dropout: b.dropout === null ? null : { p: b.dropout.p, title: t('dropBand', { p: b.dropout.p }) },
+    }])),
+    droppedTitle: t('dropped'),
   };
   renderHealthParts(app, view);
   renderNetwork($('diagram'), view, { select: (pid) => app.select(pid), drag: (pid, v) => app.edit(pid, v) });
@@ -214,6 +225,14 @@ function renderControls(app: App, t: (key: MessageKey, vars?: Record<string, str
   setValue('batch', String(s.batch));
   $<HTMLInputElement>('batch').disabled = seed;
   setValue('l2', String(s.l2));
+  setValue('l1', String(s.l1));
+  setValue('l2-penalty', String(s.l2Penalty));
+  // NOTE: the seed notebook's network stays its 3-2-2 dense layers (and batch norm needs batches of two rows or more).
+  const bn = $<HTMLInputElement>('batch-norm');
+  bn.checked = !seed && s.batchNorm;
+  bn.disabled = seed;
+  setValue('dropout', String(seed ? 0 : s.dropout));
+  $<HTMLInputElement>('dropout').disabled = seed;
   setValue('seed', String(s.seed));
   const speedIdx = SPEEDS.reduce((best, v, i) => (Math.abs(v - s.speed) < Math.abs(SPEEDS[best]! - s.speed) ? i : best), 0);
   setValue('speed', String(speedIdx));

@@ -1,14 +1,15 @@
-import { gatherRows, seedStream, Tensor, Trainer, type BatchLogs, type Dense, type Optimizer, type OptimizerState, type Sequential, type TrainerPosition } from 'backprop';
+import { gatherRows, seedStream, Tensor, Trainer, type BatchLogs, type Optimizer, type OptimizerState, type TrainerPosition } from 'backprop';
 import type { PlayData } from './data.js';
-import { buildModel, buildOptimizer, lossPoint, readWeights } from './net.js';
-import type { HistoryPoint, LayerWeights, Settings } from './state.js';
+import { buildModel, buildOptimizer, lossPoint, penaltyOf, readLayerState, readWeights, type PlayModel } from './net.js';
+import type { HistoryPoint, LayerState, LayerWeights, Settings } from './state.js';
 
 /**
  * The playground's training run: the network, its optimizer and the library's {@link Trainer},
  * set up as `backprop train` sets them up for the same settings (batch size, and the shuffling
  * from the library's seed stream 0), so the page, its worker and the command line follow one
- * trajectory. A run restarted from a snapshot (weights, optimizer state, step — what a link
- * carries) takes the rows an uninterrupted run takes: put in place by the Trainer's position
+ * trajectory — batch norm, dropout (its masks from the layers' own generators) and the L1/L2
+ * penalty included. A run restarted from a snapshot (weights, the other layers' numbers, optimizer
+ * state, step — what a link carries) takes the rows an uninterrupted run takes: put in place by the Trainer's position
  * (`Trainer.seek`, one permutation) or, without one, by replaying the epochs (`Trainer.skipTo`).
  *
  * The page steps it by hand (Forward shows the rows of {@link TrainingRun.nextBatch}, Update
@@ -23,28 +24,29 @@ import type { HistoryPoint, LayerWeights, Settings } from './state.js';
  * ```
  */
 export class TrainingRun {
-  readonly model: Sequential<Dense>;
+  readonly model: PlayModel;
   optimizer!: Optimizer;
   trainer!: Trainer;
 
   /**
-   * A run on `data` from `weights` (fresh ones when null), continuing at `step` with the optimizer
-   * `state` and, when known, the trainer's `position` there.
+   * A run on `data` from `weights` and the other layers' numbers `layers` (fresh ones when null),
+   * continuing at `step` with the optimizer `state` and, when known, the trainer's `position` there.
    */
-  constructor(settings: Settings, readonly data: PlayData, weights: LayerWeights[] | null, state: OptimizerState | null, step: number, position: TrainerPosition | null = null) {
-    this.model = buildModel(settings, data, weights);
+  constructor(settings: Settings, readonly data: PlayData, weights: LayerWeights[] | null, state: OptimizerState | null, step: number, position: TrainerPosition | null = null, layers: LayerState | null = null) {
+    this.model = buildModel(settings, data, weights, layers);
     this.retrain(settings, state, step, position);
   }
 
   /**
    * A new optimizer and trainer over the same network, for changed training settings (learning
-   * rate, optimizer, batch size, L2) or after the worker trained it: positioned at `step` (by
+   * rate, optimizer, batch size, weight decay, penalty) or after the worker trained it: positioned at `step` (by
    * `position` when it is that step's, else by replaying the epochs), with the optimizer's buffers
    * from `state` when they fit.
    */
   retrain(settings: Settings, state: OptimizerState | null, step: number, position: TrainerPosition | null = null): void {
     this.optimizer = buildOptimizer(settings, this.model, state);
-    this.trainer = new Trainer(this.model, this.data.train, { loss: this.data.loss, optimizer: this.optimizer, batchSize: settings.batch, rng: seedStream(settings.seed, 0) });
+    const penalty = penaltyOf(settings);
+    this.trainer = new Trainer(this.model, this.data.train, { loss: this.data.loss, optimizer: this.optimizer, batchSize: settings.batch, rng: seedStream(settings.seed, 0), ...(penalty && { penalty }) });
     place(this.trainer, settings, step, position);
   }
 
@@ -70,9 +72,9 @@ export class TrainingRun {
     return lossPoint(this.model, this.data, this.steps);
   }
 
-  /** Weights, optimizer state, step and the trainer's position: what the page keeps and a link carries. */
-  snapshot(): { weights: LayerWeights[]; optimizer: OptimizerState; step: number; position: TrainerPosition } {
-    return { weights: readWeights(this.model), optimizer: this.optimizer.stateDict(), step: this.steps, position: this.trainer.position() };
+  /** Weights, the other layers' numbers, optimizer state, step and the trainer's position: what the page keeps and a link carries. */
+  snapshot(): { weights: LayerWeights[]; layers: LayerState | null; optimizer: OptimizerState; step: number; position: TrainerPosition } {
+    return { weights: readWeights(this.model), layers: readLayerState(this.model), optimizer: this.optimizer.stateDict(), step: this.steps, position: this.trainer.position() };
   }
 }
 

@@ -24,8 +24,16 @@ export interface Settings {
   lr: number;
   batch: number;
   seed: number;
-  /** λ, the L2 penalty added to each gradient (the optimizers' weightDecay). */
+  /** λ of the optimizer's weight decay (λ·w added to each gradient by the optimizer; the link's `l2`). */
   l2: number;
+  /** A batch norm after each hidden dense layer, before its activation (`backprop train --batch-norm`). */
+  batchNorm: boolean;
+  /** p of a dropout after each hidden activation, 0 … 0.9 (0: none; `--dropout P`). */
+  dropout: number;
+  /** λ₁ of the L1 penalty λ₁·Σ|w| added to the loss (`--l1`). */
+  l1: number;
+  /** λ₂ of the L2 penalty (λ₂/2)·Σw² added to the loss (`--l2`), beside the optimizer's weight decay. */
+  l2Penalty: number;
   /** Training steps between two screen updates while playing. */
   speed: number;
   lang: Lang;
@@ -35,6 +43,18 @@ export interface Settings {
 export interface LayerWeights {
   W: number[][];
   b: number[];
+}
+
+/**
+ * What the network holds besides its dense weights, as plain numbers (a link and the worker's
+ * messages carry them): batch norm's γ, β, running mean and variance and batches tracked, and the
+ * state of each dropout layer's mask generator — so a run continues exactly where it was.
+ */
+export interface LayerState {
+  /** Every parameter and buffer of the layers other than the dense ones, in state-dict order. */
+  values: number[];
+  /** The four state words of each dropout generator, in layer order. */
+  rng: number[];
 }
 
 /** A CSV the learner dropped on the page (kept in the link when small). */
@@ -59,6 +79,8 @@ export interface AppState {
   settings: Settings;
   /** Current weights, or null for freshly initialised ones (from `settings.seed`). */
   weights: LayerWeights[] | null;
+  /** The other layers' numbers (batch norm, dropout), or null for a network of dense layers only or fresh ones. */
+  layers: LayerState | null;
   /** Optimizer buffers (momentum, Adam moments), or null before the first step. */
   optimizer: OptimizerState | null;
   /** Training steps taken (one step = one mini-batch). */
@@ -74,17 +96,17 @@ export interface AppState {
 /** The seed notebook's settings: 3 → 2 → 2 sigmoid, ½·SSE, plain gradient descent with η = 0.5. */
 export const SEED_SETTINGS: Settings = {
   dataset: 'seed', noise: 0, trainRatio: 0.5, hidden: [2], activation: 'sigmoid', loss: 'sse',
-  optimizer: 'sgd', lr: 0.5, batch: 1, seed: 1, l2: 0, speed: 10, lang: 'en',
+  optimizer: 'sgd', lr: 0.5, batch: 1, seed: 1, l2: 0, batchNorm: false, dropout: 0, l1: 0, l2Penalty: 0, speed: 10, lang: 'en',
 };
 
 /** Settings a 2-D dataset starts from (TensorFlow Playground-like, a little faster). */
 export const SYNTHETIC_DEFAULTS: Omit<Settings, 'dataset' | 'lang' | 'seed'> = {
   noise: 0, trainRatio: 0.5, hidden: [4, 4], activation: 'tanh', loss: 'bce',
-  optimizer: 'adam', lr: 0.03, batch: 10, l2: 0, speed: 20,
+  optimizer: 'adam', lr: 0.03, batch: 10, l2: 0, batchNorm: false, dropout: 0, l1: 0, l2Penalty: 0, speed: 20,
 };
 
 export function initialState(): AppState {
-  return { settings: { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden] }, weights: null, optimizer: null, step: 0, position: null, history: [], csv: null, selected: null };
+  return { settings: { ...SEED_SETTINGS, hidden: [...SEED_SETTINGS.hidden] }, weights: null, layers: null, optimizer: null, step: 0, position: null, history: [], csv: null, selected: null };
 }
 
 /** Max neurons per hidden layer and hidden layers. */

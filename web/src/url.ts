@@ -1,6 +1,6 @@
 import { LOSSES, OPTIMIZERS, type LossName, type OptimizerName, type OptimizerState, type TrainerPosition } from 'backprop';
 import { thinHistory } from './history.js';
-import { DATASETS, HIDDEN_ACTIVATIONS, initialState, MAX_LAYERS, MAX_NEURONS, type AppState, type DatasetChoice, type HistoryPoint, type LayerWeights } from './state.js';
+import { DATASETS, HIDDEN_ACTIVATIONS, initialState, MAX_LAYERS, MAX_NEURONS, type AppState, type DatasetChoice, type HistoryPoint, type LayerState, type LayerWeights } from './state.js';
 
 /** Largest CSV (characters) carried inside a link. */
 export const MAX_CSV_IN_LINK = 20_000;
@@ -66,8 +66,10 @@ function unpackOptimizer(text: string): OptimizerState {
 const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : 'NaN');
 
 /**
- * The state as a URL hash (`#v=1&data=xor&…&w=…`): settings as readable fields, weights and
- * optimizer buffers bit for bit, the trainer's position (`pos=epoch.batch.rng words`), the loss
+ * The state as a URL hash (`#v=1&data=xor&…&w=…`): settings as readable fields (`l2` is the
+ * optimizer's weight decay, `l1` and `l2p` the loss's penalties, `bn` and `drop` the layers),
+ * weights, the other layers' numbers (`n`: batch norm's γ, β and running statistics bit for bit;
+ * `g`: the dropout generators' state words) and optimizer buffers bit for bit, the trainer's position (`pos=epoch.batch.rng words`), the loss
  * curve to 6 digits, a small CSV verbatim.
  */
 export function encodeState(state: AppState): string {
@@ -85,12 +87,20 @@ export function encodeState(state: AppState): string {
   p.set('batch', String(s.batch));
   p.set('seed', String(s.seed));
   p.set('l2', String(s.l2));
+  p.set('l1', String(s.l1));
+  p.set('l2p', String(s.l2Penalty));
+  p.set('bn', s.batchNorm ? '1' : '0');
+  p.set('drop', String(s.dropout));
   p.set('speed', String(s.speed));
   p.set('lang', s.lang);
   p.set('step', String(state.step));
   if (state.position) p.set('pos', [state.position.epoch, state.position.batch, ...(state.position.rng ?? [])].join('.'));
   if (state.selected) p.set('sel', state.selected);
   if (state.weights) p.set('w', packWeights(state.weights));
+  if (state.layers) {
+    p.set('n', f64ToB64(state.layers.values));
+    p.set('g', state.layers.rng.join('.'));
+  }
   if (state.optimizer) p.set('o', packOptimizer(state.optimizer));
   if (state.history.length) p.set('h', state.history.map((h) => `${h.step}:${num(h.train)}:${num(h.test)}`).join(';'));
   if (state.csv && state.csv.text.length <= MAX_CSV_IN_LINK) {
@@ -128,6 +138,10 @@ export function decodeState(hash: string): AppState {
   s.batch = numIn('batch', 1, 1000, s.batch, true);
   s.seed = numIn('seed', 0, 0xffffffff, s.seed, true);
   s.l2 = numIn('l2', 0, 1, s.l2);
+  s.l1 = numIn('l1', 0, 1, s.l1);
+  s.l2Penalty = numIn('l2p', 0, 1, s.l2Penalty);
+  s.batchNorm = p.get('bn') === '1';
+  s.dropout = numIn('drop', 0, 0.9, s.dropout);
   s.speed = numIn('speed', 1, 1000, s.speed, true);
   s.lang = p.get('lang') === 'ko' ? 'ko' : 'en';
   state.step = numIn('step', 0, Number.MAX_SAFE_INTEGER, 0, true);
@@ -139,6 +153,7 @@ export function decodeState(hash: string): AppState {
   } catch {
     state.weights = null;
   }
+  state.layers = readLayers(p.get('n'), p.get('g'));
   try {
     const o = p.get('o');
     if (o) state.optimizer = unpackOptimizer(o);
@@ -157,6 +172,18 @@ export function decodeState(hash: string): AppState {
   const csv = p.get('csv');
   if (csv !== null) state.csv = { text: csv, name: p.get('csvname') ?? 'data.csv', target: p.get('target') ?? '' };
   return state;
+}
+
+/** The other layers' numbers (`n`, float64 base64) and generator words (`g`, dot-separated): null when absent or malformed (the page checks that they fit the network). */
+function readLayers(values: string | null, rng: string | null): LayerState | null {
+  if (values === null && rng === null) return null;
+  try {
+    const words = rng === null || rng === '' ? [] : rng.split('.').map(Number);
+    if (!words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) return null;
+    return { values: values === null ? [] : Array.from(b64ToF64(values)), rng: words };
+  } catch {
+    return null;
+  }
 }
 
 /** `epoch.batch` and the shuffling generator's four state words (or none): null when malformed. */

@@ -41,12 +41,12 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
     if (m.type === 'kernels') {
       void loadKernels(m.workerUrl);
     } else if (m.type === 'start') {
-      const { settings, csv, weights, optimizer, step, position } = m.job;
+      const { settings, csv, weights, layers, optimizer, step, position } = m.job;
       const started: Loop = loop = { run: null, speed: settings.speed, awaitingAck: false, running: true, sincePost: 0, lastPost: performance.now(), health: null, check: new DivergenceCheck() };
       void loadKernels().then(() => {
         if (loop !== started) return;
         try {
-          started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position);
+          started.run = new TrainingRun(settings, buildData(settings, csv), weights, optimizer, step, position, layers);
           started.health = new PlayHealth(started.run, PLAY_CHECK_EVERY);
           started.check.start(started.run.point().train);
         } catch (e) {

@@ -9,7 +9,7 @@ import { tensor } from '../../tensor/create.js';
 import { Rng } from '../../tensor/rng.js';
 import { AutogradEngine } from '../engine.js';
 import { Trainer } from '../trainer.js';
-import { histogram, measureLayers, meanStd, snapshotParameters, stuckUnits } from './measure.js';
+import { confirmStuck, histogram, measureLayers, meanStd, snapshotParameters, stuckUnits } from './measure.js';
 
 /** ‖x‖ of plain arrays, summed in order (independent of the library's kernels). */
 const norm = (arrays: ArrayLike<number>[]): number => Math.sqrt(arrays.reduce((s, a) => s + Array.from(a).reduce((t, v) => t + v * v, 0), 0));
@@ -87,4 +87,17 @@ test('measureLayers without a trace (nothing kept) still measures the parameters
   assert.equal(h!.actMean, null);
   assert.equal(h!.gradNorm, null, 'no gradient yet');
   assert.ok(h!.weightNorm! > 0);
+});
+
+test('confirmStuck looks in eval mode: batch norm\'s running statistics and dropout\'s generator stay as they were (the monitor does not change the run it watches)', () => {
+  const model = Sequential.mlp([2, 3, 1], { activation: 'relu', output: 'sigmoid', batchNorm: true, dropout: 0.5, rng: new Rng(3) });
+  const x = tensor([[1, 2], [3, -1], [0.5, 0.25], [-2, 1]]);
+  const before = model.namedBuffers().map(([, b]) => Array.from(b.data));
+  const rngBefore = model.namedGenerators().map(([, g]) => g.getState());
+  const layers = measureLayers(model, null, {}).map((l) => (l.activation === 'relu' ? { ...l, dead: 1, stuckUnits: [] } : l));
+  confirmStuck(model, layers, x, 0.5);
+  assert.ok(layers.some((l) => l.activation === 'relu'), 'a relu layer was looked at');
+  assert.deepEqual(model.namedBuffers().map(([, b]) => Array.from(b.data)), before);
+  assert.deepEqual(model.namedGenerators().map(([, g]) => g.getState()), rngBefore);
+  assert.equal(model.training, true);
 });

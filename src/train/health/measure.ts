@@ -272,7 +272,9 @@ export function measureLayers(model: Sequential, trace: StepTrace | null, option
 export function confirmStuck(model: Sequential, layers: LayerHealth[], x: Tensor, threshold: number): void {
   const flagged = layers.filter((l) => Math.max(l.dead, l.saturated) >= threshold);
   if (flagged.length === 0) return;
-  const trace = forwardTrace(model, x);
+  // NOTE: in eval mode: a look in training mode moved batch norm's running statistics and drew
+  // dropout masks from the layers' generators — the monitor changed the run it watched.
+  const trace = model.withMode(false, () => forwardTrace(model, x));
   const rows = x.shape[0]!;
   for (const l of flagged) {
     const t = trace[l.index]!;

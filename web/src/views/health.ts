@@ -8,6 +8,8 @@ import { html, short, svg } from './svg.js';
 export interface HealthHandlers {
   /** Opens the ledger of a parameter (`W1[0][0]`). */
   showLedger(id: string): void;
+  /** The dense layer (from 1) whose block holds the network's layer `index` (batch norm, activation and dropout layers sit in a dense layer's block). */
+  denseLayer?(index: number): number;
 }
 
 /**
@@ -15,14 +17,14 @@ export interface HealthHandlers {
  * weight, the first weight of the layer where gradients vanish or of the first layer (unscaled
  * inputs); null for causes that no single weight shows.
  */
-export function ledgerParamOf(d: HealthDiagnosis, view: HealthView): string | null {
+export function ledgerParamOf(d: HealthDiagnosis, view: HealthView, denseLayer: (index: number) => number = (i) => i + 1): string | null {
   const layer = d.layers[0];
   if (layer === undefined) return null;
   if (d.code === 'dead-units' || d.code === 'saturated-units') {
     const unit = view.check.layers.find((l) => l.index === layer)?.stuckUnits[0] ?? 0;
-    return `W${layer + 1}[${unit}][0]`;
+    return `W${denseLayer(layer)}[${unit}][0]`;
   }
-  if (d.code === 'vanishing-gradients' || d.code === 'unscaled-inputs') return `W${Math.min(...d.layers) + 1}[0][0]`;
+  if (d.code === 'vanishing-gradients' || d.code === 'unscaled-inputs') return `W${denseLayer(Math.min(...d.layers))}[0][0]`;
   return null;
 }
 
@@ -68,7 +70,7 @@ export function renderHealth(host: HTMLElement, view: HealthView | null, lang: L
       li.append(html('strong', {}, w.title));
       if (w.symptom) li.append(html('p', {}, w.symptom));
       li.append(html('p', {}, w.finding), html('p', { class: 'try' }, t('healthTry', { advice: w.advice })));
-      const id = ledgerParamOf(d, view);
+      const id = ledgerParamOf(d, view, on.denseLayer);
       if (id !== null) {
         const b = html('button', { type: 'button', class: 'to-ledger', 'data-param': id }, t('showLedger', { p: id }));
         b.addEventListener('click', () => on.showLedger(id));

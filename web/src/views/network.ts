@@ -13,6 +13,15 @@ export interface NodeView {
   heat: string | null;
   /** Dead or saturated on the whole batch at the last health check: drawn greyed. */
   stuck?: boolean;
+  /** Dropped by dropout in the recorded pass (its first sample): drawn crossed out. */
+  dropped?: boolean;
+}
+
+/** The layers between a dense layer (from 1) and the next: its batch norm and dropout, with their explanations (tooltips). */
+export interface BandView {
+  layer: number;
+  batchNorm: string | null;
+  dropout: { p: number; title: string } | null;
 }
 
 /** One weight or bias as drawn. */
@@ -40,6 +49,10 @@ export interface NetworkView {
   /** Health warnings: layers (from 1) marked where gradients vanish, and the tooltips of the marks. */
   warnLayers?: number[];
   marks?: { stuck: string; vanishing: string };
+  /** Batch norm and dropout after the dense layers that have them. */
+  bands?: BandView[];
+  /** Tooltip of a dropped unit. */
+  droppedTitle?: string;
 }
 
 export interface NetworkHandlers {
@@ -74,6 +87,24 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
       root.append(mark);
     }
   });
+  // NOTE: batch norm sits between a dense layer's z and its activation: a band behind the column, marked BN; dropout, after the activation, is marked under it.
+  for (const b of v.bands ?? []) {
+    const [x] = pos(b.layer, 0);
+    const top = pos(b.layer, 0)[1] - R - 14;
+    const bottom = pos(b.layer, v.sizes[b.layer]! - 1)[1] + R + 30;
+    if (b.batchNorm !== null) {
+      const band = svg('g', { class: 'layer-band batch-norm', 'data-band': `bn${b.layer}` });
+      band.append(svg('rect', { x: x - R - 6, y: top, width: 2 * R + 12, height: bottom - top, rx: 8 }));
+      band.append(svg('text', { x, y: top + 10, 'text-anchor': 'middle', class: 'band-label' }, 'BN γ,β'));
+      band.append(svg('title', {}, b.batchNorm));
+      root.append(band);
+    }
+    if (b.dropout !== null) {
+      const mark = svg('text', { x, y: bottom + 12, 'text-anchor': 'middle', class: 'band-label dropout', 'data-band': `drop${b.layer}` }, `dropout p=${b.dropout.p}`);
+      mark.append(svg('title', {}, b.dropout.title));
+      root.append(mark);
+    }
+  }
   let maxW = 1e-9;
   for (const layer of v.weights) for (const row of layer) for (const p of row) maxW = Math.max(maxW, Math.abs(p.value));
   const edges = svg('g', { class: 'edges' });
@@ -97,8 +128,9 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
   const nodes = svg('g', { class: 'nodes' });
   for (const n of v.nodes) {
     const [x, y] = pos(n.layer, n.index);
-    const g = svg('g', { class: `node${n.layer === 0 ? ' input' : ''}${n.stuck ? ' stuck' : ''}`, 'data-node': n.id });
+    const g = svg('g', { class: `node${n.layer === 0 ? ' input' : ''}${n.stuck ? ' stuck' : ''}${n.dropped ? ' dropped' : ''}`, 'data-node': n.id });
     if (n.stuck) g.append(svg('title', {}, v.marks?.stuck ?? ''));
+    if (n.dropped) g.append(svg('title', {}, v.droppedTitle ?? ''));
     if (n.heat) {
       g.append(svg('image', { href: n.heat, x: x - R, y: y - R, width: 2 * R, height: 2 * R, preserveAspectRatio: 'none', class: 'heat' }));
       g.append(svg('rect', { x: x - R, y: y - R, width: 2 * R, height: 2 * R, class: 'frame' }));
@@ -108,6 +140,7 @@ export function renderNetwork(host: HTMLElement, v: NetworkView, on: NetworkHand
     g.append(svg('text', { x, y: y - R - 5, class: 'node-id', 'text-anchor': 'middle' }, String(n.id)));
     if (n.a !== null && !n.heat) g.append(svg('text', { x, y: y + 4, class: 'node-a', 'text-anchor': 'middle' }, n.layer === 0 && short(n.a).length <= 3 ? `x=${short(n.a)}` : short(n.a)));
     if (n.a !== null && n.heat) g.append(svg('text', { x, y: y + R + 13, class: 'node-a-below', 'text-anchor': 'middle' }, short(n.a)));
+    if (n.dropped) g.append(svg('path', { d: `M${x - R},${y - R} L${x + R},${y + R} M${x + R},${y - R} L${x - R},${y + R}`, class: 'drop-cross' }));
     if (n.target !== null) g.append(svg('text', { x: x + R + 6, y: y + 4, class: 'node-t' }, `t=${short(n.target)}`));
     if (n.delta !== null && n.layer >= v.deltaFrom) {
       g.append(svg('text', { x, y: y + R + (n.heat ? 26 : 14), class: 'node-delta', 'text-anchor': 'middle' }, `δ=${short(n.delta)}`));
