@@ -9,6 +9,7 @@ import { matmul } from './matmul.js';
 import { matmulRef } from './matmul-ref.js';
 import { initKernels, shutdownKernels } from './kernel-state.js';
 import { compileGemmModule } from './wasm-loader.js';
+import { moduleOptions } from './spawn.node.js';
 import { HEAP_BASE, WasmHeap } from './wasm-heap.js';
 import { WasmStage } from './wasm-stage.js';
 import { WasmArena, WasmArray } from './wasm-arena.js';
@@ -121,6 +122,16 @@ describe('WebAssembly heap, arena and staging', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30000 });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^threads 2 ""$/m);
+  });
+
+  test('with V8 options on node\'s command line (--max-old-space-size, --stack-size), which a worker refuses, the threads still start', () => {
+    const script = fileURLToPath(new URL('./test-threads-script.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--max-old-space-size=512', '--stack-size=900', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(run.status, 0, run.stderr);
+    const info = JSON.parse(run.stdout.trim()) as { threads: number; threadError: string };
+    assert.equal(info.threadError, '');
+    assert.equal(info.threads, 2);
+    assert.deepEqual(moduleOptions(['--max-old-space-size=512', '--import', 'tsx', '--title=x', '--require=a.cjs', '-r', 'b.cjs', '--loader', 'l.mjs']), ['--import', 'tsx', '--require=a.cjs', '-r', 'b.cjs', '--loader', 'l.mjs']);
   });
 
   for (const mode of ['relaxed', 'plain'] as const) {
