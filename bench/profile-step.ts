@@ -13,7 +13,7 @@ import { Sequential } from '../src/nn/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { Rng } from '../src/tensor/rng.js';
 import { BatchMetrics } from '../src/train/batch-metrics.js';
-import { batchSource, firstNonFinite, gatherBatch, WeightBackup } from '../src/train/fit-step.js';
+import { BatchFeed, WeightBackup } from '../src/train/fit-step.js';
 import { toTensorData } from '../src/train/metrics.js';
 import { arg } from './stats.js';
 
@@ -33,7 +33,7 @@ const params = model.parameters();
 const opt = new Adam(params, { lr: 1e-3 });
 const td = toTensorData(train, 'float32');
 const backup = new WeightBackup(params);
-const source = batchSource(td, engine.batchBuffers(64).x.data);
+const feed = new BatchFeed(td, engine.batchBuffers(64).x.data, 784, 10, 64);
 const running = new BatchMetrics({ classes: 10, encoding: 'onehot' }, 10);
 const rng = new Rng(2);
 
@@ -72,19 +72,21 @@ for (let e = 0; e <= epochs; e++) {
   for (let start = 0; start + 64 <= train.rows; start += 64) {
     const idx = order.subarray(start, start + 64);
     const t0 = performance.now();
-    const { x, t } = engine.batchBuffers(64);
-    section(['gather x, t: indices', 'job: gather x, t', 'gather: after the job'], () => gatherBatch(source, 784, 10, idx, x.data, t.data));
+    const { x: xb, t } = engine.batchBuffers(64);
+    let x = xb;
+    section(['the batch: x gathered ahead (else its job), t'], () => void (x = feed.take(idx, xb, t)));
     let value = 0;
     section(LOSS_AND_GRAD, () => void (value = engine.lossAndGrad(x, t)));
     let norm = 0;
-    section(['norm and backup: before the job', 'job: gradient norm, and the weights kept (backup)', 'norm and backup: after the job'], () => void (norm = backup.saveWithNorm()));
-    section(['Adam: the updates queued', 'Adam job: every parameter (109,386 weights)', 'Adam: after the job'], () => opt.step());
-    section(['finiteness: before the job', 'job: are the weights finite?', 'finiteness: after the job'], () => void firstNonFinite(params));
+    const next = start + 128 <= train.rows ? order.subarray(start + 64, start + 128) : null;
+    section(['norm: before the job', 'job: gradient norm (sums of squares), the next batch\'s x gathered', 'norm: after the job'], () => void (norm = backup.gradNorm(feed.ahead(next))));
+    let bad = -1;
+    section(['Adam: the updates queued', 'Adam job: every parameter (109,386 weights), the weights kept and checked', 'Adam: after the job'], () => void (bad = backup.step(opt)));
     section(['running loss and accuracy'], () => {
       running.addLoss(value, 64);
       running.addClassified(engine.lastOutputs()!, 64, train.labels!, idx);
     });
-    if (!Number.isFinite(value + norm)) throw new Error('diverged');
+    if (!Number.isFinite(value + norm) || bad >= 0) throw new Error('diverged');
     if (e > 0) steps.push((performance.now() - t0) * 1000);
   }
   if (e === 0) {

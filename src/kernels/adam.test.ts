@@ -32,16 +32,29 @@ test('the WASM kernel and the TypeScript twin give the same bits (Adam, L2, Adam
       const init = [randomF32(rng, n, 0.5), randomF32(rng, n, 0.1), randomF32(rng, n, 0.01), randomF32(rng, n, 1e-4, true)];
       const wasm = init.map((x, i) => (i % 2 === 0 ? kernelResident(x.slice()) : x.slice()));
       const ts = init.map((x) => x.slice());
+      const keptWasm = kernelResident(new Float32Array(n));
+      const keptTs = new Float32Array(n);
       for (let t = 1; t <= 15; t++) {
         const g = randomF32(rng, n, t === 7 ? 1e-30 : 0.1); // a step with subnormal-sized products
         const c = adamF32Constants(0.05, 0.9, 0.999, 1e-8, t, l2, decay);
-        adamF32Update(wasm[0]!, g, wasm[2]!, wasm[3]!, c);
-        adamF32Ts(ts[0]!, g, ts[2]!, ts[3]!, c);
+        const before = ts[0]!.slice();
+        // the weights kept on the way, on a resident (in-kernel) and an ordinary array
+        assert.equal(adamF32Update(wasm[0]!, g, wasm[2]!, wasm[3]!, c, t % 2 === 0 ? keptWasm : keptTs), true);
+        assert.equal(adamF32Ts(ts[0]!, g, ts[2]!, ts[3]!, c, null), true);
+        assert.deepEqual(t % 2 === 0 ? keptWasm : keptTs, before);
       }
       for (const [j, what] of [[0, 'w'], [2, 'm'], [3, 'v']] as const) {
         for (let i = 0; i < n; i++) {
           assert.ok(Object.is(wasm[j]![i], ts[j]![i]), `n=${n} l2=${l2} decay=${decay}: ${what}[${i}] WASM ${wasm[j]![i]} vs TypeScript ${ts[j]![i]}`);
         }
+      }
+      // a gradient entry ±∞ or NaN (in the SIMD lanes and in the tail) breaks a weight: both say so
+      for (const at of [3, n - 1]) {
+        const g = randomF32(rng, n, 0.1);
+        g[at] = at === 3 ? Infinity : NaN;
+        const c = adamF32Constants(0.05, 0.9, 0.999, 1e-8, 16, l2, decay);
+        assert.equal(adamF32Update(wasm[0]!.slice(), g, wasm[2]!.slice(), wasm[3]!.slice(), c), false);
+        assert.equal(adamF32Ts(ts[0]!.slice(), g, ts[2]!.slice(), ts[3]!.slice(), c), false);
       }
     }
   }

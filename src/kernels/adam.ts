@@ -52,23 +52,24 @@ export function adamF32Constants(lr: number, beta1: number, beta2: number, eps: 
 
 /**
  * One float32 Adam / AdamW update of w (in place) from gradient g and moments m, v (in place),
- * in float32 arithmetic (asm/adam.ts gives the order of operations). Runs the WebAssembly SIMD
+ * in float32 arithmetic (asm/adam.ts gives the order of operations); with `keep`, the weights from
+ * before it copied there. Returns whether every updated weight is finite. Runs the WebAssembly SIMD
  * kernel once the kernels are loaded — arrays in their memory are used in place (see
  * `kernelResident`), others are copied in and out; from 2¹⁴ entries cut into ranges over the
  * worker threads when they run — and {@link adamF32Ts} otherwise: every way gives the same bits.
  *
  * @example
  * ```ts
- * adamF32Update(w, g, m, v, adamF32Constants(1e-3, 0.9, 0.999, 1e-8, t, 0, 1));
+ * adamF32Update(w, g, m, v, adamF32Constants(1e-3, 0.9, 0.999, 1e-8, t, 0, 1));   // true
  * ```
  */
-export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamF32Constants): void {
+export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamF32Constants, keep: Float32Array | null = null): boolean {
   const n = w.length;
   const state = n >= WASM_MIN ? kernelState(false) : null;
-  if (state === null || g.length < n || m.length < n || v.length < n) {
-    adamF32Ts(w, g, m, v, c);
-    return;
-  }
+  if (state === null || g.length < n || m.length < n || v.length < n) return adamF32Ts(w, g, m, v, c, keep);
+  // NOTE: a keep outside the kernels' memory (or the weights outside it: staged below) is copied here.
+  const keepAt = keep !== null && state.heap.owns(keep) && state.heap.owns(w) ? keep.byteOffset : 0;
+  if (keep !== null && keepAt === 0) keep.set(w);
   const heap = state.heap;
   const ownW = heap.owns(w);
   const ownG = heap.owns(g);
@@ -92,13 +93,18 @@ export function adamF32Update(w: Float32Array, g: Float32Array, m: Float32Array,
   if (!ownM) at += bytes;
   const pv = ownV ? v.byteOffset : copyIn(heap, v, n, at);
   const pool = state.pool;
+  let finite: boolean;
   // Large parameters are cut into ranges over the worker threads: the update is elementwise, so the bits are the same.
-  if (n >= THREADS_MIN && pool !== null && !pool.busy && state.canBlock) pool.begin().adam(pw, pg, pm, pv, n, c).runSync();
-  else heap.exports.adamF32(pw, pg, pm, pv, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s);
+  if (n >= THREADS_MIN && pool !== null && !pool.busy && state.canBlock) {
+    const task = pool.begin().adam(pw, pg, pm, pv, n, c, keepAt);
+    pool.runSync();
+    finite = pool.result(task) === 1;
+  } else finite = heap.exports.adamF32(pw, pg, pm, pv, n, c.b1, c.c1, c.b2, c.c2, c.k, c.r, c.eps, c.l2, c.s, keepAt) === 1;
   // w, m and v were written (g only read): copy the staged ones back.
   if (!ownW) w.set(new Float32Array(heap.buffer, pw, n));
   if (!ownM) m.set(new Float32Array(heap.buffer, pm, n));
   if (!ownV) v.set(new Float32Array(heap.buffer, pv, n));
+  return finite;
 }
 
 /** One parameter's float32 Adam / AdamW update for {@link adamF32UpdateAll}. */
@@ -108,17 +114,21 @@ export interface AdamF32Job {
   m: Float32Array;
   v: Float32Array;
   c: AdamF32Constants;
+  /** Where the weights from before the update go, or null. */
+  keep: Float32Array | null;
+  /** Set by the update: whether every updated weight is finite. */
+  finite: boolean;
 }
 
 /**
- * The updates of the first `count` entries of `jobs`, each as {@link adamF32Update} makes it —
- * as one job over the worker threads when they run and every array lives in the kernels' memory
- * (the fused path's parameters, gradients and moments), so the threads share all the
- * parameters' updates at once; else one after the other. The same bits either way.
+ * The updates of the first `count` entries of `jobs`, each as {@link adamF32Update} makes it
+ * (its `finite` set) — as one job over the worker threads when they run and every array lives in
+ * the kernels' memory (the fused path's parameters, gradients, moments and fit's backup), so the
+ * threads share all the parameters' updates at once; else one after the other. The same bits either way.
  *
  * @example
  * ```ts
- * adamF32UpdateAll([{ w, g, m, v, c }, { w: b, g: gb, m: mb, v: vb, c }], 2);
+ * adamF32UpdateAll([{ w, g, m, v, c, keep: null, finite: true }], 1);
  * ```
  */
 export function adamF32UpdateAll(jobs: readonly AdamF32Job[], count: number): void {
@@ -129,39 +139,45 @@ export function adamF32UpdateAll(jobs: readonly AdamF32Job[], count: number): vo
   for (let i = 0; i < count && inPlace; i++) {
     const j = jobs[i]!;
     const n = j.w.length;
+    const heap = state!.heap;
     entries += n;
-    inPlace = j.g.length >= n && j.m.length >= n && j.v.length >= n && state!.heap.owns(j.w) && state!.heap.owns(j.g) && state!.heap.owns(j.m) && state!.heap.owns(j.v);
+    inPlace = j.g.length >= n && j.m.length >= n && j.v.length >= n && heap.owns(j.w) && heap.owns(j.g) && heap.owns(j.m) && heap.owns(j.v) && (j.keep === null || heap.owns(j.keep));
   }
   if (!inPlace || entries < THREADS_MIN) {
     for (let i = 0; i < count; i++) {
       const j = jobs[i]!;
-      adamF32Update(j.w, j.g, j.m, j.v, j.c);
+      j.finite = adamF32Update(j.w, j.g, j.m, j.v, j.c, j.keep);
     }
     return;
   }
   pool!.begin();
   for (let i = 0; i < count; i++) {
     const j = jobs[i]!;
-    pool!.adam(j.w.byteOffset, j.g.byteOffset, j.m.byteOffset, j.v.byteOffset, j.w.length, j.c);
+    pool!.adam(j.w.byteOffset, j.g.byteOffset, j.m.byteOffset, j.v.byteOffset, j.w.length, j.c, j.keep === null ? 0 : j.keep.byteOffset);
   }
   pool!.runSync();
+  // NOTE: the job holds only these tasks, numbered 0, 1, … in order.
+  for (let i = 0; i < count; i++) jobs[i]!.finite = pool!.result(i) === 1;
 }
 
 /**
  * The TypeScript twin of the WebAssembly kernel: the same float32 operations in the same order,
  * each rounded with Math.fround (float64 +, −, ×, ÷ and √ of float32 values rounded once to
- * float32 give the float32 operation's result exactly), so the two paths agree bit for bit.
+ * float32 give the float32 operation's result exactly), so the two paths agree bit for bit; with
+ * `keep`, the weights from before the update copied there. Returns whether every updated weight is finite.
  *
  * @example
  * ```ts
- * adamF32Ts(w, g, m, v, adamF32Constants(1e-3, 0.9, 0.999, 1e-8, 1, 0, 1));
+ * adamF32Ts(w, g, m, v, adamF32Constants(1e-3, 0.9, 0.999, 1e-8, 1, 0, 1));   // true
  * ```
  */
-export function adamF32Ts(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamF32Constants): void {
+export function adamF32Ts(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamF32Constants, keep: Float32Array | null = null): boolean {
   const f = Math.fround;
   const { b1, c1, b2, c2, k, r, eps, l2, s } = c;
   const scale = s !== 1;
   const penalty = l2 !== 0;
+  if (keep !== null) keep.set(w);
+  let finite = true;
   for (let i = 0; i < w.length; i++) {
     let wi = w[i]!;
     if (scale) wi = f(wi * s);
@@ -172,8 +188,11 @@ export function adamF32Ts(w: Float32Array, g: Float32Array, m: Float32Array, v: 
     m[i] = mi;
     v[i] = vi;
     const den = f(f(f(Math.sqrt(vi)) / r) + eps);
-    w[i] = wi + f(k * f(mi / den));
+    const next = f(wi + f(k * f(mi / den)));
+    w[i] = next;
+    if (!Number.isFinite(next)) finite = false;
   }
+  return finite;
 }
 
 /** Copies the first n entries of x to byte address ptr of the heap; returns ptr. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Rng } from '../tensor/rng.js';
 import { adamF32Constants, adamF32Ts, adamF32UpdateAll, type AdamF32Job } from './adam.js';
-import { firstNonFiniteOf, gatherRowsOf, sumSquaresAndCopy } from './array-jobs.js';
+import { arrayPasses, firstNonFiniteOf, gatherRowsOf } from './array-jobs.js';
 import { kernelResident } from './buffer-pool.js';
 import { sumOfSquaresTs } from './elementwise.js';
 import { initKernels, kernelState, shutdownKernels } from './kernel-state.js';
@@ -19,21 +19,25 @@ after(() => shutdownKernels());
 const rng = new Rng(21);
 const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
 
-test('sums of squares and copies: one job in the kernels\' memory, sumOfSquares\'s bits', () => {
+test('sums of squares, copies and gathered rows: one job in the kernels\' memory, sumOfSquares\'s bits', () => {
   const sizes = [100352, 128, 8192, 64, 640, 10];
   const plain = sizes.map(random);
   const resident = plain.map((x) => kernelResident(x.slice()));
   const copies = sizes.map((n) => kernelResident(new Float32Array(n)));
   const sums = new Float64Array(sizes.length + 1);
-  assert.equal(countJobs(() => sumSquaresAndCopy([...resident, null], sums, resident.map((x, i) => [x, copies[i]!] as const))), 1);
+  const source = kernelResident(random(300 * 784));
+  const rows = kernelResident(new Float32Array(64 * 784));
+  const idx = rng.permutation(300).subarray(0, 64);
+  assert.equal(countJobs(() => arrayPasses([...resident, null], sums, resident.map((x, i) => [x, copies[i]!] as const), { parts: [[source, 784, rows]], idx })), 1);
   plain.forEach((x, i) => {
     assert.equal(sums[i], sumOfSquaresTs(x), `sum ${i}`);
     assert.equal(firstDifference(copies[i]!, x), -1, `copy ${i}`);
   });
+  for (let k = 0; k < 64; k++) assert.equal(firstDifference(rows.subarray(k * 784, (k + 1) * 784), source.subarray(idx[k]! * 784, (idx[k]! + 1) * 784)), -1, `row ${k}`);
   assert.equal(sums[sizes.length], 0, 'null: no gradient');
   const plainCopies = sizes.map((n) => new Float32Array(n));
   const plainSums = new Float64Array(sizes.length);
-  assert.equal(countJobs(() => sumSquaresAndCopy(plain, plainSums, plain.map((x, i) => [x, plainCopies[i]!] as const))), 0, 'ordinary arrays: no job');
+  assert.equal(countJobs(() => arrayPasses(plain, plainSums, plain.map((x, i) => [x, plainCopies[i]!] as const))), 0, 'ordinary arrays: no job');
   assert.deepEqual([...plainSums], [...sums.subarray(0, sizes.length)]);
 });
 
@@ -73,12 +77,16 @@ test('a step\'s float32 Adam updates at once: one job for every parameter, the T
   const heap = kernelState(false)!.heap;
   const sizes = [100352, 128, 8192, 10];
   const c = (t: number): ReturnType<typeof adamF32Constants> => adamF32Constants(1e-3, 0.9, 0.999, 1e-8, t, 0, 1);
-  const resident: AdamF32Job[] = sizes.map((n) => ({ w: kernelResident(random(n)), g: kernelResident(random(n)), m: kernelResident(new Float32Array(n)), v: kernelResident(new Float32Array(n)), c: c(1) }));
+  const resident: AdamF32Job[] = sizes.map((n) => ({ w: kernelResident(random(n)), g: kernelResident(random(n)), m: kernelResident(new Float32Array(n)), v: kernelResident(new Float32Array(n)), c: c(1), keep: kernelResident(new Float32Array(n)), finite: false }));
   resident.forEach((j) => assert.equal(heap.owns(j.w), true));
   const twin = resident.map((j) => ({ w: j.w.slice(), g: j.g.slice(), m: j.m.slice(), v: j.v.slice() }));
   for (let step = 1; step <= 3; step++) {
     resident.forEach((j) => void (j.c = c(step)));
     assert.equal(countJobs(() => adamF32UpdateAll(resident, resident.length)), 1);
+    resident.forEach((j, i) => {
+      assert.equal(firstDifference(j.keep!, twin[i]!.w), -1, `step ${step}: the weights ${i} kept`);
+      assert.equal(j.finite, true);
+    });
     twin.forEach((j) => adamF32Ts(j.w, j.g, j.m, j.v, c(step)));
   }
   resident.forEach((j, i) => {
@@ -86,4 +94,9 @@ test('a step\'s float32 Adam updates at once: one job for every parameter, the T
     assert.equal(firstDifference(j.m, twin[i]!.m), -1, `m ${i}`);
     assert.equal(firstDifference(j.v, twin[i]!.v), -1, `v ${i}`);
   });
+  // A non-finite gradient entry in the third and fourth arrays: only their updates report it.
+  resident[2]!.g[4097] = NaN;
+  resident[3]!.g[9] = Infinity;
+  adamF32UpdateAll(resident, resident.length);
+  assert.deepEqual(resident.map((j) => j.finite), [true, true, false, false]);
 });

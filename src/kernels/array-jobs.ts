@@ -4,8 +4,8 @@ import type { ThreadPool } from './thread-pool.js';
 import type { FloatArray } from './types.js';
 
 /**
- * Whole-array passes of a training step's bookkeeping (fit's gradient norm, weight backup and
- * finiteness check) as jobs on the worker threads when every array is float32 in the kernels'
+ * Whole-array passes of a training step's bookkeeping (fit's gradient norm, weight backup,
+ * finiteness check and batch rows) as jobs on the worker threads when every array is float32 in the kernels'
  * memory — the fused path's gradients and parameters — and the threads run: the pieces are
  * independent, so both threads share them. Elsewhere (float64, ordinary arrays, no threads, too
  * little work) they run one after the other on this thread. The numbers are the same either way:
@@ -19,16 +19,25 @@ const GATHER_MIN = 1 << 13;
 /** The finiteness test cuts an array into pieces of about this many entries (a boolean has no order to keep). */
 const PIECE = 1 << 15;
 
+/** Rows to gather in {@link arrayPasses}: row k of each `out` from row idx[k] of its `src` (`width` numbers per row). */
+export interface RowGather {
+  parts: ReadonlyArray<readonly [src: FloatArray, width: number, out: FloatArray]>;
+  idx: Int32Array;
+}
+
 /**
- * `sums[i]` = Σ x² over `squares[i]` (0 for null; `sumOfSquares`'s number, bit for bit), and each
- * `[from, to]` of `copies` copied (same length and type), as one job when the threads can take it.
+ * `sums[i]` = Σ x² over `squares[i]` (0 for null; `sumOfSquares`'s number, bit for bit), each
+ * `[from, to]` of `copies` copied (same length and type), and the rows of `gather` gathered — as
+ * one job when the threads can take it (every array float32 in the kernels' memory), so that the
+ * threads share independent passes: fit gathers the next batch's inputs while the gradient norm's
+ * long sum of squares takes one thread. Else one after the other on this thread.
  *
  * @example
  * ```ts
- * sumSquaresAndCopy(params.map((p) => p.grad?.data ?? null), sums, params.map((p, i) => [p.data, backup[i]]));
+ * arrayPasses(params.map((p) => p.grad?.data ?? null), sums, [], { parts: [[trainX, 784, spareX]], idx: nextRows });
  * ```
  */
-export function sumSquaresAndCopy(squares: ReadonlyArray<FloatArray | null>, sums: Float64Array, copies: ReadonlyArray<readonly [FloatArray, FloatArray]>): void {
+export function arrayPasses(squares: ReadonlyArray<FloatArray | null>, sums: Float64Array, copies: ReadonlyArray<readonly [FloatArray, FloatArray]>, gather: RowGather | null = null): void {
   let pool = idlePool();
   let entries = 0;
   for (let i = 0; i < squares.length && pool !== null; i++) {
@@ -42,14 +51,26 @@ export function sumSquaresAndCopy(squares: ReadonlyArray<FloatArray | null>, sum
     if (!inMemory(from) || !inMemory(to)) pool = null;
     entries += from.length;
   }
-  if (pool === null || entries < JOB_MIN) {
+  const rows = gather === null ? 0 : gather.idx.length;
+  let gathered = 0;
+  for (let i = 0; gather !== null && i < gather.parts.length && pool !== null; i++) {
+    const [src, width, out] = gather.parts[i]!;
+    if (!inMemory(src) || !inMemory(out)) pool = null;
+    gathered += width * rows;
+  }
+  if (pool === null || (entries + gathered < JOB_MIN && gathered < GATHER_MIN)) {
     for (let i = 0; i < squares.length; i++) sums[i] = squares[i] === null ? 0 : sumOfSquares(squares[i]!);
     for (const [from, to] of copies) to.set(from);
+    if (gather !== null) gatherHere(gather);
     return;
   }
+  const at = gathered > 0 ? indexBlock(pool, rows) : 0;
+  if (gathered > 0) new Int32Array(pool.heap.buffer, at, rows).set(gather!.idx);
   pool.begin();
+  // NOTE: the long sums first, so that one thread starts on them while the other takes the rest.
   for (const x of squares) if (x !== null) pool.sumSquares(x.byteOffset, x.length);
   for (const [from, to] of copies) pool.copy(to.byteOffset, from.byteOffset, from.byteLength);
+  if (gathered > 0) for (const [src, width, out] of gather!.parts) pool.gather(src.byteOffset, out.byteOffset, at, rows, width * 4);
   pool.runSync();
   // NOTE: the sums are tasks 0, 1, … in the order of the arrays that are not null.
   let task = 0;
@@ -106,20 +127,27 @@ export function gatherRowsOf(parts: ReadonlyArray<readonly [FloatArray, number, 
     if (!inMemory(src) || !inMemory(out)) pool = null;
     entries += width * idx.length;
   }
-  if (pool === null || entries < GATHER_MIN) {
-    for (const [src, width, out] of parts) {
-      for (let k = 0; k < idx.length; k++) {
-        const from = idx[k]! * width;
-        out.set(src.subarray(from, from + width), k * width);
-      }
+  ONE.parts = parts;
+  ONE.idx = idx;
+  if (pool === null || entries < GATHER_MIN) gatherHere(ONE);
+  else arrayPasses(NONE, NO_SUMS, NONE, ONE);
+}
+
+/** gatherRowsOf's argument to arrayPasses, reused; no sums, no copies. */
+const ONE: RowGather = { parts: [], idx: new Int32Array(0) };
+const NONE: never[] = [];
+const NO_SUMS = new Float64Array(0);
+
+/** The rows of `gather` copied on this thread: a native copy per row, a loop for narrow rows (targets). */
+function gatherHere({ parts, idx }: RowGather): void {
+  for (const [src, width, out] of parts) {
+    for (let k = 0; k < idx.length; k++) {
+      const from = idx[k]! * width;
+      const to = k * width;
+      if (width < 64) for (let j = 0; j < width; j++) out[to + j] = src[from + j]!;
+      else out.set(src.subarray(from, from + width), to);
     }
-    return;
   }
-  const at = indexBlock(pool, idx.length);
-  new Int32Array(pool.heap.buffer, at, idx.length).set(idx);
-  pool.begin();
-  for (const [src, width, out] of parts) pool.gather(src.byteOffset, out.byteOffset, at, idx.length, width * 4);
-  pool.runSync();
 }
 
 let indices = 0;

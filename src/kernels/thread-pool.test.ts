@@ -74,17 +74,19 @@ test('one job of six tasks (two products with epilogues, Adam, column sums, a su
   for (let i = 0; i < N; i++) vt.view[i] = Math.abs(vt.view[i]!);
   const c = adamF32Constants(1e-3, 0.9, 0.999, 1e-8, 3, 0, 1);
   const want = { w: wt.view.slice(), m: mt.view.slice(), v: vt.view.slice() };
+  const w0 = wt.view.slice();
   adamF32Ts(want.w, gt.view, want.m, want.v, c);
   // column sums, a sum of squares, a copy of 300,000 bytes
   const s = arena.alloc('float32', n);
   const src = filled('float32', 75000);
   const dst = arena.alloc('float32', 75000);
 
+  const kept = arena.alloc('float32', N);
   const job = pool.begin()
     .gemm(0, x.ptr, w.ptr, z.ptr, m, k, n, false, true, false, { epilogue: Epilogue.BiasRelu, bias: bias.ptr, out: a.ptr })
-    .gemm(0, d.ptr, v.ptr, g.ptr, m, 64, n, false, false, false, { epilogue: Epilogue.ReluGrad, out: z2.ptr })
-    .adam(wt.ptr, gt.ptr, mt.ptr, vt.ptr, N, c)
-    .columnSums(z2.ptr, s.ptr, m, n);
+    .gemm(0, d.ptr, v.ptr, g.ptr, m, 64, n, false, false, false, { epilogue: Epilogue.ReluGrad, out: z2.ptr });
+  const adam = job.adam(wt.ptr, gt.ptr, mt.ptr, vt.ptr, N, c, kept.ptr);
+  job.columnSums(z2.ptr, s.ptr, m, n);
   const sq = job.sumSquares(src.ptr, 75000);
   job.copy(dst.ptr, src.ptr, 300000).runSync();
 
@@ -101,6 +103,8 @@ test('one job of six tasks (two products with epilogues, Adam, column sums, a su
   assert.equal(firstDifference(wt.view, want.w), -1, 'Adam w');
   assert.equal(firstDifference(mt.view, want.m), -1, 'Adam m');
   assert.equal(firstDifference(vt.view, want.v), -1, 'Adam v');
+  assert.equal(firstDifference(kept.view, w0), -1, 'Adam: the weights from before it kept');
+  assert.equal(pool.result(adam), 1, 'Adam: every new weight finite');
   const refS = new Float32Array(n);
   for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) refS[j] = refS[j]! + z2.view[r * n + j]!;
   assert.equal(firstDifference(s.view, refS), -1, 'column sums');

@@ -177,19 +177,24 @@ export class ThreadPool {
     return this;
   }
 
-  /** Adds the float32 Adam update of n entries (asm/adam.ts) in ranges of whole SIMD vectors. */
-  adam(w: number, g: number, m: number, v: number, n: number, c: AdamF32Constants): this {
+  /**
+   * Adds the float32 Adam update of n entries (asm/adam.ts) in ranges of whole SIMD vectors; with
+   * `keep` (a byte address, 0 for none) the weights from before it are copied there, and
+   * {@link result} of the task is 1 when every updated weight is finite, else 0. Returns the task's number.
+   */
+  adam(w: number, g: number, m: number, v: number, n: number, c: AdamF32Constants, keep = 0): number {
     const step = Math.max(4096, Math.ceil(n / (this.threads * 2) / 4) * 4);
     const t = this.add(TaskKind.Adam, Math.ceil(n / step));
     const s = this.ctl.i32;
-    s[t + T.A] = w; s[t + T.B] = g; s[t + T.C] = m; s[t + T.Out] = v;
+    s[t + T.A] = w; s[t + T.B] = g; s[t + T.C] = m; s[t + T.Out] = v; s[t + T.K] = keep;
     s[t + T.N] = n;
     s[t + T.Step] = step;
+    this.ctl.f64[(t + T.D) >> 1] = 1;
     const f = this.ctl.f32;
     const F = t + T.F0;
     f[F] = c.b1; f[F + 1] = c.c1; f[F + 2] = c.b2; f[F + 3] = c.c2; f[F + 4] = c.k;
     f[F + 5] = c.r; f[F + 6] = c.eps; f[F + 7] = c.l2; f[F + 8] = c.s;
-    return this;
+    return this.count - 1;
   }
 
   /** Adds s[j] = Σ_r d[r, j] for a rows × cols float32 matrix (one chunk). */
@@ -237,7 +242,7 @@ export class ThreadPool {
     return this;
   }
 
-  /** The float64 result of task number `task` of the job just run (a SumSquares or AllFinite task). */
+  /** The float64 result of task number `task` of the job just run (a SumSquares, AllFinite or Adam task). */
   result(task: number): number {
     return this.ctl.f64[(TASKS_AT + task * TASK_INTS + T.D) >> 1]!;
   }

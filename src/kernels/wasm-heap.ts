@@ -19,7 +19,7 @@ export interface GemmExports {
    * 1 − β₂, −η/(1 − β₁ᵗ), √(1 − β₂ᵗ), ε, l2, s).
    */
   adamF32(w: number, g: number, m: number, v: number, n: number,
-    b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number): void;
+    b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number, keep: number): number;
   /** float32 z += b per row, then a = relu(z) when `relu` ≠ 0 (asm/elementwise.ts): (z, a, b, rows, cols, relu). */
   biasRelu32(z: number, a: number, b: number, rows: number, cols: number, relu: number): void;
   /** {@link biasRelu32} on rows i0..i1, columns j0..j1 of matrices `ld` wide: (z, a, b, ld, i0, i1, j0, j1, relu). */

@@ -60,7 +60,8 @@ export const Epilogue = { None: 0, Bias: 1, BiasRelu: 2, ReluGrad: 3 } as const;
  *   `PackedB` 0 or op(B) packed once for row chunks; `Epi` an {@link Epilogue} with `Bias`
  *   (b's address) and `Out` (a = relu(z) for BiasRelu, the z whose sign gates the gradient for ReluGrad);
  * - Adam: the float32 update of N entries of W, G, M, V in `Step`-entry chunks (multiples of 4),
- *   constants in float32 slots F0…F8 (β₁, 1 − β₁, β₂, 1 − β₂, k, r, ε, l2, s: asm/adam.ts);
+ *   constants in float32 slots F0…F8 (β₁, 1 − β₁, β₂, 1 − β₂, k, r, ε, l2, s: asm/adam.ts); `K`
+ *   0 or where the weights before the update go; `D` 1, set to 0 by a chunk whose new weights are not all finite;
  * - ColumnSums: S[j] = Σ_r D[r, j] of a Rows × Cols float32 matrix (one chunk);
  * - SumSquares: Σ X² of N float32 entries in float64 (one chunk), written to the float64 slot `D`;
  * - Copy: N bytes from X to Y (one chunk per `Step` bytes);
@@ -155,8 +156,11 @@ function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, 
       const len = Math.min(step, c[t + T.N]! - lo);
       const at = lo * 4;
       const F = t + T.F0;
-      ex.adamF32((c[t + T.A]! >>> 0) + at, (c[t + T.B]! >>> 0) + at, (c[t + T.C]! >>> 0) + at, (c[t + T.Out]! >>> 0) + at, len,
-        f[F]!, f[F + 1]!, f[F + 2]!, f[F + 3]!, f[F + 4]!, f[F + 5]!, f[F + 6]!, f[F + 7]!, f[F + 8]!);
+      const keep = c[t + T.K]! >>> 0;
+      const finite = ex.adamF32((c[t + T.A]! >>> 0) + at, (c[t + T.B]! >>> 0) + at, (c[t + T.C]! >>> 0) + at, (c[t + T.Out]! >>> 0) + at, len,
+        f[F]!, f[F + 1]!, f[F + 2]!, f[F + 3]!, f[F + 4]!, f[F + 5]!, f[F + 6]!, f[F + 7]!, f[F + 8]!, keep === 0 ? 0 : keep + at);
+      // NOTE: every chunk that writes, writes 0; the job's end orders it before the caller reads.
+      if (finite === 0) ctl.f64[(t + T.D) >> 1] = 0;
       return;
     }
     case TaskKind.ColumnSums:

@@ -2,6 +2,7 @@ import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { adamF32Constants, adamF32UpdateAll, type AdamF32Job } from '../kernels/adam.js';
 import { kernelResident } from '../kernels/buffer-pool.js';
+import { allFinite } from '../kernels/elementwise.js';
 import { checkHyper, Optimizer } from './optimizer.js';
 
 /** Settings of {@link Adam} (and {@link AdamW}). */
@@ -50,6 +51,10 @@ export class Adam extends Optimizer {
    */
   private readonly f32Jobs: AdamF32Job[] = [];
   private f32Queued = 0;
+  /** During {@link guardedStep}: where each parameter's values before the step go, else null. */
+  private kept: readonly FloatArray[] | null = null;
+  /** During {@link guardedStep}: for each parameter, its job in `f32Jobs` (its finiteness comes from there), or −1. */
+  private jobOf: Int32Array = new Int32Array(0);
 
   constructor(params: readonly Tensor[], options: AdamOptions = {}, defaultWeightDecay = 0) {
     super(params, options.lr ?? 0.001);
@@ -71,6 +76,31 @@ export class Adam extends Optimizer {
     this.f32Queued = 0;
   }
 
+  /**
+   * {@link Optimizer.guardedStep} with the copies and the check inside the float32 kernel's own
+   * pass over each weight (asm/adam.ts) — free beside its divisions — instead of passes of their own.
+   */
+  override guardedStep(kept: readonly FloatArray[]): number {
+    const params = this.params;
+    if (this.jobOf.length !== params.length) this.jobOf = new Int32Array(params.length);
+    this.jobOf.fill(-1);
+    this.kept = kept;
+    try {
+      this.step();
+    } finally {
+      this.kept = null;
+    }
+    let bad = -1;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      // NOTE: a parameter without a gradient is left as it is, and kept all the same (restore puts every one back).
+      if (p.grad === null) kept[i]!.set(p.data);
+      const job = this.jobOf[i]!;
+      if (bad < 0 && !(job >= 0 ? this.f32Jobs[job]!.finite : allFinite(p.data))) bad = i;
+    }
+    return bad;
+  }
+
   protected update(w: FloatArray, grad: FloatArray, buffers: Record<string, FloatArray>, t: number): void {
     this.adamStep(w, grad, buffers, t, this.weightDecay, 1);
   }
@@ -87,15 +117,18 @@ export class Adam extends Optimizer {
       buffers.expAvg = m32;
       buffers.expAvgSq = v32;
       let job = this.f32Jobs[this.f32Queued];
-      if (job === undefined) this.f32Jobs.push((job = { w, g: grad, m: m32, v: v32, c: adamF32Constants(0, 0, 0, 0, 1, 0, 1) }));
+      if (job === undefined) this.f32Jobs.push((job = { w, g: grad, m: m32, v: v32, c: adamF32Constants(0, 0, 0, 0, 1, 0, 1), keep: null, finite: true }));
       job.w = w;
       job.g = grad;
       job.m = m32;
       job.v = v32;
+      job.keep = this.kept === null ? null : this.kept[this.current] as Float32Array;
+      if (this.kept !== null) this.jobOf[this.current] = this.f32Queued;
       adamF32Constants(lr, b1, b2, eps, t, l2, decay, job.c);
       this.f32Queued++;
       return;
     }
+    if (this.kept !== null) this.kept[this.current]!.set(w);
     if (decay !== 1) for (let i = 0; i < w.length; i++) w[i] = w[i]! * decay;
     const m = buffers.expAvg!;
     const v = buffers.expAvgSq!;

@@ -1,5 +1,6 @@
 import { INLINE_PARAMETERS } from '../nn/size.js';
 import { BackpropError } from '../errors.js';
+import { arrayPasses, firstNonFiniteOf } from '../kernels/array-jobs.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -42,6 +43,10 @@ export abstract class Optimizer {
   stepCount = 0;
   abstract readonly name: OptimizerName;
   protected readonly state: Map<Tensor, ParamState> = new Map();
+  /** The index in `params` of the parameter `update()` is called for. */
+  protected current = 0;
+  /** {@link guardedStep}'s reused arguments to the kernels' passes. */
+  private readonly guard: { data: FloatArray[]; pairs: Array<[FloatArray, FloatArray]> } = { data: [], pairs: [] };
 
   constructor(params: readonly Tensor[], lr: number) {
     if (params.length === 0) throw new BackpropError('value', 'optimizer: expected at least one parameter');
@@ -58,12 +63,43 @@ export abstract class Optimizer {
   /** One update of every parameter that has a gradient. */
   step(): void {
     this.stepCount++;
-    for (const p of this.params) {
+    const params = this.params;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       if (p.grad === null) continue;
       const s = this.stateOf(p);
       s.step++;
+      this.current = i;
       this.update(p.data, p.grad.data, s.buffers, s.step);
     }
+  }
+
+  /**
+   * One {@link step} that first keeps every parameter's values in `kept` (one array per parameter,
+   * of its length and type), and returns the index of the first parameter holding a NaN or ±∞
+   * after it, or −1 when all are finite: fit's guarded step, which puts `kept` back when a step
+   * breaks a weight. Here the copies and the check are passes of their own around the step (jobs
+   * on the kernels' threads where the arrays live in their memory); an optimizer whose update runs
+   * on the kernels does both inside its own pass over the weights (Adam on float32).
+   *
+   * @example
+   * ```ts
+   * const kept = model.parameters().map((p) => p.data.slice());
+   * if (optimizer.guardedStep(kept) >= 0) model.parameters().forEach((p, i) => p.data.set(kept[i]!));
+   * ```
+   */
+  guardedStep(kept: readonly FloatArray[]): number {
+    const { data, pairs } = this.guard;
+    data.length = 0;
+    pairs.length = 0;
+    for (let i = 0; i < this.params.length; i++) {
+      const w = this.params[i]!.data;
+      data.push(w);
+      pairs.push([w, kept[i]!]);
+    }
+    arrayPasses([], NO_SUMS, pairs);
+    this.step();
+    return firstNonFiniteOf(data);
   }
 
   /**
@@ -129,6 +165,9 @@ export abstract class Optimizer {
     });
   }
 }
+
+/** The sums of squares guardedStep asks for: none. */
+const NO_SUMS = new Float64Array(0);
 
 /** Per-parameter state: how many updates it has had and its named buffers. */
 interface ParamState {

@@ -1,12 +1,14 @@
-import { firstNonFiniteOf, gatherRowsOf, sumSquaresAndCopy } from '../kernels/array-jobs.js';
-import { residentLike } from '../kernels/buffer-pool.js';
+import { arrayPasses, gatherRowsOf, type RowGather } from '../kernels/array-jobs.js';
+import { kernelResident, residentLike } from '../kernels/buffer-pool.js';
+import { kernelState } from '../kernels/kernel-state.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { TensorData } from './metrics.js';
 
 /**
  * The per-step pieces of {@link fit} besides the gradient and the optimizer: gathering a batch,
- * keeping the weights from before the step (with the gradient norm), checking them after it. Each
+ * the gradient norm, keeping the weights from before the step and checking them after it. Each
  * costs what it must: native copies of whole rows and arrays, and where the fused path keeps the
  * parameters in the kernels' memory, WebAssembly passes shared by the worker threads.
  */
@@ -55,50 +57,141 @@ export function gatherBatch(source: { x: FloatArray; t: FloatArray }, inputs: nu
 const PARTS: Array<[FloatArray, number, FloatArray]> = [[new Float32Array(0), 0, new Float32Array(0)], [new Float32Array(0), 0, new Float32Array(0)]];
 
 /**
+ * The batches of a run, from the training data ({@link batchSource}) into the batch buffers — and,
+ * on the fused float32 path (data, gradients and buffers in the kernels' memory), the next batch's
+ * inputs gathered ahead: {@link ahead} plans them into a spare buffer, to ride in the gradient
+ * norm's job (whose long sum of squares holds one thread while the other gathers; the W2 step's
+ * gather job of ~20 µs goes), and {@link take} hands them out when the rows asked for are the
+ * ones gathered. A step that is not the planned one (a trainer moved with `seek`, the first of an
+ * epoch) gathers its rows as before: the batch is the same either way.
+ *
+ * @example
+ * ```ts
+ * const feed = new BatchFeed(toTensorData(train, 'float32'), engine.batchBuffers(64).x.data, 784, 10, 64);
+ * const x = feed.take(rows, xb, tb);                 // this batch
+ * const norm = backup.gradNorm(feed.ahead(nextRows)); // the next batch's inputs, meanwhile
+ * ```
+ */
+export class BatchFeed {
+  /** The training inputs and targets (see {@link batchSource}). */
+  readonly source: { x: FloatArray; t: FloatArray };
+  /** The inputs gathered ahead ([maxRows, inputs], in the kernels' memory), or null where nothing is gathered ahead. */
+  private readonly spare: Tensor | null;
+  /** The rows gathered ahead into `spare` (the first `count` entries), planned by {@link ahead}. */
+  private readonly rows: Int32Array;
+  private count = -1;
+  private readonly plan: RowGather;
+
+  constructor(td: TensorData, like: FloatArray, private readonly inputs: number, private readonly outputs: number, maxRows: number) {
+    this.source = batchSource(td, like);
+    const x = this.source.x;
+    const heap = kernelState(false)?.heap;
+    // NOTE: only where the data moved into the kernels' memory (float32 on the fused path) does a job gather them.
+    this.spare = x instanceof Float32Array && heap !== undefined && heap.owns(x) ? new Tensor(kernelResident(new Float32Array(maxRows * inputs)), [maxRows, inputs]) : null;
+    this.rows = new Int32Array(maxRows);
+    this.plan = { parts: [[x, inputs, this.spare?.data ?? x]], idx: this.rows };
+  }
+
+  /**
+   * The batch of rows `idx`: its targets gathered into `tb`, and its inputs — the spare buffer when
+   * they were gathered ahead (see {@link ahead}), else gathered now into `xb`.
+   */
+  take(idx: Int32Array, xb: Tensor, tb: Tensor): Tensor {
+    const n = idx.length;
+    let planned = this.count === n;
+    for (let k = 0; planned && k < n; k++) planned = this.rows[k] === idx[k];
+    this.count = -1;
+    if (!planned) {
+      gatherBatch(this.source, this.inputs, this.outputs, idx, xb.data, tb.data);
+      return xb;
+    }
+    PARTS_T[0]![0] = this.source.t;
+    PARTS_T[0]![1] = this.outputs;
+    PARTS_T[0]![2] = tb.data;
+    gatherRowsOf(PARTS_T, idx);
+    const spare = this.spare!;
+    return n === spare.shape[0] ? spare : new Tensor(spare.data.subarray(0, n * this.inputs), [n, this.inputs]);
+  }
+
+  /**
+   * The gather of rows `next`' inputs into the spare buffer for the caller to run (the gradient
+   * norm's job, {@link WeightBackup.gradNorm}), or null: no next batch, or nothing gathered ahead here.
+   */
+  ahead(next: Int32Array | null): RowGather | null {
+    this.count = -1;
+    if (next === null || this.spare === null || next.length > this.rows.length) return null;
+    this.rows.set(next);
+    this.count = next.length;
+    this.plan.idx = this.rows.subarray(0, next.length);
+    return this.plan;
+  }
+}
+
+/** BatchFeed.take's argument to gatherRowsOf: the targets alone. */
+const PARTS_T: Array<[FloatArray, number, FloatArray]> = [[new Float32Array(0), 0, new Float32Array(0)]];
+
+/**
  * The parameters' values before a step, to put back when the step turns a weight NaN or ±∞ (so
- * that a failed run leaves the last good weights in the model). {@link saveWithNorm} takes the
- * copies and the global gradient norm in one pass over the threads where the fused path keeps
- * gradients and weights in the kernels' memory (109,386 MNIST weights: ~20 µs for the copies, ~30
- * for the norm, side by side), else one after the other.
+ * that a failed run leaves the last good weights in the model), and the gradient norm fit reports
+ * and clips by. The copies are taken by the optimizer's {@link Optimizer.guardedStep}: Adam's
+ * float32 kernel writes them, and checks the new weights, in its own pass over the weights (the
+ * W2 step: norm, copies, Adam and the check 143 → ~70 µs); other optimizers copy and check in
+ * passes of their own. The norm's sums of squares are one job over the threads where the fused
+ * path keeps the gradients in the kernels' memory.
  *
  * @example
  * ```ts
  * const backup = new WeightBackup(model.parameters());
- * const norm = backup.saveWithNorm();   // gradNorm(params), and the weights kept
- * optimizer.step();
- * if (firstNonFinite(params) >= 0) backup.restore();
+ * const norm = backup.gradNorm();            // gradNorm(params)
+ * if (backup.step(optimizer) >= 0) backup.restore();
  * ```
  */
 export class WeightBackup {
   private readonly copies: FloatArray[];
-  private readonly pairs: Array<[FloatArray, FloatArray]>;
+  /** Each parameter's array when its copy was made (see {@link step}). */
+  private readonly of: FloatArray[];
   private readonly sums: Float64Array;
   private readonly grads: Array<FloatArray | null>;
 
   constructor(private readonly params: readonly Tensor[]) {
     this.copies = params.map((p) => residentLike(allocate(p.dtype, p.size), p.data));
-    this.pairs = params.map((p, i) => [p.data, this.copies[i]!]);
+    this.of = params.map((p) => p.data);
     this.sums = new Float64Array(params.length);
     this.grads = params.map(() => null);
   }
 
   /**
-   * Copies every parameter's current values and returns the global gradient norm √(Σₚ ‖∇p‖²) —
-   * `gradNorm(params)`'s number, bit for bit.
+   * The global gradient norm √(Σₚ ‖∇p‖²) — `gradNorm(params)`'s number, bit for bit — with the
+   * rows of `alsoGather` gathered in the same job (the next batch's inputs, see {@link BatchFeed}).
    */
-  saveWithNorm(): number {
+  gradNorm(alsoGather: RowGather | null = null): number {
     const params = this.params;
     const grads = this.grads;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
-      // NOTE: a parameter moved into the kernels' memory (Tensor.moveData) after this backup was made.
-      if (this.pairs[i]![0] !== p.data) this.pairs[i] = [p.data, (this.copies[i] = residentLike(this.copies[i]!, p.data))];
       grads[i] = p.grad === null ? null : p.grad.data;
     }
-    sumSquaresAndCopy(grads, this.sums, this.pairs);
+    arrayPasses(grads, this.sums, NO_COPIES, alsoGather);
     let total = 0;
     for (let i = 0; i < params.length; i++) total += this.sums[i]!;
     return Math.sqrt(total);
+  }
+
+  /**
+   * One optimizer step with every parameter's values kept here first; returns the index of the
+   * first parameter holding a NaN or ±∞ after it, or −1 (see {@link Optimizer.guardedStep}).
+   */
+  step(optimizer: Optimizer): number {
+    const params = this.params;
+    for (let i = 0; i < params.length; i++) {
+      // NOTE: a parameter moved into the kernels' memory (Tensor.moveData) after this backup was made.
+      const data = params[i]!.data;
+      if (this.of[i] !== data) {
+        this.copies[i] = residentLike(this.copies[i]!, data);
+        this.of[i] = data;
+      }
+    }
+    return optimizer.guardedStep(this.copies);
   }
 
   /** Puts the saved values back. */
@@ -107,19 +200,5 @@ export class WeightBackup {
   }
 }
 
-/**
- * Index of the first parameter with a NaN or ±∞ entry, or −1 when all are finite.
- *
- * @example
- * ```ts
- * firstNonFinite(model.parameters());   // −1 after a healthy step
- * ```
- */
-export function firstNonFinite(params: readonly Tensor[]): number {
-  DATA.length = 0;
-  for (const p of params) DATA.push(p.data);
-  return firstNonFiniteOf(DATA);
-}
-
-/** firstNonFinite's argument to firstNonFiniteOf, reused. */
-const DATA: FloatArray[] = [];
+/** The copies gradNorm asks arrayPasses for: none. */
+const NO_COPIES: ReadonlyArray<readonly [FloatArray, FloatArray]> = [];

@@ -19,7 +19,7 @@ import { clipGradNorm } from './clip.js';
 import { likelyCause, locateForward, locateGradient, maxAbs, TrainingDivergedError, type Diagnosis } from './diagnose.js';
 import { autogradEngine, type EngineFactory, type GradientEngine, type StepTrace } from './engine.js';
 import { History } from './history.js';
-import { batchSource, firstNonFinite, gatherBatch, WeightBackup } from './fit-step.js';
+import { BatchFeed, WeightBackup } from './fit-step.js';
 import type { EpochLogs } from './history.js';
 import { toTensorData, type TensorData } from './metrics.js';
 import type { LrSchedule } from './schedules.js';
@@ -123,8 +123,8 @@ export class Trainer {
   private readonly layerOfParameter: number[];
   /** The batch tensors to fill: the engine's own buffers where it has them. */
   private readonly buffers: (rows: number) => { x: Tensor; t: Tensor };
-  /** Where batches are gathered from (see `batchSource`). */
-  private readonly source: { x: FloatArray; t: FloatArray };
+  /** The batches from the training data (and the next one's inputs gathered ahead, see fit-step.ts). */
+  private readonly feed: BatchFeed;
   private readonly inputMaxAbs: number;
   private readonly classify: boolean;
   private readonly recentLosses: number[] = [];
@@ -177,7 +177,7 @@ export class Trainer {
     const rows = Math.min(batchSize, n);
     this.trainData = toTensorData(data, dtype);
     this.buffers = batchBuffers(this.engine, dtype, rows, data.inputSize, data.outputSize);
-    this.source = batchSource(this.trainData, this.buffers(rows).x.data);
+    this.feed = new BatchFeed(this.trainData, this.buffers(rows).x.data, data.inputSize, data.outputSize, rows);
     this.backup = new WeightBackup(this.params);
     this.layerOfParameter = model.layers.flatMap((l, i) => l.parameters().map(() => i));
     this.inputMaxAbs = maxAbs(data.x);
@@ -319,21 +319,22 @@ export class Trainer {
     const idx = this.order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
     const rows = idx.length;
     const { x: xb, t: tb } = this.buffers(rows);
-    gatherBatch(this.source, data.inputSize, data.outputSize, idx, xb.data, tb.data);
+    const x = this.feed.take(idx, xb, tb);
     // NOTE: measurements between steps (evaluate) switch to eval mode and back; a step always trains.
     if (!this.model.training) this.model.train();
-    let value = this.engine.lossAndGrad(xb, tb);
+    let value = this.engine.lossAndGrad(x, tb);
     if (this.penalty !== null) value += applyPenalty(this.penalty.params, this.penalty.p, true);
     const fail = (what: Diagnosis['what'], v: number, at: { layer: number | null; where: string }): never => {
       const cause = likelyCause({ lr: this.optimizer.lr, inputMaxAbs: this.inputMaxAbs, recentLosses: this.recentLosses, recentNorms: this.recentNorms, clipped: this.clipNorm !== undefined });
       throw new TrainingDivergedError({ epoch: this.epoch, batch: b + 1, batches: this.batches, what, value: v, ...at, cause }, this.history);
     };
-    if (!Number.isFinite(value)) fail('loss', value, locateForward(this.model, xb));
-    const norm = this.backup.saveWithNorm();
+    if (!Number.isFinite(value)) fail('loss', value, locateForward(this.model, x));
+    // The next batch of this epoch: its inputs are gathered during the norm's job.
+    const next = b + 1 < this.batches ? this.order.subarray((b + 1) * batchSize, Math.min(n, (b + 2) * batchSize)) : null;
+    const norm = this.backup.gradNorm(this.feed.ahead(next));
     if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(this.model));
     if (this.clipNorm !== undefined) clipGradNorm(params, this.clipNorm, norm);
-    this.optimizer.step();
-    const bad = firstNonFinite(params);
+    const bad = this.backup.step(this.optimizer);
     if (bad >= 0) {
       this.backup.restore();
       fail('weights', NaN, { layer: this.layerOfParameter[bad]!, where: `${params[bad]!.name ?? 'a parameter'} after the optimizer step (gradient norm ${norm})` });
