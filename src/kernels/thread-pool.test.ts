@@ -127,8 +127,8 @@ test('after a stall the calling thread runs jobs alone for a while (the workers 
   const c = arena.alloc('float64', m * n);
   const ref = new Float64Array(m * n);
   matmulRef(a.view, b.view, ref, m, k, n);
-  const solo = pool as unknown as { solo: number; seq: number };
-  solo.solo = 2;
+  const solo = pool as unknown as { stalls: { left: number }; seq: number };
+  solo.stalls.left = 2;
   const seq = solo.seq;
   for (let i = 0; i < 2; i++) {
     c.view.fill(0);
@@ -136,7 +136,7 @@ test('after a stall the calling thread runs jobs alone for a while (the workers 
     assert.equal(firstDifference(c.view, ref), -1, `alone, job ${i}`);
   }
   assert.equal(solo.seq, seq, 'no job was posted to the workers');
-  assert.equal(solo.solo, 0);
+  assert.equal(solo.stalls.left, 0);
   c.view.fill(0);
   pool.begin().gemm(1, a.ptr, b.ptr, c.ptr, m, k, n, false, false, false).runSync();
   assert.equal(solo.seq, seq + 1, 'then the workers again');

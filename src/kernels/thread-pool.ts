@@ -1,5 +1,6 @@
 import { BackpropError } from '../errors.js';
 import type { AdamF32Constants } from './adam.js';
+import { StallPolicy } from './stall-policy.js';
 import type { WasmHeap } from './wasm-heap.js';
 import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
@@ -39,17 +40,6 @@ export interface GemmTaskOptions {
 const WAIT_SPIN_MS = 2;
 
 /**
- * When the calling thread waited longer than this (ms), beyond 1.5× the time it spent on its own
- * chunks, for a worker's last chunk, the worker most likely lost its CPU mid-chunk to another process; then the next {@link SOLO_JOBS} jobs run on
- * the calling thread alone (the same numbers: tasks split outputs, never sums). On a machine
- * busier than its cores a job would otherwise wait a scheduler time slice (several ms) for a
- * worker, ten times the work of a training step; two threads only pay where they get two cores.
- */
-const SLOW_WAIT_MS = 1;
-/** Jobs run alone after a stall before the workers are tried again (~30 MNIST training steps). */
-const SOLO_JOBS = 256;
-
-/**
  * Worker threads sharing one WebAssembly memory with the calling thread. A job is a list of
  * independent tasks — products (cut into chunks of rows or columns of C, with an optional
  * elementwise epilogue on each chunk), float32 Adam updates (cut into ranges), column sums, sums
@@ -78,8 +68,8 @@ export class ThreadPool {
   /** Packed op(B) buffers, one per task slot that needed one (grow-only). */
   private readonly packed: Array<{ ptr: number; bytes: number }> = [];
   private tail: Promise<void> = Promise.resolve();
-  /** Jobs left to run on the calling thread alone after a stall (see {@link SLOW_WAIT_MS}). */
-  private solo = 0;
+  /** When jobs run on the calling thread alone, after a worker stalled one (see stall-policy.ts). */
+  private readonly stalls = new StallPolicy();
 
   private constructor(
     readonly heap: WasmHeap,
@@ -253,8 +243,7 @@ export class ThreadPool {
    * waited for: on a busy machine a worker that is not running costs nothing, the chunks are done here.
    */
   runSync(): void {
-    if (this.solo > 0) {
-      this.solo--;
+    if (this.stalls.alone()) {
       this.runHere();
       return;
     }
@@ -270,10 +259,7 @@ export class ThreadPool {
     }
     while ((g = Atomics.load(c, Job.Gate)) !== CLOSED) Atomics.wait(c, Job.Gate, g);
     // A worker that took a chunk and then lost its CPU (a busy machine) stalled this thread: go on alone for a while.
-    // NOTE: a worker still in its last chunk needs about one chunk's time, at most what this thread
-    // spent on its own chunks (t0 − start); only a wait well past that is a stall. An absolute 1 ms
-    // alone took a 512³ product's multi-ms chunks for stalls and ran W3 on one thread (91 → 50 GFLOP/s).
-    if (performance.now() - t0 > SLOW_WAIT_MS + 1.5 * (t0 - start)) this.solo = SOLO_JOBS;
+    this.stalls.ran(performance.now() - t0, t0 - start);
   }
 
   /** The job on this thread alone (the workers are not told of it; the gate stays closed). */
