@@ -74,7 +74,7 @@ for (let e = 0; e <= epochs; e++) {
     const t0 = performance.now();
     const { x: xb, t } = engine.batchBuffers(64);
     let x = xb;
-    section(['the batch: x gathered ahead (else its job), t'], () => void (x = feed.take(idx, xb, t)));
+    section(['the batch: x and t gathered ahead (else their job)'], () => void (x = feed.take(idx, xb, t)));
     let value = 0;
     section(LOSS_AND_GRAD, () => void (value = engine.lossAndGrad(x, t)));
     let norm = 0;
