@@ -96,8 +96,8 @@ export function columnSums32(d: usize, s: usize, rows: i32, cols: i32): void {
 
 /**
  * Σ x² of n float32 entries, in float64: four partial sums (entries i ≡ 0, 1, 2, 3 mod 4, each
- * square exact in float64) added as (s0 + s1) + (s2 + s3) — the order of the TypeScript loop
- * sumOfSquaresTs in src/kernels/elementwise.ts, so the same bits.
+ * square exact in float64) added as (s0 + s1) + (s2 + s3) — one block of sumOfSquares in
+ * src/kernels/elementwise.ts, in the order of its TypeScript loop, so the same bits.
  */
 export function sumSquares32(x: usize, n: i32): f64 {
   const n4 = n & ~3;

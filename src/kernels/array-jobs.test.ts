@@ -20,7 +20,7 @@ const rng = new Rng(21);
 const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
 
 test('sums of squares, copies and gathered rows: one job in the kernels\' memory, sumOfSquares\'s bits', () => {
-  const sizes = [100352, 128, 8192, 64, 640, 10];
+  const sizes = [100352, 128, 8192, 16384, 16385, 64, 640, 10];
   const plain = sizes.map(random);
   const resident = plain.map((x) => kernelResident(x.slice()));
   const copies = sizes.map((n) => kernelResident(new Float32Array(n)));

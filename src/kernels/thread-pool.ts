@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import type { AdamF32Constants } from './adam.js';
 import { StallPolicy } from './stall-policy.js';
 import type { WasmHeap } from './wasm-heap.js';
-import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
+import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, SQUARES_BLOCK, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
 
 /** What the pool needs of a worker, in Node or in a browser. */
@@ -68,6 +68,10 @@ export class ThreadPool {
   /** Packed op(B) buffers, one per task slot that needed one (grow-only). */
   private readonly packed: Array<{ ptr: number; bytes: number }> = [];
   private tail: Promise<void> = Promise.resolve();
+  /** Where a job's SumSquares tasks write their blocks' sums (float64, grow-only; `used` by the job being built). */
+  private blockSums = { ptr: 0, capacity: 0, used: 0 };
+  /** Outgrown blocks of sums still read by the job being built, released when the next one begins. */
+  private readonly stale: number[] = [];
   /** When jobs run on the calling thread alone, after a worker stalled one (see stall-policy.ts). */
   private readonly stalls = new StallPolicy();
 
@@ -129,6 +133,9 @@ export class ThreadPool {
   begin(): this {
     this.count = 0;
     this.chunks = 0;
+    this.blockSums.used = 0;
+    for (const ptr of this.stale) this.heap.release(ptr);
+    this.stale.length = 0;
     return this;
   }
 
@@ -195,11 +202,18 @@ export class ThreadPool {
     return this;
   }
 
-  /** Adds Σ x² over n float32 entries (one chunk); {@link result} gives it after the run. Returns the task's number. */
+  /**
+   * Adds Σ x² over n float32 entries, a chunk per block of `sumOfSquares` (so threads share a long
+   * sum); {@link result} gives its number, bit for bit, after the run. Returns the task's number.
+   */
   sumSquares(x: number, n: number): number {
-    const t = this.add(TaskKind.SumSquares, 1);
+    const chunks = Math.max(1, Math.ceil(n / SQUARES_BLOCK));
+    if (this.blockSums.used + chunks > this.blockSums.capacity) this.growBlockSums(this.blockSums.used + chunks);
+    const t = this.add(TaskKind.SumSquares, chunks);
     this.ctl.i32[t + T.A] = x;
     this.ctl.i32[t + T.N] = n;
+    this.ctl.i32[t + T.B] = this.blockSums.ptr + this.blockSums.used * 8;
+    this.blockSums.used += chunks;
     return this.count - 1;
   }
 
@@ -234,7 +248,15 @@ export class ThreadPool {
 
   /** The float64 result of task number `task` of the job just run (a SumSquares, AllFinite or Adam task). */
   result(task: number): number {
-    return this.ctl.f64[(TASKS_AT + task * TASK_INTS + T.D) >> 1]!;
+    const t = TASKS_AT + task * TASK_INTS;
+    const c = this.ctl.i32;
+    if (c[t + T.Kind] !== TaskKind.SumSquares) return this.ctl.f64[(t + T.D) >> 1]!;
+    // The blocks' sums, added in order as sumOfSquares adds them.
+    const at = (c[t + T.B]! >>> 0) >> 3;
+    const sums = this.wide();
+    let s = sums[at]!;
+    for (let b = 1; b < c[t + T.Chunks]!; b++) s += sums[at + b]!;
+    return s;
   }
 
   /**
@@ -315,6 +337,21 @@ export class ThreadPool {
       this.workers[t]!.terminate();
     }
     this.workers.length = 0;
+  }
+
+  /** Room for `n` block sums in the job being built. */
+  private growBlockSums(n: number): void {
+    const capacity = Math.max(256, 2 * n);
+    const ptr = this.heap.alloc(capacity * 8);
+    // NOTE: tasks already added to this job point into the old block: it lives until the next begin().
+    if (this.blockSums.capacity > 0) this.stale.push(this.blockSums.ptr);
+    this.blockSums = { ptr, capacity, used: this.blockSums.used };
+  }
+
+  /** A float64 view of the whole memory (re-made after growth). */
+  private wide(): Float64Array {
+    refreshRows(this.ctl, this.heap.memory);
+    return this.ctl.wide;
   }
 
   /** Appends a task of `chunks` chunks; returns the index of its first slot. */

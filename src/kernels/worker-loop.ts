@@ -45,6 +45,12 @@ export const Job = { Count: 0, Chunks: 1, Next: 2, Gate: 3 } as const;
  */
 export const CLOSED = 1 << 30;
 
+/**
+ * Entries per block of a sum of squares (`sumOfSquares` in elementwise.ts adds the blocks' sums in
+ * order; a SumSquares task takes a chunk per block). A multiple of 4, the kernel's lanes.
+ */
+export const SQUARES_BLOCK = 1 << 14;
+
 /** What a task does (the `Kind` slot). */
 export const TaskKind = { Gemm: 0, Adam: 1, ColumnSums: 2, SumSquares: 3, Copy: 4, AllFinite: 5, Gather: 6 } as const;
 
@@ -63,7 +69,8 @@ export const Epilogue = { None: 0, Bias: 1, BiasRelu: 2, ReluGrad: 3 } as const;
  *   constants in float32 slots F0…F8 (β₁, 1 − β₁, β₂, 1 − β₂, k, r, ε, l2, s: asm/adam.ts); `K`
  *   0 or where the weights before the update go; `D` 1, set to 0 by a chunk whose new weights are not all finite;
  * - ColumnSums: S[j] = Σ_r D[r, j] of a Rows × Cols float32 matrix (one chunk);
- * - SumSquares: Σ X² of N float32 entries in float64 (one chunk), written to the float64 slot `D`;
+ * - SumSquares: Σ X² of N float32 entries in float64, a chunk per block of SQUARES_BLOCK entries,
+ *   each block's sum written to the float64 at byte address B + 8·chunk (added in order by the caller);
  * - Copy: N bytes from X to Y (one chunk per `Step` bytes);
  * - AllFinite: whether N float32 entries are all finite, 1 or 0 into the float64 slot `D` (one chunk);
  * - Gather: N rows of K bytes, row k of C from row idx[k] of A (idx: N int32 at B), `Step` rows per chunk.
@@ -90,6 +97,8 @@ export interface ControlViews {
   f64: Float64Array;
   /** Int32 view of the whole memory for a Gather task's row indices (re-made when the memory grows: see {@link refreshRows}). */
   rows: Int32Array;
+  /** Float64 view of the whole memory for a SumSquares task's block sums (re-made with `rows`). */
+  wide: Float64Array;
 }
 
 /** The control area's views (the area lies below the heap, so the views survive memory growth). */
@@ -99,12 +108,16 @@ export function controlViews(buffer: ArrayBufferLike): ControlViews {
     f32: new Float32Array(buffer, CONTROL_BASE, CONTROL_INTS),
     f64: new Float64Array(buffer, CONTROL_BASE, CONTROL_INTS / 2),
     rows: new Int32Array(buffer),
+    wide: new Float64Array(buffer, 0, buffer.byteLength >> 3),
   };
 }
 
 /** Makes `ctl.rows` cover all of `memory` again after it grew (a shared memory's old buffers keep their old length). */
 export function refreshRows(ctl: ControlViews, memory: WebAssembly.Memory): void {
-  if (ctl.rows.byteLength !== memory.buffer.byteLength) ctl.rows = new Int32Array(memory.buffer);
+  if (ctl.rows.byteLength !== memory.buffer.byteLength) {
+    ctl.rows = new Int32Array(memory.buffer);
+    ctl.wide = new Float64Array(memory.buffer, 0, memory.buffer.byteLength >> 3);
+  }
 }
 
 /**
@@ -166,9 +179,12 @@ function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, 
     case TaskKind.ColumnSums:
       ex.columnSums32(c[t + T.A]! >>> 0, c[t + T.C]! >>> 0, c[t + T.M]!, c[t + T.N]!);
       return;
-    case TaskKind.SumSquares:
-      ctl.f64[(t + T.D) >> 1] = ex.sumSquares32(c[t + T.A]! >>> 0, c[t + T.N]!);
+    case TaskKind.SumSquares: {
+      const n = c[t + T.N]!;
+      const lo = chunk * SQUARES_BLOCK;
+      ctl.wide[((c[t + T.B]! >>> 0) >> 3) + chunk] = ex.sumSquares32((c[t + T.A]! >>> 0) + lo * 4, Math.min(SQUARES_BLOCK, n - lo));
       return;
+    }
     case TaskKind.AllFinite:
       ctl.f64[(t + T.D) >> 1] = ex.allFinite32(c[t + T.A]! >>> 0, c[t + T.N]!);
       return;
