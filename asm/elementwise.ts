@@ -14,11 +14,8 @@ export function biasRelu32(z: usize, a: usize, b: usize, rows: i32, cols: i32, r
   biasReluBlock32(z, a, b, cols, 0, rows, 0, cols, relu);
 }
 
-/**
- * {@link biasRelu32} on the block of rows i0..i1 and columns j0..j1 of a row-major matrix `ld`
- * entries wide (z and a alike): the epilogue of one chunk of a threaded product.
- */
-export function biasReluBlock32(z: usize, a: usize, b: usize, ld: i32, i0: i32, i1: i32, j0: i32, j1: i32, relu: bool): void {
+/** {@link biasRelu32} on the block of rows i0..i1 and columns j0..j1 of a row-major matrix `ld` entries wide (z and a alike). */
+function biasReluBlock32(z: usize, a: usize, b: usize, ld: i32, i0: i32, i1: i32, j0: i32, j1: i32, relu: bool): void {
   const c4 = j0 + ((j1 - j0) & ~3);
   const zero = f32x4.splat(0);
   for (let r = i0; r < i1; r++) {
@@ -35,17 +32,6 @@ export function biasReluBlock32(z: usize, a: usize, b: usize, ld: i32, i0: i32, 
       store<f32>(z + at, x);
       if (relu) store<f32>(a + at, x > 0 ? x : <f32>0 * x);
     }
-  }
-}
-
-/**
- * {@link reluBackward32} on the block of rows i0..i1 and columns j0..j1 of row-major g and z
- * `ld` entries wide: the epilogue of one chunk of a threaded δ·W product.
- */
-export function reluBackwardBlock32(g: usize, z: usize, ld: i32, i0: i32, i1: i32, j0: i32, j1: i32): void {
-  for (let r = i0; r < i1; r++) {
-    const at = (<usize>(r * ld + j0)) << 2;
-    reluBackward32(g + at, z + at, j1 - j0);
   }
 }
 

@@ -150,13 +150,26 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, pc: i32, kc: i32, jc: 
 }
 
 /**
+ * What a float32 product does to C once its sums are complete (sgemmEpi): nothing; + bias b[j];
+ * + b[j], then a = relu(z) into `out`; or the relu gradient, C ← (z > 0 ? C : 0·C) with z at `out`.
+ * The operations of asm/elementwise.ts's biasRelu32 and reluBackward32, in their
+ * order, so the same bits — on the tile while it is still in registers instead of a pass over C.
+ */
+const EPI_NONE: i32 = 0;
+const EPI_BIAS: i32 = 1;
+const EPI_BIAS_RELU: i32 = 2;
+const EPI_RELU_GRAD: i32 = 3;
+
+/**
  * The register tile: C[4 rows × 2 vectors] at `c` (row stride `ldc` bytes) plus Σ_p pa[p]·pb[p]
- * over kc packed steps. `fromZero` starts the sums at 0 instead of the current C.
+ * over kc packed steps. `fromZero` starts the sums at 0 instead of the current C. With `epi` (on
+ * the last block of p only), the epilogue on the finished sums: `pb0` the bias at the tile's
+ * columns, `po` the tile's place in `out` (same row stride).
  */
 // NOTE: not @inline (inlined twice into gemm it ran slower); B-panel end pointer and constant
 // load offsets keep the loop at 6 loads + 16 SIMD ops + 3 scalar ops per step. Unrolling by 2
 // measured 25% slower (Binaryen interleaves the steps and V8 spills).
-function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero: bool): void {
+function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero: bool, epi: i32, pb0: usize, po: usize): void {
   const sz = <usize>sizeof<T>();
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
   if (fromZero) {
@@ -204,10 +217,57 @@ function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, fromZero:
     pa += 4 * sz;
     pb += 32;
   }
+  if (sizeof<T>() == 4 && epi != EPI_NONE) {
+    const zero = f32x4.splat(0);
+    if (epi == EPI_RELU_GRAD) {
+      c00 = v128.bitselect(c00, f32x4.mul(zero, c00), f32x4.gt(v128.load(po), zero));
+      c01 = v128.bitselect(c01, f32x4.mul(zero, c01), f32x4.gt(v128.load(po, 16), zero));
+      c10 = v128.bitselect(c10, f32x4.mul(zero, c10), f32x4.gt(v128.load(po + ldc), zero));
+      c11 = v128.bitselect(c11, f32x4.mul(zero, c11), f32x4.gt(v128.load(po + ldc, 16), zero));
+      c20 = v128.bitselect(c20, f32x4.mul(zero, c20), f32x4.gt(v128.load(po + 2 * ldc), zero));
+      c21 = v128.bitselect(c21, f32x4.mul(zero, c21), f32x4.gt(v128.load(po + 2 * ldc, 16), zero));
+      c30 = v128.bitselect(c30, f32x4.mul(zero, c30), f32x4.gt(v128.load(po + 3 * ldc), zero));
+      c31 = v128.bitselect(c31, f32x4.mul(zero, c31), f32x4.gt(v128.load(po + 3 * ldc, 16), zero));
+    } else {
+      const b0 = v128.load(pb0);
+      const b1 = v128.load(pb0, 16);
+      c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b1);
+      c10 = f32x4.add(c10, b0); c11 = f32x4.add(c11, b1);
+      c20 = f32x4.add(c20, b0); c21 = f32x4.add(c21, b1);
+      c30 = f32x4.add(c30, b0); c31 = f32x4.add(c31, b1);
+      if (epi == EPI_BIAS_RELU) {
+        v128.store(po, v128.bitselect(c00, f32x4.mul(zero, c00), f32x4.gt(c00, zero)));
+        v128.store(po, v128.bitselect(c01, f32x4.mul(zero, c01), f32x4.gt(c01, zero)), 16);
+        v128.store(po + ldc, v128.bitselect(c10, f32x4.mul(zero, c10), f32x4.gt(c10, zero)));
+        v128.store(po + ldc, v128.bitselect(c11, f32x4.mul(zero, c11), f32x4.gt(c11, zero)), 16);
+        v128.store(po + 2 * ldc, v128.bitselect(c20, f32x4.mul(zero, c20), f32x4.gt(c20, zero)));
+        v128.store(po + 2 * ldc, v128.bitselect(c21, f32x4.mul(zero, c21), f32x4.gt(c21, zero)), 16);
+        v128.store(po + 3 * ldc, v128.bitselect(c30, f32x4.mul(zero, c30), f32x4.gt(c30, zero)));
+        v128.store(po + 3 * ldc, v128.bitselect(c31, f32x4.mul(zero, c31), f32x4.gt(c31, zero)), 16);
+      }
+    }
+  }
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
   v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** The epilogue of {@link micro} one entry at a time, on rows × cols of C at `c` (its place in `out` at `po`, the bias at `pb0`). */
+function epilogueEdge(c: usize, ldc: usize, rows: i32, cols: i32, epi: i32, pb0: usize, po: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const at = <usize>r * ldc + (<usize>q << 2);
+      let x = load<f32>(c + at);
+      if (epi == EPI_RELU_GRAD) {
+        if (!(load<f32>(po + at) > 0)) x = <f32>0 * x;
+      } else {
+        x = x + load<f32>(pb0 + (<usize>q << 2));
+        if (epi == EPI_BIAS_RELU) store<f32>(po + at, x > 0 ? x : <f32>0 * x);
+      }
+      store<f32>(c + at, x);
+    }
+  }
 }
 
 /** Columns of op(B) rounded up to whole NR-column panels. */
@@ -234,6 +294,7 @@ function gemm<T>(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool,
   i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
+  epi: i32, bias: usize, out: usize,
 ): void {
   const sz = <usize>sizeof<T>();
   const NR = nr<T>();
@@ -247,6 +308,8 @@ function gemm<T>(
     if (!accumulate) {
       for (let i = i0; i < i1; i++) memory.fill(c + (<usize>(i * n + j0)) * sz, 0, <usize>(j1 - j0) * sz);
     }
+    const at = (<usize>(i0 * n + j0)) * sz;
+    if (sizeof<T>() == 4 && epi != EPI_NONE) epilogueEdge(c + at, ldc, i1 - i0, j1 - j0, epi, bias + <usize>j0 * sz, out + at);
     return;
   }
   for (let jc = j0; jc < j1; jc += NC) {
@@ -254,6 +317,8 @@ function gemm<T>(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const fromZero = pc == 0 && !accumulate;
+      // The epilogue on the last block of p, where the sums are complete.
+      const e = pc + kc == k ? epi : EPI_NONE;
       // NOTE: a prepacked op(B) (packBAll) is only passed for whole rows of C (j0 = 0, j1 = n).
       let blockB = packedB;
       if (prepacked != 0) blockB = prepacked + (<usize>(jc * k + pc * padCols<T>(nc))) * sz;
@@ -268,8 +333,11 @@ function gemm<T>(
             const rows = min(MR, mc - ir);
             const pa = packedA + <usize>(ir * kc) * sz;
             const ct = c + (<usize>((ic + ir) * n + jc + jr)) * sz;
+            const col = <usize>(jc + jr);
+            const po = out + (<usize>(ic + ir) * ldc) + col * sz;
+            const pb0 = bias + col * sz;
             if (rows == MR && cols == NR) {
-              micro<T>(kc, pa, pb, ct, ldc, fromZero);
+              micro<T>(kc, pa, pb, ct, ldc, fromZero, e, pb0, po);
             } else {
               // Ragged edge: run the full tile on a scratch copy, write back the valid part.
               for (let r = 0; r < MR; r++) {
@@ -278,12 +346,13 @@ function gemm<T>(
                   store<T>(off, r < rows && q < cols && !fromZero ? load<T>(ct + <usize>r * ldc + <usize>q * sz) : <T>0);
                 }
               }
-              micro<T>(kc, pa, pb, tile, tileLd, false);
+              micro<T>(kc, pa, pb, tile, tileLd, false, EPI_NONE, 0, 0);
               for (let r = 0; r < rows; r++) {
                 for (let q = 0; q < cols; q++) {
                   store<T>(ct + <usize>r * ldc + <usize>q * sz, load<T>(tile + <usize>(r * NR + q) * sz));
                 }
               }
+              if (sizeof<T>() == 4 && e != EPI_NONE) epilogueEdge(ct, ldc, rows, cols, e, pb0, po);
             }
           }
         }
@@ -301,7 +370,22 @@ export function sgemm(
   transA: bool, transB: bool, accumulate: bool,
   i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
 ): void {
-  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked);
+  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked, EPI_NONE, 0, 0);
+}
+
+/**
+ * {@link sgemm} with an epilogue on C[i0..i1, j0..j1] once its sums are complete (`epi`: 1 + bias
+ * b, 2 + b then a = relu(z) into `out`, 3 the relu gradient gated by z at `out`; see EPI_BIAS…),
+ * done on each register tile before it is stored: a threaded product's chunk with its epilogue in
+ * one pass. `out` has C's shape and row stride; `bias` n entries.
+ */
+export function sgemmEpi(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
+  epi: i32, bias: usize, out: usize,
+): void {
+  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked, epi, bias, out);
 }
 
 /** float64 C[i0..i1, j0..j1] = op(A)·op(B) (+ C); bit-identical to the in-order reference loop. */
@@ -310,7 +394,7 @@ export function dgemm(
   transA: bool, transB: bool, accumulate: bool,
   i0: i32, i1: i32, j0: i32, j1: i32, ws: usize, prepacked: usize,
 ): void {
-  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked);
+  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, i0, i1, j0, j1, ws, prepacked, EPI_NONE, 0, 0);
 }
 
 /** Bytes spackB / dpackB write for a k×n op(B) with `bytesPer` 4 or 8. */

@@ -112,6 +112,35 @@ test('one job of six tasks (two products with epilogues, Adam, column sums, a su
   assert.equal(firstDifference(dst.view, src.view), -1, 'copy');
 });
 
+test('epilogues on the register tiles (bias, bias + relu, the relu gradient) give the bits of the product then the elementwise kernel, ragged edges and every layout included', () => {
+  const ex = state.heap.exports;
+  const ws = state.workspace;
+  let cases = 0;
+  for (const [m, k, n] of [[37, 50, 13], [5, 9, 30], [64, 300, 128], [4, 8, 8], [70, 257, 3]] as const) {
+    for (const [transA, transB] of [[false, true], [true, false], [false, false]] as const) {
+      const x = filled('float32', m * k);
+      const w = filled('float32', k * n);
+      const bias = filled('float32', n);
+      const gate = filled('float32', m * n);
+      for (const epi of [Epilogue.Bias, Epilogue.BiasRelu, Epilogue.ReluGrad]) {
+        const z = arena.alloc('float32', m * n);
+        const out = epi === Epilogue.ReluGrad ? gate : arena.alloc('float32', m * n);
+        pool.begin().gemm(0, x.ptr, w.ptr, z.ptr, m, k, n, transA, transB, false, { epilogue: epi, bias: bias.ptr, out: out.ptr, chunksPerThread: 2 }).runSync();
+        const refZ = arena.alloc('float32', m * n);
+        const refA = arena.alloc('float32', m * n);
+        ex.sgemm(x.ptr, w.ptr, refZ.ptr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, 0, 0, m, 0, n, ws, 0);
+        if (epi === Epilogue.ReluGrad) ex.reluBackward32(refZ.ptr, gate.ptr, m * n);
+        else ex.biasRelu32(refZ.ptr, refA.ptr, bias.ptr, m, n, epi === Epilogue.BiasRelu ? 1 : 0);
+        const what = `${m}×${k}×${n} ${transA ? 'Aᵀ' : 'A'}${transB ? 'Bᵀ' : 'B'} epilogue ${epi}`;
+        assert.equal(firstDifference(z.view, refZ.view), -1, `${what}: C`);
+        if (epi === Epilogue.BiasRelu) assert.equal(firstDifference(out.view, refA.view), -1, `${what}: relu(C)`);
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 5 * 3 * 3);
+});
+
 test('a job holds at most MAX_TASKS tasks', () => {
   const x = arena.alloc('float32', 4);
   const job = pool.begin();

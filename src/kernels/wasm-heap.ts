@@ -8,6 +8,14 @@ export interface GemmExports {
   sgemm: GemmFn;
   /** float64 version of {@link GemmExports.sgemm}. */
   dgemm: GemmFn;
+  /**
+   * {@link GemmExports.sgemm} with an {@link Epilogue} on the block of C once its sums are complete,
+   * on each register tile before it is stored: (…sgemm's arguments, epilogue, bias, out).
+   */
+  sgemmEpi(a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number,
+    i0: number, i1: number, j0: number, j1: number, ws: number, prepacked: number,
+    epilogue: number, bias: number, out: number): void;
   /** Bytes of a whole packed op(B), k×n, 4- or 8-byte floats. */
   packedBBytes(k: number, n: number, bytesPer: number): number;
   /** Pack a whole float32 op(B) once for `prepacked` (threads splitting C by rows share it). */
@@ -22,10 +30,6 @@ export interface GemmExports {
     b1: number, c1: number, b2: number, c2: number, k: number, r: number, eps: number, l2: number, s: number, keep: number): number;
   /** float32 z += b per row, then a = relu(z) when `relu` ≠ 0 (asm/elementwise.ts): (z, a, b, rows, cols, relu). */
   biasRelu32(z: number, a: number, b: number, rows: number, cols: number, relu: number): void;
-  /** {@link biasRelu32} on rows i0..i1, columns j0..j1 of matrices `ld` wide: (z, a, b, ld, i0, i1, j0, j1, relu). */
-  biasReluBlock32(z: number, a: number, b: number, ld: number, i0: number, i1: number, j0: number, j1: number, relu: number): void;
-  /** {@link reluBackward32} on rows i0..i1, columns j0..j1 of matrices `ld` wide: (g, z, ld, i0, i1, j0, j1). */
-  reluBackwardBlock32(g: number, z: number, ld: number, i0: number, i1: number, j0: number, j1: number): void;
   /** 1 when every one of n float32 entries is finite, else 0: (x, n). */
   allFinite32(x: number, n: number): number;
   /** Copy n bytes (regions not overlapping): (dst, src, n). */
@@ -34,7 +38,7 @@ export interface GemmExports {
   reluBackward32(g: number, z: number, n: number): void;
   /** float32 s[j] = Σ_r d[r, j] in order of r: (d, s, rows, cols). */
   columnSums32(d: number, s: number, rows: number, cols: number): void;
-  /** Σ x² of n float32 entries in float64, four partial sums (asm/elementwise.ts): (x, n). */
+  /** Σ x² of n float32 entries in float64, four partial sums (one block of `sumOfSquares`; asm/elementwise.ts): (x, n). */
   sumSquares32(x: number, n: number): number;
 }
 

@@ -156,10 +156,11 @@ function runChunk(ex: GemmExports, ctl: ControlViews, t: number, chunk: number, 
       const hi = Math.min(len, lo + step);
       const byRows = c[t + T.ByRows] === 1;
       const i0 = byRows ? lo : 0, i1 = byRows ? hi : m, j0 = byRows ? 0 : lo, j1 = byRows ? n : hi;
-      (c[t + T.Fn] === 0 ? ex.sgemm : ex.dgemm)(a, b, out, m, k, n, c[t + T.TransA]!, c[t + T.TransB]!, c[t + T.Accumulate]!, i0, i1, j0, j1, ws, byRows ? c[t + T.PackedB]! >>> 0 : 0);
+      const packed = byRows ? c[t + T.PackedB]! >>> 0 : 0;
       const epi = c[t + T.Epi]!;
-      if (epi === Epilogue.Bias || epi === Epilogue.BiasRelu) ex.biasReluBlock32(out, c[t + T.Out]! >>> 0, c[t + T.Bias]! >>> 0, n, i0, i1, j0, j1, epi === Epilogue.BiasRelu ? 1 : 0);
-      else if (epi === Epilogue.ReluGrad) ex.reluBackwardBlock32(out, c[t + T.Out]! >>> 0, n, i0, i1, j0, j1);
+      // NOTE: the epilogue (float32 only) on each register tile as it is stored: no second pass over the chunk.
+      if (epi !== Epilogue.None && c[t + T.Fn] === 0) ex.sgemmEpi(a, b, out, m, k, n, c[t + T.TransA]!, c[t + T.TransB]!, c[t + T.Accumulate]!, i0, i1, j0, j1, ws, packed, epi, c[t + T.Bias]! >>> 0, c[t + T.Out]! >>> 0);
+      else (c[t + T.Fn] === 0 ? ex.sgemm : ex.dgemm)(a, b, out, m, k, n, c[t + T.TransA]!, c[t + T.TransB]!, c[t + T.Accumulate]!, i0, i1, j0, j1, ws, packed);
       return;
     }
     case TaskKind.Adam: {
