@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 import type { AdamF32Constants } from './adam.js';
 import { StallPolicy } from './stall-policy.js';
 import type { WasmHeap } from './wasm-heap.js';
-import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, SQUARES_BLOCK, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
+import { CLOSED, Epilogue, Job, MAX_TASKS, MAX_WORKERS, SLOTS, SQUARES_BLOCK, Slot, T, TASKS_AT, TASK_INTS, TaskKind, controlViews, pollUntil, refreshRows, runTasks, type ControlViews } from './worker-loop.js';
 import type { WorkerReply, WorkerSetup } from './worker-loop.js';
 
 /** What the pool needs of a worker, in Node or in a browser. */
@@ -275,10 +275,7 @@ export class ThreadPool {
     let g = Atomics.or(c, Job.Gate, CLOSED) | CLOSED;
     if (g === CLOSED) return;
     const t0 = performance.now();
-    const until = t0 + WAIT_SPIN_MS;
-    while ((g = Atomics.load(c, Job.Gate)) !== CLOSED && performance.now() < until) {
-      // poll (see WAIT_SPIN_MS)
-    }
+    pollUntil(c, Job.Gate, CLOSED, WAIT_SPIN_MS);
     while ((g = Atomics.load(c, Job.Gate)) !== CLOSED) Atomics.wait(c, Job.Gate, g);
     // A worker that took a chunk and then lost its CPU (a busy machine) stalled this thread: go on alone for a while.
     this.stalls.ran(performance.now() - t0, t0 - start);

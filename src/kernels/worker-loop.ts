@@ -130,6 +130,39 @@ export function refreshRows(ctl: ControlViews, memory: WebAssembly.Memory): void
  */
 const SPIN_MS = 1;
 
+/**
+ * Polls `c[at]` while it holds `value`, for at most `ms`; returns what it holds then.
+ *
+ * Reads the clock once per {@link POLLS} loads: `performance.now()` makes a heap number each call
+ * (~20 million a second in a tight loop), and that garbage had a polling matmul worker collect
+ * every ~80 ms of training, V8's helper threads taking the cores mid-job.
+ */
+export function pollWhile(c: Int32Array, at: number, value: number, ms: number): number {
+  const until = performance.now() + ms;
+  for (;;) {
+    for (let i = 0; i < POLLS; i++) {
+      const v = Atomics.load(c, at);
+      if (v !== value) return v;
+    }
+    if (performance.now() >= until) return Atomics.load(c, at);
+  }
+}
+
+/** Polls `c[at]` until it holds `value`, for at most `ms` (see {@link pollWhile}); returns what it holds then. */
+export function pollUntil(c: Int32Array, at: number, value: number, ms: number): number {
+  const until = performance.now() + ms;
+  for (;;) {
+    for (let i = 0; i < POLLS; i++) {
+      const v = Atomics.load(c, at);
+      if (v === value) return v;
+    }
+    if (performance.now() >= until) return Atomics.load(c, at);
+  }
+}
+
+/** Loads between two reads of the clock while polling (~1–2 µs). */
+const POLLS = 1024;
+
 /** Take and run chunks of the job in `ctl` until none is left (any thread, main included). */
 export function runTasks(ex: GemmExports, ctl: ControlViews, ws: number): void {
   const c = ctl.i32;
@@ -238,10 +271,7 @@ export function serveMatmul(setup: WorkerSetup, post: (reply: WorkerReply) => vo
   let seen = Atomics.load(c, me + Slot.Seq);
   post({ type: 'ready' });
   for (;;) {
-    const spinUntil = performance.now() + SPIN_MS;
-    while (Atomics.load(c, me + Slot.Seq) === seen && performance.now() < spinUntil) {
-      // poll (see SPIN_MS)
-    }
+    pollWhile(c, me + Slot.Seq, seen, SPIN_MS);
     Atomics.wait(c, me + Slot.Seq, seen);
     const seq = Atomics.load(c, me + Slot.Seq);
     if (seq === seen) continue;
