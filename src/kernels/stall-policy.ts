@@ -10,11 +10,13 @@
  * for a worker, ten times the work of a training step: two threads only pay where they get two
  * cores. Running alone gives the same numbers, since tasks split outputs, never sums.
  *
- * How long alone: {@link SOLO_MIN} jobs (two MNIST training steps) after an isolated stall — a
- * virtual machine's CPU taken for a moment — doubling with each stall that follows, up to
- * {@link SOLO_MAX} on a machine that stays busy, and halving again after {@link CALM_JOBS} jobs on
- * the threads without one. A fixed 256 jobs turned the 3–7 isolated stalls of six W2 epochs on the
- * 2-core VM into 15–35 % of the jobs run on one thread.
+ * When and how long alone: not after an isolated stall — a virtual machine's CPU taken for a
+ * moment costs that one wait, while running alone costs every job ~40 % (one core) — but after a
+ * stall that follows another within {@link CLOSE_JOBS} jobs (a machine busier than its cores):
+ * then {@link SOLO_MIN} jobs, doubling with each such stall up to {@link SOLO_MAX}, halving again
+ * after {@link CALM_JOBS} jobs on the threads without one. A fixed 256 jobs after any stall ran
+ * 15–35 % of six W2 epochs' jobs on one thread on the 2-core VM (3–7 isolated stalls), and even
+ * the doubling spells, counted from isolated stalls, up to half.
  *
  * @example
  * ```ts
@@ -29,6 +31,8 @@ export class StallPolicy {
   private span = SOLO_MIN;
   /** Jobs on the threads since the last stall or change of `span`. */
   private calm = 0;
+  /** Jobs on the threads since the last stall (a large number before the first). */
+  private since = Number.MAX_SAFE_INTEGER;
 
   /** Whether the next job runs alone (counts it as run so). */
   alone(): boolean {
@@ -40,10 +44,16 @@ export class StallPolicy {
   /** A job ran on the threads: the calling thread spent `ownMs` on its chunks, then waited `waitedMs` for the workers'. */
   ran(waitedMs: number, ownMs: number): void {
     if (waitedMs > SLOW_WAIT_MS + 1.5 * ownMs) {
-      this.left = this.span;
-      this.span = Math.min(SOLO_MAX, 2 * this.span);
+      if (this.since < CLOSE_JOBS) {
+        this.left = this.span;
+        this.span = Math.min(SOLO_MAX, 2 * this.span);
+      }
+      this.since = 0;
       this.calm = 0;
-    } else if (++this.calm >= CALM_JOBS) {
+      return;
+    }
+    this.since++;
+    if (++this.calm >= CALM_JOBS) {
       this.span = Math.max(SOLO_MIN, this.span >> 1);
       this.calm = 0;
     }
@@ -52,7 +62,9 @@ export class StallPolicy {
 
 /** A wait beyond the calling thread's own time that counts as a stall, ms. */
 export const SLOW_WAIT_MS = 1;
-/** Jobs run alone after an isolated stall. */
+/** A stall this many jobs or fewer after the previous one sends the next jobs to the calling thread alone. */
+export const CLOSE_JOBS = 64;
+/** Jobs run alone after the first such stall. */
 export const SOLO_MIN = 16;
 /** Most jobs run alone after one stall. */
 export const SOLO_MAX = 1024;
