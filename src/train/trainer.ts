@@ -329,7 +329,7 @@ export class Trainer {
       throw new TrainingDivergedError({ epoch: this.epoch, batch: b + 1, batches: this.batches, what, value: v, ...at, cause }, this.history);
     };
     if (!Number.isFinite(value)) fail('loss', value, locateForward(this.model, x));
-    // The next batch of this epoch: its inputs are gathered during the norm's job.
+    // The next batch of this epoch: its rows are gathered during the norm's job (see BatchFeed).
     const next = b + 1 < this.batches ? this.order.subarray((b + 1) * batchSize, Math.min(n, (b + 2) * batchSize)) : null;
     const norm = this.backup.gradNorm(this.feed.ahead(next));
     if (!Number.isFinite(norm)) fail('gradient', norm, locateGradient(this.model));
