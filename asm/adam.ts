@@ -11,7 +11,7 @@
 //   w ← w + k·(m / (√v / r + ε))    (k = −η/(1 − β₁ᵗ), r = √(1 − β₂ᵗ))
 //
 // With `keep` ≠ 0 the weights from before the update (before AdamW's scaling) are copied there on
-// the way, and the return value says whether every updated weight is finite (1) or not (0): fit's
+// the way; the return value says whether every updated weight is finite (1) or not (0). So fit's
 // backup and its finiteness check ride along in the same pass, whose time is the divisions'.
 //
 // Four lanes at a time with f32x4 (IEEE operations, no fused multiply-add: the results are the

@@ -5,9 +5,9 @@ import type { FloatArray } from './types.js';
 
 /**
  * Whole-array passes of a training step's bookkeeping (fit's gradient norm, weight backup,
- * finiteness check and batch rows) as jobs on the worker threads when every array is float32 in the kernels'
- * memory — the fused path's gradients and parameters — and the threads run: the pieces are
- * independent, so both threads share them. Elsewhere (float64, ordinary arrays, no threads, too
+ * finiteness check and batch rows) as jobs on the worker threads when every array is float32 in
+ * the kernels' memory — the fused path's gradients and parameters — and the threads run: the
+ * pieces are independent, so both threads share them. Elsewhere (float64, ordinary arrays, no threads, too
  * little work) they run one after the other on this thread. The numbers are the same either way:
  * each sum of squares is one kernel call over its whole array, as `sumOfSquares` does.
  */
@@ -29,8 +29,8 @@ export interface RowGather {
  * `sums[i]` = Σ x² over `squares[i]` (0 for null; `sumOfSquares`'s number, bit for bit), each
  * `[from, to]` of `copies` copied (same length and type), and the rows of `gather` gathered — as
  * one job when the threads can take it (every array float32 in the kernels' memory), so that the
- * threads share independent passes: fit gathers the next batch's inputs while the gradient norm's
- * long sum of squares takes one thread. Else one after the other on this thread.
+ * threads share independent passes: fit gathers the next batch's rows while the threads sum the
+ * gradients' squares. Else one after the other on this thread.
  *
  * @example
  * ```ts

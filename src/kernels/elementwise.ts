@@ -77,7 +77,6 @@ export function sumOfSquares(x: FloatArray): number {
   return s;
 }
 
-
 /**
  * The TypeScript loop of {@link sumOfSquares}.
  *

@@ -112,7 +112,7 @@ export function controlViews(buffer: ArrayBufferLike): ControlViews {
   };
 }
 
-/** Makes `ctl.rows` cover all of `memory` again after it grew (a shared memory's old buffers keep their old length). */
+/** Makes `ctl.rows` and `ctl.wide` cover all of `memory` again after it grew (a shared memory's old buffers keep their old length). */
 export function refreshRows(ctl: ControlViews, memory: WebAssembly.Memory): void {
   if (ctl.rows.byteLength !== memory.buffer.byteLength) {
     ctl.rows = new Int32Array(memory.buffer);
