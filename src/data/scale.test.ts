@@ -98,3 +98,28 @@ test('scaleDataset scales inputs with training statistics and regression targets
   assert.deepEqual(Array.from(scaleDataset(reg, { targets: t }).y), [0, 1 / 3, 1]);
   assert.throws(() => scaleDataset(reg, { inputs: s }), /the input scaler has 4 columns, the dataset 1/);
 });
+
+test('Standardizer.fit row by row gives the column-at-a-time figures bit for bit (constant columns, float32 and float64, wide and narrow)', () => {
+  const rng = new Rng(17);
+  for (const [rows, width] of [[1000, 7], [300, 784], [1, 3]] as const) {
+    for (const Ctor of [Float64Array, Float32Array]) {
+      const data = new Ctor(rows * width);
+      for (let i = 0; i < data.length; i++) data[i] = i % width === 2 ? 5 : rng.normal(3, 10) * (i % width === 1 ? 1e-6 : 1);
+      const s = Standardizer.fit(data, width);
+      for (let j = 0; j < width; j++) {
+        // the plain column loop: sum, min, max, then Σ(v − mean)²
+        let sum = 0, min = Infinity, max = -Infinity;
+        for (let i = j; i < data.length; i += width) {
+          sum += data[i]!;
+          min = Math.min(min, data[i]!);
+          max = Math.max(max, data[i]!);
+        }
+        const m = sum / rows;
+        let sq = 0;
+        for (let i = j; i < data.length; i += width) sq += (data[i]! - m) ** 2;
+        assert.ok(Object.is(s.mean[j], min === max ? min : m), `${rows}×${width} column ${j}: mean`);
+        assert.ok(Object.is(s.std[j], min === max ? 1 : Math.sqrt(sq / rows)), `${rows}×${width} column ${j}: std`);
+      }
+    }
+  }
+});

@@ -102,23 +102,28 @@ export class Standardizer extends Affine {
   /** Fits on `data` (`n × width`, row-major, n ≥ 1). */
   static fit(data: FloatArray, width: number): Standardizer {
     const n = rowsOf(data, width, 'Standardizer.fit');
+    // NOTE: row by row, every column's running figures side by side — each column still summed
+    // over the rows in order (the same numbers), but memory read in order: a column at a time
+    // strode 60,000 Fashion-MNIST rows 784 times over, 0.84 s of `train --scale standardize`.
+    const sum = new Float64Array(width);
+    const min = new Float64Array(width).fill(Infinity);
+    const max = new Float64Array(width).fill(-Infinity);
+    for (let i = 0; i < data.length; i += width) {
+      for (let j = 0; j < width; j++) {
+        const v = data[i + j]!;
+        sum[j] += v;
+        if (v < min[j]!) min[j] = v;
+        if (v > max[j]!) max[j] = v;
+      }
+    }
+    const m = sum.map((s) => s / n);
+    const sq = new Float64Array(width);
+    for (let i = 0; i < data.length; i += width) for (let j = 0; j < width; j++) sq[j] += (data[i + j]! - m[j]!) ** 2;
     const mean: number[] = [];
     const std: number[] = [];
     for (let j = 0; j < width; j++) {
-      let sum = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = j; i < data.length; i += width) {
-        const v = data[i]!;
-        sum += v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const m = sum / n;
-      let sq = 0;
-      for (let i = j; i < data.length; i += width) sq += (data[i]! - m) ** 2;
-      mean.push(min === max ? min : m);
-      std.push(min === max ? 1 : Math.sqrt(sq / n));
+      mean.push(min[j] === max[j] ? min[j]! : m[j]!);
+      std.push(min[j] === max[j] ? 1 : Math.sqrt(sq[j]! / n));
     }
     return new Standardizer(mean, std);
   }

@@ -350,6 +350,18 @@ export class FusedDenseStack {
     return outputOf(last);
   }
 
+  /**
+   * The last layer's pre-activation z (the logits) for `rows` rows of x, in an internal buffer of
+   * which the first rows·outputs entries are valid until the next call: the numbers of
+   * `model.forwardLogits` (the same kernels; a row's products do not depend on the other rows).
+   */
+  forwardLogits(x: FloatArray, rows: number): FloatArray {
+    this.check(x, rows * this.inputs, rows, 'x');
+    this.syncModel();
+    forwardLayers(this.layers, this.kernelInput(x, rows), rows, true, this.threadPool());
+    return this.layers[this.layers.length - 1]!.z;
+  }
+
   /** The cheap test of a batch's shapes and dtypes for the usual case; the detailed checks (and their messages, and growth) otherwise. */
   private checkBatch(x: FloatArray, t: FloatArray, rows: number): void {
     const bytes = this.f32 ? 4 : 8;
